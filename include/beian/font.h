@@ -1,0 +1,64 @@
+/*
+ * beian/font.h - fonts by role, coverage, metrics and per-document subsets.
+ *
+ * fonts/fonts.json maps roles (title, body, fallback chain) to candidate files; a name
+ * without a slash is looked up in the fonts directory first, so a licensed face a user drops
+ * there (方正小标宋, 仿宋_GB2312) wins over the system's free fonts. Any other TrueType file
+ * dropped there joins the front of the fallback chain. Faces are parsed once per process
+ * (harfbuzz); each document embeds a subset with only the characters it prints.
+ */
+#ifndef BEIAN_FONT_H
+#define BEIAN_FONT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "beian/common.h"
+
+typedef struct beian_fonts beian_fonts;
+
+typedef enum { BEIAN_ROLE_BODY = 0, BEIAN_ROLE_TITLE = 1 } beian_font_role;
+
+/* The fonts of the context, loaded on first use (BEIAN_ECONFIG when none is usable). */
+int beian_ctx_fonts(beian_ctx *ctx, beian_fonts **out);
+void beian_fonts_free(beian_fonts *fonts);
+
+/* Number of faces in the set, and each face's file, TTC index and family name. */
+size_t beian_fonts_count(const beian_fonts *fonts);
+const char *beian_fonts_path(const beian_fonts *fonts, int face);
+int beian_fonts_index(const beian_fonts *fonts, int face);
+const char *beian_fonts_name(const beian_fonts *fonts, int face);
+/* SHA-256 of the face's file as lowercase hex (for provenance). */
+const char *beian_fonts_digest(const beian_fonts *fonts, int face);
+
+/* The first face along the role's chain that has cp, or -1 when none has it. */
+int beian_fonts_lookup(const beian_fonts *fonts, beian_font_role role, uint32_t cp);
+/* Glyph id of cp in face (0 when absent). */
+uint32_t beian_fonts_glyph(const beian_fonts *fonts, int face, uint32_t cp);
+/* Advance width of cp in face, in 1/1000 em, truncated as libharu does. */
+int beian_fonts_advance(const beian_fonts *fonts, int face, uint32_t cp);
+/* Ascender and descender of face in 1/1000 em. */
+void beian_fonts_extents(const beian_fonts *fonts, int face, int *ascent, int *descent);
+
+/* Receives a glyph outline in em units (1.0 = one em), y up. */
+typedef struct {
+    void (*move_to)(void *user, double x, double y);
+    void (*line_to)(void *user, double x, double y);
+    void (*quad_to)(void *user, double cx, double cy, double x, double y);
+    void (*cubic_to)(void *user, double c1x, double c1y, double c2x, double c2y, double x,
+                     double y);
+    void (*close_path)(void *user);
+} beian_outline_sink;
+
+/* Draws the outline of glyph gid of face into sink. */
+void beian_fonts_outline(const beian_fonts *fonts, int face, uint32_t gid,
+                         const beian_outline_sink *sink, void *user);
+
+/*
+ * A TrueType subset of face with exactly the code points cps[0..n) (and what their glyphs
+ * need), hinting dropped. *data is malloc'd and owned by the caller.
+ */
+int beian_fonts_subset(beian_fonts *fonts, int face, const uint32_t *cps, size_t n,
+                       unsigned char **data, size_t *len);
+
+#endif

@@ -1,0 +1,18 @@
+/*
+ * beian/pdf.h - the PDF backend (libharu): display list -> PDF bytes.
+ *
+ * Each face the document uses is embedded once, as a harfbuzz subset holding only the
+ * characters printed; output is deterministic (no dates, no random ids).
+ */
+#ifndef BEIAN_PDF_H
+#define BEIAN_PDF_H
+
+#include <stddef.h>
+
+#include "beian/common.h"
+#include "beian/dlist.h"
+
+/* Renders dl into *data (malloc'd, owned by the caller). */
+int beian_pdf_render(beian_ctx *ctx, const beian_dlist *dl, unsigned char **data, size_t *len);
+
+#endif

@@ -1,0 +1,53 @@
+/*
+ * beian/record.h - the filled data of one form, read from JSON and validated.
+ *
+ * A data file is {"form": ID, "fields": {...}, "date": "YYYY-MM-DD"?}. Validation checks
+ * every field by its type and limit and collects every problem (with file, line, field id
+ * and Chinese label) before returning; nothing is rendered from a record with errors.
+ */
+#ifndef BEIAN_RECORD_H
+#define BEIAN_RECORD_H
+
+#include "beian/common.h"
+#include "beian/form.h"
+
+typedef struct {
+    const beian_form *form; /* borrowed unless owns_form */
+    int owns_form;
+    char *path;             /* the data file, for messages and relative picture paths */
+    char **values;          /* one per form field, normalised; NULL when absent or empty */
+    int *lines;             /* line of each field in the data file, 0 when unknown */
+    char *date;             /* submission date YYYY-MM-DD, or NULL */
+    char *record_no;        /* archive number (XMT-2026-0007), NULL for a draft */
+    int version;            /* archive version, 0 for a draft */
+} beian_record;
+
+/* Largest data file beian reads. */
+#define BEIAN_RECORD_MAX_BYTES (1024 * 1024)
+
+/*
+ * Reads a data file and loads its form. On BEIAN_EDATA the problems say everything that is
+ * wrong (all at once); on BEIAN_ENOINPUT the file is missing; BEIAN_ECONFIG when the form
+ * definition is bad. *out is set only on BEIAN_OK and then owns its form.
+ */
+int beian_record_read_file(beian_ctx *ctx, const char *path, beian_record **out,
+                           beian_problems *problems);
+int beian_record_read_buffer(beian_ctx *ctx, const char *path, const unsigned char *data,
+                             size_t len, beian_record **out, beian_problems *problems);
+/* An empty record of a form (for blank forms and batch rows); the form is borrowed. */
+beian_record *beian_record_new(const beian_form *form);
+/* Sets a field value (copied); "" clears it. */
+int beian_record_set(beian_record *rec, int field, const char *value, int line);
+/* Checks every field; appends every problem; returns BEIAN_OK or BEIAN_EDATA. */
+int beian_record_validate(const beian_record *rec, beian_problems *problems);
+void beian_record_free(beian_record *rec);
+
+/* Value of field id, or NULL. */
+const char *beian_record_get(const beian_record *rec, const char *id);
+
+/* Formats YYYY-MM-DD as 2026年11月24日 into out (at least 32 bytes); 0 when not a date. */
+int beian_date_format_cn(const char *iso, char *out, size_t size);
+/* 1 when s is a real calendar date YYYY-MM-DD (1900..2199). */
+int beian_date_valid(const char *s);
+
+#endif

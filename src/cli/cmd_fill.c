@@ -1,0 +1,228 @@
+/*
+ * cmd_fill.c - `beian check` and `beian fill`: one record to one PDF (and a PNG preview).
+ * Everything is rendered in memory first and written atomically at the end, so a refused
+ * record leaves no file behind and an existing output is never half-overwritten.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util.h"
+#include "beian/form.h"
+#include "beian/png.h"
+#include "beian/record.h"
+#include "beian/render.h"
+#include "cli.h"
+
+/* Reports a status from the library that came with problems or a context message. */
+static int report(beian_ctx *ctx, int rc, beian_problems *pr)
+{
+    cli_print_problems(pr);
+    if (beian_problems_errors(pr) == 0 && rc != BEIAN_OK) {
+        cli_error(rc, "%s", beian_ctx_message(ctx)[0] ? beian_ctx_message(ctx)
+                                                        : "failed (no details)");
+    }
+    return rc;
+}
+
+static int load_record(beian_ctx *ctx, const char *path, beian_record **rec,
+                       beian_problems *pr)
+{
+    int rc = beian_record_read_file(ctx, path, rec, pr);
+    if (rc != BEIAN_OK) {
+        size_t n = beian_problems_errors(pr);
+        report(ctx, rc, pr);
+        if (rc == BEIAN_EDATA && n > 1) {
+            cli_error(rc, "%s: %zu problems; nothing was written", path, n);
+        }
+    }
+    return rc;
+}
+
+int cmd_check(beian_ctx *ctx, int argc, char **argv)
+{
+    if (argc != 2) {
+        return cli_usage("check");
+    }
+    beian_problems *pr = beian_problems_new();
+    beian_record *rec = NULL;
+    unsigned char *pdf = NULL;
+    size_t len = 0;
+    if (!pr) {
+        return cli_error(BEIAN_EINTERNAL, "out of memory");
+    }
+    int rc = load_record(ctx, argv[1], &rec, pr);
+    if (rc == BEIAN_OK) {
+        beian_layout_options opts = BEIAN_LAYOUT_OPTIONS_INIT;
+        rc = beian_render(ctx, rec->form, rec, &opts, NULL, &pdf, &len, pr);
+        report(ctx, rc, pr);
+        if (rc == BEIAN_OK) {
+            printf("%s: ok (form %s, %s%s)\n", argv[1], rec->form->id, rec->form->attachment,
+                   rec->form->title[1]);
+        }
+    }
+    free(pdf);
+    beian_record_free(rec);
+    beian_problems_free(pr);
+    return rc;
+}
+
+/* OUT.png for page 1, OUT-2.png for page 2, ... */
+static char *png_name(const char *base, size_t page)
+{
+    if (page == 0) {
+        return beian_strdup(base);
+    }
+    size_t len = strlen(base);
+    if (len > 4 && strcmp(base + len - 4, ".png") == 0) {
+        return beian_asprintf("%.*s-%zu.png", (int)(len - 4), base, page + 1);
+    }
+    return beian_asprintf("%s-%zu", base, page + 1);
+}
+
+static int write_out(const char *path, const unsigned char *data, size_t len)
+{
+    int err = 0;
+    int rc = beian_file_write_atomic(path, data, len, &err);
+    if (rc != BEIAN_OK) {
+        return cli_error(rc, "%s: cannot write: %s", path, strerror(err));
+    }
+    return BEIAN_OK;
+}
+
+int cmd_fill(beian_ctx *ctx, int argc, char **argv)
+{
+    static const struct option longopts[] = {{"output", required_argument, NULL, 'o'},
+                                              {"png", required_argument, NULL, 'p'},
+                                              {"dpi", required_argument, NULL, 'd'},
+                                              {"blank", required_argument, NULL, 'b'},
+                                              {"quiet", no_argument, NULL, 'q'},
+                                              {NULL, 0, NULL, 0}};
+    const char *out = NULL, *png = NULL, *blank = NULL;
+    double dpi = 150;
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "o:q", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'o':
+            out = optarg;
+            break;
+        case 'p':
+            png = optarg;
+            break;
+        case 'b':
+            blank = optarg;
+            break;
+        case 'q':
+            cli_quiet = 1;
+            break;
+        case 'd': {
+            char *end;
+            dpi = strtod(optarg, &end);
+            if (*end || dpi < 30 || dpi > 1200) {
+                cli_error(BEIAN_EUSAGE, "--dpi takes a resolution from 30 to 1200, not \"%s\"",
+                          optarg);
+                return cli_usage("fill");
+            }
+            break;
+        }
+        default:
+            cli_error(BEIAN_EUSAGE, "fill: unknown option or missing value: %s",
+                      argv[optind - 1]);
+            return cli_usage("fill");
+        }
+    }
+    int nargs = argc - optind;
+    if (!out || (blank && nargs != 0) || (!blank && nargs != 1)) {
+        if (!out) {
+            cli_error(BEIAN_EUSAGE, "fill: say where the PDF goes with -o OUT.pdf");
+        }
+        return cli_usage("fill");
+    }
+    beian_problems *pr = beian_problems_new();
+    beian_record *rec = NULL;
+    beian_form *form = NULL;
+    beian_dlist *dl = NULL;
+    unsigned char *pdf = NULL;
+    size_t len = 0;
+    unsigned char **pngs = NULL;
+    size_t *png_len = NULL;
+    int rc;
+    if (!pr) {
+        return cli_error(BEIAN_EINTERNAL, "out of memory");
+    }
+    beian_layout_options opts = BEIAN_LAYOUT_OPTIONS_INIT;
+    if (blank) {
+        rc = beian_form_load(ctx, blank, &form, pr);
+        if (rc == BEIAN_EDATA) {
+            rc = cli_error(BEIAN_EUSAGE, "there is no form \"%s\" (see: beian forms)", blank);
+            goto done;
+        }
+        if (rc != BEIAN_OK) {
+            report(ctx, rc, pr);
+            goto done;
+        }
+        opts.blank = 1;
+        opts.tracking = 0;
+    } else {
+        rc = load_record(ctx, argv[optind], &rec, pr);
+        if (rc != BEIAN_OK) {
+            goto done;
+        }
+    }
+    rc = beian_render(ctx, blank ? form : rec->form, rec, &opts, &dl, &pdf, &len, pr);
+    if (rc != BEIAN_OK) {
+        report(ctx, rc, pr);
+        if (rc == BEIAN_EDATA) {
+            cli_error(rc, "%s: nothing was written", blank ? blank : argv[optind]);
+        }
+        goto done;
+    }
+    cli_print_problems(pr); /* warnings, if any */
+    if (png) {
+        pngs = calloc(dl->npages, sizeof *pngs);
+        png_len = calloc(dl->npages, sizeof *png_len);
+        if (!pngs || !png_len) {
+            rc = cli_error(BEIAN_EINTERNAL, "out of memory");
+            goto done;
+        }
+        for (size_t p = 0; p < dl->npages; p++) {
+            rc = beian_png_render(ctx, dl, p, dpi, &pngs[p], &png_len[p]);
+            if (rc != BEIAN_OK) {
+                report(ctx, rc, pr);
+                goto done;
+            }
+        }
+        for (size_t p = 0; p < dl->npages; p++) {
+            char *name = png_name(png, p);
+            rc = name ? write_out(name, pngs[p], png_len[p]) : BEIAN_EINTERNAL;
+            free(name);
+            if (rc != BEIAN_OK) {
+                goto done;
+            }
+        }
+    }
+    rc = write_out(out, pdf, len);
+    if (rc == BEIAN_OK) {
+        cli_note("wrote %s (%zu page%s, %.1f KiB)", out, dl->npages, dl->npages > 1 ? "s" : "",
+                 (double)len / 1024.0);
+    }
+done:
+    if (pngs) {
+        for (size_t p = 0; p < dl->npages; p++) {
+            free(pngs[p]);
+        }
+    }
+    free(pngs);
+    free(png_len);
+    free(pdf);
+    beian_dlist_free(dl);
+    beian_record_free(rec);
+    beian_form_free(form);
+    beian_problems_free(pr);
+    return rc;
+}

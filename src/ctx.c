@@ -1,0 +1,210 @@
+/*
+ * ctx.c - the context (data directories, the process-wide font set, the last message)
+ * and problem lists. Directories default to $BEIAN_FORMS / $BEIAN_FONTS, else to the
+ * installed layout next to the executable: <bin>/../forms for a build tree and
+ * <bin>/../share/beian/forms for `make install`.
+ */
+#define _GNU_SOURCE
+#include "beian/common.h"
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "beian/font.h"
+#include "ctx_private.h"
+#include "util.h"
+
+struct beian_problems {
+    beian_problem *items;
+    size_t n;
+    size_t cap;
+};
+
+beian_problems *beian_problems_new(void)
+{
+    return calloc(1, sizeof(beian_problems));
+}
+
+static void problem_release(beian_problem *p)
+{
+    free(p->file);
+    free(p->field);
+    free(p->label);
+    free(p->message);
+}
+
+void beian_problems_free(beian_problems *p)
+{
+    if (!p) {
+        return;
+    }
+    for (size_t i = 0; i < p->n; i++) {
+        problem_release(&p->items[i]);
+    }
+    free(p->items);
+    free(p);
+}
+
+static int problems_push(beian_problems *p, beian_problem *item)
+{
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 8;
+        beian_problem *items = realloc(p->items, cap * sizeof *items);
+        if (!items) {
+            return BEIAN_EINTERNAL;
+        }
+        p->items = items;
+        p->cap = cap;
+    }
+    p->items[p->n++] = *item;
+    return BEIAN_OK;
+}
+
+int beian_problems_add(beian_problems *p, beian_severity sev, const char *file, int line,
+                       int column, const char *field, const char *label, const char *fmt, ...)
+{
+    beian_problem item = {sev, NULL, line, column, NULL, NULL, NULL};
+    va_list ap;
+    va_start(ap, fmt);
+    item.message = beian_vasprintf(fmt, ap);
+    va_end(ap);
+    item.file = beian_strdup(file);
+    item.field = beian_strdup(field);
+    item.label = beian_strdup(label);
+    if (!item.message || (file && !item.file) || (field && !item.field) ||
+        (label && !item.label) || problems_push(p, &item) != BEIAN_OK) {
+        problem_release(&item);
+        return BEIAN_EINTERNAL;
+    }
+    return BEIAN_OK;
+}
+
+size_t beian_problems_count(const beian_problems *p)
+{
+    return p ? p->n : 0;
+}
+
+size_t beian_problems_errors(const beian_problems *p)
+{
+    size_t n = 0;
+    for (size_t i = 0; p && i < p->n; i++) {
+        n += p->items[i].severity == BEIAN_SEV_ERROR;
+    }
+    return n;
+}
+
+const beian_problem *beian_problems_get(const beian_problems *p, size_t i)
+{
+    return i < p->n ? &p->items[i] : NULL;
+}
+
+int beian_problems_take(beian_problems *dst, beian_problems *src)
+{
+    for (size_t i = 0; i < src->n; i++) {
+        if (problems_push(dst, &src->items[i]) != BEIAN_OK) {
+            return BEIAN_EINTERNAL;
+        }
+    }
+    src->n = 0;
+    return BEIAN_OK;
+}
+
+/* The executable's directory, or NULL. */
+static char *exe_dir(void)
+{
+    char path[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+    if (n <= 0) {
+        return NULL;
+    }
+    path[n] = '\0';
+    return beian_path_dirname(path);
+}
+
+/* Picks <env>, else <exe>/../<name>, else <exe>/../share/beian/<name>. */
+static char *data_dir(const char *given, const char *env, const char *name)
+{
+    if (given) {
+        return beian_strdup(given);
+    }
+    const char *e = getenv(env);
+    if (e && e[0]) {
+        return beian_strdup(e);
+    }
+    char *dir = exe_dir();
+    char *found = NULL;
+    if (dir) {
+        char *a = beian_asprintf("%s/../%s", dir, name);
+        char *b = beian_asprintf("%s/../share/beian/%s", dir, name);
+        if (a && beian_path_exists(a)) {
+            found = a, a = NULL;
+        } else if (b && beian_path_exists(b)) {
+            found = b, b = NULL;
+        }
+        free(a);
+        free(b);
+        free(dir);
+    }
+    return found ? found : beian_strdup(name);
+}
+
+int beian_ctx_new(beian_ctx **out, const beian_ctx_options *opts)
+{
+    beian_ctx *ctx = calloc(1, sizeof *ctx);
+    *out = NULL;
+    if (!ctx) {
+        return BEIAN_EINTERNAL;
+    }
+    ctx->forms_dir = data_dir(opts ? opts->forms_dir : NULL, "BEIAN_FORMS", "forms");
+    ctx->fonts_dir = data_dir(opts ? opts->fonts_dir : NULL, "BEIAN_FONTS", "fonts");
+    ctx->message = beian_strdup("");
+    if (!ctx->forms_dir || !ctx->fonts_dir || !ctx->message) {
+        beian_ctx_free(ctx);
+        return BEIAN_EINTERNAL;
+    }
+    *out = ctx;
+    return BEIAN_OK;
+}
+
+void beian_ctx_free(beian_ctx *ctx)
+{
+    if (!ctx) {
+        return;
+    }
+    beian_fonts_free(ctx->fonts);
+    free(ctx->forms_dir);
+    free(ctx->fonts_dir);
+    free(ctx->message);
+    free(ctx);
+}
+
+const char *beian_ctx_forms_dir(const beian_ctx *ctx)
+{
+    return ctx->forms_dir;
+}
+
+const char *beian_ctx_fonts_dir(const beian_ctx *ctx)
+{
+    return ctx->fonts_dir;
+}
+
+const char *beian_ctx_message(const beian_ctx *ctx)
+{
+    return ctx->message ? ctx->message : "";
+}
+
+int beian_ctx_fail(beian_ctx *ctx, int status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *m = beian_vasprintf(fmt, ap);
+    va_end(ap);
+    if (m) {
+        free(ctx->message);
+        ctx->message = m;
+    }
+    return status;
+}

@@ -1,0 +1,15 @@
+/* ctx_private.h - the context's fields, for the library's own modules. */
+#ifndef BEIAN_CTX_PRIVATE_H
+#define BEIAN_CTX_PRIVATE_H
+
+#include "beian/common.h"
+#include "beian/font.h"
+
+struct beian_ctx {
+    char *forms_dir;
+    char *fonts_dir;
+    char *message;
+    beian_fonts *fonts; /* loaded on first use, shared by every document of the process */
+};
+
+#endif

@@ -1,0 +1,474 @@
+/*
+ * font.c - the font set: roles to faces, coverage and metrics through harfbuzz, and
+ * per-document subsets through hb-subset.
+ *
+ * Faces are memory-mapped and parsed once per process (hb_blob_create_from_file), so a batch
+ * of a thousand forms pays for parsing once. Before a face is used it is checked: libharu,
+ * which embeds the subsets, crashes on junk bytes and cannot embed CFF outlines, so only
+ * faces with glyf, loca, head, hhea, hmtx and cmap tables are accepted.
+ */
+#define _GNU_SOURCE
+#include "beian/font.h"
+
+#include <dirent.h>
+#include <strings.h>
+#include <hb-subset.h>
+#include <hb.h>
+#include <jansson.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctx_private.h"
+#include "util.h"
+
+enum { MAX_FACES = 16, CHAIN_MAX = MAX_FACES };
+
+typedef struct {
+    char *path;
+    int index;
+    char *name;
+    char digest[65];
+    hb_blob_t *blob;
+    hb_face_t *face;
+    hb_font_t *font;
+    unsigned upem;
+    int ascent, descent; /* 1/1000 em */
+} face_rec;
+
+struct beian_fonts {
+    face_rec faces[MAX_FACES];
+    int nfaces;
+    int chain[2][CHAIN_MAX]; /* per role, face indexes in lookup order */
+    int nchain[2];
+};
+
+static void face_release(face_rec *f)
+{
+    hb_font_destroy(f->font);
+    hb_face_destroy(f->face);
+    hb_blob_destroy(f->blob);
+    free(f->path);
+    free(f->name);
+}
+
+void beian_fonts_free(beian_fonts *fs)
+{
+    if (!fs) {
+        return;
+    }
+    for (int i = 0; i < fs->nfaces; i++) {
+        face_release(&fs->faces[i]);
+    }
+    free(fs);
+}
+
+static int has_table(hb_face_t *face, const char *tag)
+{
+    hb_blob_t *b = hb_face_reference_table(face, hb_tag_from_string(tag, 4));
+    unsigned len = hb_blob_get_length(b);
+    hb_blob_destroy(b);
+    return len > 0;
+}
+
+/* Opens path#index as a checked TrueType face; returns its slot or -1. */
+static int open_face(beian_fonts *fs, const char *path, int index)
+{
+    for (int i = 0; i < fs->nfaces; i++) {
+        if (fs->faces[i].index == index && strcmp(fs->faces[i].path, path) == 0) {
+            return i;
+        }
+    }
+    if (fs->nfaces == MAX_FACES || !beian_path_exists(path)) {
+        return -1;
+    }
+    face_rec f = {0};
+    f.blob = hb_blob_create_from_file_or_fail(path);
+    if (!f.blob) {
+        return -1;
+    }
+    if ((unsigned)index >= hb_face_count(f.blob)) {
+        hb_blob_destroy(f.blob);
+        return -1;
+    }
+    f.face = hb_face_create(f.blob, (unsigned)index);
+    static const char *const need[] = {"glyf", "loca", "head", "hhea", "hmtx", "cmap", "maxp"};
+    for (size_t i = 0; i < sizeof need / sizeof need[0]; i++) {
+        if (!has_table(f.face, need[i])) {
+            hb_face_destroy(f.face);
+            hb_blob_destroy(f.blob);
+            return -1;
+        }
+    }
+    f.font = hb_font_create(f.face);
+    f.upem = hb_face_get_upem(f.face);
+    if (f.upem == 0) {
+        f.upem = 1000;
+    }
+    hb_font_set_scale(f.font, (int)f.upem, (int)f.upem);
+    hb_font_extents_t ext;
+    if (hb_font_get_h_extents(f.font, &ext)) {
+        f.ascent = (int)((long)ext.ascender * 1000 / (long)f.upem);
+        f.descent = (int)((long)ext.descender * 1000 / (long)f.upem);
+    } else {
+        f.ascent = 880, f.descent = -120;
+    }
+    char name[256];
+    unsigned size = sizeof name;
+    if (hb_ot_name_get_utf8(f.face, HB_OT_NAME_ID_FONT_FAMILY, hb_language_from_string("en", -1),
+                            &size, name) == 0) {
+        snprintf(name, sizeof name, "%s", path);
+    }
+    f.name = beian_strdup(name);
+    f.path = beian_strdup(path);
+    f.index = index;
+    fs->faces[fs->nfaces] = f;
+    return fs->nfaces++;
+}
+
+/* Resolves a candidate ("file.ttf", "/abs/file.ttc#1") to a face slot, or -1. */
+static int candidate(beian_fonts *fs, const char *dir, const char *spec)
+{
+    char *s = beian_strdup(spec);
+    int index = 0;
+    int slot = -1;
+    if (!s) {
+        return -1;
+    }
+    char *hash = strrchr(s, '#');
+    if (hash) {
+        *hash = '\0';
+        index = (int)strtol(hash + 1, NULL, 10);
+    }
+    char *path = strchr(s, '/') ? beian_strdup(s) : beian_path_join(dir, s);
+    if (path) {
+        slot = open_face(fs, path, index);
+    }
+    free(path);
+    free(s);
+    return slot;
+}
+
+static void chain_add(beian_fonts *fs, int role, int slot)
+{
+    if (slot < 0 || fs->nchain[role] == CHAIN_MAX) {
+        return;
+    }
+    for (int i = 0; i < fs->nchain[role]; i++) {
+        if (fs->chain[role][i] == slot) {
+            return;
+        }
+    }
+    fs->chain[role][fs->nchain[role]++] = slot;
+}
+
+static int first_of(beian_fonts *fs, const char *dir, json_t *list)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(list, i, v)
+    {
+        int slot = json_is_string(v) ? candidate(fs, dir, json_string_value(v)) : -1;
+        if (slot >= 0) {
+            return slot;
+        }
+    }
+    return -1;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* TrueType files dropped into the fonts folder, sorted by name (for a stable order). */
+static void dropped_fonts(beian_fonts *fs, const char *dir, int *slots, int *n)
+{
+    DIR *d = opendir(dir);
+    char *names[64];
+    int count = 0;
+    *n = 0;
+    if (!d) {
+        return;
+    }
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL && count < 64) {
+        size_t len = strlen(e->d_name);
+        if (len > 4 && (strcasecmp(e->d_name + len - 4, ".ttf") == 0 ||
+                        strcasecmp(e->d_name + len - 4, ".ttc") == 0)) {
+            names[count] = beian_strdup(e->d_name);
+            count += names[count] != NULL;
+        }
+    }
+    closedir(d);
+    qsort(names, (size_t)count, sizeof(char *), cmp_str);
+    for (int i = 0; i < count; i++) {
+        int slot = candidate(fs, dir, names[i]);
+        if (slot >= 0 && *n < MAX_FACES) {
+            slots[(*n)++] = slot;
+        }
+        free(names[i]);
+    }
+}
+
+static int fonts_load(beian_ctx *ctx, beian_fonts **out)
+{
+    int rc = BEIAN_OK;
+    json_error_t jerr;
+    char *conf = beian_path_join(ctx->fonts_dir, "fonts.json");
+    json_t *root = conf ? json_load_file(conf, JSON_REJECT_DUPLICATES, &jerr) : NULL;
+    beian_fonts *fs = calloc(1, sizeof *fs);
+    *out = NULL;
+    if (!conf || !fs) {
+        rc = BEIAN_EINTERNAL;
+        goto done;
+    }
+    if (!root) {
+        rc = beian_ctx_fail(ctx, BEIAN_ECONFIG, "%s:%d: cannot read the font configuration: %s",
+                            conf, jerr.line, jerr.text);
+        goto done;
+    }
+    json_t *roles = json_object_get(root, "roles");
+    json_t *title = json_object_get(roles, "title");
+    json_t *body = json_object_get(roles, "body");
+    json_t *fallback = json_object_get(roles, "fallback");
+    if (!json_is_array(title) || !json_is_array(body) || !json_is_array(fallback)) {
+        rc = beian_ctx_fail(ctx, BEIAN_ECONFIG,
+                            "%s: \"roles\" must give lists \"title\", \"body\" and \"fallback\"",
+                            conf);
+        goto done;
+    }
+    int body_slot = first_of(fs, ctx->fonts_dir, body);
+    int title_slot = first_of(fs, ctx->fonts_dir, title);
+    int dropped[MAX_FACES], ndropped;
+    dropped_fonts(fs, ctx->fonts_dir, dropped, &ndropped);
+    for (int role = 0; role < 2; role++) {
+        if (role == BEIAN_ROLE_TITLE) {
+            chain_add(fs, role, title_slot);
+        }
+        chain_add(fs, role, body_slot);
+        for (int i = 0; i < ndropped; i++) {
+            chain_add(fs, role, dropped[i]);
+        }
+        size_t i;
+        json_t *v;
+        json_array_foreach(fallback, i, v)
+        {
+            if (json_is_string(v)) {
+                chain_add(fs, role, candidate(fs, ctx->fonts_dir, json_string_value(v)));
+            }
+        }
+    }
+    if (fs->nchain[BEIAN_ROLE_BODY] == 0) {
+        rc = beian_ctx_fail(ctx, BEIAN_ECONFIG,
+                            "no usable TrueType font was found for the body text (see %s); "
+                            "install fonts-arphic-uming and fonts-wqy-zenhei (make deps), or "
+                            "drop a TrueType font into %s",
+                            conf, ctx->fonts_dir);
+        goto done;
+    }
+    *out = fs;
+    fs = NULL;
+done:
+    json_decref(root);
+    free(conf);
+    beian_fonts_free(fs);
+    return rc;
+}
+
+int beian_ctx_fonts(beian_ctx *ctx, beian_fonts **out)
+{
+    if (!ctx->fonts) {
+        int rc = fonts_load(ctx, &ctx->fonts);
+        if (rc != BEIAN_OK) {
+            *out = NULL;
+            return rc;
+        }
+    }
+    *out = ctx->fonts;
+    return BEIAN_OK;
+}
+
+size_t beian_fonts_count(const beian_fonts *fs)
+{
+    return (size_t)fs->nfaces;
+}
+
+const char *beian_fonts_path(const beian_fonts *fs, int face)
+{
+    return fs->faces[face].path;
+}
+
+int beian_fonts_index(const beian_fonts *fs, int face)
+{
+    return fs->faces[face].index;
+}
+
+const char *beian_fonts_name(const beian_fonts *fs, int face)
+{
+    return fs->faces[face].name;
+}
+
+const char *beian_fonts_digest(const beian_fonts *cfs, int face)
+{
+    beian_fonts *fs = (beian_fonts *)cfs; /* the digest is computed once and cached */
+    face_rec *f = &fs->faces[face];
+    if (f->digest[0]) {
+        return f->digest;
+    }
+    unsigned int dlen = 0;
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned len = 0;
+    const char *data = hb_blob_get_data(f->blob, &len);
+    if (EVP_Digest(data, len, md, &dlen, EVP_sha256(), NULL) != 1) {
+        return "";
+    }
+    for (unsigned i = 0; i < dlen && i < 32; i++) {
+        snprintf(f->digest + 2 * i, 3, "%02x", md[i]);
+    }
+    return f->digest;
+}
+
+uint32_t beian_fonts_glyph(const beian_fonts *fs, int face, uint32_t cp)
+{
+    hb_codepoint_t g = 0;
+    if (!hb_font_get_nominal_glyph(fs->faces[face].font, cp, &g)) {
+        return 0;
+    }
+    return g;
+}
+
+int beian_fonts_lookup(const beian_fonts *fs, beian_font_role role, uint32_t cp)
+{
+    for (int i = 0; i < fs->nchain[role]; i++) {
+        if (beian_fonts_glyph(fs, fs->chain[role][i], cp) != 0) {
+            return fs->chain[role][i];
+        }
+    }
+    return -1;
+}
+
+int beian_fonts_advance(const beian_fonts *fs, int face, uint32_t cp)
+{
+    const face_rec *f = &fs->faces[face];
+    hb_codepoint_t g = beian_fonts_glyph(fs, face, cp);
+    hb_position_t adv = hb_font_get_glyph_h_advance(f->font, g);
+    /* libharu stores widths as (advance * 1000 / upem) truncated; measure the same way so a
+     * line that fits here fits in the PDF. */
+    return (int)((long)adv * 1000 / (long)f->upem);
+}
+
+void beian_fonts_extents(const beian_fonts *fs, int face, int *ascent, int *descent)
+{
+    *ascent = fs->faces[face].ascent;
+    *descent = fs->faces[face].descent;
+}
+
+int beian_fonts_subset(beian_fonts *fs, int face, const uint32_t *cps, size_t n,
+                       unsigned char **data, size_t *len)
+{
+    int rc = BEIAN_EINTERNAL;
+    hb_face_t *sub = NULL;
+    hb_blob_t *blob = NULL;
+    *data = NULL;
+    *len = 0;
+    hb_subset_input_t *in = hb_subset_input_create_or_fail();
+    if (!in) {
+        return BEIAN_EINTERNAL;
+    }
+    hb_set_t *uni = hb_subset_input_unicode_set(in);
+    for (size_t i = 0; i < n; i++) {
+        hb_set_add(uni, cps[i]);
+    }
+    hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING);
+    /* Layout tables are of no use to a PDF viewer: dropping them keeps the subset small. */
+    hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
+    static const char *const tables[] = {"GSUB", "GPOS", "GDEF", "BASE", "JSTF", "morx",
+                                         "kern", "vhea", "vmtx", "VORG", "DSIG", "EBDT",
+                                         "EBLC", "EBSC", "gasp", "hdmx", "LTSH", "VDMX"};
+    for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+        hb_set_add(drop, hb_tag_from_string(tables[i], 4));
+    }
+    sub = hb_subset_or_fail(fs->faces[face].face, in);
+    if (!sub) {
+        goto done;
+    }
+    blob = hb_face_reference_blob(sub);
+    unsigned blen = 0;
+    const char *bytes = hb_blob_get_data(blob, &blen);
+    if (!bytes || blen == 0) {
+        goto done;
+    }
+    *data = malloc(blen);
+    if (!*data) {
+        goto done;
+    }
+    memcpy(*data, bytes, blen);
+    *len = blen;
+    rc = BEIAN_OK;
+done:
+    hb_blob_destroy(blob);
+    hb_face_destroy(sub);
+    hb_subset_input_destroy(in);
+    return rc;
+}
+
+/* harfbuzz draw callbacks forwarding to a beian_outline_sink, scaling font units to em. */
+typedef struct {
+    const beian_outline_sink *sink;
+    void *user;
+    double k; /* 1 / upem */
+} outline_ctx;
+
+static void o_move(hb_draw_funcs_t *df, void *d, hb_draw_state_t *st, float x, float y, void *u)
+{
+    (void)df, (void)st, (void)u;
+    outline_ctx *o = d;
+    o->sink->move_to(o->user, x * o->k, y * o->k);
+}
+
+static void o_line(hb_draw_funcs_t *df, void *d, hb_draw_state_t *st, float x, float y, void *u)
+{
+    (void)df, (void)st, (void)u;
+    outline_ctx *o = d;
+    o->sink->line_to(o->user, x * o->k, y * o->k);
+}
+
+static void o_quad(hb_draw_funcs_t *df, void *d, hb_draw_state_t *st, float cx, float cy,
+                   float x, float y, void *u)
+{
+    (void)df, (void)st, (void)u;
+    outline_ctx *o = d;
+    o->sink->quad_to(o->user, cx * o->k, cy * o->k, x * o->k, y * o->k);
+}
+
+static void o_cubic(hb_draw_funcs_t *df, void *d, hb_draw_state_t *st, float c1x, float c1y,
+                    float c2x, float c2y, float x, float y, void *u)
+{
+    (void)df, (void)st, (void)u;
+    outline_ctx *o = d;
+    o->sink->cubic_to(o->user, c1x * o->k, c1y * o->k, c2x * o->k, c2y * o->k, x * o->k,
+                      y * o->k);
+}
+
+static void o_close(hb_draw_funcs_t *df, void *d, hb_draw_state_t *st, void *u)
+{
+    (void)df, (void)st, (void)u;
+    outline_ctx *o = d;
+    o->sink->close_path(o->user);
+}
+
+void beian_fonts_outline(const beian_fonts *fs, int face, uint32_t gid,
+                         const beian_outline_sink *sink, void *user)
+{
+    hb_draw_funcs_t *df = hb_draw_funcs_create();
+    hb_draw_funcs_set_move_to_func(df, o_move, NULL, NULL);
+    hb_draw_funcs_set_line_to_func(df, o_line, NULL, NULL);
+    hb_draw_funcs_set_quadratic_to_func(df, o_quad, NULL, NULL);
+    hb_draw_funcs_set_cubic_to_func(df, o_cubic, NULL, NULL);
+    hb_draw_funcs_set_close_path_func(df, o_close, NULL, NULL);
+    outline_ctx o = {sink, user, 1.0 / fs->faces[face].upem};
+    hb_font_get_glyph_shape(fs->faces[face].font, gid, df, &o);
+    hb_draw_funcs_destroy(df);
+}

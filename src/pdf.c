@@ -1,0 +1,390 @@
+/*
+ * pdf.c - the PDF backend; the only file that includes hpdf.h.
+ *
+ * libharu 2.3.0 traps and the ways around them (see NOTES.md of the project):
+ * - compression is switched on right after HPDF_New, before any font exists, or the 128 KB
+ *   CIDToGIDMap of every font stays uncompressed;
+ * - fonts are never loaded whole: each face is subset by harfbuzz to the characters the
+ *   document prints, handed to libharu through a memfd (it only loads by path), once per
+ *   face per document (it de-duplicates fonts by PostScript name);
+ * - libharu follows composite glyphs one level only, so every glyph of the (small) subset
+ *   is marked used and none loses its outline;
+ * - errors are sticky and the handler must not longjmp: the handler records the first error
+ *   and every step checks it.
+ */
+#define _GNU_SOURCE
+#include "beian/pdf.h"
+
+#include <hpdf.h>
+#include <hpdf_font.h>
+#include <hpdf_fontdef.h>
+#include <hpdf_objects.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "beian/font.h"
+#include "util.h"
+
+enum { PDF_MAX_FACES = 16 };
+
+typedef struct {
+    HPDF_STATUS error;
+    HPDF_STATUS detail;
+} pdf_error;
+
+static void HPDF_STDCALL on_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user)
+{
+    pdf_error *e = user;
+    if (!e->error) { /* keep the first error: later ones are its consequences */
+        e->error = error_no;
+        e->detail = detail_no;
+    }
+}
+
+typedef struct {
+    HPDF_Doc pdf;
+    HPDF_Page page;
+    pdf_error err;
+    HPDF_Font fonts[PDF_MAX_FACES];
+    int fds[PDF_MAX_FACES];
+    int in_text;
+    HPDF_Font cur_font;
+    double cur_size;
+} pdf_state;
+
+/* Code points used per face, as sorted unique lists. */
+typedef struct {
+    uint32_t *cps;
+    size_t n, cap;
+} cp_set;
+
+static int cp_add(cp_set *s, uint32_t cp)
+{
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 256;
+        uint32_t *p = realloc(s->cps, cap * sizeof *p);
+        if (!p) {
+            return BEIAN_EINTERNAL;
+        }
+        s->cps = p;
+        s->cap = cap;
+    }
+    s->cps[s->n++] = cp;
+    return BEIAN_OK;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void cp_unique(cp_set *s)
+{
+    if (s->n == 0) {
+        return;
+    }
+    qsort(s->cps, s->n, sizeof *s->cps, cmp_u32);
+    size_t k = 1;
+    for (size_t i = 1; i < s->n; i++) {
+        if (s->cps[i] != s->cps[k - 1]) {
+            s->cps[k++] = s->cps[i];
+        }
+    }
+    s->n = k;
+}
+
+/* Loads a subset of face into the document through a memfd and marks all its glyphs used. */
+static int load_face(pdf_state *st, beian_fonts *fonts, int face, cp_set *set)
+{
+    unsigned char *data = NULL;
+    size_t len = 0;
+    int rc = beian_fonts_subset(fonts, face, set->cps, set->n, &data, &len);
+    if (rc != BEIAN_OK) {
+        return rc;
+    }
+    int fd = memfd_create("beian-font", MFD_CLOEXEC);
+    if (fd < 0) {
+        free(data);
+        return BEIAN_EINTERNAL;
+    }
+    st->fds[face] = fd;
+    size_t off = 0;
+    while (off < len) {
+        ssize_t w = write(fd, data + off, len - off);
+        if (w <= 0) {
+            free(data);
+            return BEIAN_EINTERNAL;
+        }
+        off += (size_t)w;
+    }
+    free(data);
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    const char *name = HPDF_LoadTTFontFromFile(st->pdf, path, HPDF_TRUE);
+    if (!name || st->err.error) {
+        return BEIAN_EINTERNAL;
+    }
+    HPDF_Font font = HPDF_GetFont(st->pdf, name, "UTF-8");
+    if (!font || st->err.error) {
+        return BEIAN_EINTERNAL;
+    }
+    /* libharu follows composite glyphs one level only: mark every glyph of the subset used
+     * so nested components keep their outlines. The subset is small, so this costs little. */
+    HPDF_FontAttr attr = (HPDF_FontAttr)font->attr;
+    HPDF_TTFontDefAttr def = (HPDF_TTFontDefAttr)attr->fontdef->attr;
+    if (def && def->glyph_tbl.flgs) {
+        memset(def->glyph_tbl.flgs, 1, def->num_glyphs);
+    }
+    /* libharu writes a width for every CID up to the largest one that differs from the
+     * font's missing width; with Unicode CIDs that is one entry per ideograph. Ideographs are
+     * one em wide, so DW 1000 and entries for the other characters only say the same in a
+     * fraction of the bytes. */
+    HPDF_Dict desc = attr->descendant_font;
+    HPDF_Array w = HPDF_Array_New(desc->mmgr);
+    if (!w || HPDF_Dict_AddNumber(desc, "DW", 1000) != HPDF_OK ||
+        HPDF_Dict_Add(desc, "W", w) != HPDF_OK) {
+        return BEIAN_EINTERNAL;
+    }
+    HPDF_Array run = NULL;
+    uint32_t prev = 0;
+    for (size_t i = 0; i < set->n; i++) {
+        uint32_t cp = set->cps[i];
+        int width = beian_fonts_advance(fonts, face, cp);
+        if (width == 1000 || cp > 0xFFFF) {
+            run = NULL;
+            continue;
+        }
+        if (!run || cp != prev + 1) {
+            run = HPDF_Array_New(desc->mmgr);
+            if (!run || HPDF_Array_AddNumber(w, (HPDF_INT32)cp) != HPDF_OK ||
+                HPDF_Array_Add(w, run) != HPDF_OK) {
+                return BEIAN_EINTERNAL;
+            }
+        }
+        if (HPDF_Array_AddNumber(run, width) != HPDF_OK) {
+            return BEIAN_EINTERNAL;
+        }
+        prev = cp;
+    }
+    st->fonts[face] = font;
+    return BEIAN_OK;
+}
+
+static void end_text(pdf_state *st)
+{
+    if (st->in_text) {
+        HPDF_Page_EndText(st->page);
+        st->in_text = 0;
+    }
+}
+
+static int pdf_begin_page(void *self, const beian_page *page, size_t index)
+{
+    (void)index;
+    pdf_state *st = self;
+    st->page = HPDF_AddPage(st->pdf);
+    if (!st->page) {
+        return BEIAN_EINTERNAL;
+    }
+    HPDF_Page_SetWidth(st->page, (HPDF_REAL)page->width);
+    HPDF_Page_SetHeight(st->page, (HPDF_REAL)page->height);
+    st->cur_font = NULL;
+    st->cur_size = 0;
+    st->in_text = 0;
+    return st->err.error ? BEIAN_EINTERNAL : BEIAN_OK;
+}
+
+static void stroke_style(pdf_state *st, const beian_op *op)
+{
+    HPDF_Page_SetLineWidth(st->page, (HPDF_REAL)op->line_width);
+    HPDF_Page_SetGrayStroke(st->page, (HPDF_REAL)op->gray);
+    if (op->dash > 0) {
+        HPDF_UINT16 d = (HPDF_UINT16)(op->dash + 0.5);
+        HPDF_UINT16 pattern[2] = {d ? d : 1, d ? d : 1};
+        HPDF_Page_SetDash(st->page, pattern, 2, 0);
+    } else {
+        HPDF_Page_SetDash(st->page, NULL, 0, 0);
+    }
+}
+
+static int pdf_draw(void *self, const beian_op *op)
+{
+    pdf_state *st = self;
+    HPDF_Page pg = st->page;
+    if (op->kind != BEIAN_OP_TEXT) {
+        end_text(st);
+    }
+    switch (op->kind) {
+    case BEIAN_OP_LINE:
+        stroke_style(st, op);
+        HPDF_Page_MoveTo(pg, (HPDF_REAL)op->x, (HPDF_REAL)op->y);
+        HPDF_Page_LineTo(pg, (HPDF_REAL)(op->x + op->w), (HPDF_REAL)(op->y + op->h));
+        HPDF_Page_Stroke(pg);
+        break;
+    case BEIAN_OP_RECT:
+        if (op->fill) {
+            HPDF_Page_SetGrayFill(pg, (HPDF_REAL)op->gray);
+            HPDF_Page_Rectangle(pg, (HPDF_REAL)op->x, (HPDF_REAL)op->y, (HPDF_REAL)op->w,
+                                (HPDF_REAL)op->h);
+            HPDF_Page_Fill(pg);
+        } else {
+            stroke_style(st, op);
+            HPDF_Page_Rectangle(pg, (HPDF_REAL)op->x, (HPDF_REAL)op->y, (HPDF_REAL)op->w,
+                                (HPDF_REAL)op->h);
+            HPDF_Page_Stroke(pg);
+        }
+        break;
+    case BEIAN_OP_CIRCLE:
+        stroke_style(st, op);
+        HPDF_Page_Circle(pg, (HPDF_REAL)op->x, (HPDF_REAL)op->y, (HPDF_REAL)op->w);
+        HPDF_Page_Stroke(pg);
+        HPDF_Page_SetDash(pg, NULL, 0, 0);
+        break;
+    case BEIAN_OP_TEXT:
+        if (op->face < 0 || op->face >= PDF_MAX_FACES || !st->fonts[op->face]) {
+            return BEIAN_EINTERNAL;
+        }
+        if (!st->in_text) {
+            HPDF_Page_SetGrayFill(pg, 0);
+            HPDF_Page_BeginText(pg);
+            st->in_text = 1;
+        }
+        if (st->cur_font != st->fonts[op->face] || st->cur_size != op->size) {
+            HPDF_Page_SetFontAndSize(pg, st->fonts[op->face], (HPDF_REAL)op->size);
+            st->cur_font = st->fonts[op->face];
+            st->cur_size = op->size;
+        }
+        HPDF_Page_TextOut(pg, (HPDF_REAL)op->x, (HPDF_REAL)op->y, op->text);
+        break;
+    case BEIAN_OP_QR: {
+        /* vector modules: the dark modules of a row merged into one rectangle each */
+        int n = op->modules;
+        double m = op->w / (n + 8);
+        double x0 = op->x + 4 * m, top = op->y + op->w - 4 * m;
+        HPDF_Page_SetGrayFill(pg, 0);
+        for (int r = 0; r < n; r++) {
+            int c = 0;
+            while (c < n) {
+                if (!op->matrix[r * n + c]) {
+                    c++;
+                    continue;
+                }
+                int s = c;
+                while (c < n && op->matrix[r * n + c]) {
+                    c++;
+                }
+                HPDF_Page_Rectangle(pg, (HPDF_REAL)(x0 + s * m), (HPDF_REAL)(top - (r + 1) * m),
+                                    (HPDF_REAL)((c - s) * m), (HPDF_REAL)m);
+            }
+        }
+        HPDF_Page_Fill(pg);
+        break;
+    }
+    }
+    return st->err.error ? BEIAN_EINTERNAL : BEIAN_OK;
+}
+
+static int pdf_end_page(void *self)
+{
+    pdf_state *st = self;
+    end_text(st);
+    return st->err.error ? BEIAN_EINTERNAL : BEIAN_OK;
+}
+
+int beian_pdf_render(beian_ctx *ctx, const beian_dlist *dl, unsigned char **data, size_t *len)
+{
+    static const beian_backend backend = {pdf_begin_page, pdf_draw, pdf_end_page};
+    pdf_state st;
+    cp_set sets[PDF_MAX_FACES];
+    int rc = BEIAN_EINTERNAL;
+    memset(&st, 0, sizeof st);
+    memset(sets, 0, sizeof sets);
+    for (int i = 0; i < PDF_MAX_FACES; i++) {
+        st.fds[i] = -1;
+    }
+    *data = NULL;
+    *len = 0;
+    /* 1. the characters each face prints */
+    for (size_t p = 0; p < dl->npages; p++) {
+        for (size_t k = 0; k < dl->pages[p].nops; k++) {
+            const beian_op *op = &dl->pages[p].ops[k];
+            if (op->kind != BEIAN_OP_TEXT) {
+                continue;
+            }
+            if (op->face < 0 || op->face >= PDF_MAX_FACES) {
+                goto done;
+            }
+            const unsigned char *s = (const unsigned char *)op->text;
+            size_t n = strlen(op->text);
+            for (size_t i = 0; i < n;) {
+                uint32_t cp;
+                size_t l = beian_utf8_decode(s + i, n - i, &cp);
+                if (l == 0 || cp_add(&sets[op->face], cp) != BEIAN_OK) {
+                    goto done;
+                }
+                i += l;
+            }
+        }
+    }
+    st.pdf = HPDF_New(on_error, &st.err);
+    if (!st.pdf) {
+        goto done;
+    }
+    /* first, before any font object exists (see the file comment) */
+    HPDF_SetCompressionMode(st.pdf, HPDF_COMP_ALL);
+    HPDF_UseUTFEncodings(st.pdf);
+    HPDF_SetCurrentEncoder(st.pdf, "UTF-8");
+    for (int f = 0; f < PDF_MAX_FACES; f++) {
+        if (sets[f].n == 0) {
+            continue;
+        }
+        cp_unique(&sets[f]);
+        if ((rc = load_face(&st, dl->fonts, f, &sets[f])) != BEIAN_OK) {
+            rc = beian_ctx_fail(ctx, rc, "cannot embed the font %s (libharu error 0x%04X/%u)",
+                                beian_fonts_path(dl->fonts, f), (unsigned)st.err.error,
+                                (unsigned)st.err.detail);
+            goto done;
+        }
+    }
+    rc = beian_dlist_play(dl, &backend, &st);
+    if (rc != BEIAN_OK || st.err.error) {
+        rc = beian_ctx_fail(ctx, BEIAN_EINTERNAL, "cannot build the PDF (libharu error 0x%04X/%u)",
+                            (unsigned)st.err.error, (unsigned)st.err.detail);
+        goto done;
+    }
+    if (HPDF_SaveToStream(st.pdf) != HPDF_OK) {
+        rc = beian_ctx_fail(ctx, BEIAN_EINTERNAL, "cannot save the PDF (libharu error 0x%04X/%u)",
+                            (unsigned)st.err.error, (unsigned)st.err.detail);
+        goto done;
+    }
+    HPDF_UINT32 size = HPDF_GetStreamSize(st.pdf);
+    unsigned char *buf = malloc(size ? size : 1);
+    HPDF_UINT32 got = size;
+    if (!buf || HPDF_ReadFromStream(st.pdf, buf, &got) != HPDF_OK || got != size) {
+        /* HPDF_ReadFromStream returns HPDF_STREAM_EOF when it has read everything */
+        if (!buf || got != size) {
+            free(buf);
+            rc = beian_ctx_fail(ctx, BEIAN_EINTERNAL, "cannot read the PDF back from libharu");
+            goto done;
+        }
+    }
+    *data = buf;
+    *len = size;
+    rc = BEIAN_OK;
+done:
+    if (st.pdf) {
+        HPDF_Free(st.pdf);
+    }
+    for (int i = 0; i < PDF_MAX_FACES; i++) {
+        if (st.fds[i] >= 0) {
+            close(st.fds[i]);
+        }
+        free(sets[i].cps);
+    }
+    return rc;
+}

@@ -1,0 +1,606 @@
+/*
+ * record.c - reads a data file into a record and validates it against its form.
+ *
+ * The reader refuses what a person could not have meant (bytes that are not UTF-8, JSON
+ * syntax errors, duplicate keys, unknown fields, values of the wrong JSON type) and the
+ * validator checks each field by its type. Every problem is collected, with the line of the
+ * field's key in the data file (jansson keeps no positions, so the key is found in the text),
+ * so the user fixes the whole file in one go.
+ */
+#define _GNU_SOURCE
+#include "beian/record.h"
+
+#include <ctype.h>
+#include <strings.h>
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+beian_record *beian_record_new(const beian_form *form)
+{
+    beian_record *r = calloc(1, sizeof *r);
+    if (!r) {
+        return NULL;
+    }
+    r->form = form;
+    r->values = calloc(form->nfields ? form->nfields : 1, sizeof(char *));
+    r->lines = calloc(form->nfields ? form->nfields : 1, sizeof(int));
+    if (!r->values || !r->lines) {
+        beian_record_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+void beian_record_free(beian_record *r)
+{
+    if (!r) {
+        return;
+    }
+    if (r->values) {
+        for (size_t i = 0; i < r->form->nfields; i++) {
+            free(r->values[i]);
+        }
+    }
+    free(r->values);
+    free(r->lines);
+    free(r->path);
+    free(r->date);
+    free(r->record_no);
+    if (r->owns_form) {
+        beian_form_free((beian_form *)r->form);
+    }
+    free(r);
+}
+
+/* Trims ASCII white space and U+3000 (ideographic space) from both ends; returns a copy. */
+static char *trimmed(const char *s)
+{
+    size_t len = strlen(s);
+    size_t a = 0, b = len;
+    for (;;) {
+        if (a < b && (s[a] == ' ' || s[a] == '\t' || s[a] == '\r' || s[a] == '\n')) {
+            a++;
+        } else if (b - a >= 3 && memcmp(s + a, "\xE3\x80\x80", 3) == 0) {
+            a += 3;
+        } else {
+            break;
+        }
+    }
+    for (;;) {
+        if (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t' || s[b - 1] == '\r' ||
+                      s[b - 1] == '\n')) {
+            b--;
+        } else if (b - a >= 3 && memcmp(s + b - 3, "\xE3\x80\x80", 3) == 0) {
+            b -= 3;
+        } else {
+            break;
+        }
+    }
+    return beian_strndup(s + a, b - a);
+}
+
+int beian_record_set(beian_record *r, int field, const char *value, int line)
+{
+    if (field < 0 || (size_t)field >= r->form->nfields) {
+        return BEIAN_EINTERNAL;
+    }
+    free(r->values[field]);
+    r->values[field] = NULL;
+    r->lines[field] = line;
+    if (!value) {
+        return BEIAN_OK;
+    }
+    char *v = trimmed(value);
+    if (!v) {
+        return BEIAN_EINTERNAL;
+    }
+    /* Windows line ends in multi-line text become plain line feeds. */
+    char *w = v;
+    for (char *p = v; *p; p++) {
+        if (!(p[0] == '\r' && p[1] == '\n')) {
+            *w++ = *p;
+        }
+    }
+    *w = '\0';
+    if (!v[0]) {
+        free(v);
+        return BEIAN_OK;
+    }
+    r->values[field] = v;
+    return BEIAN_OK;
+}
+
+const char *beian_record_get(const beian_record *r, const char *id)
+{
+    int i = beian_form_field_index(r->form, id, 0);
+    return i >= 0 ? r->values[i] : NULL;
+}
+
+static int is_leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+int beian_date_valid(const char *s)
+{
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-') {
+        return 0;
+    }
+    for (int i = 0; i < 10; i++) {
+        if (i != 4 && i != 7 && !isdigit((unsigned char)s[i])) {
+            return 0;
+        }
+    }
+    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    int m = (s[5] - '0') * 10 + (s[6] - '0');
+    int d = (s[8] - '0') * 10 + (s[9] - '0');
+    if (y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1) {
+        return 0;
+    }
+    int max = mdays[m - 1] + (m == 2 && is_leap(y));
+    return d <= max;
+}
+
+int beian_date_format_cn(const char *iso, char *out, size_t size)
+{
+    if (!beian_date_valid(iso)) {
+        return 0;
+    }
+    int y = (int)strtol(iso, NULL, 10);
+    int m = (iso[5] - '0') * 10 + (iso[6] - '0');
+    int d = (iso[8] - '0') * 10 + (iso[9] - '0');
+    snprintf(out, size, "%d年%d月%d日", y, m, d);
+    return 1;
+}
+
+static int all_digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)s[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static int is_mobile(const char *v)
+{
+    return strlen(v) == 11 && v[0] == '1' && v[1] >= '3' && v[1] <= '9' && all_digits(v, 11);
+}
+
+/* Area code 0xx or 0xxx, a hyphen, 7 or 8 digits, optionally "-" and an extension. */
+static int is_office(const char *v)
+{
+    const char *dash = strchr(v, '-');
+    if (!dash || v[0] != '0') {
+        return 0;
+    }
+    size_t area = (size_t)(dash - v);
+    if (area < 3 || area > 4 || !all_digits(v, area)) {
+        return 0;
+    }
+    const char *num = dash + 1;
+    const char *ext = strchr(num, '-');
+    size_t len = ext ? (size_t)(ext - num) : strlen(num);
+    if (len < 7 || len > 8 || !all_digits(num, len) || num[0] == '0') {
+        return 0;
+    }
+    if (ext) {
+        size_t el = strlen(ext + 1);
+        return el >= 1 && el <= 6 && all_digits(ext + 1, el);
+    }
+    return 1;
+}
+
+static int is_email(const char *v)
+{
+    const char *at = strchr(v, '@');
+    if (!at || at == v || strchr(at + 1, '@') || strlen(v) > 254) {
+        return 0;
+    }
+    for (const char *p = v; p < at; p++) {
+        if (!isalnum((unsigned char)*p) && !strchr("._%+-", *p)) {
+            return 0;
+        }
+    }
+    if (v[0] == '.' || at[-1] == '.' || strstr(v, "..")) {
+        return 0;
+    }
+    const char *dom = at + 1;
+    const char *dot = strrchr(dom, '.');
+    if (!dot || dot == dom || strlen(dot + 1) < 2) {
+        return 0;
+    }
+    size_t label = 0;
+    for (const char *p = dom; *p; p++) {
+        if (*p == '.') {
+            if (label == 0 || p[-1] == '-') {
+                return 0;
+            }
+            label = 0;
+        } else if (isalnum((unsigned char)*p) || (*p == '-' && label > 0)) {
+            label++;
+        } else {
+            return 0;
+        }
+    }
+    return label > 0;
+}
+
+/* What is wrong with a value of this type, or NULL when it is right. */
+static const char *type_problem(const beian_field *fd, const char *v)
+{
+    switch (fd->type) {
+    case BEIAN_FIELD_MOBILE:
+        return is_mobile(v) ? NULL
+                            : "is not a mobile number: expected 11 digits starting with 13 to 19, "
+                              "such as 13912345678";
+    case BEIAN_FIELD_PHONE:
+        return is_mobile(v) || is_office(v)
+                   ? NULL
+                   : "is not a phone number: expected a mobile number (11 digits starting with 13 "
+                     "to 19, such as 13912345678) or an office number with its area code (such "
+                     "as 0951-1234567)";
+    case BEIAN_FIELD_OFFICE_PHONE:
+        return is_office(v) ? NULL
+                            : "is not an office number: expected the area code, a hyphen and the "
+                              "number, such as 0951-1234567";
+    case BEIAN_FIELD_EMAIL:
+        return is_email(v) ? NULL : "is not an e-mail address: expected one such as name@nxtc.edu.cn";
+    case BEIAN_FIELD_DATE:
+        return beian_date_valid(v) ? NULL
+                                   : "is not a date: expected a real calendar date written "
+                                     "YYYY-MM-DD, such as 2026-11-24";
+    case BEIAN_FIELD_COUNT: {
+        size_t n = strlen(v);
+        if (n == 0 || n > 7 || !all_digits(v, n) || v[0] == '0') {
+            return "is not a positive whole number: expected a number such as 45";
+        }
+        return NULL;
+    }
+    default:
+        return NULL;
+    }
+}
+
+/* A control character other than a line feed (and tab in multi-line text), or 0. */
+static int bad_control(const char *v, int multiline)
+{
+    for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+        if (*p < 0x20 || *p == 0x7F) {
+            if (*p == '\n' && multiline) {
+                continue;
+            }
+            return *p;
+        }
+    }
+    return 0;
+}
+
+static int field_problem(beian_problems *pr, const beian_record *r, int i, const char *fmt,
+                         const char *a)
+{
+    const beian_field *fd = &r->form->fields[i];
+    return beian_problems_add(pr, BEIAN_SEV_ERROR, r->path, r->lines[i], 0, fd->id, fd->label,
+                              fmt, a ? a : "");
+}
+
+int beian_record_validate(const beian_record *r, beian_problems *pr)
+{
+    size_t before = beian_problems_errors(pr);
+    const beian_form *f = r->form;
+    for (size_t i = 0; i < f->nfields; i++) {
+        const beian_field *fd = &f->fields[i];
+        const char *v = r->values[i];
+        if (!v) {
+            if (fd->required) {
+                field_problem(pr, r, (int)i, "is missing: %s is required on this form",
+                              fd->label);
+            }
+            continue;
+        }
+        size_t chars = beian_utf8_count(v);
+        if (chars > fd->max_chars) {
+            char msg[160];
+            snprintf(msg, sizeof msg, "is too long: %zu characters, at most %zu are allowed",
+                     chars, fd->max_chars);
+            field_problem(pr, r, (int)i, "%s", msg);
+            continue;
+        }
+        int multiline = fd->type == BEIAN_FIELD_MULTILINE;
+        int c = bad_control(v, multiline);
+        if (c == '\n') {
+            field_problem(pr, r, (int)i,
+                          "contains a line break: %s is a single line; remove the break",
+                          fd->label);
+            continue;
+        }
+        if (c) {
+            char msg[120];
+            snprintf(msg, sizeof msg, "contains the control character U+%04X; remove it", c);
+            field_problem(pr, r, (int)i, "%s", msg);
+            continue;
+        }
+        const char *what = type_problem(fd, v);
+        if (what) {
+            char *msg = beian_asprintf("\"%s\" %s", v, what);
+            field_problem(pr, r, (int)i, "%s", msg ? msg : what);
+            free(msg);
+        }
+    }
+    for (size_t g = 0; g < f->n_one_of; g++) {
+        int any = 0;
+        beian_buf names;
+        beian_buf_init(&names);
+        for (const int *k = f->one_of[g]; *k >= 0; k++) {
+            any |= r->values[*k] != NULL;
+            beian_buf_appendf(&names, "%s%s (%s)", k == f->one_of[g] ? "" : ", ",
+                              f->fields[*k].id, f->fields[*k].label);
+        }
+        if (!any && f->one_of[g][0] >= 0) {
+            const beian_field *fd = &f->fields[f->one_of[g][0]];
+            beian_problems_add(pr, BEIAN_SEV_ERROR, r->path, 0, 0, fd->id, fd->label,
+                               "is missing: give at least one of %s",
+                               names.data ? (char *)names.data : "");
+        }
+        beian_buf_release(&names);
+    }
+    if (r->date && !beian_date_valid(r->date)) {
+        beian_problems_add(pr, BEIAN_SEV_ERROR, r->path, 0, 0, "date", "提交日期",
+                           "\"%s\" is not a date: expected a real calendar date written "
+                           "YYYY-MM-DD, such as 2026-11-24",
+                           r->date);
+    }
+    return beian_problems_errors(pr) > before ? BEIAN_EDATA : BEIAN_OK;
+}
+
+/* Line (1-based) of the first `"key"` followed by a colon in text, or 0. */
+static int key_line(const char *text, size_t len, const char *key)
+{
+    size_t klen = strlen(key);
+    int line = 1;
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] == '\n') {
+            line++;
+        } else if (text[i] == '"' && i + klen + 1 < len && memcmp(text + i + 1, key, klen) == 0 &&
+                   text[i + klen + 1] == '"') {
+            size_t j = i + klen + 2;
+            while (j < len && (text[j] == ' ' || text[j] == '\t' || text[j] == '\r' ||
+                               text[j] == '\n')) {
+                j++;
+            }
+            if (j < len && text[j] == ':') {
+                return line;
+            }
+        }
+    }
+    return 0;
+}
+
+/* Line and column of byte offset off in text. */
+static void position(const unsigned char *text, size_t off, int *line, int *col)
+{
+    *line = 1;
+    *col = 1;
+    for (size_t i = 0; i < off; i++) {
+        if (text[i] == '\n') {
+            (*line)++;
+            *col = 1;
+        } else if ((text[i] & 0xC0) != 0x80) {
+            (*col)++;
+        }
+    }
+}
+
+static void known_forms(beian_ctx *ctx, beian_buf *out)
+{
+    char **ids = NULL;
+    size_t n = 0;
+    if (beian_form_ids(ctx, &ids, &n) == BEIAN_OK) {
+        for (size_t i = 0; i < n; i++) {
+            beian_buf_appendf(out, "%s%s", i ? ", " : "", ids[i]);
+        }
+    }
+    beian_form_ids_free(ids, n);
+    beian_buf_terminate(out);
+}
+
+int beian_record_read_buffer(beian_ctx *ctx, const char *path, const unsigned char *data,
+                             size_t len, beian_record **out, beian_problems *pr)
+{
+    int rc = BEIAN_EDATA;
+    json_t *root = NULL;
+    beian_form *form = NULL;
+    beian_record *r = NULL;
+    *out = NULL;
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+        data += 3; /* a UTF-8 byte order mark, as Windows Notepad writes it */
+        len -= 3;
+    }
+    size_t badbyte = beian_utf8_check(data, len);
+    if (badbyte < len) {
+        int line, col;
+        position(data, badbyte, &line, &col);
+        beian_problems_add(pr, BEIAN_SEV_ERROR, path, line, col, NULL, NULL,
+                           "the file is not UTF-8 text (byte 0x%02X); save it as UTF-8 "
+                           "(in Notepad: 另存为, 编码 UTF-8)",
+                           data[badbyte]);
+        return BEIAN_EDATA;
+    }
+    if (memchr(data, '\0', len)) {
+        int line, col;
+        position(data, (size_t)((const unsigned char *)memchr(data, '\0', len) - data), &line,
+                 &col);
+        beian_problems_add(pr, BEIAN_SEV_ERROR, path, line, col, NULL, NULL,
+                           "the file contains a NUL byte; it is not a text file");
+        return BEIAN_EDATA;
+    }
+    json_error_t jerr;
+    root = json_loadb((const char *)data, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!root) {
+        beian_problems_add(pr, BEIAN_SEV_ERROR, path, jerr.line, jerr.column, NULL, NULL,
+                           "JSON syntax error: %s", jerr.text);
+        return BEIAN_EDATA;
+    }
+    if (!json_is_object(root)) {
+        beian_problems_add(pr, BEIAN_SEV_ERROR, path, 1, 0, NULL, NULL,
+                           "expected an object {\"form\": ..., \"fields\": {...}}");
+        goto done;
+    }
+    const char *key;
+    json_t *v;
+    json_object_foreach(root, key, v)
+    {
+        if (strcmp(key, "form") && strcmp(key, "fields") && strcmp(key, "date")) {
+            beian_problems_add(pr, BEIAN_SEV_ERROR, path, key_line((const char *)data, len, key),
+                               0, key, NULL,
+                               "unknown key; a data file has \"form\", \"fields\" and, "
+                               "optionally, \"date\"");
+        }
+    }
+    json_t *jform = json_object_get(root, "form");
+    if (!json_is_string(jform)) {
+        beian_buf known;
+        beian_buf_init(&known);
+        known_forms(ctx, &known);
+        beian_problems_add(pr, BEIAN_SEV_ERROR, path, key_line((const char *)data, len, "form"),
+                           0, "form", "表格",
+                           "%s: name the form as a string, one of: %s",
+                           jform ? "is not a string" : "is missing",
+                           known.data ? (char *)known.data : "");
+        beian_buf_release(&known);
+        goto done;
+    }
+    rc = beian_form_load(ctx, json_string_value(jform), &form, pr);
+    if (rc == BEIAN_EDATA) {
+        beian_buf known;
+        beian_buf_init(&known);
+        known_forms(ctx, &known);
+        beian_problems_add(pr, BEIAN_SEV_ERROR, path, key_line((const char *)data, len, "form"),
+                           0, "form", "表格", "there is no form \"%s\"; known forms: %s",
+                           json_string_value(jform), known.data ? (char *)known.data : "");
+        beian_buf_release(&known);
+        goto done;
+    }
+    if (rc != BEIAN_OK) {
+        goto done;
+    }
+    rc = BEIAN_EDATA;
+    r = beian_record_new(form);
+    if (!r) {
+        rc = BEIAN_EINTERNAL;
+        goto done;
+    }
+    r->owns_form = 1;
+    r->path = beian_strdup(path);
+    form = NULL;
+    json_t *jdate = json_object_get(root, "date");
+    if (jdate && !json_is_string(jdate)) {
+        beian_problems_add(pr, BEIAN_SEV_ERROR, path, key_line((const char *)data, len, "date"),
+                           0, "date", "提交日期",
+                           "must be a date in quotes, such as \"2026-11-24\"");
+    } else if (jdate) {
+        r->date = beian_strdup(json_string_value(jdate));
+    }
+    json_t *fields = json_object_get(root, "fields");
+    if (!json_is_object(fields)) {
+        beian_problems_add(pr, BEIAN_SEV_ERROR, path, key_line((const char *)data, len, "fields"),
+                           0, "fields", NULL,
+                           "%s: the values go in an object \"fields\": {\"%s\": \"...\", ...}",
+                           fields ? "is not an object" : "is missing", r->form->fields[0].id);
+        goto done;
+    }
+    json_object_foreach(fields, key, v)
+    {
+        int line = key_line((const char *)data, len, key);
+        int i = beian_form_field_index(r->form, key, 1);
+        if (i < 0) {
+            const char *s = beian_form_suggest(r->form, key);
+            const beian_field *sf = s ? &r->form->fields[beian_form_field_index(r->form, s, 0)]
+                                      : NULL;
+            beian_problems_add(pr, BEIAN_SEV_ERROR, path, line, 0, key, NULL,
+                               "is not a field of form %s%s%s%s%s%s", r->form->id,
+                               s ? "; did you mean " : " (see: beian forms ",
+                               s ? s : r->form->id, s ? " (" : ")", s ? sf->label : "",
+                               s ? ")?" : "");
+            continue;
+        }
+        const beian_field *fd = &r->form->fields[i];
+        char num[32];
+        const char *sv = NULL;
+        if (json_is_string(v)) {
+            sv = json_string_value(v);
+        } else if (json_is_integer(v) && fd->type == BEIAN_FIELD_COUNT) {
+            snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
+            sv = num;
+        } else if (json_is_null(v)) {
+            sv = NULL;
+        } else {
+            beian_problems_add(pr, BEIAN_SEV_ERROR, path, line, 0, fd->id, fd->label,
+                               "must be text in quotes, such as \"%s\"",
+                               fd->example ? fd->example : "...");
+            continue;
+        }
+        if (r->values[i] || r->lines[i]) {
+            beian_problems_add(pr, BEIAN_SEV_ERROR, path, line, 0, fd->id, fd->label,
+                               "is given twice (by its id and by its label)");
+            continue;
+        }
+        if (beian_record_set(r, i, sv, line) != BEIAN_OK) {
+            rc = BEIAN_EINTERNAL;
+            goto done;
+        }
+        if (!r->lines[i]) {
+            r->lines[i] = line;
+        }
+    }
+    rc = BEIAN_OK;
+done:
+    json_decref(root);
+    beian_form_free(form);
+    if (rc == BEIAN_OK && r) {
+        if (beian_record_validate(r, pr) != BEIAN_OK || beian_problems_errors(pr) > 0) {
+            rc = BEIAN_EDATA;
+        }
+    }
+    if (rc == BEIAN_OK) {
+        *out = r;
+    } else {
+        beian_record_free(r);
+    }
+    return rc;
+}
+
+int beian_record_read_file(beian_ctx *ctx, const char *path, beian_record **out,
+                           beian_problems *pr)
+{
+    beian_buf b;
+    int err = 0;
+    *out = NULL;
+    int rc = beian_file_read(path, BEIAN_RECORD_MAX_BYTES, &b, &err);
+    if (rc == BEIAN_ENOINPUT) {
+        beian_problems_add(pr, BEIAN_SEV_ERROR, path, 0, 0, NULL, NULL, "cannot read: %s",
+                           strerror(err));
+        return rc;
+    }
+    if (rc == BEIAN_EDATA) {
+        beian_problems_add(pr, BEIAN_SEV_ERROR, path, 0, 0, NULL, NULL,
+                           "the file is larger than %d KiB; a data file holds one record",
+                           BEIAN_RECORD_MAX_BYTES / 1024);
+        return rc;
+    }
+    if (rc != BEIAN_OK) {
+        beian_problems_add(pr, BEIAN_SEV_ERROR, path, 0, 0, NULL, NULL, "cannot read: %s",
+                           strerror(err));
+        return rc;
+    }
+    rc = beian_record_read_buffer(ctx, path, b.data, b.len, out, pr);
+    beian_buf_release(&b);
+    return rc;
+}

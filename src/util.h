@@ -1,0 +1,62 @@
+/*
+ * util.h - small helpers shared by the library's modules: growable buffers, UTF-8,
+ * checked string formatting, whole-file reads with a size limit, and atomic writes.
+ * Private to the library (not installed).
+ */
+#ifndef BEIAN_UTIL_H
+#define BEIAN_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+    unsigned char *data;
+    size_t len;
+    size_t cap;
+} beian_buf;
+
+void beian_buf_init(beian_buf *b);
+void beian_buf_release(beian_buf *b);
+int beian_buf_append(beian_buf *b, const void *data, size_t len);
+int beian_buf_appendf(beian_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int beian_buf_appendv(beian_buf *b, const char *fmt, va_list ap);
+/* NUL-terminates without counting the NUL in len. */
+int beian_buf_terminate(beian_buf *b);
+
+char *beian_strdup(const char *s);
+char *beian_strndup(const char *s, size_t n);
+char *beian_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *beian_vasprintf(const char *fmt, va_list ap);
+
+/*
+ * Decodes one UTF-8 sequence of s[0..len). Stores the code point and returns the length
+ * (1-4), or 0 when the bytes are not well-formed UTF-8 (overlong forms, surrogates and
+ * code points above U+10FFFF included).
+ */
+size_t beian_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
+/* Encodes cp into out (at least 4 bytes); returns the length. */
+size_t beian_utf8_encode(uint32_t cp, char *out);
+/* Offset of the first ill-formed byte, or len when all of s is valid UTF-8. */
+size_t beian_utf8_check(const unsigned char *s, size_t len);
+/* Number of code points of a valid UTF-8 string. */
+size_t beian_utf8_count(const char *s);
+
+/* Reads a whole file. BEIAN_ENOINPUT when it is missing or unreadable, BEIAN_EDATA when
+ * it is larger than limit. *errno_out (may be NULL) receives errno on failure. */
+int beian_file_read(const char *path, size_t limit, beian_buf *out, int *errno_out);
+
+/*
+ * Writes data to path atomically: a temporary file in the same directory, fsync, rename,
+ * fsync of the directory. On failure nothing is left at path (an existing file is kept
+ * as it was) and no temporary file remains. Returns BEIAN_OK, BEIAN_ECREATE or BEIAN_EIO.
+ */
+int beian_file_write_atomic(const char *path, const void *data, size_t len, int *errno_out);
+
+/* Directory part of path ("." when none); caller frees. */
+char *beian_path_dirname(const char *path);
+/* a "/" b, or b alone when b is absolute; caller frees. */
+char *beian_path_join(const char *a, const char *b);
+int beian_path_exists(const char *path);
+
+#endif
