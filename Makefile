@@ -10,13 +10,13 @@
 
 PREFIX ?= /usr/local
 CC ?= cc
-PKGS := harfbuzz harfbuzz-subset cairo libqrencode libzip jansson libcrypto
+PKGS := harfbuzz harfbuzz-subset cairo libqrencode libzip jansson libcrypto zbar expat
 BUILD ?= build
 BIN ?= bin
 
 # Debian packages: libraries (pkg-config names above), test tools and fonts.
 DEB_LIBS := libhpdf-dev libharfbuzz-dev libcairo2-dev libqrencode-dev libzip-dev \
-            libjansson-dev libssl-dev libcmocka-dev pkg-config
+            libjansson-dev libssl-dev libcmocka-dev libzbar-dev libexpat1-dev pkg-config
 DEB_TOOLS := poppler-utils qpdf zbar-tools
 DEB_FONTS := fonts-droid-fallback fonts-dejavu-core fonts-wqy-zenhei fonts-arphic-uming fonts-hanazono
 
@@ -37,21 +37,24 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 all: $(BIN)/beian
 
-$(BUILD)/%.o: src/%.c $(wildcard include/beian/*.h src/*.h src/cli/*.h)
+$(BUILD)/%.o: src/%.c $(wildcard include/beian/*.h src/*.h src/cli/*.h src/cli/*.inc)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	@echo "  CC    $<"
+	@$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/libbeian.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	@ar rcs $@ $^
 
 $(BIN)/beian: $(CLI_OBJ) $(BUILD)/libbeian.a
 	@mkdir -p $(BIN)
-	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libbeian.a $(LIBS)
+	@echo "  LINK  $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libbeian.a $(LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libbeian.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(BUILD)/libbeian.a $(LIBS) $(TEST_LIBS)
+	@echo "  TEST  $@"
+	@$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(BUILD)/libbeian.a $(LIBS) $(TEST_LIBS)
 
 # Installs only what is missing; says what to do when it cannot install.
 deps:

@@ -14,6 +14,7 @@
 #include <strings.h>
 #include <errno.h>
 #include <jansson.h>
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -602,5 +603,55 @@ int beian_record_read_file(beian_ctx *ctx, const char *path, beian_record **out,
     }
     rc = beian_record_read_buffer(ctx, path, b.data, b.len, out, pr);
     beian_buf_release(&b);
+    return rc;
+}
+
+int beian_record_canonical(const beian_record *r, char **json, size_t *len)
+{
+    json_t *root = json_object();
+    json_t *fields = json_object();
+    int rc = BEIAN_EINTERNAL;
+    *json = NULL;
+    *len = 0;
+    if (!root || !fields) {
+        goto done;
+    }
+    for (size_t i = 0; i < r->form->nfields; i++) {
+        if (r->values[i] &&
+            json_object_set_new(fields, r->form->fields[i].id, json_string(r->values[i])) != 0) {
+            goto done;
+        }
+    }
+    if (json_object_set_new(root, "form", json_string(r->form->id)) != 0 ||
+        (r->date && json_object_set_new(root, "date", json_string(r->date)) != 0) ||
+        json_object_set(root, "fields", fields) != 0) {
+        goto done;
+    }
+    *json = json_dumps(root, JSON_SORT_KEYS | JSON_COMPACT);
+    if (*json) {
+        *len = strlen(*json);
+        rc = BEIAN_OK;
+    }
+done:
+    json_decref(fields);
+    json_decref(root);
+    return rc;
+}
+
+int beian_record_digest(const beian_record *r, char out[65])
+{
+    char *json = NULL;
+    size_t len = 0;
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    out[0] = '\0';
+    int rc = beian_record_canonical(r, &json, &len);
+    if (rc == BEIAN_OK && EVP_Digest(json, len, md, &mdlen, EVP_sha256(), NULL) != 1) {
+        rc = BEIAN_EINTERNAL;
+    }
+    for (unsigned i = 0; rc == BEIAN_OK && i < mdlen && i < 32; i++) {
+        snprintf(out + 2 * i, 3, "%02x", md[i]);
+    }
+    free(json);
     return rc;
 }

@@ -18,12 +18,15 @@
 #include "beian/record.h"
 
 typedef struct {
-    int blank;              /* an empty form to fill by hand (record may be NULL) */
-    int tracking;           /* print the tracking footer on every filled page */
-    const char *reprint;    /* a reprint mark line, or NULL */
+    int blank;             /* an empty form to fill by hand (record may be NULL) */
+    int tracking;          /* print the tracking footer (record, version, date, QR) */
+    const char *record_no; /* archive number (XMT-2026-0007); NULL prints 草稿 (a draft) */
+    int version;           /* archive version, 0 for a draft */
+    const char *date;      /* YYYY-MM-DD for the footer; NULL: the record's "date" */
+    const char *reprint;   /* a reprint mark (补打 ...) printed on every page, or NULL */
 } beian_layout_options;
 
-#define BEIAN_LAYOUT_OPTIONS_INIT {0, 1, NULL}
+#define BEIAN_LAYOUT_OPTIONS_INIT {0, 1, NULL, 0, NULL, NULL}
 
 /*
  * Lays out one form. On BEIAN_EDATA the problems name each field that cannot be printed;

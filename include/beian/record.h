@@ -42,6 +42,15 @@ int beian_record_set(beian_record *rec, int field, const char *value, int line);
 int beian_record_validate(const beian_record *rec, beian_problems *problems);
 void beian_record_free(beian_record *rec);
 
+/*
+ * The record's canonical JSON: {"date":...,"fields":{id: value, ...},"form":ID}, keys sorted,
+ * absent fields left out, compact, UTF-8. Its SHA-256 names the data on the tracking code and
+ * in the archive. *json is malloc'd (NUL-terminated); *len excludes the NUL.
+ */
+int beian_record_canonical(const beian_record *rec, char **json, size_t *len);
+/* SHA-256 of the canonical JSON as 64 lowercase hex digits into out[65]. */
+int beian_record_digest(const beian_record *rec, char out[65]);
+
 /* Value of field id, or NULL. */
 const char *beian_record_get(const beian_record *rec, const char *id);
 

@@ -15,6 +15,8 @@
 
 #include "beian/version.h"
 #include "cli.h"
+#include "cmd_archive.h"
+#include "cmd_batch.h"
 
 int cli_quiet = 0;
 
@@ -47,6 +49,9 @@ static const cli_command commands[] = {
      "  -q, --quiet           no notes on stderr\n"
      "\n"
      "example: beian fill examples/platform-application.json -o out/application.pdf\n"},
+/* Each area of the command line owns a fragment of this table (rows only). */
+#include "commands_batch.inc"
+#include "commands_archive.inc"
 };
 
 static const size_t ncommands = sizeof commands / sizeof commands[0];
