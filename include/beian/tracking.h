@@ -1,0 +1,35 @@
+/*
+ * beian/tracking.h - the tracking code printed in the footer of every filled page.
+ *
+ * The payload is a contract (documented in the README): a paper copy that comes back signed
+ * and sealed is matched to its archive record by it alone.
+ *
+ *     beian:<RECORD>/<VERSION>/<DIGEST16>
+ *
+ * RECORD is the archive number (XMT-2026-0007, QUN-2026-0012) or DRAFT for a form printed
+ * before it was archived; VERSION is the record version (0 for a draft); DIGEST16 is the first
+ * 16 lowercase hex digits of the SHA-256 of the record's canonical JSON
+ * (beian_record_canonical). Example: beian:QUN-2026-0012/1/3f2a9c0d11e4b7a8
+ */
+#ifndef BEIAN_TRACKING_H
+#define BEIAN_TRACKING_H
+
+#include <stddef.h>
+
+#include "beian/common.h"
+
+#define BEIAN_TRACKING_PREFIX "beian:"
+
+typedef struct {
+    char record[32];  /* "DRAFT" for a draft */
+    int version;
+    char digest16[17];
+} beian_tracking;
+
+/* Formats the payload into out (at least 64 bytes). record NULL means a draft. */
+int beian_tracking_format(const char *record, int version, const char *digest_hex, char *out,
+                          size_t size);
+/* Parses a payload; BEIAN_EDATA when it is not a beian tracking code. */
+int beian_tracking_parse(const char *payload, beian_tracking *out);
+
+#endif

@@ -1,0 +1,62 @@
+/*
+ * tracking.c - formats and parses the tracking payload (see beian/tracking.h for the format).
+ */
+#include "beian/tracking.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int beian_tracking_format(const char *record, int version, const char *digest_hex, char *out,
+                          size_t size)
+{
+    if (!digest_hex || strlen(digest_hex) < 16 || version < 0 ||
+        (record && (strlen(record) == 0 || strlen(record) > 31 || strchr(record, '/')))) {
+        return BEIAN_EINTERNAL;
+    }
+    int n = snprintf(out, size, "%s%s/%d/%.16s", BEIAN_TRACKING_PREFIX, record ? record : "DRAFT",
+                     record ? version : 0, digest_hex);
+    return n > 0 && (size_t)n < size ? BEIAN_OK : BEIAN_EINTERNAL;
+}
+
+int beian_tracking_parse(const char *p, beian_tracking *out)
+{
+    size_t pl = strlen(BEIAN_TRACKING_PREFIX);
+    memset(out, 0, sizeof *out);
+    if (strncmp(p, BEIAN_TRACKING_PREFIX, pl) != 0) {
+        return BEIAN_EDATA;
+    }
+    p += pl;
+    const char *s1 = strchr(p, '/');
+    if (!s1 || s1 == p || (size_t)(s1 - p) > 31) {
+        return BEIAN_EDATA;
+    }
+    for (const char *q = p; q < s1; q++) {
+        if (!isalnum((unsigned char)*q) && *q != '-') {
+            return BEIAN_EDATA;
+        }
+    }
+    memcpy(out->record, p, (size_t)(s1 - p));
+    const char *v = s1 + 1;
+    char *end;
+    long ver = strtol(v, &end, 10);
+    if (end == v || *end != '/' || ver < 0 || ver > 100000 || !isdigit((unsigned char)*v)) {
+        return BEIAN_EDATA;
+    }
+    out->version = (int)ver;
+    const char *d = end + 1;
+    if (strlen(d) != 16) {
+        return BEIAN_EDATA;
+    }
+    for (int i = 0; i < 16; i++) {
+        if (!isxdigit((unsigned char)d[i]) || isupper((unsigned char)d[i])) {
+            return BEIAN_EDATA;
+        }
+    }
+    memcpy(out->digest16, d, 16);
+    if ((strcmp(out->record, "DRAFT") == 0) != (out->version == 0)) {
+        return BEIAN_EDATA;
+    }
+    return BEIAN_OK;
+}
