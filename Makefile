@@ -10,14 +10,14 @@
 
 PREFIX ?= /usr/local
 CC ?= cc
-PKGS := harfbuzz harfbuzz-subset cairo libqrencode libzip jansson libcrypto zbar expat
+PKGS := harfbuzz harfbuzz-subset cairo libqrencode libzip jansson libcrypto zbar expat poppler-glib libjpeg
 BUILD ?= build
 BIN ?= bin
 
 # Debian packages: libraries (pkg-config names above), test tools and fonts.
 DEB_LIBS := libhpdf-dev libharfbuzz-dev libcairo2-dev libqrencode-dev libzip-dev \
-            libjansson-dev libssl-dev libcmocka-dev libzbar-dev libexpat1-dev pkg-config
-DEB_TOOLS := poppler-utils qpdf zbar-tools
+            libjansson-dev libssl-dev libcmocka-dev libzbar-dev libexpat1-dev libjpeg-dev libpoppler-glib-dev pkg-config
+DEB_TOOLS := poppler-utils qpdf zbar-tools imagemagick
 DEB_FONTS := fonts-droid-fallback fonts-dejavu-core fonts-wqy-zenhei fonts-arphic-uming fonts-hanazono
 
 WARN := -Wall -Wextra -Wpedantic -Wshadow -Werror

@@ -63,6 +63,7 @@ void beian_form_free(beian_form *f)
         }
         free(c->parts);
         free(c->qr_number_prefix);
+        free(c->qr_date_prefix);
     }
     free(f->cells);
     for (size_t i = 0; i < f->nfields; i++) {
@@ -269,6 +270,7 @@ static void load_fields(loader *ld, beian_form *f, json_t *arr)
         json_t *cont = json_object_get(v, "continuation");
         fd->continuation = cont && json_is_true(cont);
         fd->max_chars = (size_t)get_number(ld, v, "max_chars", place, 200, 1, 100000);
+        fd->valid_days = (int)get_number(ld, v, "valid_days", place, 0, 0, 3650);
         json_t *al = json_object_get(v, "aliases");
         if (al && json_is_array(al) && json_array_size(al) > 0 && json_array_size(al) < 16) {
             fd->aliases = calloc(json_array_size(al), sizeof(char *));
@@ -310,7 +312,7 @@ static int cell_field(loader *ld, beian_form *f, json_t *cell, const char *key,
 static void load_cell(loader *ld, beian_form *f, json_t *v, beian_cell *c, const char *place,
                       unsigned char *bound)
 {
-    c->qr_field = c->qr_image_field = c->qr_number_field = -1;
+    c->qr_field = c->qr_image_field = c->qr_number_field = c->qr_date_field = -1;
     c->rowspan = (int)get_number(ld, v, "rowspan", place, 1, 1, FORM_MAX_ROWS);
     c->colspan = (int)get_number(ld, v, "colspan", place, 1, 1, FORM_MAX_COLS);
     json_t *seal = json_object_get(v, "seal");
@@ -367,6 +369,8 @@ static void load_cell(loader *ld, beian_form *f, json_t *v, beian_cell *c, const
         c->qr_image_field = cell_field(ld, f, v, "image_field", place, 0, bound);
         c->qr_number_field = cell_field(ld, f, v, "number_field", place, 0, bound);
         c->qr_number_prefix = get_string(ld, v, "number_prefix", place, 0);
+        c->qr_date_field = cell_field(ld, f, v, "date_field", place, 0, bound);
+        c->qr_date_prefix = get_string(ld, v, "date_prefix", place, 0);
     } else {
         bad(ld, place, "unknown cell kind \"%s\" (known: label, field, fields, sign, qr)%s", kind,
             NULL);

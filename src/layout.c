@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "beian/qr.h"
+#include "beian/tracking.h"
 #include "util.h"
 
 #define MM(x) ((x) * 72.0 / 25.4)
@@ -27,6 +28,10 @@
 #define SEAL_MM 42.0     /* a 公章 is 40-42 mm across (GA 241-2000 sizes for unit seals) */
 #define QR_MIN_MODULE_MM 0.5 /* smaller modules do not survive a fax-grade scan */
 #define CONT_MARK "（下接附页）"
+#define FOOTER_QR_MM 18.0 /* the tracking code with its quiet zone: a version 2 code has
+                             0.55 mm modules, 2 px even in a 100 dpi scan */
+#define FOOTER_Y_MM 4.0   /* printers leave about 4 mm at the page edge unprinted */
+#define FOOTER_SIZE 8.0
 
 typedef struct {
     beian_ctx *ctx;
@@ -562,6 +567,26 @@ static void layout_qr(lay *L, const beian_cell *c, double x, double top, double 
     }
 }
 
+/* The date a group code was made, small, at the foot of the QR cell. Returns its height. */
+static double qr_date_line(lay *L, const beian_cell *c, double x, double bottom, double w)
+{
+    char date[64];
+    const char *d = value_of(L, c->qr_date_field, date, sizeof date);
+    if (!d) {
+        return 0;
+    }
+    char *text = beian_asprintf("%s%s", c->qr_date_prefix ? c->qr_date_prefix : "", d);
+    if (!text) {
+        L->status = BEIAN_EINTERNAL;
+        return 0;
+    }
+    double size = FOOTER_SIZE;
+    layout_value(L, c->qr_date_field, text, x, bottom + size * LEADING, w, size * LEADING,
+                 BEIAN_ALIGN_CENTER);
+    free(text);
+    return size * LEADING;
+}
+
 static void layout_sign(lay *L, const beian_cell *c, double x, double bottom, double w,
                         double h)
 {
@@ -601,9 +626,6 @@ static void layout_sign(lay *L, const beian_cell *c, double x, double bottom, do
 static void layout_cell(lay *L, const beian_cell *c, double x, double top, double w, double h)
 {
     const beian_form *f = L->form;
-    beian_op border = {.kind = BEIAN_OP_RECT, .x = x, .y = top - h, .w = w, .h = h,
-                       .line_width = 0.75};
-    add_op(L, &border);
     double ix = x + PAD_X, iw = w - 2 * PAD_X, itop = top - PAD_Y, ih = h - 2 * PAD_Y;
     switch (c->kind) {
     case BEIAN_CELL_LABEL: {
@@ -658,9 +680,11 @@ static void layout_cell(lay *L, const beian_cell *c, double x, double top, doubl
     case BEIAN_CELL_SIGN:
         layout_sign(L, c, x, top - h, w, h);
         break;
-    case BEIAN_CELL_QR:
-        layout_qr(L, c, ix, itop, iw, ih);
+    case BEIAN_CELL_QR: {
+        double dh = qr_date_line(L, c, ix, top - h + PAD_Y, iw);
+        layout_qr(L, c, ix, itop, iw, ih - dh);
         break;
+    }
     }
 }
 
@@ -685,6 +709,82 @@ static double line_text(lay *L, beian_font_role role, const char *text, double s
     }
     emit_text(L, role, text, 0, strlen(text), center ? x + (width - w) / 2 : x, baseline, size);
     return size;
+}
+
+/* The tracking footer of every page: record, version, date, page n/N, and the QR code whose
+ * payload (beian/tracking.h) matches a signed paper copy to its archive record. */
+static void layout_footer(lay *L)
+{
+    const beian_form *f = L->form;
+    char digest[65], payload[96], date[64] = "";
+    if (beian_record_digest(L->rec, digest) != BEIAN_OK ||
+        beian_tracking_format(L->opts->record_no, L->opts->version, digest, payload,
+                              sizeof payload) != BEIAN_OK) {
+        L->status = BEIAN_EINTERNAL;
+        return;
+    }
+    const char *iso = L->opts->date ? L->opts->date : L->rec->date;
+    if (iso && !beian_date_format_cn(iso, date, sizeof date)) {
+        date[0] = '\0';
+    }
+    unsigned char *m = NULL;
+    int modules = 0;
+    if (beian_qr_encode(payload, strlen(payload), BEIAN_QR_M, &m, &modules) != BEIAN_OK) {
+        L->status = BEIAN_EINTERNAL;
+        return;
+    }
+    double side = MM(FOOTER_QR_MM);
+    double right = MM(f->page_w) - MM(f->margin_right);
+    double left = MM(f->margin_left);
+    for (size_t p = 0; p < L->dl->npages && L->status != BEIAN_EINTERNAL; p++) {
+        L->page = &L->dl->pages[p];
+        beian_op op = {.kind = BEIAN_OP_QR, .x = right - side, .y = MM(FOOTER_Y_MM), .w = side,
+                       .h = side, .modules = modules, .matrix = m};
+        add_op(L, &op);
+        /* few distinct characters: every one of them is a glyph embedded in the PDF */
+        char version[32] = "草稿";
+        if (L->opts->record_no) {
+            snprintf(version, sizeof version, "%s　第%d版", L->opts->record_no, L->opts->version);
+        }
+        char *line1 = beian_asprintf("%s%s%s　第%zu页/共%zu页", version, date[0] ? "　" : "", date,
+                                     p + 1, L->dl->npages);
+        if (!line1) {
+            L->status = BEIAN_EINTERNAL;
+        } else {
+            line_text(L, BEIAN_ROLE_BODY, line1, FOOTER_SIZE, left,
+                      MM(FOOTER_Y_MM) + side / 2 - FOOTER_SIZE / 3, right - side - left, 0);
+        }
+        free(line1);
+    }
+    free(m);
+}
+
+/* A framed reprint mark (补打 ...) at the top right of every page. */
+static void layout_reprint(lay *L)
+{
+    const beian_form *f = L->form;
+    double size = 10;
+    for (size_t p = 0; p < L->dl->npages && L->status != BEIAN_EINTERNAL; p++) {
+        L->page = &L->dl->pages[p];
+        beian_line *lines = NULL;
+        size_t n = 0;
+        check_text(L, BEIAN_ROLE_TITLE, L->opts->reprint, -1);
+        if (beian_layout_wrap(L->fonts, BEIAN_ROLE_TITLE, L->opts->reprint, size, 1e9, &lines, &n,
+                              NULL, NULL, NULL) != BEIAN_OK || n == 0) {
+            free(lines);
+            L->status = BEIAN_EINTERNAL;
+            return;
+        }
+        double w = lines[0].width;
+        free(lines);
+        double right = MM(f->page_w) - MM(f->margin_right);
+        double top = MM(f->page_h) - MM(f->margin_top) + size * 0.4;
+        beian_op box = {.kind = BEIAN_OP_RECT, .x = right - w - 8, .y = top - size * 1.9,
+                        .w = w + 8, .h = size * 1.9, .line_width = 1.2};
+        add_op(L, &box);
+        emit_text(L, BEIAN_ROLE_TITLE, L->opts->reprint, 0, strlen(L->opts->reprint),
+                  right - w - 4, top - size * 1.35, size);
+    }
 }
 
 /* The 附页: the rest of every field that did not fit its cell, page after page. */
@@ -803,6 +903,8 @@ int beian_layout_form(beian_ctx *ctx, const beian_form *f, const beian_record *r
         table_w += MM(f->col_w[c]);
     }
     double x0 = left + (width - table_w) / 2;
+    /* the grid first, as one run of strokes, then the cells' content */
+    for (int pass = 0; pass < 2; pass++) {
     for (size_t i = 0; i < f->ncells && L.status != BEIAN_EINTERNAL; i++) {
         const beian_cell *c = &f->cells[i];
         double x = x0, top = y, w = 0, h = 0;
@@ -818,7 +920,14 @@ int beian_layout_form(beian_ctx *ctx, const beian_form *f, const beian_record *r
         for (int k = 0; k < c->rowspan; k++) {
             h += MM(f->row_h[c->row + k]);
         }
-        layout_cell(&L, c, x, top, w, h);
+        if (pass == 0) {
+            beian_op border = {.kind = BEIAN_OP_RECT, .x = x, .y = top - h, .w = w, .h = h,
+                               .line_width = 0.75};
+            add_op(&L, &border);
+        } else {
+            layout_cell(&L, c, x, top, w, h);
+        }
+    }
     }
     for (int r = 0; r < f->nrows; r++) {
         y -= MM(f->row_h[r]);
@@ -831,6 +940,12 @@ int beian_layout_form(beian_ctx *ctx, const beian_form *f, const beian_record *r
     }
     if (L.ncont > 0 && L.status == BEIAN_OK) {
         layout_continuation(&L);
+    }
+    if (L.status == BEIAN_OK && L.opts->tracking && rec && !L.opts->blank) {
+        layout_footer(&L);
+    }
+    if (L.status == BEIAN_OK && L.opts->reprint) {
+        layout_reprint(&L);
     }
     rc = L.status;
 done:

@@ -19,6 +19,8 @@
 #include <hpdf_font.h>
 #include <hpdf_fontdef.h>
 #include <hpdf_objects.h>
+#include <hpdf_streams.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +38,13 @@ typedef struct {
     HPDF_STATUS detail;
 } pdf_error;
 
+/* Coordinates to 1/8 pt (0.044 mm, finer than a 600 dpi printer's dot): exact in binary
+ * floating point, so libharu writes at most three decimals instead of five. */
+static HPDF_REAL R(double v)
+{
+    return (HPDF_REAL)(floor(v * 8.0 + 0.5) / 8.0);
+}
+
 static void HPDF_STDCALL on_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user)
 {
     pdf_error *e = user;
@@ -52,8 +61,10 @@ typedef struct {
     HPDF_Font fonts[PDF_MAX_FACES];
     int fds[PDF_MAX_FACES];
     int in_text;
+    int in_path;
     HPDF_Font cur_font;
     double cur_size;
+    double lw, stroke_gray, fill_gray, dash; /* graphics state, to write only changes */
 } pdf_state;
 
 /* Code points used per face, as sorted unique lists. */
@@ -96,6 +107,69 @@ static void cp_unique(cp_set *s)
         }
     }
     s->n = k;
+}
+
+/*
+ * Replaces libharu's ToUnicode map, which is a CID CMap (begincidrange) that Ghostscript and
+ * PDF/A validators reject, with a CMapType 2 map. Codes are Unicode BMP values (libharu's
+ * UTF-8 encoder), so each used high byte gets one identity bfrange <XX00> <XXFF> <XX00>.
+ * The descendant font's /Ordering becomes (Identity), as Identity-H requires.
+ */
+static int fix_tounicode(HPDF_Font font, const cp_set *set)
+{
+    HPDF_FontAttr attr = (HPDF_FontAttr)font->attr;
+    HPDF_Dict tu = HPDF_Dict_GetItem(font, "ToUnicode", HPDF_OCLASS_DICT);
+    HPDF_Dict csi = HPDF_Dict_GetItem(attr->descendant_font, "CIDSystemInfo", HPDF_OCLASS_DICT);
+    if (!tu || !tu->stream || !csi) {
+        return BEIAN_EINTERNAL;
+    }
+    unsigned char high[256] = {0};
+    int nhigh = 0;
+    for (size_t i = 0; i < set->n; i++) {
+        if (set->cps[i] <= 0xFFFF && !high[set->cps[i] >> 8]) {
+            high[set->cps[i] >> 8] = 1;
+            nhigh++;
+        }
+    }
+    beian_buf b;
+    beian_buf_init(&b);
+    beian_buf_appendf(&b, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+                          "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> "
+                          "def\n/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+                          "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+    int left = nhigh;
+    for (int h = 0; h < 256; h++) {
+        if (!high[h]) {
+            continue;
+        }
+        if (left == nhigh || (nhigh - left) % 100 == 0) { /* at most 100 entries a block */
+            if (left != nhigh) {
+                beian_buf_appendf(&b, "endbfrange\n");
+            }
+            beian_buf_appendf(&b, "%d beginbfrange\n", left < 100 ? left : 100);
+        }
+        beian_buf_appendf(&b, "<%02X00> <%02XFF> <%02X00>\n", h, h, h);
+        left--;
+    }
+    if (nhigh > 0) {
+        beian_buf_appendf(&b, "endbfrange\n");
+    }
+    beian_buf_appendf(&b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    int rc = BEIAN_EINTERNAL;
+    if (b.data) {
+        HPDF_MemStream_FreeData(tu->stream);
+        HPDF_Dict_RemoveElement(tu, "Type");
+        HPDF_Dict_RemoveElement(tu, "CMapName");
+        HPDF_Dict_RemoveElement(tu, "CIDSystemInfo");
+        tu->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+        if (HPDF_Stream_Write(tu->stream, b.data, (HPDF_UINT)b.len) == HPDF_OK &&
+            HPDF_Dict_Add(csi, "Ordering", HPDF_String_New(csi->mmgr, "Identity", NULL)) ==
+                HPDF_OK) {
+            rc = BEIAN_OK;
+        }
+    }
+    beian_buf_release(&b);
+    return rc;
 }
 
 /* Loads a subset of face into the document through a memfd and marks all its glyphs used. */
@@ -171,6 +245,9 @@ static int load_face(pdf_state *st, beian_fonts *fonts, int face, cp_set *set)
         }
         prev = cp;
     }
+    if (fix_tounicode(font, set) != BEIAN_OK) {
+        return BEIAN_EINTERNAL;
+    }
     st->fonts[face] = font;
     return BEIAN_OK;
 }
@@ -180,6 +257,16 @@ static void end_text(pdf_state *st)
     if (st->in_text) {
         HPDF_Page_EndText(st->page);
         st->in_text = 0;
+    }
+}
+
+/* Strokes the pending path: consecutive stroked shapes of one style make one path, so the
+ * grid of a form costs one style change and one stroke, not one per cell. */
+static void flush_path(pdf_state *st)
+{
+    if (st->in_path) {
+        HPDF_Page_Stroke(st->page);
+        st->in_path = 0;
     }
 }
 
@@ -196,19 +283,45 @@ static int pdf_begin_page(void *self, const beian_page *page, size_t index)
     st->cur_font = NULL;
     st->cur_size = 0;
     st->in_text = 0;
+    st->in_path = 0;
+    /* the PDF defaults: line width 1, black, solid */
+    st->lw = 1;
+    st->stroke_gray = 0;
+    st->fill_gray = 0;
+    st->dash = 0;
     return st->err.error ? BEIAN_EINTERNAL : BEIAN_OK;
 }
 
+/* Prepares a stroked shape: flushes the path when the style changes, sets what differs. */
 static void stroke_style(pdf_state *st, const beian_op *op)
 {
-    HPDF_Page_SetLineWidth(st->page, (HPDF_REAL)op->line_width);
-    HPDF_Page_SetGrayStroke(st->page, (HPDF_REAL)op->gray);
-    if (op->dash > 0) {
-        HPDF_UINT16 d = (HPDF_UINT16)(op->dash + 0.5);
-        HPDF_UINT16 pattern[2] = {d ? d : 1, d ? d : 1};
-        HPDF_Page_SetDash(st->page, pattern, 2, 0);
-    } else {
-        HPDF_Page_SetDash(st->page, NULL, 0, 0);
+    double lw = floor(op->line_width * 100 + 0.5) / 100;
+    double dash = op->dash > 0 ? floor(op->dash + 0.5) : 0;
+    if (lw == st->lw && op->gray == st->stroke_gray && dash == st->dash) {
+        return;
+    }
+    flush_path(st);
+    if (lw != st->lw) {
+        HPDF_Page_SetLineWidth(st->page, (HPDF_REAL)lw);
+        st->lw = lw;
+    }
+    if (op->gray != st->stroke_gray) {
+        HPDF_Page_SetGrayStroke(st->page, R(op->gray));
+        st->stroke_gray = op->gray;
+    }
+    if (dash != st->dash) {
+        HPDF_UINT16 d = (HPDF_UINT16)(dash > 0 ? dash : 1);
+        HPDF_UINT16 pattern[2] = {d, d};
+        HPDF_Page_SetDash(st->page, dash > 0 ? pattern : NULL, dash > 0 ? 2 : 0, 0);
+        st->dash = dash;
+    }
+}
+
+static void fill_gray(pdf_state *st, double gray)
+{
+    if (gray != st->fill_gray) {
+        HPDF_Page_SetGrayFill(st->page, R(gray));
+        st->fill_gray = gray;
     }
 }
 
@@ -216,57 +329,56 @@ static int pdf_draw(void *self, const beian_op *op)
 {
     pdf_state *st = self;
     HPDF_Page pg = st->page;
+    int stroked = op->kind == BEIAN_OP_LINE || op->kind == BEIAN_OP_CIRCLE ||
+                  (op->kind == BEIAN_OP_RECT && !op->fill);
     if (op->kind != BEIAN_OP_TEXT) {
         end_text(st);
     }
+    if (!stroked) {
+        flush_path(st);
+    } else {
+        stroke_style(st, op);
+        st->in_path = 1;
+    }
     switch (op->kind) {
     case BEIAN_OP_LINE:
-        stroke_style(st, op);
-        HPDF_Page_MoveTo(pg, (HPDF_REAL)op->x, (HPDF_REAL)op->y);
-        HPDF_Page_LineTo(pg, (HPDF_REAL)(op->x + op->w), (HPDF_REAL)(op->y + op->h));
-        HPDF_Page_Stroke(pg);
+        HPDF_Page_MoveTo(pg, R(op->x), R(op->y));
+        HPDF_Page_LineTo(pg, R(op->x + op->w), R(op->y + op->h));
         break;
     case BEIAN_OP_RECT:
         if (op->fill) {
-            HPDF_Page_SetGrayFill(pg, (HPDF_REAL)op->gray);
-            HPDF_Page_Rectangle(pg, (HPDF_REAL)op->x, (HPDF_REAL)op->y, (HPDF_REAL)op->w,
-                                (HPDF_REAL)op->h);
+            fill_gray(st, op->gray);
+            HPDF_Page_Rectangle(pg, R(op->x), R(op->y), R(op->w), R(op->h));
             HPDF_Page_Fill(pg);
         } else {
-            stroke_style(st, op);
-            HPDF_Page_Rectangle(pg, (HPDF_REAL)op->x, (HPDF_REAL)op->y, (HPDF_REAL)op->w,
-                                (HPDF_REAL)op->h);
-            HPDF_Page_Stroke(pg);
+            HPDF_Page_Rectangle(pg, R(op->x), R(op->y), R(op->w), R(op->h));
         }
         break;
     case BEIAN_OP_CIRCLE:
-        stroke_style(st, op);
-        HPDF_Page_Circle(pg, (HPDF_REAL)op->x, (HPDF_REAL)op->y, (HPDF_REAL)op->w);
-        HPDF_Page_Stroke(pg);
-        HPDF_Page_SetDash(pg, NULL, 0, 0);
+        HPDF_Page_Circle(pg, R(op->x), R(op->y), R(op->w));
         break;
     case BEIAN_OP_TEXT:
         if (op->face < 0 || op->face >= PDF_MAX_FACES || !st->fonts[op->face]) {
             return BEIAN_EINTERNAL;
         }
         if (!st->in_text) {
-            HPDF_Page_SetGrayFill(pg, 0);
+            fill_gray(st, 0);
             HPDF_Page_BeginText(pg);
             st->in_text = 1;
         }
         if (st->cur_font != st->fonts[op->face] || st->cur_size != op->size) {
-            HPDF_Page_SetFontAndSize(pg, st->fonts[op->face], (HPDF_REAL)op->size);
+            HPDF_Page_SetFontAndSize(pg, st->fonts[op->face], R(op->size));
             st->cur_font = st->fonts[op->face];
             st->cur_size = op->size;
         }
-        HPDF_Page_TextOut(pg, (HPDF_REAL)op->x, (HPDF_REAL)op->y, op->text);
+        HPDF_Page_TextOut(pg, R(op->x), R(op->y), op->text);
         break;
     case BEIAN_OP_QR: {
         /* vector modules: the dark modules of a row merged into one rectangle each */
         int n = op->modules;
         double m = op->w / (n + 8);
         double x0 = op->x + 4 * m, top = op->y + op->w - 4 * m;
-        HPDF_Page_SetGrayFill(pg, 0);
+        fill_gray(st, 0);
         for (int r = 0; r < n; r++) {
             int c = 0;
             while (c < n) {
@@ -278,8 +390,8 @@ static int pdf_draw(void *self, const beian_op *op)
                 while (c < n && op->matrix[r * n + c]) {
                     c++;
                 }
-                HPDF_Page_Rectangle(pg, (HPDF_REAL)(x0 + s * m), (HPDF_REAL)(top - (r + 1) * m),
-                                    (HPDF_REAL)((c - s) * m), (HPDF_REAL)m);
+                HPDF_Page_Rectangle(pg, R(x0 + s * m), R(top - (r + 1) * m), R((c - s) * m),
+                                    R(m));
             }
         }
         HPDF_Page_Fill(pg);
@@ -293,6 +405,7 @@ static int pdf_end_page(void *self)
 {
     pdf_state *st = self;
     end_text(st);
+    flush_path(st);
     return st->err.error ? BEIAN_EINTERNAL : BEIAN_OK;
 }
 

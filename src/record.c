@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "beian/scan.h"
 #include "util.h"
 
 beian_record *beian_record_new(const beian_form *form)
@@ -146,6 +147,20 @@ int beian_date_valid(const char *s)
     }
     int max = mdays[m - 1] + (m == 2 && is_leap(y));
     return d <= max;
+}
+
+long beian_date_days(const char *s)
+{
+    /* days since 1970-01-01 of the proleptic Gregorian calendar (H. Hinnant's algorithm) */
+    long y = strtol(s, NULL, 10);
+    long m = (s[5] - '0') * 10 + (s[6] - '0');
+    long d = (s[8] - '0') * 10 + (s[9] - '0');
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
 }
 
 int beian_date_format_cn(const char *iso, char *out, size_t size)
@@ -351,6 +366,19 @@ int beian_record_validate(const beian_record *r, beian_problems *pr)
                                names.data ? (char *)names.data : "");
         }
         beian_buf_release(&names);
+    }
+    for (size_t i = 0; i < f->nfields; i++) {
+        const beian_field *fd = &f->fields[i];
+        const char *v = r->values[i];
+        if (fd->valid_days > 0 && v && r->date && beian_date_valid(v) &&
+            beian_date_valid(r->date) &&
+            beian_date_days(v) + fd->valid_days < beian_date_days(r->date)) {
+            beian_problems_add(pr, BEIAN_SEV_WARNING, r->path, r->lines[i], 0, fd->id, fd->label,
+                               "%s is more than %d days before the submission date %s: a code "
+                               "made then (WeChat group codes last %d days) will have expired; "
+                               "make a new code for the form",
+                               v, fd->valid_days, r->date, fd->valid_days);
+        }
     }
     if (r->date && !beian_date_valid(r->date)) {
         beian_problems_add(pr, BEIAN_SEV_ERROR, r->path, 0, 0, "date", "提交日期",
@@ -568,6 +596,8 @@ done:
     if (rc == BEIAN_OK && r) {
         if (beian_record_validate(r, pr) != BEIAN_OK || beian_problems_errors(pr) > 0) {
             rc = BEIAN_EDATA;
+        } else {
+            rc = beian_scan_resolve_record(ctx, r, pr);
         }
     }
     if (rc == BEIAN_OK) {

@@ -15,8 +15,13 @@ int beian_tracking_format(const char *record, int version, const char *digest_he
         (record && (strlen(record) == 0 || strlen(record) > 31 || strchr(record, '/')))) {
         return BEIAN_EINTERNAL;
     }
-    int n = snprintf(out, size, "%s%s/%d/%.16s", BEIAN_TRACKING_PREFIX, record ? record : "DRAFT",
-                     record ? version : 0, digest_hex);
+    char up[17];
+    for (int i = 0; i < 16; i++) {
+        up[i] = (char)toupper((unsigned char)digest_hex[i]);
+    }
+    up[16] = '\0';
+    int n = snprintf(out, size, "%s%s/%d/%s", BEIAN_TRACKING_PREFIX, record ? record : "DRAFT",
+                     record ? version : 0, up);
     return n > 0 && (size_t)n < size ? BEIAN_OK : BEIAN_EINTERNAL;
 }
 
@@ -50,11 +55,11 @@ int beian_tracking_parse(const char *p, beian_tracking *out)
         return BEIAN_EDATA;
     }
     for (int i = 0; i < 16; i++) {
-        if (!isxdigit((unsigned char)d[i]) || isupper((unsigned char)d[i])) {
+        if (!isxdigit((unsigned char)d[i])) {
             return BEIAN_EDATA;
         }
+        out->digest16[i] = (char)tolower((unsigned char)d[i]);
     }
-    memcpy(out->digest16, d, 16);
     if ((strcmp(out->record, "DRAFT") == 0) != (out->version == 0)) {
         return BEIAN_EDATA;
     }

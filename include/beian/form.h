@@ -36,6 +36,8 @@ typedef struct {
     char **aliases;    /* other accepted names (CSV headers) */
     size_t n_aliases;
     char *example;     /* a valid example value, for messages */
+    int valid_days;    /* date fields: how long what it dates stays valid (a WeChat group code:
+                          7 days); 0 when it does not expire */
 } beian_field;
 
 typedef enum {
@@ -65,6 +67,8 @@ typedef struct {
     int qr_image_field;     /* QR: field holding a picture of the code, or -1 */
     int qr_number_field;    /* QR: field printed under the code (群号), or -1 */
     char *qr_number_prefix; /* QR: e.g. "群号：" */
+    int qr_date_field;      /* QR: field with the date the code was made, printed small, or -1 */
+    char *qr_date_prefix;   /* QR: e.g. "二维码生成日期：" */
 } beian_cell;
 
 typedef struct {

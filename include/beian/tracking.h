@@ -9,7 +9,10 @@
  * RECORD is the archive number (XMT-2026-0007, QUN-2026-0012) or DRAFT for a form printed
  * before it was archived; VERSION is the record version (0 for a draft); DIGEST16 is the first
  * 16 lowercase hex digits of the SHA-256 of the record's canonical JSON
- * (beian_record_canonical). Example: beian:QUN-2026-0012/1/3f2a9c0d11e4b7a8
+ * (beian_record_canonical), printed in upper case: everything after "beian:" is then in the
+ * QR alphanumeric set, which keeps the code small enough (version 2) for large modules in the
+ * footer. Parsing accepts either case and gives the digits in lower case, as sha256sum
+ * prints them. Example: beian:QUN-2026-0012/1/3F2A9C0D11E4B7A8
  */
 #ifndef BEIAN_TRACKING_H
 #define BEIAN_TRACKING_H
@@ -23,7 +26,7 @@
 typedef struct {
     char record[32];  /* "DRAFT" for a draft */
     int version;
-    char digest16[17];
+    char digest16[17]; /* lower case */
 } beian_tracking;
 
 /* Formats the payload into out (at least 64 bytes). record NULL means a draft. */

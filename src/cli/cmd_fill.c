@@ -100,9 +100,11 @@ int cmd_fill(beian_ctx *ctx, int argc, char **argv)
                                               {"dpi", required_argument, NULL, 'd'},
                                               {"blank", required_argument, NULL, 'b'},
                                               {"quiet", no_argument, NULL, 'q'},
+                                              {"no-tracking", no_argument, NULL, 'n'},
                                               {NULL, 0, NULL, 0}};
     const char *out = NULL, *png = NULL, *blank = NULL;
     double dpi = 150;
+    int tracking = 1;
     int c;
     optind = 1;
     opterr = 0;
@@ -119,6 +121,9 @@ int cmd_fill(beian_ctx *ctx, int argc, char **argv)
             break;
         case 'q':
             cli_quiet = 1;
+            break;
+        case 'n':
+            tracking = 0;
             break;
         case 'd': {
             char *end;
@@ -156,6 +161,7 @@ int cmd_fill(beian_ctx *ctx, int argc, char **argv)
         return cli_error(BEIAN_EINTERNAL, "out of memory");
     }
     beian_layout_options opts = BEIAN_LAYOUT_OPTIONS_INIT;
+    opts.tracking = tracking;
     if (blank) {
         rc = beian_form_load(ctx, blank, &form, pr);
         if (rc == BEIAN_EDATA) {

@@ -46,6 +46,8 @@ static const cli_command commands[] = {
      "  --png OUT.png         also write a preview of page 1 (later pages: OUT-2.png, ...)\n"
      "  --dpi N               preview resolution (default 150)\n"
      "  --blank FORM-ID       an empty form to fill in by hand\n"
+     "  --no-tracking         leave out the tracking footer (record, version, date, page,\n"
+     "                        QR code) that matches a signed paper copy to its record\n"
      "  -q, --quiet           no notes on stderr\n"
      "\n"
      "example: beian fill examples/platform-application.json -o out/application.pdf\n"},

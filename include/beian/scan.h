@@ -1,0 +1,43 @@
+/*
+ * beian/scan.h - reading QR codes from pictures and scans (zbar).
+ *
+ * A picture is a PNG or a JPEG (told by its magic bytes, not its name) or a PDF of scanned
+ * pages, which is rasterised page by page (poppler). Limits are checked before any pixel
+ * memory is spent.
+ */
+#ifndef BEIAN_SCAN_H
+#define BEIAN_SCAN_H
+
+#include <stddef.h>
+
+#include "beian/common.h"
+#include "beian/record.h"
+
+#define BEIAN_SCAN_MAX_BYTES (64u * 1024u * 1024u) /* a scan file */
+#define BEIAN_SCAN_MAX_PIXELS (120u * 1000u * 1000u) /* one picture: A4 at 1200 dpi is 140 MP */
+#define BEIAN_SCAN_MAX_PAGES 200                    /* pages of a scanned PDF */
+
+typedef enum { BEIAN_SCAN_UNKNOWN, BEIAN_SCAN_PNG, BEIAN_SCAN_JPEG, BEIAN_SCAN_PDF } beian_scan_kind;
+
+/* What the first bytes of a file say it is. */
+beian_scan_kind beian_scan_sniff(const unsigned char *data, size_t len);
+
+/*
+ * Decodes every QR code in the file at path, in reading order (page by page). *payloads is a
+ * malloc'd array of malloc'd NUL-terminated strings (free with beian_scan_codes_free); a
+ * picture with no code gives *n == 0 and BEIAN_OK. BEIAN_EDATA (with a problem) for a file
+ * that is not a readable PNG, JPEG or PDF or is over a limit; BEIAN_ENOINPUT when missing.
+ */
+int beian_scan_codes(beian_ctx *ctx, const char *path, char ***payloads, size_t *n,
+                     beian_problems *pr);
+void beian_scan_codes_free(char **payloads, size_t n);
+
+/*
+ * For every QR cell of the record's form whose picture field is given (group_qr_image), reads
+ * the picture (path relative to the data file), decodes it and stores the payload in the
+ * cell's QR field. A picture with no readable code, with more than one, or disagreeing with a
+ * QR field given as text is a problem naming the field. Returns BEIAN_OK or BEIAN_EDATA.
+ */
+int beian_scan_resolve_record(beian_ctx *ctx, beian_record *rec, beian_problems *pr);
+
+#endif

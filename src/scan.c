@@ -1,0 +1,448 @@
+/*
+ * scan.c - the raster input adapter: PNG (through cairo's loader), JPEG (libjpeg) and PDF
+ * pages (poppler, rendered with cairo) become 8-bit grey images that zbar searches for QR
+ * codes. It is the only file that includes zbar.h, jpeglib.h and poppler.h; it includes
+ * cairo.h only to decode PNG files and to rasterise PDF pages, never to draw forms.
+ *
+ * Pixel counts are checked from the file headers (PNG IHDR, JPEG SOF through libjpeg's header
+ * read, PDF page sizes) before pixel memory is allocated, so a 100 000 x 100 000 header costs
+ * nothing.
+ */
+#define _GNU_SOURCE
+#include "beian/scan.h"
+
+#include <cairo.h>
+#include <errno.h>
+#include <stdio.h> /* before jpeglib.h, which needs FILE */
+#include <jpeglib.h>
+#include <poppler.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zbar.h>
+
+#include "util.h"
+
+#define PDF_DPI 200.0 /* enough for a 0.5 mm module (4 px) and cheap enough for many pages */
+
+typedef struct {
+    char **items;
+    size_t n, cap;
+} str_list;
+
+static int list_push(str_list *l, const char *data, size_t len)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 4;
+        char **p = realloc(l->items, cap * sizeof *p);
+        if (!p) {
+            return BEIAN_EINTERNAL;
+        }
+        l->items = p;
+        l->cap = cap;
+    }
+    char *s = beian_strndup(data, len);
+    if (!s) {
+        return BEIAN_EINTERNAL;
+    }
+    l->items[l->n++] = s;
+    return BEIAN_OK;
+}
+
+void beian_scan_codes_free(char **payloads, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(payloads[i]);
+    }
+    free(payloads);
+}
+
+beian_scan_kind beian_scan_sniff(const unsigned char *d, size_t len)
+{
+    if (len >= 8 && memcmp(d, "\x89PNG\r\n\x1a\n", 8) == 0) {
+        return BEIAN_SCAN_PNG;
+    }
+    if (len >= 3 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF) {
+        return BEIAN_SCAN_JPEG;
+    }
+    if (len >= 5 && memcmp(d, "%PDF-", 5) == 0) {
+        return BEIAN_SCAN_PDF;
+    }
+    return BEIAN_SCAN_UNKNOWN;
+}
+
+/* Finds the QR codes of one grey image (w x h bytes, rows packed). */
+static int zbar_codes(const unsigned char *grey, unsigned w, unsigned h, str_list *out)
+{
+    int rc = BEIAN_OK;
+    zbar_image_scanner_t *sc = zbar_image_scanner_create();
+    zbar_image_t *img = zbar_image_create();
+    if (!sc || !img) {
+        rc = BEIAN_EINTERNAL;
+        goto done;
+    }
+    zbar_image_scanner_set_config(sc, ZBAR_NONE, ZBAR_CFG_ENABLE, 0);
+    zbar_image_scanner_set_config(sc, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
+    /* keep the payload's bytes as they are: no guessing of legacy text encodings */
+    zbar_image_scanner_set_config(sc, ZBAR_QRCODE, ZBAR_CFG_BINARY, 1);
+    zbar_image_set_format(img, zbar_fourcc('Y', '8', '0', '0'));
+    zbar_image_set_size(img, w, h);
+    zbar_image_set_data(img, grey, (unsigned long)w * h, NULL);
+    if (zbar_scan_image(sc, img) < 0) {
+        rc = BEIAN_EINTERNAL;
+        goto done;
+    }
+    for (const zbar_symbol_t *s = zbar_image_first_symbol(img); s && rc == BEIAN_OK;
+         s = zbar_symbol_next(s)) {
+        if (zbar_symbol_get_type(s) == ZBAR_QRCODE) {
+            rc = list_push(out, zbar_symbol_get_data(s), zbar_symbol_get_data_length(s));
+        }
+    }
+done:
+    if (img) {
+        zbar_image_set_data(img, NULL, 0, NULL);
+        zbar_image_destroy(img);
+    }
+    if (sc) {
+        zbar_image_scanner_destroy(sc);
+    }
+    return rc;
+}
+
+/* Grey bytes from a cairo image surface (RGB24 or ARGB32; transparent counts as white). */
+static unsigned char *surface_grey(cairo_surface_t *s, unsigned *w, unsigned *h)
+{
+    cairo_surface_flush(s);
+    *w = (unsigned)cairo_image_surface_get_width(s);
+    *h = (unsigned)cairo_image_surface_get_height(s);
+    int stride = cairo_image_surface_get_stride(s);
+    const unsigned char *data = cairo_image_surface_get_data(s);
+    cairo_format_t fmt = cairo_image_surface_get_format(s);
+    size_t npx = (size_t)*w * *h;
+    unsigned char *g = malloc(npx > 0 ? npx : 1);
+    if (!g || !data) {
+        free(g);
+        return NULL;
+    }
+    for (unsigned y = 0; y < *h; y++) {
+        const unsigned char *row = data + (size_t)y * (size_t)stride;
+        for (unsigned x = 0; x < *w; x++) {
+            unsigned char v;
+            if (fmt == CAIRO_FORMAT_A8) {
+                v = (unsigned char)(255 - row[x]);
+            } else if (fmt == CAIRO_FORMAT_A1) {
+                v = (row[x / 8] >> (x % 8)) & 1 ? 0 : 255;
+            } else {
+                uint32_t px;
+                memcpy(&px, row + 4 * x, 4);
+                unsigned a = fmt == CAIRO_FORMAT_ARGB32 ? (px >> 24) & 0xFF : 255;
+                unsigned r = (px >> 16) & 0xFF, gg = (px >> 8) & 0xFF, b = px & 0xFF;
+                /* premultiplied: composite over white */
+                unsigned lum = (r * 299 + gg * 587 + b * 114) / 1000;
+                v = (unsigned char)(lum + (255 - a));
+            }
+            g[(size_t)y * *w + x] = v;
+        }
+    }
+    return g;
+}
+
+typedef struct {
+    const unsigned char *data;
+    size_t len, off;
+} png_reader;
+
+static cairo_status_t png_read(void *closure, unsigned char *out, unsigned int length)
+{
+    png_reader *r = closure;
+    if (length > r->len - r->off) {
+        return CAIRO_STATUS_READ_ERROR;
+    }
+    memcpy(out, r->data + r->off, length);
+    r->off += length;
+    return CAIRO_STATUS_SUCCESS;
+}
+
+static uint32_t be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static int png_codes(const char *path, const unsigned char *d, size_t len, str_list *out,
+                     beian_problems *pr)
+{
+    if (len < 33 || memcmp(d + 12, "IHDR", 4) != 0) {
+        beian_problems_add(pr, BEIAN_SEV_ERROR, path, 0, 0, NULL, NULL,
+                           "the PNG file is damaged (no image header)");
+        return BEIAN_EDATA;
+    }
+    uint64_t w = be32(d + 16), h = be32(d + 20);
+    if (w == 0 || h == 0 || w > 60000 || h > 60000 || w * h > BEIAN_SCAN_MAX_PIXELS) {
+        beian_problems_add(pr, BEIAN_SEV_ERROR, path, 0, 0, NULL, NULL,
+                           "the picture is %llu x %llu pixels; at most %u million pixels are "
+                           "read (scan at 300 dpi)",
+                           (unsigned long long)w, (unsigned long long)h,
+                           BEIAN_SCAN_MAX_PIXELS / 1000000u);
+        return BEIAN_EDATA;
+    }
+    png_reader r = {d, len, 0};
+    cairo_surface_t *s = cairo_image_surface_create_from_png_stream(png_read, &r);
+    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(s);
+        beian_problems_add(pr, BEIAN_SEV_ERROR, path, 0, 0, NULL, NULL,
+                           "the PNG file cannot be decoded (damaged or truncated)");
+        return BEIAN_EDATA;
+    }
+    unsigned gw, gh;
+    unsigned char *g = surface_grey(s, &gw, &gh);
+    cairo_surface_destroy(s);
+    if (!g) {
+        return BEIAN_EINTERNAL;
+    }
+    int rc = zbar_codes(g, gw, gh, out);
+    free(g);
+    return rc;
+}
+
+typedef struct {
+    struct jpeg_error_mgr pub;
+    jmp_buf jump;
+    char msg[JMSG_LENGTH_MAX];
+} jpeg_err;
+
+static void jpeg_fail(j_common_ptr cinfo)
+{
+    jpeg_err *e = (jpeg_err *)cinfo->err;
+    (*cinfo->err->format_message)(cinfo, e->msg);
+    longjmp(e->jump, 1); /* libjpeg's documented way out of a fatal error */
+}
+
+static void jpeg_quiet(j_common_ptr cinfo, int level)
+{
+    (void)cinfo, (void)level; /* warnings about damaged data are not ours to print */
+}
+
+static int jpeg_codes(const char *path, const unsigned char *d, size_t len, str_list *out,
+                      beian_problems *pr)
+{
+    struct jpeg_decompress_struct ci;
+    jpeg_err err;
+    unsigned char *volatile g = NULL;
+    volatile int rc = BEIAN_OK;
+    memset(&ci, 0, sizeof ci);
+    ci.err = jpeg_std_error(&err.pub);
+    err.pub.error_exit = jpeg_fail;
+    err.pub.emit_message = jpeg_quiet;
+    if (setjmp(err.jump)) {
+        beian_problems_add(pr, BEIAN_SEV_ERROR, path, 0, 0, NULL, NULL,
+                           "the JPEG file cannot be decoded: %s", err.msg);
+        rc = BEIAN_EDATA;
+        goto done;
+    }
+    jpeg_create_decompress(&ci);
+    jpeg_mem_src(&ci, d, (unsigned long)len);
+    jpeg_read_header(&ci, TRUE);
+    if ((uint64_t)ci.image_width * ci.image_height > BEIAN_SCAN_MAX_PIXELS) {
+        beian_problems_add(pr, BEIAN_SEV_ERROR, path, 0, 0, NULL, NULL,
+                           "the picture is %u x %u pixels; at most %u million pixels are read "
+                           "(scan at 300 dpi)",
+                           ci.image_width, ci.image_height, BEIAN_SCAN_MAX_PIXELS / 1000000u);
+        rc = BEIAN_EDATA;
+        goto done;
+    }
+    ci.out_color_space = JCS_GRAYSCALE;
+    jpeg_start_decompress(&ci);
+    size_t w = ci.output_width, h = ci.output_height;
+    g = malloc(w * h > 0 ? w * h : 1);
+    if (!g) {
+        rc = BEIAN_EINTERNAL;
+        goto done;
+    }
+    while (ci.output_scanline < ci.output_height) {
+        JSAMPROW row = g + (size_t)ci.output_scanline * w;
+        jpeg_read_scanlines(&ci, &row, 1);
+    }
+    jpeg_finish_decompress(&ci);
+    rc = zbar_codes(g, (unsigned)w, (unsigned)h, out);
+done:
+    jpeg_destroy_decompress(&ci);
+    free(g);
+    return rc;
+}
+
+static int pdf_codes(const char *path, const unsigned char *d, size_t len, str_list *out,
+                     beian_problems *pr)
+{
+    int rc = BEIAN_OK;
+    GError *gerr = NULL;
+    GBytes *bytes = g_bytes_new(d, len);
+    PopplerDocument *doc = poppler_document_new_from_bytes(bytes, NULL, &gerr);
+    if (!doc) {
+        beian_problems_add(pr, BEIAN_SEV_ERROR, path, 0, 0, NULL, NULL,
+                           "the PDF file cannot be read: %s", gerr ? gerr->message : "damaged");
+        rc = BEIAN_EDATA;
+        goto done;
+    }
+    int pages = poppler_document_get_n_pages(doc);
+    if (pages > BEIAN_SCAN_MAX_PAGES) {
+        beian_problems_add(pr, BEIAN_SEV_ERROR, path, 0, 0, NULL, NULL,
+                           "the PDF has %d pages; at most %d pages of a scan are read", pages,
+                           BEIAN_SCAN_MAX_PAGES);
+        rc = BEIAN_EDATA;
+        goto done;
+    }
+    for (int i = 0; i < pages && rc == BEIAN_OK; i++) {
+        PopplerPage *page = poppler_document_get_page(doc, i);
+        double pw = 0, ph = 0;
+        poppler_page_get_size(page, &pw, &ph);
+        double k = PDF_DPI / 72.0;
+        double px = pw * k * ph * k;
+        if (pw <= 0 || ph <= 0 || pw > 14400 || ph > 14400 || px > BEIAN_SCAN_MAX_PIXELS) {
+            beian_problems_add(pr, BEIAN_SEV_ERROR, path, 0, 0, NULL, NULL,
+                               "page %d of the PDF is %.0f x %.0f points, too large to read",
+                               i + 1, pw, ph);
+            rc = BEIAN_EDATA;
+            g_object_unref(page);
+            break;
+        }
+        cairo_surface_t *s =
+            cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)(pw * k), (int)(ph * k));
+        cairo_t *cr = cairo_create(s);
+        cairo_set_source_rgb(cr, 1, 1, 1);
+        cairo_paint(cr);
+        cairo_scale(cr, k, k);
+        poppler_page_render_for_printing(page, cr);
+        cairo_destroy(cr);
+        unsigned gw, gh;
+        unsigned char *g = surface_grey(s, &gw, &gh);
+        cairo_surface_destroy(s);
+        g_object_unref(page);
+        rc = g ? zbar_codes(g, gw, gh, out) : BEIAN_EINTERNAL;
+        free(g);
+    }
+done:
+    if (gerr) {
+        g_error_free(gerr);
+    }
+    if (doc) {
+        g_object_unref(doc);
+    }
+    g_bytes_unref(bytes);
+    return rc;
+}
+
+int beian_scan_codes(beian_ctx *ctx, const char *path, char ***payloads, size_t *n,
+                     beian_problems *pr)
+{
+    (void)ctx;
+    str_list l = {0};
+    beian_buf b;
+    int err = 0;
+    *payloads = NULL;
+    *n = 0;
+    int rc = beian_file_read(path, BEIAN_SCAN_MAX_BYTES, &b, &err);
+    if (rc == BEIAN_EDATA) {
+        beian_problems_add(pr, BEIAN_SEV_ERROR, path, 0, 0, NULL, NULL,
+                           "the file is larger than %u MiB", BEIAN_SCAN_MAX_BYTES >> 20);
+        return rc;
+    }
+    if (rc != BEIAN_OK) {
+        beian_problems_add(pr, BEIAN_SEV_ERROR, path, 0, 0, NULL, NULL, "cannot read: %s",
+                           strerror(err));
+        return rc;
+    }
+    switch (beian_scan_sniff(b.data, b.len)) {
+    case BEIAN_SCAN_PNG:
+        rc = png_codes(path, b.data, b.len, &l, pr);
+        break;
+    case BEIAN_SCAN_JPEG:
+        rc = jpeg_codes(path, b.data, b.len, &l, pr);
+        break;
+    case BEIAN_SCAN_PDF:
+        rc = pdf_codes(path, b.data, b.len, &l, pr);
+        break;
+    default:
+        beian_problems_add(pr, BEIAN_SEV_ERROR, path, 0, 0, NULL, NULL,
+                           "not a PNG, JPEG or PDF file (whatever its name says)");
+        rc = BEIAN_EDATA;
+    }
+    beian_buf_release(&b);
+    if (rc != BEIAN_OK) {
+        beian_scan_codes_free(l.items, l.n);
+        return rc;
+    }
+    *payloads = l.items;
+    *n = l.n;
+    return BEIAN_OK;
+}
+
+int beian_scan_resolve_record(beian_ctx *ctx, beian_record *rec, beian_problems *pr)
+{
+    const beian_form *f = rec->form;
+    int rc = BEIAN_OK;
+    for (size_t i = 0; i < f->ncells; i++) {
+        const beian_cell *c = &f->cells[i];
+        if (c->kind != BEIAN_CELL_QR || c->qr_image_field < 0 || !rec->values[c->qr_image_field]) {
+            continue;
+        }
+        int fi = c->qr_image_field;
+        const beian_field *fd = &f->fields[fi];
+        char *dir = beian_path_dirname(rec->path ? rec->path : ".");
+        char *path = dir ? beian_path_join(dir, rec->values[fi]) : NULL;
+        free(dir);
+        if (!path) {
+            return BEIAN_EINTERNAL;
+        }
+        beian_problems *sub = beian_problems_new();
+        char **codes = NULL;
+        size_t n = 0;
+        int src = sub ? beian_scan_codes(ctx, path, &codes, &n, sub) : BEIAN_EINTERNAL;
+        if (src == BEIAN_EINTERNAL) {
+            rc = BEIAN_EINTERNAL;
+        } else if (src != BEIAN_OK) {
+            const beian_problem *p = beian_problems_get(sub, 0);
+            beian_problems_add(pr, BEIAN_SEV_ERROR, rec->path, rec->lines[fi], 0, fd->id,
+                               fd->label, "%s: %s", rec->values[fi],
+                               p ? p->message : "cannot be read");
+            rc = BEIAN_EDATA;
+        } else if (n != 1) {
+            beian_problems_add(pr, BEIAN_SEV_ERROR, rec->path, rec->lines[fi], 0, fd->id,
+                               fd->label,
+                               n == 0 ? "%s: no readable QR code in the picture; save the "
+                                        "group's code again from the chat app (or give its "
+                                        "link as group_qr)"
+                                      : "%s: the picture holds more than one QR code; crop it "
+                                        "to the group's code",
+                               rec->values[fi]);
+            rc = BEIAN_EDATA;
+        } else if (rec->values[c->qr_field] && strcmp(rec->values[c->qr_field], codes[0]) != 0) {
+            const beian_field *qf = &f->fields[c->qr_field];
+            beian_problems_add(pr, BEIAN_SEV_ERROR, rec->path, rec->lines[fi], 0, fd->id,
+                               fd->label,
+                               "the picture's code (%s) differs from %s (%s); give only one",
+                               codes[0], qf->id, qf->label);
+            rc = BEIAN_EDATA;
+        } else if (!rec->values[c->qr_field]) {
+            size_t max = f->fields[c->qr_field].max_chars;
+            if (beian_utf8_check((const unsigned char *)codes[0], strlen(codes[0])) !=
+                    strlen(codes[0]) ||
+                beian_utf8_count(codes[0]) > max) {
+                beian_problems_add(pr, BEIAN_SEV_ERROR, rec->path, rec->lines[fi], 0, fd->id,
+                                   fd->label,
+                                   "the picture's code is not text of at most %zu characters",
+                                   max);
+                rc = BEIAN_EDATA;
+            } else if (beian_record_set(rec, c->qr_field, codes[0], rec->lines[fi]) != BEIAN_OK) {
+                rc = BEIAN_EINTERNAL;
+            }
+        }
+        beian_scan_codes_free(codes, n);
+        beian_problems_free(sub);
+        free(path);
+        if (rc == BEIAN_EINTERNAL) {
+            return rc;
+        }
+    }
+    return rc;
+}
