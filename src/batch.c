@@ -1,0 +1,637 @@
+/*
+ * batch.c - a sheet's rows as records of a form: header mapping, the cells Excel changed,
+ * per-row validation with FILE:LINE messages, and the file names of the printed forms.
+ *
+ * The header is matched leniently (see beian/batch.h) but never guessed: a column that is no
+ * field is an error with the closest field as a suggestion, because a silently ignored column
+ * is data the office believes it printed. Problems the header explains are said once, at the
+ * header, not once per row: a sheet of 200 rows without a 群名称 column gets one message.
+ */
+#define _GNU_SOURCE
+#include "beian/batch.h"
+
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+struct beian_batch {
+    const beian_form *form;
+    const beian_sheet *sheet;
+    int *field_of;        /* per column: field index, or -1 */
+    int *column_of;       /* per field: column index, or -1 */
+    unsigned char *quiet; /* per field: its absence was reported at the header */
+    size_t ncols;
+    int name_field;       /* field naming the files, or -1 */
+};
+
+void beian_batch_free(beian_batch *b)
+{
+    if (!b) {
+        return;
+    }
+    free(b->field_of);
+    free(b->column_of);
+    free(b->quiet);
+    free(b);
+}
+
+/* Excel's column name: 0 -> A, 25 -> Z, 26 -> AA. */
+static void column_name(size_t col, char out[8])
+{
+    char tmp[8];
+    size_t n = 0;
+    col++;
+    while (col > 0 && n < 7) {
+        tmp[n++] = (char)('A' + (col - 1) % 26);
+        col = (col - 1) / 26;
+    }
+    for (size_t i = 0; i < n; i++) {
+        out[i] = tmp[n - 1 - i];
+    }
+    out[n] = '\0';
+}
+
+/*
+ * A header or label in a comparable form: no spaces (ASCII or U+3000), no "*" or "＊"
+ * (templates mark required columns so), full-width ASCII (digits, letters, brackets) as
+ * ASCII, ASCII letters in lower case. Caller frees.
+ */
+static char *normalise_name(const char *s)
+{
+    size_t len = strlen(s);
+    char *out = malloc(len + 1);
+    size_t o = 0;
+    if (!out) {
+        return NULL;
+    }
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        size_t k = beian_utf8_decode((const unsigned char *)s + i, len - i, &cp);
+        if (k == 0) {
+            k = 1;
+            cp = (unsigned char)s[i];
+        }
+        if (cp >= 0xFF01 && cp <= 0xFF5E) {
+            cp -= 0xFEE0; /* full-width forms of ASCII 0x21..0x7E */
+        }
+        if (cp == ' ' || cp == '\t' || cp == '\r' || cp == '\n' || cp == 0x3000 || cp == '*') {
+            i += k;
+            continue;
+        }
+        if (cp < 0x80) {
+            out[o++] = (char)tolower((int)cp);
+        } else {
+            char enc[4];
+            size_t e = beian_utf8_encode(cp, enc);
+            memcpy(out + o, enc, e); /* never longer than the original sequence */
+            o += e;
+        }
+        i += k;
+    }
+    out[o] = '\0';
+    return out;
+}
+
+/* The field a header names, or -1. */
+static int match_header(const beian_form *f, const char *header)
+{
+    int i = beian_form_field_index(f, header, 1);
+    if (i >= 0) {
+        return i;
+    }
+    char *h = normalise_name(header);
+    if (!h) {
+        return -1;
+    }
+    for (size_t k = 0; k < f->nfields && i < 0; k++) {
+        const beian_field *fd = &f->fields[k];
+        for (size_t a = 0; a < fd->n_aliases + 2 && i < 0; a++) {
+            const char *name = a == 0 ? fd->id : a == 1 ? fd->label : fd->aliases[a - 2];
+            char *n = normalise_name(name);
+            if (n && strcmp(n, h) == 0) {
+                i = (int)k;
+            }
+            free(n);
+        }
+    }
+    free(h);
+    return i;
+}
+
+/* The field a header that matched nothing probably meant, or -1: a label contained in the
+ * header ("部门负责人手机号") or containing it, else the form's closest id or label. */
+static int suggest_field(const beian_form *f, const char *header)
+{
+    char *h = normalise_name(header);
+    int best = -1;
+    size_t best_len = 0;
+    for (size_t k = 0; h && h[0] && k < f->nfields; k++) {
+        char *n = normalise_name(f->fields[k].label);
+        if (n && n[0] && (strstr(h, n) || strstr(n, h)) && strlen(n) > best_len) {
+            best = (int)k;
+            best_len = strlen(n);
+        }
+        free(n);
+    }
+    free(h);
+    if (best < 0) {
+        const char *id = beian_form_suggest(f, header);
+        best = id ? beian_form_field_index(f, id, 0) : -1;
+    }
+    return best;
+}
+
+/* Columns without a header that hold values, reported once per column. */
+static int check_headless(beian_batch *b, size_t col, beian_problems *pr)
+{
+    size_t rows = beian_sheet_rows(b->sheet), count = 0;
+    int first = 0;
+    for (size_t r = 0; r < rows; r++) {
+        const char *v = beian_sheet_cell(b->sheet, r, col);
+        if (v[0] && strspn(v, " \t\r\n") != strlen(v)) {
+            if (!count++) {
+                first = beian_sheet_row_line(b->sheet, r);
+            }
+        }
+    }
+    if (count == 0) {
+        return BEIAN_OK;
+    }
+    char name[8];
+    column_name(col, name);
+    return beian_problems_add(
+        pr, BEIAN_SEV_ERROR, beian_sheet_path(b->sheet),
+        beian_sheet_header_line(b->sheet), 0, NULL, NULL,
+        "column %s has no header, but %zu row%s %s values in it (the first on line %d): head "
+        "the column with a field id or Chinese label, or delete it",
+        name, count, count == 1 ? "" : "s", count == 1 ? "has" : "have", first);
+}
+
+int beian_batch_new(const beian_form *form, const beian_sheet *sheet, beian_batch **out,
+                    beian_problems *pr)
+{
+    beian_batch *b = calloc(1, sizeof *b);
+    int rc = BEIAN_EINTERNAL;
+    const char *path = beian_sheet_path(sheet);
+    int hline = beian_sheet_header_line(sheet);
+    *out = NULL;
+    if (!b) {
+        return BEIAN_EINTERNAL;
+    }
+    b->form = form;
+    b->sheet = sheet;
+    b->ncols = beian_sheet_columns(sheet);
+    /* rows may be wider than the header: their extra cells are headless columns */
+    size_t width = b->ncols;
+    for (size_t r = 0; r < beian_sheet_rows(sheet); r++) {
+        size_t n = beian_sheet_row_cells(sheet, r);
+        width = n > width ? n : width;
+    }
+    b->field_of = malloc((width ? width : 1) * sizeof *b->field_of);
+    b->column_of = malloc((form->nfields ? form->nfields : 1) * sizeof *b->column_of);
+    b->quiet = calloc(form->nfields ? form->nfields : 1, 1);
+    if (!b->field_of || !b->column_of || !b->quiet) {
+        goto done;
+    }
+    for (size_t k = 0; k < form->nfields; k++) {
+        b->column_of[k] = -1;
+    }
+    for (size_t c = 0; c < width; c++) {
+        const char *h = beian_sheet_header(sheet, c);
+        char name[8];
+        column_name(c, name);
+        b->field_of[c] = -1;
+        if (strspn(h, " \t\r\n") == strlen(h)) {
+            if (check_headless(b, c, pr) != BEIAN_OK) {
+                goto done;
+            }
+            continue;
+        }
+        int f = match_header(form, h);
+        if (f < 0) {
+            int s = suggest_field(form, h);
+            char *hint = s >= 0 ? beian_asprintf("; did you mean %s (%s)?", form->fields[s].id,
+                                                 form->fields[s].label)
+                                : beian_strdup("");
+            if (!hint) {
+                goto done;
+            }
+            beian_problems_add(pr, BEIAN_SEV_ERROR, path, hline, 0, NULL, NULL,
+                               "column %s \"%s\" is not a field of %s%s; head each column with "
+                               "a field id or its Chinese label, or delete the column",
+                               name, h, form->id, hint);
+            free(hint);
+            continue;
+        }
+        if (b->column_of[f] >= 0) {
+            char first[8];
+            column_name((size_t)b->column_of[f], first);
+            beian_problems_add(pr, BEIAN_SEV_ERROR, path, hline, 0, form->fields[f].id,
+                               form->fields[f].label,
+                               "columns %s (\"%s\") and %s (\"%s\") both give this field; "
+                               "keep one of them",
+                               first, beian_sheet_header(sheet, (size_t)b->column_of[f]), name,
+                               h);
+            continue;
+        }
+        b->column_of[f] = (int)c;
+        b->field_of[c] = f;
+    }
+    for (size_t k = 0; k < form->nfields; k++) {
+        const beian_field *fd = &form->fields[k];
+        if (fd->required && b->column_of[k] < 0) {
+            beian_problems_add(pr, BEIAN_SEV_ERROR, path, hline, 0, fd->id, fd->label,
+                               "is required, but the sheet has no column for it: add a column "
+                               "headed %s or %s",
+                               fd->id, fd->label);
+            b->quiet[k] = 1;
+        }
+    }
+    for (size_t g = 0; g < form->n_one_of; g++) {
+        const int *grp = form->one_of[g];
+        int any = 0;
+        beian_buf names;
+        beian_buf_init(&names);
+        for (const int *k = grp; *k >= 0; k++) {
+            any |= b->column_of[*k] >= 0;
+            beian_buf_appendf(&names, "%s%s (%s)", k == grp ? "" : k[1] < 0 ? " or " : ", ",
+                              form->fields[*k].id, form->fields[*k].label);
+        }
+        if (!any && grp[0] >= 0) {
+            beian_problems_add(pr, BEIAN_SEV_ERROR, path, hline, 0, NULL, NULL,
+                               "the sheet has no column for %s: one of them is required",
+                               names.data ? (const char *)names.data : "");
+            for (const int *k = grp; *k >= 0; k++) {
+                b->quiet[*k] = 1;
+            }
+        }
+        beian_buf_release(&names);
+    }
+    b->ncols = width;
+    b->name_field = beian_form_field_index(form, "group_name", 0);
+    if (b->name_field < 0) {
+        b->name_field = beian_form_field_index(form, "name", 0);
+    }
+    for (size_t k = 0; k < form->nfields && b->name_field < 0; k++) {
+        if (form->fields[k].required && form->fields[k].type == BEIAN_FIELD_TEXT) {
+            b->name_field = (int)k;
+        }
+    }
+    *out = b;
+    b = NULL;
+    rc = BEIAN_OK;
+done:
+    beian_batch_free(b);
+    return rc;
+}
+
+size_t beian_batch_rows(const beian_batch *b)
+{
+    return beian_sheet_rows(b->sheet);
+}
+
+int beian_batch_line(const beian_batch *b, size_t row)
+{
+    return beian_sheet_row_line(b->sheet, row);
+}
+
+/* ---- what Excel does to numbers ---- */
+
+static int all_digits(const char *s)
+{
+    if (!*s) {
+        return 0;
+    }
+    for (; *s; s++) {
+        if (!isdigit((unsigned char)*s)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* 1.39E+10, 1.3895E10, -2E+05: how Excel shows a long number in a General column. */
+static int is_scientific(const char *s)
+{
+    const char *p = s;
+    if (*p == '+' || *p == '-') {
+        p++;
+    }
+    if (!isdigit((unsigned char)*p)) {
+        return 0;
+    }
+    while (isdigit((unsigned char)*p)) {
+        p++;
+    }
+    if (*p == '.') {
+        p++;
+        if (!isdigit((unsigned char)*p)) {
+            return 0;
+        }
+        while (isdigit((unsigned char)*p)) {
+            p++;
+        }
+    }
+    if (*p != 'E' && *p != 'e') {
+        return 0;
+    }
+    p++;
+    if (*p == '+' || *p == '-') {
+        p++;
+    }
+    if (!isdigit((unsigned char)*p)) {
+        return 0;
+    }
+    while (isdigit((unsigned char)*p)) {
+        p++;
+    }
+    return *p == '\0';
+}
+
+/* 13895012345.0: digits, a point, only zeros. */
+static int is_decimal_integer(const char *s)
+{
+    const char *dot = strchr(s, '.');
+    if (!dot || dot == s) {
+        return 0;
+    }
+    for (const char *p = s; p < dot; p++) {
+        if (!isdigit((unsigned char)*p)) {
+            return 0;
+        }
+    }
+    if (!dot[1]) {
+        return 0;
+    }
+    for (const char *p = dot + 1; *p; p++) {
+        if (*p != '0') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static const char re_export[] =
+    "in Excel or WPS select the column, set its format to 文本 (Text: 设置单元格格式 > 文本), "
+    "type or paste the numbers again and save the sheet again (or give beian the .xlsx "
+    "workbook itself)";
+
+/*
+ * What Excel did to value (a copy of the cell, trimmed) in a field of this type, as a message
+ * (malloc'd), or NULL when the cell looks as typed.
+ */
+static char *excel_damage(const beian_field *fd, const char *v, int flags)
+{
+    int numeric = fd->type == BEIAN_FIELD_MOBILE || fd->type == BEIAN_FIELD_PHONE ||
+                  fd->type == BEIAN_FIELD_OFFICE_PHONE || fd->type == BEIAN_FIELD_COUNT;
+    if ((numeric || fd->type == BEIAN_FIELD_TEXT) && is_scientific(v)) {
+        return beian_asprintf("\"%s\" is a number that Excel shortened to scientific notation, "
+                              "and its digits are lost: %s",
+                              v, re_export);
+    }
+    if (!numeric || fd->type == BEIAN_FIELD_COUNT) {
+        return NULL;
+    }
+    if (is_decimal_integer(v)) {
+        return beian_asprintf("\"%s\" was saved as a number with decimals, not as the digits "
+                              "typed: %s",
+                              v, re_export);
+    }
+    size_t n = strlen(v);
+    int office = fd->type == BEIAN_FIELD_OFFICE_PHONE ||
+                 (fd->type == BEIAN_FIELD_PHONE && !(n == 11 && v[0] == '1'));
+    if (office && all_digits(v) && v[0] != '0' && n >= 9 && n <= 12) {
+        /* area codes are 010 and 02x (two digits after the 0) or three digits after it */
+        int area = v[0] == '1' || v[0] == '2' ? 2 : 3;
+        return beian_asprintf("\"%s\" looks like the office number 0%.*s-%s that lost its "
+                              "leading 0 because %s read it as a number: %s, typing the number "
+                              "as 0%.*s-%s",
+                              v, area, v, v + area,
+                              flags & BEIAN_CELL_NUMBER ? "the workbook" : "Excel", re_export,
+                              area, v, v + area);
+    }
+    return NULL;
+}
+
+/* 2026/11/24, 2026-1-5, 2026.11.24, 2026年11月24日 -> 2026-11-24 into out[32]; 0 if not. */
+static int normalise_date(const char *v, char out[32])
+{
+    int y = 0, m = 0, d = 0, n = 0;
+    const char *p = v;
+    for (int part = 0; part < 3; part++) {
+        int val = 0, digits = 0;
+        while (isdigit((unsigned char)*p) && digits < 4) {
+            val = val * 10 + (*p++ - '0');
+            digits++;
+        }
+        if (digits == 0 || (part == 0 && digits != 4) || (part > 0 && digits > 2)) {
+            return 0;
+        }
+        if (part == 0) {
+            y = val;
+        } else if (part == 1) {
+            m = val;
+        } else {
+            d = val;
+        }
+        n++;
+        if (part < 2) {
+            if (*p == '/' || *p == '-' || *p == '.') {
+                p++;
+            } else if (strncmp(p, part == 0 ? "年" : "月", 3) == 0) {
+                p += 3;
+            } else {
+                return 0;
+            }
+        }
+    }
+    if (strcmp(p, "日") == 0) {
+        p += 3;
+    }
+    if (*p || n != 3) {
+        return 0;
+    }
+    snprintf(out, 32, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
+    return beian_date_valid(out);
+}
+
+/* Excel's date serial (1900 date system: day 1 is 1900-01-01, with its phantom 1900-02-29)
+ * as YYYY-MM-DD; 0 when it is not a whole number of days from 1900-03-01 to 2199. */
+static int serial_date(const char *v, char out[32])
+{
+    if (!all_digits(v) || strlen(v) > 6) {
+        return 0;
+    }
+    long serial = strtol(v, NULL, 10);
+    if (serial < 61 || serial > 109572) {
+        return 0;
+    }
+    /* days since 1970-01-01, then the civil-from-days algorithm (H. Hinnant, public domain
+     * description of the proleptic Gregorian calendar) */
+    long z = serial - 25569 + 719468;
+    long era = z / 146097;
+    long doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long y = yoe + era * 400;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    long d = doy - (153 * mp + 2) / 5 + 1;
+    long m = mp < 10 ? mp + 3 : mp - 9;
+    y += m <= 2;
+    snprintf(out, 32, "%04ld-%02ld-%02ld", y, m, d);
+    return beian_date_valid(out);
+}
+
+static char *trim_copy(const char *s)
+{
+    size_t a = 0, b = strlen(s);
+    while (a < b && strchr(" \t\r\n", s[a])) {
+        a++;
+    }
+    while (b > a && strchr(" \t\r\n", s[b - 1])) {
+        b--;
+    }
+    return beian_strndup(s + a, b - a);
+}
+
+int beian_batch_record(const beian_batch *b, size_t row, beian_record **out, beian_problems *pr)
+{
+    const beian_form *f = b->form;
+    const char *path = beian_sheet_path(b->sheet);
+    int line = beian_sheet_row_line(b->sheet, row);
+    int number = beian_sheet_row_number(b->sheet, row);
+    beian_record *rec = beian_record_new(f);
+    beian_problems *mine = beian_problems_new();
+    unsigned char *damaged = calloc(f->nfields ? f->nfields : 1, 1);
+    char *where = NULL;
+    int rc = BEIAN_EINTERNAL;
+    *out = NULL;
+    if (!rec || !mine || !damaged || !(rec->path = beian_strdup(path))) {
+        goto done;
+    }
+    /* Excel's row number, when a line break in a cell above makes it differ from the line */
+    where = number != line ? beian_asprintf(" (row %d in Excel or WPS)", number)
+                           : beian_strdup("");
+    if (!where) {
+        goto done;
+    }
+    for (size_t c = 0; c < b->ncols; c++) {
+        int k = b->field_of[c];
+        if (k < 0) {
+            continue;
+        }
+        const beian_field *fd = &f->fields[k];
+        const char *cell = beian_sheet_cell(b->sheet, row, c);
+        int flags = beian_sheet_cell_flags(b->sheet, row, c);
+        char *v = trim_copy(cell);
+        char date[32];
+        if (!v) {
+            goto done;
+        }
+        char *why = v[0] ? excel_damage(fd, v, flags) : NULL;
+        if (why) {
+            damaged[k] = 1;
+            beian_problems_add(pr, BEIAN_SEV_ERROR, path, line, 0, fd->id, fd->label, "%s%s",
+                               why, where);
+            free(why);
+        }
+        const char *value = cell;
+        if (fd->type == BEIAN_FIELD_DATE &&
+            ((flags & BEIAN_CELL_NUMBER) ? serial_date(v, date) : normalise_date(v, date))) {
+            value = date;
+        }
+        int set = beian_record_set(rec, k, value, line);
+        free(v);
+        if (set != BEIAN_OK) {
+            goto done;
+        }
+    }
+    beian_record_validate(rec, mine);
+    for (size_t i = 0; i < beian_problems_count(mine); i++) {
+        const beian_problem *p = beian_problems_get(mine, i);
+        int k = p->field ? beian_form_field_index(f, p->field, 0) : -1;
+        if (k >= 0 && (damaged[k] || b->quiet[k])) {
+            continue; /* said above, or at the header */
+        }
+        if (beian_problems_add(pr, p->severity, p->file, p->line ? p->line : line, p->column,
+                               p->field, p->label, "%s%s", p->message, where) != BEIAN_OK) {
+            goto done;
+        }
+    }
+    rc = BEIAN_OK;
+    for (size_t k = 0; k < f->nfields; k++) {
+        if (damaged[k]) {
+            rc = BEIAN_EDATA;
+        }
+    }
+    if (beian_problems_errors(mine) > 0) {
+        /* only errors the header explained: the record still cannot be printed */
+        rc = BEIAN_EDATA;
+    }
+    if (rc == BEIAN_OK) {
+        *out = rec;
+        rec = NULL;
+    }
+done:
+    beian_record_free(rec);
+    beian_problems_free(mine);
+    free(damaged);
+    free(where);
+    return rc;
+}
+
+/* ---- file names ---- */
+
+/* Characters Windows forbids in names, and ones that make shell use awkward. */
+static int unsafe_char(uint32_t cp)
+{
+    return cp < 0x20 || cp == 0x7F || (cp < 0x80 && strchr("/\\:*?\"<>|", (int)cp)) ||
+           cp == ' ' || cp == 0x3000 || (cp >= 0x2028 && cp <= 0x2029) || cp == 0xFEFF;
+}
+
+enum { NAME_MAX_BYTES = 80 }; /* of the name part: short enough for every file system's
+                                 255-byte limit and for Windows' 260-character paths */
+
+char *beian_batch_name(const beian_batch *b, size_t row, const beian_record *rec)
+{
+    size_t rows = beian_batch_rows(b);
+    int width = 4;
+    for (size_t n = rows; n >= 10000; n /= 10) {
+        width++;
+    }
+    const char *v = rec && b->name_field >= 0 ? rec->values[b->name_field] : NULL;
+    beian_buf name;
+    beian_buf_init(&name);
+    size_t len = v ? strlen(v) : 0;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        size_t k = beian_utf8_decode((const unsigned char *)v + i, len - i, &cp);
+        if (k == 0) {
+            break;
+        }
+        if (name.len + k > NAME_MAX_BYTES) {
+            break;
+        }
+        if (unsafe_char(cp)) {
+            if (name.len > 0 && name.data[name.len - 1] != '_') {
+                beian_buf_append(&name, "_", 1);
+            }
+        } else if (!(name.len == 0 && (cp == '.' || cp == '-' || cp == '_'))) {
+            beian_buf_append(&name, v + i, k);
+        }
+        i += k;
+    }
+    /* Windows drops trailing dots and spaces; a trailing '_' only looks broken */
+    while (name.len > 0 && (name.data[name.len - 1] == '.' || name.data[name.len - 1] == '_')) {
+        name.len--;
+    }
+    char *out = name.len ? beian_asprintf("%0*zu-%.*s", width, row + 1, (int)name.len,
+                                          (const char *)name.data)
+                         : beian_asprintf("%0*zu", width, row + 1);
+    beian_buf_release(&name);
+    return out;
+}

@@ -1,0 +1,318 @@
+/*
+ * sheet.c - a spreadsheet as a table of text cells: the reader's entry point, format
+ * detection, the table builder the CSV and xlsx readers share, and the accessors.
+ *
+ * The format is decided by the first bytes, not by the file name (offices rename files):
+ * "PK\3\4" is a ZIP, read as an .xlsx workbook; the OLE2 signature is an old .xls (or an
+ * encrypted workbook, or a WPS .et), which beian does not read and says how to re-save;
+ * anything else is CSV text. The table keeps every cell's text in one arena so that a
+ * 10 000-row sheet costs a few megabytes, not one allocation per cell.
+ */
+#include "beian/sheet.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sheet_private.h"
+#include "util.h"
+
+beian_sheet *beian_sheet_alloc(const char *path)
+{
+    beian_sheet *sh = calloc(1, sizeof *sh);
+    if (!sh) {
+        return NULL;
+    }
+    beian_buf_init(&sh->arena);
+    sh->path = beian_strdup(path ? path : "");
+    sh->format = beian_strdup("");
+    if (!sh->path || !sh->format) {
+        beian_sheet_free(sh);
+        return NULL;
+    }
+    return sh;
+}
+
+void beian_sheet_free(beian_sheet *sh)
+{
+    if (!sh) {
+        return;
+    }
+    beian_buf_release(&sh->arena);
+    free(sh->cells);
+    free(sh->rows);
+    free(sh->path);
+    free(sh->format);
+    free(sh);
+}
+
+int beian_sheet_set_format(beian_sheet *sh, const char *format)
+{
+    char *f = beian_strdup(format);
+    if (!f) {
+        return BEIAN_EINTERNAL;
+    }
+    free(sh->format);
+    sh->format = f;
+    return BEIAN_OK;
+}
+
+static int push_empty(beian_sheet *sh)
+{
+    if (sh->ncells == sh->cells_cap) {
+        size_t cap = sh->cells_cap ? sh->cells_cap * 2 : 256;
+        sheet_cell *c = realloc(sh->cells, cap * sizeof *c);
+        if (!c) {
+            return BEIAN_EINTERNAL;
+        }
+        sh->cells = c;
+        sh->cells_cap = cap;
+    }
+    sh->cells[sh->ncells].off = SIZE_MAX;
+    sh->cells[sh->ncells].flags = 0;
+    sh->ncells++;
+    return BEIAN_OK;
+}
+
+int beian_sheet_push_cell(beian_sheet *sh, size_t col, const char *text, size_t len, int flags,
+                          int line, beian_problems *pr)
+{
+    size_t have = sh->ncells - sh->row_first;
+    if (col >= BEIAN_SHEET_MAX_COLUMNS) {
+        if (len == 0) {
+            return BEIAN_OK; /* an empty cell far to the right changes nothing */
+        }
+        beian_problems_add(pr, BEIAN_SEV_ERROR, sh->path, line, 0, NULL, NULL,
+                           "the row has a value in column %zu; a sheet may have at most %d "
+                           "columns: delete the columns that are not fields of the form",
+                           col + 1, BEIAN_SHEET_MAX_COLUMNS);
+        return BEIAN_EDATA;
+    }
+    if (col < have) {
+        return BEIAN_EINTERNAL; /* a reader bug: cells go left to right */
+    }
+    if (len > BEIAN_SHEET_MAX_CELL_BYTES) {
+        beian_problems_add(pr, BEIAN_SEV_ERROR, sh->path, line, 0, NULL, NULL,
+                           "a cell in column %zu holds %zu bytes; beian reads cells of at most "
+                           "%d KiB (is a quote character (\") missing at the end of a cell?)",
+                           col + 1, len, BEIAN_SHEET_MAX_CELL_BYTES / 1024);
+        return BEIAN_EDATA;
+    }
+    while (have < col) {
+        if (push_empty(sh) != BEIAN_OK) {
+            return BEIAN_EINTERNAL;
+        }
+        have++;
+    }
+    if (push_empty(sh) != BEIAN_OK) {
+        return BEIAN_EINTERNAL;
+    }
+    if (len == 0) {
+        return BEIAN_OK;
+    }
+    sheet_cell *c = &sh->cells[sh->ncells - 1];
+    c->off = sh->arena.len;
+    c->flags = flags;
+    if (beian_buf_append(&sh->arena, text, len) != BEIAN_OK ||
+        beian_buf_append(&sh->arena, "", 1) != BEIAN_OK) {
+        return BEIAN_EINTERNAL;
+    }
+    /* a cell of only blanks counts as empty for the "is the row empty" test */
+    for (size_t i = 0; i < len && !sh->row_nonempty; i++) {
+        if (text[i] != ' ' && text[i] != '\t' && text[i] != '\r' && text[i] != '\n') {
+            sh->row_nonempty = 1;
+        }
+    }
+    return BEIAN_OK;
+}
+
+int beian_sheet_end_row(beian_sheet *sh, int line, int number, beian_problems *pr)
+{
+    int rc = BEIAN_OK;
+    if (!sh->row_nonempty) {
+        /* drop it: Excel writes ",,,,," for rows that were only formatted */
+        sh->ncells = sh->row_first;
+        sh->arena.len = sh->row_arena;
+        goto done;
+    }
+    if (sh->nrows >= (size_t)BEIAN_SHEET_MAX_ROWS + 1) {
+        beian_problems_add(pr, BEIAN_SEV_ERROR, sh->path, line, 0, NULL, NULL,
+                           "the sheet has more than %d rows; split it into smaller sheets",
+                           BEIAN_SHEET_MAX_ROWS);
+        rc = BEIAN_EDATA;
+        goto done;
+    }
+    if (sh->nrows == sh->rows_cap) {
+        size_t cap = sh->rows_cap ? sh->rows_cap * 2 : 64;
+        sheet_row *r = realloc(sh->rows, cap * sizeof *r);
+        if (!r) {
+            rc = BEIAN_EINTERNAL;
+            goto done;
+        }
+        sh->rows = r;
+        sh->rows_cap = cap;
+    }
+    sh->rows[sh->nrows].line = line;
+    sh->rows[sh->nrows].number = number;
+    sh->rows[sh->nrows].first = sh->row_first;
+    sh->rows[sh->nrows].n = sh->ncells - sh->row_first;
+    sh->nrows++;
+done:
+    sh->row_first = sh->ncells;
+    sh->row_arena = sh->arena.len;
+    sh->row_nonempty = 0;
+    return rc;
+}
+
+/* The OLE2 compound file signature: .xls, .et, and encrypted .xlsx files. */
+static const unsigned char ole2_magic[8] = {0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1};
+
+int beian_sheet_read_buffer(const char *path, const unsigned char *data, size_t len,
+                            const beian_sheet_options *opts, beian_sheet **out,
+                            beian_problems *pr)
+{
+    beian_sheet_options none = BEIAN_SHEET_OPTIONS_INIT;
+    beian_sheet *sh = NULL;
+    char *text = NULL;
+    size_t text_len = 0;
+    const char *format = NULL;
+    int sep = 0;
+    int rc;
+    *out = NULL;
+    if (!opts) {
+        opts = &none;
+    }
+    if (len > BEIAN_SHEET_MAX_BYTES) {
+        beian_problems_add(pr, BEIAN_SEV_ERROR, path, 0, 0, NULL, NULL,
+                           "the file is larger than %u MiB; split the sheet",
+                           BEIAN_SHEET_MAX_BYTES / (1024 * 1024));
+        return BEIAN_EDATA;
+    }
+    sh = beian_sheet_alloc(path);
+    if (!sh) {
+        return BEIAN_EINTERNAL;
+    }
+    if (len >= 8 && memcmp(data, ole2_magic, 8) == 0) {
+        beian_problems_add(pr, BEIAN_SEV_ERROR, path, 0, 0, NULL, NULL,
+                           "is an Excel 97-2003 (.xls), WPS (.et) or password-protected "
+                           "workbook, which beian cannot read: open it and save it as an "
+                           "Excel workbook (.xlsx) without a password, or as CSV UTF-8");
+        rc = BEIAN_EDATA;
+        goto done;
+    }
+    if (len >= 4 && memcmp(data, "PK\x03\x04", 4) == 0) {
+        rc = beian_xlsx_read(sh, data, len, opts->sheet_name, pr);
+        goto done;
+    }
+    rc = beian_csv_decode(path, data, len, opts->encoding, &text, &text_len, &format, &sep, pr);
+    if (rc != BEIAN_OK) {
+        goto done;
+    }
+    if ((rc = beian_sheet_set_format(sh, format)) != BEIAN_OK) {
+        goto done;
+    }
+    rc = beian_csv_parse(sh, text, text_len, sep, pr);
+done:
+    free(text);
+    if (rc == BEIAN_OK && sh->nrows == 0) {
+        beian_problems_add(pr, BEIAN_SEV_ERROR, path, 0, 0, NULL, NULL,
+                           "the sheet is empty: its first row should name the fields "
+                           "(field ids or Chinese labels), and each row below it is one form");
+        rc = BEIAN_EDATA;
+    }
+    if (rc == BEIAN_OK) {
+        *out = sh;
+    } else {
+        beian_sheet_free(sh);
+    }
+    return rc;
+}
+
+int beian_sheet_read_file(const char *path, const beian_sheet_options *opts, beian_sheet **out,
+                          beian_problems *pr)
+{
+    beian_buf b;
+    int err = 0;
+    beian_buf_init(&b);
+    *out = NULL;
+    int rc = beian_file_read(path, BEIAN_SHEET_MAX_BYTES, &b, &err);
+    if (rc == BEIAN_EDATA) {
+        beian_problems_add(pr, BEIAN_SEV_ERROR, path, 0, 0, NULL, NULL,
+                           "the file is larger than %u MiB; split the sheet",
+                           BEIAN_SHEET_MAX_BYTES / (1024 * 1024));
+    } else if (rc == BEIAN_ENOINPUT) {
+        beian_problems_add(pr, BEIAN_SEV_ERROR, path, 0, 0, NULL, NULL, "cannot read the file: %s",
+                           strerror(err));
+    } else if (rc == BEIAN_OK) {
+        rc = beian_sheet_read_buffer(path, b.data, b.len, opts, out, pr);
+    }
+    beian_buf_release(&b);
+    return rc;
+}
+
+const char *beian_sheet_path(const beian_sheet *sh)
+{
+    return sh->path;
+}
+
+const char *beian_sheet_format(const beian_sheet *sh)
+{
+    return sh->format;
+}
+
+static const char *cell_text(const beian_sheet *sh, const sheet_row *r, size_t col)
+{
+    if (col >= r->n) {
+        return "";
+    }
+    const sheet_cell *c = &sh->cells[r->first + col];
+    return c->off == SIZE_MAX ? "" : (const char *)sh->arena.data + c->off;
+}
+
+size_t beian_sheet_columns(const beian_sheet *sh)
+{
+    return sh->nrows ? sh->rows[0].n : 0;
+}
+
+const char *beian_sheet_header(const beian_sheet *sh, size_t col)
+{
+    return sh->nrows ? cell_text(sh, &sh->rows[0], col) : "";
+}
+
+int beian_sheet_header_line(const beian_sheet *sh)
+{
+    return sh->nrows ? sh->rows[0].line : 0;
+}
+
+size_t beian_sheet_rows(const beian_sheet *sh)
+{
+    return sh->nrows ? sh->nrows - 1 : 0;
+}
+
+int beian_sheet_row_line(const beian_sheet *sh, size_t row)
+{
+    return row + 1 < sh->nrows ? sh->rows[row + 1].line : 0;
+}
+
+int beian_sheet_row_number(const beian_sheet *sh, size_t row)
+{
+    return row + 1 < sh->nrows ? sh->rows[row + 1].number : 0;
+}
+
+size_t beian_sheet_row_cells(const beian_sheet *sh, size_t row)
+{
+    return row + 1 < sh->nrows ? sh->rows[row + 1].n : 0;
+}
+
+const char *beian_sheet_cell(const beian_sheet *sh, size_t row, size_t col)
+{
+    return row + 1 < sh->nrows ? cell_text(sh, &sh->rows[row + 1], col) : "";
+}
+
+int beian_sheet_cell_flags(const beian_sheet *sh, size_t row, size_t col)
+{
+    if (row + 1 >= sh->nrows || col >= sh->rows[row + 1].n) {
+        return 0;
+    }
+    return sh->cells[sh->rows[row + 1].first + col].flags;
+}
