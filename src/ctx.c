@@ -124,7 +124,8 @@ static char *exe_dir(void)
     return beian_path_dirname(path);
 }
 
-/* Picks <env>, else <exe>/../<name>, else <exe>/../share/beian/<name>. */
+/* Picks <env>, else the first of <exe>/../<name> (bin/ in the checkout),
+ * <exe>/../../<name> (a build directory's bin/), <exe>/../share/beian/<name> (installed). */
 static char *data_dir(const char *given, const char *env, const char *name)
 {
     if (given) {
@@ -136,18 +137,16 @@ static char *data_dir(const char *given, const char *env, const char *name)
     }
     char *dir = exe_dir();
     char *found = NULL;
-    if (dir) {
-        char *a = beian_asprintf("%s/../%s", dir, name);
-        char *b = beian_asprintf("%s/../share/beian/%s", dir, name);
-        if (a && beian_path_exists(a)) {
-            found = a, a = NULL;
-        } else if (b && beian_path_exists(b)) {
-            found = b, b = NULL;
+    static const char *const layouts[] = {"%s/../%s", "%s/../../%s", "%s/../share/beian/%s"};
+    for (size_t i = 0; dir && !found && i < sizeof layouts / sizeof layouts[0]; i++) {
+        char *p = beian_asprintf(layouts[i], dir, name);
+        if (p && beian_path_exists(p)) {
+            found = p;
+        } else {
+            free(p);
         }
-        free(a);
-        free(b);
-        free(dir);
     }
+    free(dir);
     return found ? found : beian_strdup(name);
 }
 

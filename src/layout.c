@@ -28,9 +28,10 @@
 #define SEAL_MM 42.0     /* a 公章 is 40-42 mm across (GA 241-2000 sizes for unit seals) */
 #define QR_MIN_MODULE_MM 0.5 /* smaller modules do not survive a fax-grade scan */
 #define CONT_MARK "（下接附页）"
-#define FOOTER_QR_MM 18.0 /* the tracking code with its quiet zone: a version 2 code has
-                             0.55 mm modules, 2 px even in a 100 dpi scan */
-#define FOOTER_Y_MM 4.0   /* printers leave about 4 mm at the page edge unprinted */
+#define FOOTER_QR_MM 26.0 /* the tracking code with its quiet zone: a version 2 code has
+                             0.79 mm modules: 3 px in a 100 dpi scan, and they survive blur */
+#define FOOTER_Y_MM 1.0   /* the quiet zone may reach the edge; the modules start at 4 mm,
+                             where printers print */
 #define FOOTER_SIZE 8.0
 
 typedef struct {
@@ -733,6 +734,18 @@ static void layout_footer(lay *L)
         L->status = BEIAN_EINTERNAL;
         return;
     }
+    if (modules > 25) { /* larger than version 2: level L keeps the modules large */
+        unsigned char *ml = NULL;
+        int nl = 0;
+        if (beian_qr_encode(payload, strlen(payload), BEIAN_QR_L, &ml, &nl) == BEIAN_OK &&
+            nl < modules) {
+            free(m);
+            m = ml;
+            modules = nl;
+        } else {
+            free(ml);
+        }
+    }
     double side = MM(FOOTER_QR_MM);
     double right = MM(f->page_w) - MM(f->margin_right);
     double left = MM(f->margin_left);
@@ -891,13 +904,13 @@ int beian_layout_form(beian_ctx *ctx, const beian_form *f, const beian_record *r
     double y = ph - MM(f->margin_top);
     line_text(&L, BEIAN_ROLE_TITLE, f->attachment, f->sizes.attachment, left,
               y - f->sizes.attachment, width, 0);
-    y -= f->sizes.attachment * 1.9;
+    y -= f->sizes.attachment * 1.6;
     for (int i = 0; i < 2; i++) {
         line_text(&L, BEIAN_ROLE_TITLE, f->title[i], f->sizes.title, left, y - f->sizes.title,
                   width, 1);
-        y -= f->sizes.title * 1.45;
+        y -= f->sizes.title * 1.4;
     }
-    y -= MM(3);
+    y -= MM(2.5);
     double table_w = 0;
     for (int c = 0; c < f->ncols; c++) {
         table_w += MM(f->col_w[c]);

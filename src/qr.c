@@ -18,7 +18,13 @@ int beian_qr_encode(const char *payload, size_t len, beian_qr_level level,
     if (len == 0 || len > 2953) { /* 2953 bytes: version 40-L, the largest QR code */
         return BEIAN_EDATA;
     }
-    QRcode *qr = QRcode_encodeData((int)len, (const unsigned char *)payload, 0, levels[level]);
+    /* Text without NUL bytes is encoded with libqrencode's mode optimiser, which puts runs of
+     * digits and of upper-case letters in the denser numeric and alphanumeric modes; the
+     * payload read back is the same bytes either way. */
+    QRcode *qr = memchr(payload, '\0', len) || payload[len] != '\0'
+                     ? QRcode_encodeData((int)len, (const unsigned char *)payload, 0,
+                                         levels[level])
+                     : QRcode_encodeString(payload, 0, levels[level], QR_MODE_8, 1);
     if (!qr) {
         return errno == ERANGE || errno == EINVAL ? BEIAN_EDATA : BEIAN_EINTERNAL;
     }
