@@ -208,6 +208,12 @@ int beian_layout_wrap(const beian_fonts *fonts, beian_font_role role, const char
                 }
                 continue;
             }
+            if (!empty && lw + pending + tk->width > width) {
+                if ((rc = push_line(lines, nlines, &cap, ls, le, lw)) != BEIAN_OK) {
+                    goto done;
+                }
+                empty = 1;
+            }
             if (empty && tk->width > width) {
                 /* a single unbreakable piece wider than the line: break between characters */
                 if (forced) {
@@ -235,12 +241,6 @@ int beian_layout_wrap(const beian_fonts *fonts, beian_font_role role, const char
                 }
                 ls = a, le = tk->end, lw = w, empty = 0, pending = 0;
                 continue;
-            }
-            if (!empty && lw + pending + tk->width > width) {
-                if ((rc = push_line(lines, nlines, &cap, ls, le, lw)) != BEIAN_OK) {
-                    goto done;
-                }
-                empty = 1;
             }
             if (empty) {
                 ls = tk->start, lw = tk->width, empty = 0;
