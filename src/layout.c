@@ -108,6 +108,57 @@ static double char_width(const beian_fonts *fonts, beian_font_role role, uint32_
     return beian_fonts_advance(fonts, face, cp) * size / 1000.0;
 }
 
+/* Start of the character before byte offset i (i > 0). */
+static size_t prev_char(const unsigned char *s, size_t i)
+{
+    do {
+        i--;
+    } while (i > 0 && (s[i] & 0xC0) == 0x80);
+    return i;
+}
+
+static uint32_t char_at(const unsigned char *s, size_t i)
+{
+    uint32_t cp = 0xFFFD;
+    size_t n = beian_utf8_decode(s + i, 4, &cp);
+    return n ? cp : 0xFFFD;
+}
+
+/*
+ * Where to break a word that is wider than the line, at or before j: the kinsoku rules hold
+ * here too, so the break moves back past closing punctuation after it and opening
+ * punctuation before it, as long as the line keeps at least one character. A run of
+ * punctuation longer than the line itself breaks at j.
+ */
+static size_t kinsoku_cut(const unsigned char *s, size_t a, size_t j)
+{
+    size_t cut = j;
+    while (cut > a) {
+        size_t p = prev_char(s, cut);
+        if (!no_start(char_at(s, cut)) && !no_end(char_at(s, p))) {
+            return cut;
+        }
+        cut = p;
+    }
+    return j;
+}
+
+static double span_width(const beian_fonts *fonts, beian_font_role role, const unsigned char *s,
+                         size_t a, size_t b, double size)
+{
+    double w = 0;
+    while (a < b) {
+        uint32_t cp;
+        size_t n = beian_utf8_decode(s + a, b - a, &cp);
+        if (n == 0) {
+            cp = 0xFFFD, n = 1;
+        }
+        w += char_width(fonts, role, cp, size, NULL, NULL);
+        a += n;
+    }
+    return w;
+}
+
 typedef struct {
     size_t start, end;    /* bytes */
     double width;
@@ -230,11 +281,13 @@ int beian_layout_wrap(const beian_fonts *fonts, beian_font_role role, const char
                     }
                     double cw = char_width(fonts, role, cp, size, NULL, NULL);
                     if (w + cw > width && j > a) {
-                        if ((rc = push_line(lines, nlines, &cap, a, j, w)) != BEIAN_OK) {
+                        size_t cut = kinsoku_cut(s, a, j);
+                        double cut_w = span_width(fonts, role, s, a, cut, size);
+                        if ((rc = push_line(lines, nlines, &cap, a, cut, cut_w)) != BEIAN_OK) {
                             goto done;
                         }
-                        a = j;
-                        w = 0;
+                        w = span_width(fonts, role, s, cut, j, size);
+                        a = cut;
                     }
                     w += cw;
                     j += n;
