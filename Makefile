@@ -33,7 +33,7 @@ CLI_OBJ := $(CLI_SRC:src/%.c=$(BUILD)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo test test-asan unit e2e install lint clean check-deps
+.PHONY: all deps demo test test-asan unit e2e install lint clean bench
 
 all: $(BIN)/beian
 
@@ -100,3 +100,11 @@ lint:
 
 clean:
 	rm -rf build build-asan bin out
+
+# make bench: beian against the ReportLab reference, side by side in one run (bench/run.sh).
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@BEIAN=$(BIN)/beian sh bench/run.sh
+
+# Fuzzing, valgrind and fault injection (make fuzz, make valgrind, ...).
+include tests/hardening.mk

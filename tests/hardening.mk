@@ -1,0 +1,1 @@
+# Hardening targets (fuzz, valgrind, fault injection): see docs/reliability.md.
