@@ -376,9 +376,8 @@ static int is_decimal_integer(const char *s)
 }
 
 static const char re_export[] =
-    "in Excel or WPS select the column, set its format to 文本 (Text: 设置单元格格式 > 文本), "
-    "type or paste the numbers again and save the sheet again (or give beian the .xlsx "
-    "workbook itself)";
+    "select the column in Excel or WPS, set its format to 文本 (Text: 设置单元格格式 > 文本), "
+    "type or paste the numbers again and save the sheet again";
 
 /*
  * What Excel did to value (a copy of the cell, trimmed) in a field of this type, as a message
@@ -389,8 +388,9 @@ static char *excel_damage(const beian_field *fd, const char *v, int flags)
     int numeric = fd->type == BEIAN_FIELD_MOBILE || fd->type == BEIAN_FIELD_PHONE ||
                   fd->type == BEIAN_FIELD_OFFICE_PHONE || fd->type == BEIAN_FIELD_COUNT;
     if ((numeric || fd->type == BEIAN_FIELD_TEXT) && is_scientific(v)) {
-        return beian_asprintf("\"%s\" is a number that Excel shortened to scientific notation, "
-                              "and its digits are lost: %s",
+        return beian_asprintf("\"%s\" is a number Excel shortened to scientific notation, so "
+                              "its digits are lost: %s (or give beian the .xlsx workbook, "
+                              "which keeps every digit)",
                               v, re_export);
     }
     if (!numeric || fd->type == BEIAN_FIELD_COUNT) {
@@ -407,12 +407,14 @@ static char *excel_damage(const beian_field *fd, const char *v, int flags)
     if (office && all_digits(v) && v[0] != '0' && n >= 9 && n <= 12) {
         /* area codes are 010 and 02x (two digits after the 0) or three digits after it */
         int area = v[0] == '1' || v[0] == '2' ? 2 : 3;
-        return beian_asprintf("\"%s\" looks like the office number 0%.*s-%s that lost its "
-                              "leading 0 because %s read it as a number: %s, typing the number "
-                              "as 0%.*s-%s",
+        return beian_asprintf("\"%s\" looks like the office number 0%.*s-%s without its "
+                              "leading 0: %s stored it as a number. Select the column in Excel "
+                              "or WPS, set its format to 文本 (Text: 设置单元格格式 > 文本), type "
+                              "the number with its area code and a hyphen (0%.*s-%s) and save "
+                              "the sheet again",
                               v, area, v, v + area,
-                              flags & BEIAN_CELL_NUMBER ? "the workbook" : "Excel", re_export,
-                              area, v, v + area);
+                              flags & BEIAN_CELL_NUMBER ? "the workbook" : "Excel", area, v,
+                              v + area);
     }
     return NULL;
 }

@@ -4,4 +4,7 @@
 
 #include "beian/common.h"
 
+/* `beian batch FORM-ID FILE ...`: one printed form per row of a CSV file or .xlsx workbook. */
+int cmd_batch(beian_ctx *ctx, int argc, char **argv);
+
 #endif

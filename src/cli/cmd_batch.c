@@ -1,0 +1,867 @@
+/*
+ * cmd_batch.c - `beian batch`: one printed form per row of a spreadsheet.
+ *
+ * Two passes. The first reads the sheet, builds every row's record, validates it and lays it
+ * out, collecting every problem of every row; if any row cannot be printed (and
+ * --skip-invalid was not given) the problems are listed and nothing is written. It also
+ * names each output file and refuses to replace existing ones without --force, so the second
+ * pass cannot fail on data. The second pass renders: one PDF (and PNG previews) per row,
+ * written to hidden temporary files in the output directory and moved to their names, in
+ * row order, only when every row has been rendered; and/or one combined print job, which is
+ * the display lists of all rows rendered as one document so each font is embedded once.
+ *
+ * -j N forks N workers after the first pass, when the fonts are parsed and (with
+ * --combined) every row is laid out: the workers share both copy-on-write and need no
+ * locking (a context is not thread-safe, a process is its own context). Row i goes to worker
+ * i mod N; each file's bytes depend only on its row, so the output is the same for any N.
+ * Workers report each finished row with a byte on a pipe, which drives the progress bar.
+ */
+#define _GNU_SOURCE
+#include "cmd_batch.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../util.h"
+#include "beian/batch.h"
+#include "beian/font.h"
+#include "beian/form.h"
+#include "beian/layout.h"
+#include "beian/pdf.h"
+#include "beian/png.h"
+#include "beian/record.h"
+#include "beian/sheet.h"
+#include "cli.h"
+
+enum {
+    BATCH_MAX_JOBS = 64,
+    LIST_LINES = 10 /* lines listed in a summary before "and N more" */
+};
+
+typedef struct {
+    /* options */
+    const char *form_id, *sheet_path, *out_dir, *combined, *png_dir;
+    const char *encoding, *sheet_name;
+    double dpi;
+    int force, skip_invalid, jobs;
+    /* state */
+    beian_ctx *ctx;
+    beian_form *form;
+    beian_sheet *sheet;
+    beian_batch *batch;
+    beian_problems *pr;
+    beian_layout_options layout;
+    size_t nrows;
+    unsigned char *valid; /* per row */
+    char **names;         /* per valid row: file name stem */
+    size_t *first_page;   /* per valid row, with --combined: its first page in `all` */
+    size_t *npages;       /* per valid row: pages of its form */
+    beian_dlist *all;     /* --combined: every valid row's pages, in row order */
+    size_t *todo;         /* the valid rows */
+    size_t ntodo;
+    long pid;             /* names the temporary files */
+    size_t bytes_pdf;     /* written by the per-file pass (parent's count, in-process only) */
+    /* progress */
+    int bar;
+    double t0, last_draw;
+} batch_run;
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- progress: only on a terminal, at most ten redraws a second ---- */
+
+static void progress(batch_run *run, const char *what, size_t done, size_t total, int final)
+{
+    if (!run->bar || total == 0) {
+        return;
+    }
+    double t = now();
+    if (!final && t - run->last_draw < 0.1 && done < total) {
+        return;
+    }
+    run->last_draw = t;
+    double el = t - run->t0;
+    double rate = el > 0 ? (double)done / el : 0;
+    char bar[64];
+    const int width = 24;
+    int fill = (int)((double)width * (double)done / (double)total);
+    size_t o = 0;
+    for (int i = 0; i < width; i++) {
+        const char *c = i < fill ? "#" : "-";
+        bar[o++] = c[0];
+    }
+    bar[o] = '\0';
+    if (done < total && rate > 0) {
+        double left = (double)(total - done) / rate;
+        fprintf(stderr, "\r\033[Kbeian: %s [%s] %zu/%zu forms  %.0f/s  %.0f s left", what, bar,
+                done, total, rate, left + 0.5);
+    } else {
+        fprintf(stderr, "\r\033[Kbeian: %s [%s] %zu/%zu forms  %.0f/s", what, bar, done, total,
+                rate);
+    }
+    if (final) {
+        fputs("\r\033[K", stderr);
+    }
+    fflush(stderr);
+}
+
+/* ---- output names ---- */
+
+/* DIR/STEM.pdf, DIR/STEM.png, DIR/STEM-2.png; with tmp, the hidden name it is written to
+ * first: DIR/.beian-PID-STEM.pdf.tmp. Caller frees. */
+static char *out_path(const batch_run *run, size_t row, int png, size_t page, int tmp)
+{
+    const char *dir = png ? run->png_dir : run->out_dir;
+    char suffix[32];
+    if (png && page > 0) {
+        snprintf(suffix, sizeof suffix, "-%zu.png", page + 1);
+    } else {
+        snprintf(suffix, sizeof suffix, "%s", png ? ".png" : ".pdf");
+    }
+    if (tmp) {
+        return beian_asprintf("%s/.beian-%ld-%s%s.tmp", dir, run->pid, run->names[row], suffix);
+    }
+    return beian_asprintf("%s/%s%s", dir, run->names[row], suffix);
+}
+
+/* Every (temporary, final) pair the second pass writes, in row order, through fn; stops at
+ * the first non-zero return. */
+static int each_output(const batch_run *run, int (*fn)(const batch_run *, const char *tmp,
+                                                       const char *final, void *user),
+                       void *user)
+{
+    for (size_t i = 0; i < run->ntodo; i++) {
+        size_t row = run->todo[i];
+        for (int png = 0; png < 2; png++) {
+            if (!(png ? run->png_dir : run->out_dir)) {
+                continue;
+            }
+            size_t pages = png ? run->npages[row] : 1;
+            for (size_t p = 0; p < pages; p++) {
+                char *tmp = out_path(run, row, png, p, 1);
+                char *final = out_path(run, row, png, p, 0);
+                int rc = tmp && final ? fn(run, tmp, final, user) : BEIAN_EINTERNAL;
+                free(tmp);
+                free(final);
+                if (rc != BEIAN_OK) {
+                    return rc;
+                }
+            }
+        }
+    }
+    return BEIAN_OK;
+}
+
+typedef struct {
+    size_t count;
+    const char *first;
+    char *first_copy;
+} exists_scan;
+
+static int find_existing(const batch_run *run, const char *tmp, const char *final, void *user)
+{
+    (void)run, (void)tmp;
+    exists_scan *s = user;
+    struct stat st;
+    if (lstat(final, &st) == 0) {
+        if (s->count++ == 0) {
+            s->first_copy = beian_strdup(final);
+        }
+    }
+    return BEIAN_OK;
+}
+
+static int remove_tmp(const batch_run *run, const char *tmp, const char *final, void *user)
+{
+    (void)run, (void)final, (void)user;
+    unlink(tmp);
+    return BEIAN_OK;
+}
+
+static int move_into_place(const batch_run *run, const char *tmp, const char *final, void *user)
+{
+    size_t *moved = user;
+    struct stat st;
+    if (!run->force && lstat(final, &st) == 0) {
+        return cli_error(BEIAN_ECREATE, "%s: appeared while beian was printing; nothing more "
+                                        "was moved into place (use --force to replace files)",
+                         final);
+    }
+    if (rename(tmp, final) != 0) {
+        return cli_error(BEIAN_EIO, "%s: cannot move into place: %s", final, strerror(errno));
+    }
+    (*moved)++;
+    return BEIAN_OK;
+}
+
+/* Creates dir (and its parents) unless it exists. */
+static int make_dir(const char *dir)
+{
+    char *p = beian_strdup(dir);
+    int rc = BEIAN_OK;
+    if (!p) {
+        return BEIAN_EINTERNAL;
+    }
+    for (char *s = p + 1;; s++) {
+        if (*s == '/' || *s == '\0') {
+            char c = *s;
+            *s = '\0';
+            if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+                rc = cli_error(BEIAN_ECREATE, "%s: cannot create the folder: %s", p,
+                               strerror(errno));
+                break;
+            }
+            *s = c;
+            if (!c) {
+                break;
+            }
+        }
+    }
+    struct stat st;
+    if (rc == BEIAN_OK && (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))) {
+        rc = cli_error(BEIAN_ECREATE, "%s: is not a folder", dir);
+    }
+    free(p);
+    return rc;
+}
+
+/* Writes a new file (it must not exist), without syncing: the caller syncs once. */
+static int write_new(const char *path, const unsigned char *data, size_t len)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0) {
+        return cli_error(BEIAN_ECREATE, "%s: cannot create: %s", path, strerror(errno));
+    }
+    size_t off = 0;
+    while (off < len) {
+        ssize_t w = write(fd, data + off, len - off);
+        if (w < 0 && errno == EINTR) {
+            continue;
+        }
+        if (w <= 0) {
+            int e = errno;
+            close(fd);
+            unlink(path);
+            return cli_error(BEIAN_EIO, "%s: cannot write: %s", path, strerror(e));
+        }
+        off += (size_t)w;
+    }
+    if (close(fd) != 0) {
+        int e = errno;
+        unlink(path);
+        return cli_error(BEIAN_EIO, "%s: cannot write: %s", path, strerror(e));
+    }
+    return BEIAN_OK;
+}
+
+/* Flushes the folder's new files to disk once, and then the folder itself. */
+static int sync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        return cli_error(BEIAN_EIO, "%s: %s", dir, strerror(errno));
+    }
+    int rc = syncfs(fd) == 0 && fsync(fd) == 0 ? BEIAN_OK : BEIAN_EIO;
+    if (rc != BEIAN_OK) {
+        cli_error(rc, "%s: cannot sync: %s", dir, strerror(errno));
+    }
+    close(fd);
+    return rc;
+}
+
+/* ---- the first pass: every row checked and laid out ---- */
+
+static int report_internal(batch_run *run, int rc)
+{
+    cli_print_problems(run->pr);
+    const char *m = beian_ctx_message(run->ctx);
+    return cli_error(rc, "%s", m[0] ? m : "failed (no details)");
+}
+
+/* "5, 9, 12 and 3 more" for the lines of the rows flagged (or not) in valid. */
+static char *list_lines(const batch_run *run, int want_valid, size_t *count)
+{
+    beian_buf b;
+    size_t n = 0;
+    beian_buf_init(&b);
+    for (size_t r = 0; r < run->nrows; r++) {
+        if (!!run->valid[r] != want_valid) {
+            continue;
+        }
+        if (n < LIST_LINES) {
+            beian_buf_appendf(&b, "%s%d", n ? ", " : "", beian_batch_line(run->batch, r));
+        }
+        n++;
+    }
+    if (n > LIST_LINES) {
+        beian_buf_appendf(&b, " and %zu more", n - LIST_LINES);
+    }
+    *count = n;
+    if (beian_buf_terminate(&b) != BEIAN_OK) {
+        beian_buf_release(&b);
+        return NULL;
+    }
+    return (char *)b.data;
+}
+
+static int check_rows(batch_run *run)
+{
+    beian_fonts *fonts = NULL;
+    int rc = beian_ctx_fonts(run->ctx, &fonts);
+    if (rc != BEIAN_OK) {
+        return report_internal(run, rc);
+    }
+    if (run->combined) {
+        run->all = beian_dlist_new(fonts);
+        if (!run->all) {
+            return cli_error(BEIAN_EINTERNAL, "out of memory");
+        }
+    }
+    for (size_t r = 0; r < run->nrows; r++) {
+        beian_record *rec = NULL;
+        beian_dlist *dl = NULL;
+        rc = beian_batch_record(run->batch, r, &rec, run->pr);
+        if (rc == BEIAN_OK) {
+            rc = beian_layout_form(run->ctx, run->form, rec, &run->layout, &dl, run->pr);
+        }
+        if (rc == BEIAN_OK) {
+            run->valid[r] = 1;
+            run->npages[r] = dl->npages;
+            run->names[r] = beian_batch_name(run->batch, r, rec);
+            if (!run->names[r]) {
+                rc = BEIAN_EINTERNAL;
+            }
+        }
+        if (rc == BEIAN_OK && run->all) {
+            run->first_page[r] = run->all->npages;
+            if (!run->all->title && dl->title) {
+                run->all->title = beian_strdup(dl->title);
+            }
+            rc = beian_dlist_append(run->all, dl);
+        }
+        beian_dlist_free(dl);
+        beian_record_free(rec);
+        if (rc != BEIAN_OK && rc != BEIAN_EDATA) {
+            return report_internal(run, rc);
+        }
+        progress(run, "checking", r + 1, run->nrows, r + 1 == run->nrows);
+    }
+    return BEIAN_OK;
+}
+
+/* ---- the second pass ---- */
+
+static int render_row(batch_run *run, size_t row, size_t *bytes)
+{
+    beian_record *rec = NULL;
+    beian_dlist *own = NULL, view;
+    const beian_dlist *dl;
+    unsigned char *data = NULL;
+    size_t len = 0;
+    char *path = NULL;
+    int rc;
+    if (run->all) {
+        /* a view of this row's pages in the combined list: laid out once, in the first pass */
+        view = *run->all;
+        view.pages = run->all->pages + run->first_page[row];
+        view.npages = run->npages[row];
+        view.cap = view.npages;
+        dl = &view;
+    } else {
+        rc = beian_batch_record(run->batch, row, &rec, run->pr);
+        if (rc == BEIAN_OK) {
+            rc = beian_layout_form(run->ctx, run->form, rec, &run->layout, &own, run->pr);
+        }
+        if (rc != BEIAN_OK) {
+            /* the first pass accepted this row: a second answer is a bug */
+            rc = report_internal(run, BEIAN_EINTERNAL);
+            goto done;
+        }
+        dl = own;
+    }
+    if (run->out_dir) {
+        rc = beian_pdf_render(run->ctx, dl, &data, &len);
+        if (rc != BEIAN_OK) {
+            rc = report_internal(run, rc);
+            goto done;
+        }
+        path = out_path(run, row, 0, 0, 1);
+        rc = path ? write_new(path, data, len) : BEIAN_EINTERNAL;
+        *bytes += len;
+        free(path);
+        path = NULL;
+        free(data);
+        data = NULL;
+        if (rc != BEIAN_OK) {
+            goto done;
+        }
+    }
+    for (size_t p = 0; run->png_dir && p < dl->npages; p++) {
+        rc = beian_png_render(run->ctx, dl, p, run->dpi, &data, &len);
+        if (rc != BEIAN_OK) {
+            rc = report_internal(run, rc);
+            goto done;
+        }
+        path = out_path(run, row, 1, p, 1);
+        rc = path ? write_new(path, data, len) : BEIAN_EINTERNAL;
+        free(path);
+        path = NULL;
+        free(data);
+        data = NULL;
+        if (rc != BEIAN_OK) {
+            goto done;
+        }
+    }
+    rc = BEIAN_OK;
+done:
+    free(data);
+    beian_dlist_free(own);
+    beian_record_free(rec);
+    return rc;
+}
+
+/* A worker: rows k, k + n, k + 2n, ... of todo; one byte on fd per row ('E' on failure). */
+static void worker(batch_run *run, int k, int n, int fd)
+{
+    size_t bytes = 0;
+    int rc = BEIAN_OK;
+    for (size_t i = (size_t)k; i < run->ntodo; i += (size_t)n) {
+        rc = render_row(run, run->todo[i], &bytes);
+        char c = rc == BEIAN_OK ? '.' : 'E';
+        while (write(fd, &c, 1) < 0 && errno == EINTR) {
+        }
+        if (rc != BEIAN_OK) {
+            break;
+        }
+    }
+    fflush(stderr);
+    _exit(rc);
+}
+
+static int render_files(batch_run *run)
+{
+    int jobs = run->jobs;
+    if ((size_t)jobs > run->ntodo) {
+        jobs = (int)run->ntodo;
+    }
+    run->t0 = now();
+    if (jobs <= 1) {
+        for (size_t i = 0; i < run->ntodo; i++) {
+            int rc = render_row(run, run->todo[i], &run->bytes_pdf);
+            if (rc != BEIAN_OK) {
+                return rc;
+            }
+            progress(run, "printing", i + 1, run->ntodo, i + 1 == run->ntodo);
+        }
+        return BEIAN_OK;
+    }
+    pid_t pids[BATCH_MAX_JOBS];
+    int pfd[2];
+    int rc = BEIAN_OK;
+    int started = 0;
+    if (pipe(pfd) != 0) {
+        return cli_error(BEIAN_EINTERNAL, "cannot start workers: %s", strerror(errno));
+    }
+    fflush(stdout);
+    fflush(stderr);
+    for (; started < jobs; started++) {
+        pid_t pid = fork();
+        if (pid < 0) {
+            rc = cli_error(BEIAN_EINTERNAL, "cannot start worker %d: %s", started + 1,
+                           strerror(errno));
+            break;
+        }
+        if (pid == 0) {
+            close(pfd[0]);
+            run->bar = 0;
+            worker(run, started, jobs, pfd[1]);
+        }
+        pids[started] = pid;
+    }
+    close(pfd[1]);
+    if (rc != BEIAN_OK) {
+        for (int i = 0; i < started; i++) {
+            kill(pids[i], SIGTERM);
+        }
+    }
+    size_t done = 0;
+    char buf[256];
+    for (;;) {
+        ssize_t got = read(pfd[0], buf, sizeof buf);
+        if (got < 0 && errno == EINTR) {
+            continue;
+        }
+        if (got <= 0) {
+            break;
+        }
+        for (ssize_t i = 0; i < got; i++) {
+            if (buf[i] == 'E' && rc == BEIAN_OK) {
+                rc = BEIAN_EINTERNAL; /* the worker said why; stop the others */
+                for (int w = 0; w < started; w++) {
+                    kill(pids[w], SIGTERM);
+                }
+            }
+        }
+        done += (size_t)got;
+        progress(run, "printing", done, run->ntodo, 0);
+    }
+    close(pfd[0]);
+    progress(run, "printing", done, run->ntodo, 1);
+    for (int i = 0; i < started; i++) {
+        int status = 0;
+        while (waitpid(pids[i], &status, 0) < 0 && errno == EINTR) {
+        }
+        if (WIFEXITED(status) && WEXITSTATUS(status) != 0 && rc == BEIAN_OK) {
+            rc = WEXITSTATUS(status);
+        } else if (WIFSIGNALED(status) && rc == BEIAN_OK) {
+            rc = cli_error(BEIAN_EINTERNAL, "worker %d stopped by signal %d", i + 1,
+                           WTERMSIG(status));
+        }
+    }
+    return rc;
+}
+
+static int render_combined(batch_run *run, size_t *bytes)
+{
+    unsigned char *data = NULL;
+    size_t len = 0;
+    int err = 0;
+    int rc = beian_pdf_render(run->ctx, run->all, &data, &len);
+    if (rc != BEIAN_OK) {
+        return report_internal(run, rc);
+    }
+    rc = beian_file_write_atomic(run->combined, data, len, &err);
+    free(data);
+    if (rc != BEIAN_OK) {
+        return cli_error(rc, "%s: cannot write: %s", run->combined, strerror(err));
+    }
+    *bytes = len;
+    return BEIAN_OK;
+}
+
+/* Sum of the sizes of the PDFs the second pass moved into place. */
+static int add_size(const batch_run *run, const char *tmp, const char *final, void *user)
+{
+    (void)run, (void)tmp;
+    size_t *sum = user;
+    struct stat st;
+    size_t n = strlen(final);
+    if (n > 4 && strcmp(final + n - 4, ".pdf") == 0 && stat(final, &st) == 0) {
+        *sum += (size_t)st.st_size;
+    }
+    return BEIAN_OK;
+}
+
+static void mib(char *out, size_t size, size_t bytes)
+{
+    if (bytes >= 1024 * 1024) {
+        snprintf(out, size, "%.1f MiB", (double)bytes / (1024.0 * 1024.0));
+    } else {
+        snprintf(out, size, "%.0f KiB", (double)bytes / 1024.0);
+    }
+}
+
+/* ---- the command ---- */
+
+static int parse_options(batch_run *run, int argc, char **argv)
+{
+    static const struct option longopts[] = {{"output", required_argument, NULL, 'o'},
+                                              {"combined", required_argument, NULL, 'c'},
+                                              {"png", required_argument, NULL, 'p'},
+                                              {"dpi", required_argument, NULL, 'd'},
+                                              {"skip-invalid", no_argument, NULL, 's'},
+                                              {"force", no_argument, NULL, 'f'},
+                                              {"jobs", required_argument, NULL, 'j'},
+                                              {"encoding", required_argument, NULL, 'e'},
+                                              {"sheet", required_argument, NULL, 'S'},
+                                              {"quiet", no_argument, NULL, 'q'},
+                                              {NULL, 0, NULL, 0}};
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "o:j:q", longopts, NULL)) != -1) {
+        char *end = NULL;
+        switch (c) {
+        case 'o':
+            run->out_dir = optarg;
+            break;
+        case 'c':
+            run->combined = optarg;
+            break;
+        case 'p':
+            run->png_dir = optarg;
+            break;
+        case 'd':
+            run->dpi = strtod(optarg, &end);
+            if (*end || run->dpi < 30 || run->dpi > 1200) {
+                cli_error(BEIAN_EUSAGE, "--dpi takes a resolution from 30 to 1200, not \"%s\"",
+                          optarg);
+                return cli_usage("batch");
+            }
+            break;
+        case 's':
+            run->skip_invalid = 1;
+            break;
+        case 'f':
+            run->force = 1;
+            break;
+        case 'j': {
+            long j = strtol(optarg, &end, 10);
+            if (*end || end == optarg || j < 1 || j > BATCH_MAX_JOBS) {
+                cli_error(BEIAN_EUSAGE, "-j takes a number of workers from 1 to %d, not \"%s\"",
+                          BATCH_MAX_JOBS, optarg);
+                return cli_usage("batch");
+            }
+            run->jobs = (int)j;
+            break;
+        }
+        case 'e':
+            run->encoding = optarg;
+            break;
+        case 'S':
+            run->sheet_name = optarg;
+            break;
+        case 'q':
+            cli_quiet = 1;
+            break;
+        default:
+            cli_error(BEIAN_EUSAGE, "batch: unknown option or missing value: %s",
+                      argv[optind - 1]);
+            return cli_usage("batch");
+        }
+    }
+    if (argc - optind != 2) {
+        cli_error(BEIAN_EUSAGE, "batch: give the form and the sheet: beian batch FORM-ID FILE");
+        return cli_usage("batch");
+    }
+    run->form_id = argv[optind];
+    run->sheet_path = argv[optind + 1];
+    if (!run->out_dir && !run->combined && !run->png_dir) {
+        cli_error(BEIAN_EUSAGE, "batch: say where the forms go: -o DIR (one PDF per row), "
+                                "--combined OUT.pdf (one print job), or --png DIR");
+        return cli_usage("batch");
+    }
+    return BEIAN_OK;
+}
+
+static void run_free(batch_run *run)
+{
+    if (run->names) {
+        for (size_t r = 0; r < run->nrows; r++) {
+            free(run->names[r]);
+        }
+    }
+    free(run->names);
+    free(run->valid);
+    free(run->first_page);
+    free(run->npages);
+    free(run->todo);
+    beian_dlist_free(run->all);
+    beian_batch_free(run->batch);
+    beian_sheet_free(run->sheet);
+    beian_form_free(run->form);
+    beian_problems_free(run->pr);
+}
+
+int cmd_batch(beian_ctx *ctx, int argc, char **argv)
+{
+    batch_run run;
+    beian_layout_options lo = BEIAN_LAYOUT_OPTIONS_INIT;
+    beian_sheet_options so = BEIAN_SHEET_OPTIONS_INIT;
+    char *lines = NULL;
+    size_t nbad = 0, moved = 0;
+    int rc;
+    memset(&run, 0, sizeof run);
+    run.ctx = ctx;
+    run.dpi = 150;
+    run.jobs = 1;
+    run.layout = lo;
+    run.pid = (long)getpid();
+    double start = now();
+    if ((rc = parse_options(&run, argc, argv)) != BEIAN_OK) {
+        return rc;
+    }
+    run.bar = isatty(STDERR_FILENO) && !cli_quiet;
+    run.pr = beian_problems_new();
+    if (!run.pr) {
+        return cli_error(BEIAN_EINTERNAL, "out of memory");
+    }
+    /* the form */
+    rc = beian_form_load(ctx, run.form_id, &run.form, run.pr);
+    if (rc == BEIAN_EDATA) {
+        rc = cli_error(BEIAN_EUSAGE, "there is no form \"%s\" (see: beian forms)", run.form_id);
+        goto done;
+    }
+    if (rc != BEIAN_OK) {
+        rc = report_internal(&run, rc);
+        goto done;
+    }
+    /* the sheet */
+    so.encoding = run.encoding;
+    so.sheet_name = run.sheet_name;
+    rc = beian_sheet_read_file(run.sheet_path, &so, &run.sheet, run.pr);
+    if (rc != BEIAN_OK) {
+        cli_print_problems(run.pr);
+        if (rc == BEIAN_EINTERNAL) {
+            cli_error(rc, "%s: out of memory", run.sheet_path);
+        }
+        goto done;
+    }
+    rc = beian_batch_new(run.form, run.sheet, &run.batch, run.pr);
+    if (rc != BEIAN_OK) {
+        rc = cli_error(rc, "out of memory");
+        goto done;
+    }
+    size_t header_errors = beian_problems_errors(run.pr);
+    run.nrows = beian_batch_rows(run.batch);
+    size_t n = run.nrows ? run.nrows : 1;
+    run.valid = calloc(n, 1);
+    run.names = calloc(n, sizeof *run.names);
+    run.first_page = calloc(n, sizeof *run.first_page);
+    run.npages = calloc(n, sizeof *run.npages);
+    run.todo = calloc(n, sizeof *run.todo);
+    if (!run.valid || !run.names || !run.first_page || !run.npages || !run.todo) {
+        rc = cli_error(BEIAN_EINTERNAL, "out of memory");
+        goto done;
+    }
+    if (run.nrows == 0) {
+        cli_print_problems(run.pr);
+        rc = cli_error(BEIAN_EDATA, "%s: the sheet has a header row but no rows to print",
+                       run.sheet_path);
+        goto done;
+    }
+    /* pass 1 */
+    run.t0 = now();
+    if ((rc = check_rows(&run)) != BEIAN_OK) {
+        goto done;
+    }
+    for (size_t r = 0; r < run.nrows; r++) {
+        if (run.valid[r]) {
+            run.todo[run.ntodo++] = r;
+        }
+    }
+    lines = list_lines(&run, 0, &nbad);
+    if (!lines) {
+        rc = cli_error(BEIAN_EINTERNAL, "out of memory");
+        goto done;
+    }
+    cli_print_problems(run.pr);
+    if (header_errors > 0) {
+        rc = cli_error(BEIAN_EDATA,
+                       "%s: the header row has %zu problem%s; nothing was written (the columns "
+                       "%s takes: beian forms %s)",
+                       run.sheet_path, header_errors, header_errors == 1 ? "" : "s",
+                       run.form->id, run.form->id);
+        goto done;
+    }
+    if (nbad > 0 && (!run.skip_invalid || run.ntodo == 0)) {
+        rc = cli_error(BEIAN_EDATA,
+                       "%s: %zu of %zu rows cannot be printed (line%s %s); nothing was written%s",
+                       run.sheet_path, nbad, run.nrows, nbad == 1 ? "" : "s", lines,
+                       run.ntodo ? " (fix them, or print the other rows with --skip-invalid)"
+                                 : "");
+        goto done;
+    }
+    /* no file is replaced without --force */
+    if (!run.force) {
+        exists_scan scan = {0, NULL, NULL};
+        each_output(&run, find_existing, &scan);
+        if (scan.count > 0) {
+            rc = cli_error(BEIAN_ECREATE,
+                           "%s already exists%s; nothing was written: use --force to replace "
+                           "%s, or choose another folder",
+                           scan.first_copy ? scan.first_copy : "a file",
+                           scan.count > 1 ? " (and more)" : "", scan.count > 1 ? "them" : "it");
+            if (scan.count > 1) {
+                cli_note("%zu of the files beian would write exist already", scan.count);
+            }
+            free(scan.first_copy);
+            goto done;
+        }
+    }
+    /* pass 2 */
+    if ((run.out_dir && (rc = make_dir(run.out_dir)) != BEIAN_OK) ||
+        (run.png_dir && (rc = make_dir(run.png_dir)) != BEIAN_OK)) {
+        goto done;
+    }
+    if (run.out_dir || run.png_dir) {
+        rc = render_files(&run);
+        if (rc == BEIAN_OK && run.out_dir) {
+            rc = sync_dir(run.out_dir);
+        }
+        if (rc == BEIAN_OK && run.png_dir) {
+            rc = sync_dir(run.png_dir);
+        }
+        if (rc == BEIAN_OK) {
+            rc = each_output(&run, move_into_place, &moved);
+        }
+        if (rc != BEIAN_OK) {
+            each_output(&run, remove_tmp, NULL);
+            if (moved == 0) {
+                cli_error(rc, "nothing was written");
+            }
+            goto done;
+        }
+        /* the renames themselves */
+        if (run.out_dir && sync_dir(run.out_dir) != BEIAN_OK) {
+            rc = BEIAN_EIO;
+            goto done;
+        }
+    }
+    size_t combined_bytes = 0;
+    if (run.combined && (rc = render_combined(&run, &combined_bytes)) != BEIAN_OK) {
+        goto done;
+    }
+    /* the one-line summary */
+    double secs = now() - start;
+    beian_buf s;
+    beian_buf_init(&s);
+    beian_buf_appendf(&s, "%zu form%s from %s (%s):", run.ntodo, run.ntodo == 1 ? "" : "s",
+                      run.sheet_path, beian_sheet_format(run.sheet));
+    char size[32];
+    if (run.out_dir) {
+        size_t bytes = 0;
+        each_output(&run, add_size, &bytes);
+        mib(size, sizeof size, bytes);
+        beian_buf_appendf(&s, " %zu PDFs in %s (%s)", run.ntodo, run.out_dir, size);
+    }
+    if (run.combined) {
+        mib(size, sizeof size, combined_bytes);
+        beian_buf_appendf(&s, "%s %s (%zu pages, %s)", run.out_dir ? "," : "", run.combined,
+                          run.all->npages, size);
+    }
+    if (run.png_dir) {
+        beian_buf_appendf(&s, "%s previews in %s", run.out_dir || run.combined ? "," : "",
+                          run.png_dir);
+    }
+    if (nbad) {
+        beian_buf_appendf(&s, "; skipped %zu row%s with problems (line%s %s)", nbad,
+                          nbad == 1 ? "" : "s", nbad == 1 ? "" : "s", lines);
+    }
+    beian_buf_appendf(&s, "; %.2f s, %.0f forms/s", secs, secs > 0 ? (double)run.ntodo / secs : 0);
+    beian_buf_terminate(&s);
+    cli_note("%s", s.data ? (const char *)s.data : "done");
+    beian_buf_release(&s);
+    rc = BEIAN_OK;
+done:
+    free(lines);
+    run_free(&run);
+    return rc;
+}
