@@ -37,6 +37,7 @@ void beian_dlist_free(beian_dlist *dl)
     }
     free(dl->pages);
     free(dl->title);
+    free(dl->date);
     free(dl);
 }
 

@@ -946,7 +946,15 @@ int beian_layout_form(beian_ctx *ctx, const beian_form *f, const beian_record *r
         rc = BEIAN_EINTERNAL;
         goto done;
     }
-    L.dl->title = beian_strdup(f->title[1]);
+    if (opts && opts->record_no) {
+        L.dl->title = beian_asprintf("%s %s", f->title[1], opts->record_no);
+    } else {
+        L.dl->title = beian_strdup(f->title[1]);
+    }
+    const char *doc_date = opts && opts->date ? opts->date : rec ? rec->date : NULL;
+    if (doc_date && beian_date_valid(doc_date)) {
+        L.dl->date = beian_strdup(doc_date);
+    }
     double pw = MM(f->page_w), ph = MM(f->page_h);
     L.page = beian_dlist_add_page(L.dl, pw, ph);
     if (!L.page || !L.dl->title) {

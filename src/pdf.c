@@ -1,5 +1,5 @@
 /*
- * pdf.c - the PDF backend; the only file that includes hpdf.h.
+ * pdf.c - the PDF backend (with pdfa.c, the only files that include hpdf.h).
  *
  * libharu 2.3.0 traps and the ways around them (see NOTES.md of the project):
  * - compression is switched on right after HPDF_New, before any font exists, or the 128 KB
@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "beian/font.h"
+#include "pdf_private.h"
 #include "util.h"
 
 enum { PDF_MAX_FACES = 16 };
@@ -67,11 +68,7 @@ typedef struct {
     double lw, stroke_gray, fill_gray, dash; /* graphics state, to write only changes */
 } pdf_state;
 
-/* Code points used per face, as sorted unique lists. */
-typedef struct {
-    uint32_t *cps;
-    size_t n, cap;
-} cp_set;
+typedef beian_cp_set cp_set;
 
 static int cp_add(cp_set *s, uint32_t cp)
 {
@@ -111,10 +108,29 @@ static void cp_unique(cp_set *s)
 
 /*
  * Replaces libharu's ToUnicode map, which is a CID CMap (begincidrange) that Ghostscript and
- * PDF/A validators reject, with a CMapType 2 map. Codes are Unicode BMP values (libharu's
- * UTF-8 encoder), so each used high byte gets one identity bfrange <XX00> <XXFF> <XX00>.
+ * PDF/A validators reject, with a CMapType 2 map over exactly the code points printed: codes
+ * are Unicode BMP values (libharu's UTF-8 encoder), so a run of consecutive code points is one
+ * identity bfrange and a lone one a bfchar. (A bfrange per high byte would be shorter, but
+ * Ghostscript 10 rebuilds such ranges wrongly when it re-distils the file.)
  * The descendant font's /Ordering becomes (Identity), as Identity-H requires.
  */
+static void cmap_section(beian_buf *b, const char *kind, const uint32_t (*items)[2], size_t n)
+{
+    for (size_t i = 0; i < n; i += 100) { /* at most 100 entries a section */
+        size_t m = n - i < 100 ? n - i : 100;
+        beian_buf_appendf(b, "%zu begin%s\n", m, kind);
+        for (size_t k = i; k < i + m; k++) {
+            if (strcmp(kind, "bfchar") == 0) {
+                beian_buf_appendf(b, "<%04X> <%04X>\n", items[k][0], items[k][0]);
+            } else {
+                beian_buf_appendf(b, "<%04X> <%04X> <%04X>\n", items[k][0], items[k][1],
+                                  items[k][0]);
+            }
+        }
+        beian_buf_appendf(b, "end%s\n", kind);
+    }
+}
+
 static int fix_tounicode(HPDF_Font font, const cp_set *set)
 {
     HPDF_FontAttr attr = (HPDF_FontAttr)font->attr;
@@ -123,13 +139,25 @@ static int fix_tounicode(HPDF_Font font, const cp_set *set)
     if (!tu || !tu->stream || !csi) {
         return BEIAN_EINTERNAL;
     }
-    unsigned char high[256] = {0};
-    int nhigh = 0;
-    for (size_t i = 0; i < set->n; i++) {
-        if (set->cps[i] <= 0xFFFF && !high[set->cps[i] >> 8]) {
-            high[set->cps[i] >> 8] = 1;
-            nhigh++;
+    uint32_t(*chars)[2] = calloc(set->n + 1, sizeof *chars);
+    uint32_t(*ranges)[2] = calloc(set->n + 1, sizeof *ranges);
+    size_t nchars = 0, nranges = 0;
+    for (size_t i = 0; chars && ranges && i < set->n;) {
+        size_t j = i;
+        /* a range stays within one high byte, as CMap ranges must */
+        while (j + 1 < set->n && set->cps[j + 1] == set->cps[j] + 1 &&
+               (set->cps[j + 1] >> 8) == (set->cps[i] >> 8) && set->cps[j + 1] <= 0xFFFF) {
+            j++;
         }
+        if (set->cps[i] <= 0xFFFF) {
+            if (j > i) {
+                ranges[nranges][0] = set->cps[i];
+                ranges[nranges++][1] = set->cps[j];
+            } else {
+                chars[nchars++][0] = set->cps[i];
+            }
+        }
+        i = j + 1;
     }
     beian_buf b;
     beian_buf_init(&b);
@@ -137,26 +165,13 @@ static int fix_tounicode(HPDF_Font font, const cp_set *set)
                           "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> "
                           "def\n/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
                           "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
-    int left = nhigh;
-    for (int h = 0; h < 256; h++) {
-        if (!high[h]) {
-            continue;
-        }
-        if (left == nhigh || (nhigh - left) % 100 == 0) { /* at most 100 entries a block */
-            if (left != nhigh) {
-                beian_buf_appendf(&b, "endbfrange\n");
-            }
-            beian_buf_appendf(&b, "%d beginbfrange\n", left < 100 ? left : 100);
-        }
-        beian_buf_appendf(&b, "<%02X00> <%02XFF> <%02X00>\n", h, h, h);
-        left--;
-    }
-    if (nhigh > 0) {
-        beian_buf_appendf(&b, "endbfrange\n");
+    if (chars && ranges) {
+        cmap_section(&b, "bfchar", (const uint32_t(*)[2])chars, nchars);
+        cmap_section(&b, "bfrange", (const uint32_t(*)[2])ranges, nranges);
     }
     beian_buf_appendf(&b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
     int rc = BEIAN_EINTERNAL;
-    if (b.data) {
+    if (b.data && chars && ranges) {
         HPDF_MemStream_FreeData(tu->stream);
         HPDF_Dict_RemoveElement(tu, "Type");
         HPDF_Dict_RemoveElement(tu, "CMapName");
@@ -168,6 +183,8 @@ static int fix_tounicode(HPDF_Font font, const cp_set *set)
             rc = BEIAN_OK;
         }
     }
+    free(chars);
+    free(ranges);
     beian_buf_release(&b);
     return rc;
 }
@@ -467,6 +484,13 @@ int beian_pdf_render(beian_ctx *ctx, const beian_dlist *dl, unsigned char **data
     rc = beian_dlist_play(dl, &backend, &st);
     if (rc != BEIAN_OK || st.err.error) {
         rc = beian_ctx_fail(ctx, BEIAN_EINTERNAL, "cannot build the PDF (libharu error 0x%04X/%u)",
+                            (unsigned)st.err.error, (unsigned)st.err.detail);
+        goto done;
+    }
+    rc = beian_pdfa_finish(st.pdf, dl, st.fonts, sets, PDF_MAX_FACES);
+    if (rc != BEIAN_OK || st.err.error) {
+        rc = beian_ctx_fail(ctx, BEIAN_EINTERNAL,
+                            "cannot make the PDF archival (libharu error 0x%04X/%u)",
                             (unsigned)st.err.error, (unsigned)st.err.detail);
         goto done;
     }

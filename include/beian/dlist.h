@@ -45,7 +45,8 @@ typedef struct {
     beian_fonts *fonts; /* borrowed from the context */
     beian_page *pages;
     size_t npages, cap;
-    char *title; /* document title (form name), owned */
+    char *title; /* document title (form name and record number), owned */
+    char *date;  /* document date YYYY-MM-DD (from the data, never the clock), owned, or NULL */
 } beian_dlist;
 
 beian_dlist *beian_dlist_new(beian_fonts *fonts);

@@ -1,0 +1,29 @@
+/*
+ * pdf_private.h - what the two files of the PDF backend share: pdf.c draws the display list,
+ * pdfa.c makes the document archival (PDF/A-1b). Both include hpdf.h; nothing else does.
+ */
+#ifndef BEIAN_PDF_PRIVATE_H
+#define BEIAN_PDF_PRIVATE_H
+
+#include <hpdf.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "beian/dlist.h"
+
+/* Code points one face prints in the document, sorted and unique. */
+typedef struct {
+    uint32_t *cps;
+    size_t n, cap;
+} beian_cp_set;
+
+/*
+ * Makes doc a PDF/A-1b document: XMP metadata agreeing with the document information,
+ * an sRGB output intent, a content-derived /ID, and CapHeight and CIDSet on each font's
+ * descriptor (fonts[i] with sets[i], NULL where the face is unused). Call after the pages
+ * are drawn, before saving. Returns a beian_status.
+ */
+int beian_pdfa_finish(HPDF_Doc doc, const beian_dlist *dl, HPDF_Font *fonts,
+                      const beian_cp_set *sets, int nfaces);
+
+#endif

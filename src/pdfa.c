@@ -1,0 +1,372 @@
+/*
+ * pdfa.c - the archival half of the PDF backend: PDF/A-1b (ISO 19005-1) on top of what
+ * libharu writes, through its installed internal headers.
+ *
+ * libharu's own PDF/A helper writes unescaped XMP, a /ID from the clock and breaks on time
+ * zones, so beian writes its own: XMP metadata that agrees with the document information
+ * (title = form name and record number, dates from the data), an sRGB output intent whose
+ * small ICC v2 profile is built here from the sRGB primaries (IEC 61966-2-1), a /ID derived
+ * from the content (same input, same bytes), and the CapHeight and CIDSet that libharu leaves
+ * out of a CID font's descriptor.
+ */
+#define _GNU_SOURCE
+#include <hpdf.h>
+#include <hpdf_doc.h>
+#include <hpdf_font.h>
+#include <hpdf_fontdef.h>
+#include <hpdf_objects.h>
+#include <hpdf_streams.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "beian/version.h"
+#include "pdf_private.h"
+#include "util.h"
+
+/* --- a minimal ICC v2 display profile with the sRGB primaries ---------------------------- */
+
+static void put32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)(v >> 24), p[1] = (unsigned char)(v >> 16);
+    p[2] = (unsigned char)(v >> 8), p[3] = (unsigned char)v;
+}
+
+/* s15Fixed16 */
+static uint32_t fix(double v)
+{
+    return (uint32_t)(int32_t)(v * 65536.0 + (v < 0 ? -0.5 : 0.5));
+}
+
+static size_t xyz_tag(unsigned char *p, double x, double y, double z)
+{
+    memcpy(p, "XYZ ", 4);
+    put32(p + 4, 0);
+    put32(p + 8, fix(x));
+    put32(p + 12, fix(y));
+    put32(p + 16, fix(z));
+    return 20;
+}
+
+typedef struct {
+    const char *sig;
+    size_t off, size;
+} icc_tag;
+
+/* Builds the profile into buf (at least 512 bytes); returns its size. */
+static size_t srgb_profile(unsigned char *buf)
+{
+    static const char desc[] = "sRGB IEC61966-2.1";
+    static const char cprt[] = "No copyright, use freely";
+    /* tags: desc, cprt, wtpt, rXYZ, gXYZ, bXYZ, rTRC, gTRC, bTRC (TRCs share one curve) */
+    const size_t ntags = 9;
+    size_t off = 128 + 4 + ntags * 12;
+    unsigned char *p = buf;
+    memset(buf, 0, 512);
+    icc_tag tags[9];
+    size_t k = 0;
+    /* desc: textDescriptionType */
+    size_t dlen = sizeof desc; /* with its NUL */
+    tags[k++] = (icc_tag){"desc", off, 12 + dlen + 8 + 3 + 67};
+    memcpy(p + off, "desc", 4);
+    put32(p + off + 8, (uint32_t)dlen);
+    memcpy(p + off + 12, desc, dlen);
+    off += (tags[k - 1].size + 3) & ~(size_t)3;
+    /* cprt: textType */
+    tags[k++] = (icc_tag){"cprt", off, 8 + sizeof cprt};
+    memcpy(p + off, "text", 4);
+    memcpy(p + off + 8, cprt, sizeof cprt);
+    off += (tags[k - 1].size + 3) & ~(size_t)3;
+    /* white point D50, and the sRGB primaries adapted to D50 (ICC's PCS) */
+    static const struct {
+        const char *sig;
+        double x, y, z;
+    } xyz[] = {{"wtpt", 0.9642, 1.0, 0.8249},
+               {"rXYZ", 0.4361, 0.2225, 0.0139},
+               {"gXYZ", 0.3851, 0.7169, 0.0971},
+               {"bXYZ", 0.1431, 0.0606, 0.7141}};
+    for (size_t i = 0; i < 4; i++) {
+        tags[k++] = (icc_tag){xyz[i].sig, off, xyz_tag(p + off, xyz[i].x, xyz[i].y,
+                                                              xyz[i].z)};
+        off += 20;
+    }
+    /* one gamma curve, 2.2 (u8Fixed8 0x0233), for the three channels */
+    memcpy(p + off, "curv", 4);
+    put32(p + off + 8, 1);
+    p[off + 12] = 0x02;
+    p[off + 13] = 0x33;
+    tags[k++] = (icc_tag){"rTRC", off, 14};
+    tags[k++] = (icc_tag){"gTRC", off, 14};
+    tags[k++] = (icc_tag){"bTRC", off, 14};
+    off += 16;
+    /* header */
+    put32(p, (uint32_t)off);
+    put32(p + 8, 0x02100000); /* version 2.1 */
+    memcpy(p + 12, "mntr", 4);
+    memcpy(p + 16, "RGB ", 4);
+    memcpy(p + 20, "XYZ ", 4);
+    /* a fixed date (2021-04-15, the regulation's): the profile never changes */
+    static const unsigned char date[12] = {0x07, 0xE5, 0, 4, 0, 15, 0, 0, 0, 0, 0, 0};
+    memcpy(p + 24, date, 12);
+    memcpy(p + 36, "acsp", 4);
+    put32(p + 68, fix(0.9642));
+    put32(p + 72, fix(1.0));
+    put32(p + 76, fix(0.8249));
+    put32(p + 128, (uint32_t)ntags);
+    for (size_t i = 0; i < ntags; i++) {
+        unsigned char *t = p + 132 + i * 12;
+        memcpy(t, tags[i].sig, 4);
+        put32(t + 4, (uint32_t)tags[i].off);
+        put32(t + 8, (uint32_t)tags[i].size);
+    }
+    return off;
+}
+
+/* --- XMP and the document information ----------------------------------------------------- */
+
+static void xml_escaped(beian_buf *b, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&':
+            beian_buf_appendf(b, "&amp;");
+            break;
+        case '<':
+            beian_buf_appendf(b, "&lt;");
+            break;
+        case '>':
+            beian_buf_appendf(b, "&gt;");
+            break;
+        case '"':
+            beian_buf_appendf(b, "&quot;");
+            break;
+        default:
+            beian_buf_append(b, s, 1);
+        }
+    }
+}
+
+/* A PDF text string in UTF-16BE with its byte order mark. */
+static HPDF_Binary text_string(HPDF_MMgr mmgr, const char *utf8)
+{
+    beian_buf b;
+    beian_buf_init(&b);
+    beian_buf_append(&b, "\xFE\xFF", 2);
+    const unsigned char *s = (const unsigned char *)utf8;
+    size_t len = strlen(utf8);
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        size_t n = beian_utf8_decode(s + i, len - i, &cp);
+        if (n == 0) {
+            cp = 0xFFFD, n = 1;
+        }
+        unsigned char u[4];
+        if (cp > 0xFFFF) {
+            uint32_t v = cp - 0x10000;
+            uint32_t hi = 0xD800 + (v >> 10), lo = 0xDC00 + (v & 0x3FF);
+            u[0] = (unsigned char)(hi >> 8), u[1] = (unsigned char)hi;
+            u[2] = (unsigned char)(lo >> 8), u[3] = (unsigned char)lo;
+            beian_buf_append(&b, u, 4);
+        } else {
+            u[0] = (unsigned char)(cp >> 8), u[1] = (unsigned char)cp;
+            beian_buf_append(&b, u, 2);
+        }
+        i += n;
+    }
+    HPDF_Binary bin = b.data ? HPDF_Binary_New(mmgr, b.data, (HPDF_UINT)b.len) : NULL;
+    beian_buf_release(&b);
+    return bin;
+}
+
+static int metadata(HPDF_Doc doc, const beian_dlist *dl)
+{
+    char producer[96];
+    snprintf(producer, sizeof producer, "beian %s (libharu %s)", BEIAN_VERSION,
+             HPDF_VERSION_TEXT);
+    char creator[64];
+    snprintf(creator, sizeof creator, "beian %s", BEIAN_VERSION);
+    const char *title = dl->title ? dl->title : "beian";
+    char pdfdate[32] = "", xmpdate[32] = "";
+    if (dl->date) {
+        snprintf(pdfdate, sizeof pdfdate, "D:%.4s%.2s%.2s000000+00'00'", dl->date, dl->date + 5,
+                 dl->date + 8);
+        snprintf(xmpdate, sizeof xmpdate, "%.10sT00:00:00+00:00", dl->date);
+    }
+    HPDF_MMgr mmgr = doc->mmgr;
+    HPDF_Dict info = doc->info;
+    HPDF_STATUS ret = HPDF_OK;
+    ret |= HPDF_Dict_Add(info, "Title", text_string(mmgr, title));
+    ret |= HPDF_Dict_Add(info, "Creator", HPDF_String_New(mmgr, creator, NULL));
+    ret |= HPDF_Dict_Add(info, "Producer", HPDF_String_New(mmgr, producer, NULL));
+    if (dl->date) {
+        ret |= HPDF_Dict_Add(info, "CreationDate", HPDF_String_New(mmgr, pdfdate, NULL));
+        ret |= HPDF_Dict_Add(info, "ModDate", HPDF_String_New(mmgr, pdfdate, NULL));
+    }
+    beian_buf x;
+    beian_buf_init(&x);
+    beian_buf_appendf(
+        &x,
+        "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+        "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+        "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
+        "<rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n"
+        "<pdfaid:part>1</pdfaid:part>\n<pdfaid:conformance>B</pdfaid:conformance>\n"
+        "</rdf:Description>\n"
+        "<rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n"
+        "<dc:format>application/pdf</dc:format>\n"
+        "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">");
+    xml_escaped(&x, title);
+    beian_buf_appendf(&x,
+                      "</rdf:li></rdf:Alt></dc:title>\n</rdf:Description>\n"
+                      "<rdf:Description rdf:about=\"\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\">\n"
+                      "<xmp:CreatorTool>%s</xmp:CreatorTool>\n",
+                      creator);
+    if (dl->date) {
+        beian_buf_appendf(&x,
+                          "<xmp:CreateDate>%s</xmp:CreateDate>\n"
+                          "<xmp:ModifyDate>%s</xmp:ModifyDate>\n",
+                          xmpdate, xmpdate);
+    }
+    beian_buf_appendf(&x,
+                      "</rdf:Description>\n"
+                      "<rdf:Description rdf:about=\"\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n"
+                      "<pdf:Producer>%s</pdf:Producer>\n</rdf:Description>\n"
+                      "</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>",
+                      producer);
+    int rc = BEIAN_EINTERNAL;
+    /* PDF/A-1 6.7.2: the metadata stream is not filtered */
+    HPDF_Dict meta = x.data ? HPDF_DictStream_New(mmgr, doc->xref) : NULL;
+    if (meta) {
+        meta->filter = HPDF_STREAM_FILTER_NONE;
+        ret |= HPDF_Dict_AddName(meta, "Type", "Metadata");
+        ret |= HPDF_Dict_AddName(meta, "Subtype", "XML");
+        ret |= HPDF_Stream_Write(meta->stream, x.data, (HPDF_UINT)x.len);
+        ret |= HPDF_Dict_Add(doc->catalog, "Metadata", meta);
+        rc = ret == HPDF_OK ? BEIAN_OK : BEIAN_EINTERNAL;
+    }
+    beian_buf_release(&x);
+    return rc;
+}
+
+static int output_intent(HPDF_Doc doc)
+{
+    unsigned char icc[512];
+    size_t len = srgb_profile(icc);
+    HPDF_MMgr mmgr = doc->mmgr;
+    HPDF_STATUS ret = HPDF_OK;
+    HPDF_Dict profile = HPDF_DictStream_New(mmgr, doc->xref);
+    HPDF_Dict intent = HPDF_Dict_New(mmgr);
+    HPDF_Array intents = HPDF_Array_New(mmgr);
+    if (!profile || !intent || !intents) {
+        return BEIAN_EINTERNAL;
+    }
+    profile->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    ret |= HPDF_Dict_AddNumber(profile, "N", 3);
+    ret |= HPDF_Stream_Write(profile->stream, icc, (HPDF_UINT)len);
+    ret |= HPDF_Dict_AddName(intent, "Type", "OutputIntent");
+    ret |= HPDF_Dict_AddName(intent, "S", "GTS_PDFA1");
+    ret |= HPDF_Dict_Add(intent, "OutputConditionIdentifier",
+                         HPDF_String_New(mmgr, "sRGB IEC61966-2.1", NULL));
+    ret |= HPDF_Dict_Add(intent, "Info", HPDF_String_New(mmgr, "sRGB IEC61966-2.1", NULL));
+    ret |= HPDF_Dict_Add(intent, "DestOutputProfile", profile);
+    ret |= HPDF_Array_Add(intents, intent);
+    ret |= HPDF_Dict_Add(doc->catalog, "OutputIntents", intents);
+    return ret == HPDF_OK ? BEIAN_OK : BEIAN_EINTERNAL;
+}
+
+/* /ID: the first 16 bytes of SHA-256 over the display list's trace and the title and date. */
+static int document_id(HPDF_Doc doc, const beian_dlist *dl)
+{
+    char *trace = beian_dlist_trace(dl);
+    if (!trace) {
+        return BEIAN_EINTERNAL;
+    }
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int dlen = 0;
+    int ok = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1 &&
+             EVP_DigestUpdate(md, trace, strlen(trace)) == 1 &&
+             EVP_DigestUpdate(md, dl->title ? dl->title : "", dl->title ? strlen(dl->title) : 0) ==
+                 1 &&
+             EVP_DigestUpdate(md, dl->date ? dl->date : "", dl->date ? strlen(dl->date) : 0) ==
+                 1 &&
+             EVP_DigestFinal_ex(md, digest, &dlen) == 1;
+    EVP_MD_CTX_free(md);
+    free(trace);
+    if (!ok) {
+        return BEIAN_EINTERNAL;
+    }
+    HPDF_Array id = HPDF_Array_New(doc->mmgr);
+    if (!id || HPDF_Array_Add(id, HPDF_Binary_New(doc->mmgr, digest, 16)) != HPDF_OK ||
+        HPDF_Array_Add(id, HPDF_Binary_New(doc->mmgr, digest, 16)) != HPDF_OK ||
+        HPDF_Dict_Add(doc->trailer, "ID", id) != HPDF_OK) {
+        return BEIAN_EINTERNAL;
+    }
+    return BEIAN_OK;
+}
+
+/*
+ * libharu builds a CID font's descriptor (and embeds the font program) in the font's
+ * before-write hook, at save. It is run here first, so the descriptor exists and can be
+ * completed: CapHeight, and the CIDSet that PDF/A-1 asks of a subset (one bit per CID the
+ * font program holds: CID 0 and the code points printed). At save the hook sees the
+ * descriptor and does not build it again.
+ */
+static int complete_descriptor(HPDF_Font font, const beian_cp_set *set)
+{
+    HPDF_FontAttr attr = (HPDF_FontAttr)font->attr;
+    if (!font->before_write_fn || font->before_write_fn(font) != HPDF_OK) {
+        return BEIAN_EINTERNAL;
+    }
+    HPDF_FontDef def = attr->fontdef;
+    HPDF_Dict desc = def->descriptor;
+    if (!desc) {
+        return BEIAN_EINTERNAL;
+    }
+    HPDF_STATUS ret = HPDF_OK;
+    int cap = def->cap_height ? def->cap_height : def->ascent * 7 / 10;
+    ret |= HPDF_Dict_AddNumber(desc, "CapHeight", cap);
+    uint32_t max = 0;
+    for (size_t i = 0; i < set->n; i++) {
+        if (set->cps[i] <= 0xFFFF && set->cps[i] > max) {
+            max = set->cps[i];
+        }
+    }
+    size_t nbytes = max / 8 + 1;
+    unsigned char *bits = calloc(nbytes, 1);
+    HPDF_Dict cidset = bits ? HPDF_DictStream_New(font->mmgr, attr->xref) : NULL;
+    if (!cidset) {
+        free(bits);
+        return BEIAN_EINTERNAL;
+    }
+    bits[0] |= 0x80; /* CID 0, .notdef */
+    for (size_t i = 0; i < set->n; i++) {
+        if (set->cps[i] <= 0xFFFF) {
+            bits[set->cps[i] / 8] |= (unsigned char)(0x80 >> (set->cps[i] % 8));
+        }
+    }
+    cidset->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    ret |= HPDF_Stream_Write(cidset->stream, bits, (HPDF_UINT)nbytes);
+    ret |= HPDF_Dict_Add(desc, "CIDSet", cidset);
+    free(bits);
+    return ret == HPDF_OK ? BEIAN_OK : BEIAN_EINTERNAL;
+}
+
+int beian_pdfa_finish(HPDF_Doc doc, const beian_dlist *dl, HPDF_Font *fonts,
+                      const beian_cp_set *sets, int nfaces)
+{
+    int rc = metadata(doc, dl);
+    if (rc == BEIAN_OK) {
+        rc = output_intent(doc);
+    }
+    if (rc == BEIAN_OK) {
+        rc = document_id(doc, dl);
+    }
+    for (int i = 0; rc == BEIAN_OK && i < nfaces; i++) {
+        if (fonts[i]) {
+            rc = complete_descriptor(fonts[i], &sets[i]);
+        }
+    }
+    return rc;
+}
