@@ -1,0 +1,236 @@
+/*
+ * beian/archive.h - the archive: dated, versioned, verifiable bundles of every filing.
+ *
+ * A record is one platform or one work group, numbered <PREFIX>-<YEAR>-<NNNN> (XMT for the
+ * platform forms, QUN for the work-group form) under the archive's lock. Every event of the
+ * regulation's workflow (submitted, approved, rejected, changed, reviewed, dissolved) adds a
+ * version: one immutable bundle, a ZIP holding a BagIt bag with the complete state of the
+ * record (data, form definition, printed form, signed scan, provenance), chained to the
+ * version before it by Previous-Bundle-SHA256:
+ *
+ *     DIR/records/<YEAR>/<RECORD>/v<N>-<YYYYMMDD>.zip
+ *     DIR/ledger.txt   one hash-chained line per bundle, in filing order
+ *     DIR/index.tsv    one line per record (derived; `beian fsck` rebuilds it)
+ *     DIR/reprints.log one line per reprint
+ *     DIR/lock         the writers' lock (flock); holds the holder's pid and command
+ *     DIR/tmp/         bundles being committed
+ *
+ * Writers take the lock (waiting up to wait_seconds), build the bundle in memory, check it,
+ * write it to tmp/, fsync, link() it to its final name (never replacing anything), fsync the
+ * directory and append to the ledger by temporary file, fsync and rename. docs/archive.md
+ * names the steps of this commit; a crash at any of them leaves an archive that `beian fsck`
+ * repairs (beian_archive_fsck). Nothing here reads the clock: every date is given.
+ */
+#ifndef BEIAN_ARCHIVE_H
+#define BEIAN_ARCHIVE_H
+
+#include <stddef.h>
+
+#include "beian/common.h"
+#include "beian/record.h"
+#include "beian/tracking.h"
+#include "beian/verify.h"
+
+typedef struct beian_archive beian_archive;
+
+/* Called at each named step of a commit (docs/archive.md lists them); the command line
+ * uses it for fault injection (BEIAN_CRASH_AT). */
+typedef void (*beian_archive_step_fn)(void *user, const char *step);
+
+typedef struct {
+    const char *dir;          /* NULL: $BEIAN_ARCHIVE, else ./archive */
+    int wait_seconds;         /* how long a writer waits for the lock */
+    beian_archive_step_fn step; /* may be NULL */
+    void *step_user;
+    const char *command;      /* what holds the lock, for the message a waiting writer gets */
+} beian_archive_options;
+
+#define BEIAN_ARCHIVE_OPTIONS_INIT {NULL, 30, NULL, NULL, NULL}
+
+/*
+ * Opens the archive. With create, a missing archive is created (writers); without, a missing
+ * one is BEIAN_ENOINPUT (readers). The context is borrowed for the archive's life.
+ */
+int beian_archive_open(beian_ctx *ctx, const beian_archive_options *opts, int create,
+                       beian_archive **out);
+void beian_archive_free(beian_archive *ar);
+const char *beian_archive_dir(const beian_archive *ar);
+
+/* ---- the workflow ---- */
+
+typedef enum {
+    BEIAN_EVENT_SUBMITTED,
+    BEIAN_EVENT_APPROVED,
+    BEIAN_EVENT_REJECTED,
+    BEIAN_EVENT_CHANGED,
+    BEIAN_EVENT_REVIEWED,
+    BEIAN_EVENT_DISSOLVED
+} beian_event_kind;
+
+typedef enum {
+    BEIAN_STATE_NONE, /* not filed yet */
+    BEIAN_STATE_SUBMITTED,
+    BEIAN_STATE_APPROVED,
+    BEIAN_STATE_CHANGED,
+    BEIAN_STATE_REJECTED,
+    BEIAN_STATE_REVIEW_FAILED,
+    BEIAN_STATE_DISSOLVED
+} beian_state;
+
+/* "submitted", ... as in bag-info and the ledger; and the Chinese words the office uses. */
+const char *beian_event_name(beian_event_kind ev);
+const char *beian_event_label(beian_event_kind ev);
+int beian_event_parse(const char *name, beian_event_kind *ev);
+const char *beian_state_name(beian_state st);
+const char *beian_state_label(beian_state st);
+int beian_state_parse(const char *name, beian_state *st);
+
+/*
+ * The state after ev in state from (review_pass for reviews), or BEIAN_EDATA when the
+ * workflow does not allow it. The table is in archive.c and docs/archive.md.
+ */
+int beian_workflow_next(beian_state from, beian_event_kind ev, int review_pass, beian_state *to);
+/* The events allowed in st, as "approve, reject or dissolve" (static). */
+const char *beian_workflow_allowed(beian_state st);
+
+/* ---- filing ---- */
+
+typedef struct {
+    beian_event_kind kind;
+    const char *date;             /* YYYY-MM-DD, required */
+    beian_record *record;         /* submitted, changed: the validated data (borrowed; its
+                                     date is set to the event's date when it has none) */
+    const char *reason;           /* rejected (required), dissolved (optional) */
+    int year;                     /* reviewed: the year under review */
+    int review_pass;              /* reviewed: 1 pass, 0 fail */
+    const unsigned char *scan;    /* approved (required), reviewed (optional): PDF/PNG/JPEG */
+    size_t scan_len;
+    const char *scan_name;        /* the scan's file name, for messages and provenance */
+    const beian_tracking *scan_code; /* the tracking code read from the scan, or NULL: the
+                                        archive refuses a code that names another record, an
+                                        older printed version, or other data */
+} beian_event;
+
+#define BEIAN_EVENT_INIT {BEIAN_EVENT_SUBMITTED, NULL, NULL, NULL, 0, 1, NULL, 0, NULL, NULL}
+
+typedef struct {
+    char record_no[32];
+    int version;
+    beian_state state;
+    char *path;          /* the bundle, relative to the archive */
+    char sha256[65];     /* of the bundle */
+    unsigned char *pdf;  /* submitted, changed: the printed form to print and sign */
+    size_t pdf_len;
+} beian_commit_result;
+
+/*
+ * Files one event: a submission (record_no NULL; the archive numbers the record) or a later
+ * event of record_no. On BEIAN_EDATA the problems say why (bad date, a transition the
+ * workflow does not allow, naming the record's state; a scan that names another record...);
+ * BEIAN_ENOINPUT: no such record; BEIAN_EBUSY: another writer holds the lock (the context's
+ * message names it); BEIAN_EIO/BEIAN_ECREATE: the disk failed. res is filled on BEIAN_OK.
+ */
+int beian_archive_commit(beian_archive *ar, const char *record_no, const beian_event *ev,
+                         beian_commit_result *res, beian_problems *pr);
+void beian_commit_result_release(beian_commit_result *res);
+
+/* ---- reading ---- */
+
+typedef struct {
+    int version;
+    beian_event_kind event;
+    beian_state state;
+    char date[11];
+    char *path;      /* relative to the archive */
+    char sha256[65]; /* of the bundle, as the ledger recorded it */
+    char *detail;    /* reason, review result, scan file; may be NULL */
+} beian_version_info;
+
+typedef struct {
+    char record_no[32];
+    char *form_id;
+    char *name;      /* 名称 or 群名称 */
+    beian_state state;
+    int version;     /* latest */
+    char date[11];   /* of the latest version */
+} beian_record_info;
+
+/* The record's history, oldest first, from the ledger and the bundles. */
+int beian_archive_history(beian_archive *ar, const char *record_no, beian_record_info *info,
+                          beian_version_info **versions, size_t *n, beian_problems *pr);
+void beian_version_infos_free(beian_version_info *v, size_t n);
+/* Every record (the register, 台账), by number. */
+int beian_archive_list(beian_archive *ar, beian_record_info **records, size_t *n,
+                       beian_problems *pr);
+void beian_record_info_release(beian_record_info *r);
+void beian_record_infos_free(beian_record_info *r, size_t n);
+/* 1 when s looks like a record number (XMT-2026-0007). */
+int beian_record_no_valid(const char *s);
+
+/* ---- verifying and repairing ---- */
+
+typedef struct {
+    const char *record_no; /* NULL: the whole archive */
+    const char *anchor;    /* "N:HASH" from an anchor slip, or NULL */
+} beian_verify_options;
+
+typedef struct {
+    size_t records, bundles, ledger_lines;
+    char head[65]; /* hash of the ledger's last line */
+} beian_verify_summary;
+
+/*
+ * Checks the archive (or one record) layer by layer and adds a finding for everything wrong.
+ * Returns BEIAN_OK when intact, BEIAN_EDATA when something is damaged, BEIAN_ENOINPUT for an
+ * unknown record, BEIAN_EUSAGE for a malformed anchor.
+ */
+int beian_archive_verify(beian_archive *ar, const beian_verify_options *opts,
+                         beian_findings *findings, beian_verify_summary *summary);
+/* Checks one bundle file on its own (container, bag, content). */
+int beian_verify_bundle_file(beian_ctx *ctx, const char *path, beian_findings *findings);
+
+/*
+ * Repairs what an interrupted commit leaves: removes temporary files, completes the commit of
+ * a bundle linked but not in the ledger (after checking it fully) or sets it aside in
+ * quarantine/, and rebuilds the index. Each action is a BEIAN_SEV_NOTE problem; what it
+ * cannot repair (tampering) is left for verify. With dry_run nothing changes.
+ */
+int beian_archive_fsck(beian_archive *ar, int dry_run, beian_problems *actions);
+
+/* ---- reprinting and anchoring ---- */
+
+typedef struct {
+    int version;      /* 0: the latest */
+    const char *date; /* the reprint date printed in the mark, required */
+    int exact;        /* the archived bytes unchanged, no mark */
+    int mask;         /* mobile numbers and e-mails masked (139****2345) */
+} beian_reprint_options;
+
+typedef struct {
+    char record_no[32];
+    int version;
+    char bundle_sha256[65];
+    int identical; /* the re-rendered page equals the archived one apart from the mark */
+} beian_reprint_info;
+
+/*
+ * Verifies the record (refusing a damaged one: BEIAN_EDATA with findings), then gives the
+ * archived form of that version: re-rendered from the archived record and form definition
+ * with a reprint mark (补打（副本）, date, version, first digits of the bundle digest), or
+ * with exact the archived PDF itself. The reprint is appended to reprints.log.
+ */
+int beian_archive_reprint(beian_archive *ar, const char *record_no,
+                          const beian_reprint_options *opts, unsigned char **pdf, size_t *len,
+                          beian_reprint_info *info, beian_findings *findings,
+                          beian_problems *pr);
+
+/* The ledger's line count and head hash (after checking its chain: BEIAN_EDATA with findings
+ * when broken). */
+int beian_archive_anchor(beian_archive *ar, size_t *lines, char head[65],
+                         beian_findings *findings);
+/* A one-page slip with the anchor, dated date, to be signed, sealed and filed on paper. */
+int beian_archive_anchor_slip(beian_archive *ar, const char *date, unsigned char **pdf,
+                              size_t *len, size_t *lines, char head[65], beian_findings *findings,
+                              beian_problems *pr);
+
+#endif

@@ -1,0 +1,358 @@
+/*
+ * archive_fsck.c - `beian fsck`: repairs what an interrupted commit leaves, and nothing else.
+ *
+ * A crash at any step of the commit (archive.c) leaves one of:
+ *   - a temporary file in tmp/ (before "linked", or after it and before "temp-removed"),
+ *   - a temporary ledger or index beside the real one ("ledger-written"),
+ *   - a complete bundle linked under records/ that the ledger does not list yet
+ *     ("linked" .. "ledger-written"),
+ *   - an index older than the ledger ("ledger-renamed"),
+ *   - an empty record folder (a crash right after it was made).
+ * fsck removes temporary files and empty record folders, completes the commit of an
+ * unledgered bundle when it checks out entirely (every layer, next version of its record,
+ * chained to the ledger's last version, allowed by the workflow), sets any other unledgered
+ * file aside in quarantine/ (never deletes a bundle), and rebuilds the index. Tampering
+ * (an altered, deleted or forged bundle, a rewritten ledger) is not repaired: verify reports
+ * it, and a backup restores it.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "archive_private.h"
+#include "util.h"
+
+static void note(beian_problems *pr, const char *dir, const char *fmt, const char *a,
+                 const char *b)
+{
+    beian_problems_add(pr, BEIAN_SEV_NOTE, dir, 0, 0, NULL, NULL, fmt, a, b);
+}
+
+/* Removes every file in tmp/ and every "*.tmp-*" file beside the ledger and index. */
+static int remove_temps(beian_archive *ar, int dry, beian_problems *pr)
+{
+    const char *dirs[] = {ARCHIVE_TMP, ""};
+    for (int k = 0; k < 2; k++) {
+        char *path = dirs[k][0] ? archive_path(ar, dirs[k]) : beian_strdup(ar->dir);
+        DIR *d = path ? opendir(path) : NULL;
+        struct dirent *de;
+        while (d && (de = readdir(d)) != NULL) {
+            if (de->d_name[0] == '.' && (!de->d_name[1] || !strcmp(de->d_name, ".."))) {
+                continue;
+            }
+            if (!dirs[k][0] && !strstr(de->d_name, ".tmp-")) {
+                continue;
+            }
+            char *f = beian_path_join(path, de->d_name);
+            if (f && (dry || unlink(f) == 0)) {
+                note(pr, ar->dir, dry ? "would remove %s%s (left by an interrupted commit)"
+                                      : "removed %s%s (left by an interrupted commit)",
+                     dirs[k][0] ? "tmp/" : "", de->d_name);
+            }
+            free(f);
+        }
+        if (d) {
+            closedir(d);
+        }
+        free(path);
+    }
+    return BEIAN_OK;
+}
+
+/* Removes record folders left empty by a crash right after they were made. */
+static void remove_empty_folders(beian_archive *ar, int dry, beian_problems *pr)
+{
+    char *root = archive_path(ar, ARCHIVE_RECORDS);
+    DIR *years = root ? opendir(root) : NULL;
+    struct dirent *y;
+    while (years && (y = readdir(years)) != NULL) {
+        if (y->d_name[0] == '.') {
+            continue;
+        }
+        char *ypath = beian_path_join(root, y->d_name);
+        DIR *recs = ypath ? opendir(ypath) : NULL;
+        struct dirent *r;
+        while (recs && (r = readdir(recs)) != NULL) {
+            if (r->d_name[0] == '.' || !beian_record_no_valid(r->d_name)) {
+                continue;
+            }
+            char *rpath = beian_path_join(ypath, r->d_name);
+            DIR *probe = rpath ? opendir(rpath) : NULL;
+            int empty = probe != NULL;
+            struct dirent *e;
+            while (probe && (e = readdir(probe)) != NULL) {
+                if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+                    empty = 0;
+                }
+            }
+            if (probe) {
+                closedir(probe);
+            }
+            if (empty && (dry || rmdir(rpath) == 0)) {
+                note(pr, ar->dir,
+                     dry ? "would remove the empty folder records/%s/%s"
+                         : "removed the empty folder records/%s/%s",
+                     y->d_name, r->d_name);
+            }
+            free(rpath);
+        }
+        if (recs) {
+            closedir(recs);
+        }
+        free(ypath);
+    }
+    if (years) {
+        closedir(years);
+    }
+    free(root);
+}
+
+/* The bundles under records/ that the ledger does not list, sorted by record and version. */
+static int unledgered(beian_archive *ar, const ledger *lg, char ***out, size_t *n)
+{
+    char *root = archive_path(ar, ARCHIVE_RECORDS);
+    DIR *years = root ? opendir(root) : NULL;
+    struct dirent *y;
+    *out = NULL;
+    *n = 0;
+    while (years && (y = readdir(years)) != NULL) {
+        if (y->d_name[0] == '.') {
+            continue;
+        }
+        char *ypath = beian_path_join(root, y->d_name);
+        DIR *recs = ypath ? opendir(ypath) : NULL;
+        struct dirent *r;
+        while (recs && (r = readdir(recs)) != NULL) {
+            if (r->d_name[0] == '.') {
+                continue;
+            }
+            char *rpath = beian_path_join(ypath, r->d_name);
+            DIR *files = rpath ? opendir(rpath) : NULL;
+            struct dirent *f;
+            while (files && (f = readdir(files)) != NULL) {
+                char *rel = beian_asprintf("%s/%s/%s/%s", ARCHIVE_RECORDS, y->d_name, r->d_name,
+                                           f->d_name);
+                char rec[32], date[11];
+                int version;
+                if (rel && archive_parse_bundle_rel(rel, rec, &version, date) &&
+                    !ledger_find_path(lg, rel)) {
+                    char **grown = realloc(*out, (*n + 1) * sizeof *grown);
+                    if (grown) {
+                        *out = grown;
+                        (*out)[(*n)++] = rel;
+                        rel = NULL;
+                    }
+                }
+                free(rel);
+            }
+            if (files) {
+                closedir(files);
+            }
+            free(rpath);
+        }
+        if (recs) {
+            closedir(recs);
+        }
+        free(ypath);
+    }
+    if (years) {
+        closedir(years);
+    }
+    free(root);
+    /* by record, then by version number (v10 after v9) */
+    for (size_t i = 1; i < *n; i++) {
+        for (size_t k = i; k > 0; k--) {
+            char ra[32], rb[32], da[11], db[11];
+            int va = 0, vb = 0;
+            archive_parse_bundle_rel((*out)[k - 1], ra, &va, da);
+            archive_parse_bundle_rel((*out)[k], rb, &vb, db);
+            int c = strcmp(ra, rb);
+            if (c < 0 || (c == 0 && va <= vb)) {
+                break;
+            }
+            char *t = (*out)[k];
+            (*out)[k] = (*out)[k - 1];
+            (*out)[k - 1] = t;
+        }
+    }
+    return BEIAN_OK;
+}
+
+/* Why rel cannot simply join the ledger, or NULL when it can (then *line is filled). */
+static char *why_not_next(beian_archive *ar, const ledger *lg, const char *rel,
+                          ledger_line *line)
+{
+    loaded_bundle lb;
+    beian_findings *f = beian_findings_new();
+    char *why = NULL;
+    if (!f) {
+        return beian_strdup("out of memory");
+    }
+    int rc = bundle_load(ar, rel, &lb, f);
+    if (rc != BEIAN_OK) {
+        const beian_finding *x = beian_findings_get(f, 0);
+        why = beian_asprintf("it does not verify (%s: %s)", x ? x->code : "?",
+                             x ? x->message : beian_ctx_message(ar->ctx));
+        beian_findings_free(f);
+        return why;
+    }
+    beian_findings_free(f);
+    const ledger_line *latest = ledger_latest(lg, lb.meta.record);
+    int want = latest ? latest->version + 1 : 1;
+    beian_state from = latest ? latest->state : BEIAN_STATE_NONE, to;
+    if (lb.meta.version != want) {
+        why = beian_asprintf("it is v%d but the ledger's next version of %s is v%d",
+                             lb.meta.version, lb.meta.record, want);
+    } else if (latest && (!lb.meta.prev_sha || strcmp(lb.meta.prev_sha, latest->sha256) != 0)) {
+        why = beian_asprintf("it does not chain to v%d in the ledger", latest->version);
+    } else if (beian_workflow_next(from, lb.meta.event, lb.event.review_pass, &to) != BEIAN_OK ||
+               to != lb.meta.state) {
+        why = beian_asprintf("the workflow does not allow %s after %s",
+                             beian_event_name(lb.meta.event), beian_state_name(from));
+    } else if (latest && strcmp(lb.meta.date, latest->date) < 0) {
+        why = beian_asprintf("it is dated before v%d", latest->version);
+    } else {
+        memset(line, 0, sizeof *line);
+        memcpy(line->sha256, lb.sha256, 65);
+        memcpy(line->date, lb.meta.date, 11);
+        memcpy(line->record, lb.meta.record, strlen(lb.meta.record) + 1);
+        line->version = lb.meta.version;
+        line->event = lb.meta.event;
+        line->state = lb.meta.state;
+    }
+    loaded_bundle_release(&lb);
+    return why;
+}
+
+/* Moves rel to quarantine/<rel with '/' as '_'>, never over an existing file. */
+static int quarantine(beian_archive *ar, const char *rel)
+{
+    int rc = BEIAN_OK;
+    char *qdir = archive_path(ar, ARCHIVE_QUARANTINE);
+    char *flat = beian_strdup(rel);
+    for (char *p = flat; p && *p; p++) {
+        *p = *p == '/' ? '_' : *p;
+    }
+    char *src = archive_path(ar, rel);
+    char *dst = qdir && flat ? beian_path_join(qdir, flat) : NULL;
+    if (!qdir || !flat || !src || !dst) {
+        rc = BEIAN_EINTERNAL;
+        goto done;
+    }
+    if (mkdir(qdir, 0755) != 0 && errno != EEXIST) {
+        rc = beian_ctx_fail(ar->ctx, BEIAN_ECREATE, "%s: %s", qdir, strerror(errno));
+        goto done;
+    }
+    if (link(src, dst) != 0 || unlink(src) != 0) {
+        rc = beian_ctx_fail(ar->ctx, BEIAN_EIO, "cannot move %s to %s: %s", src, dst,
+                            strerror(errno));
+        goto done;
+    }
+    archive_fsync_dir(qdir);
+    char *sdir = beian_path_dirname(src);
+    if (sdir) {
+        archive_fsync_dir(sdir);
+    }
+    free(sdir);
+done:
+    free(qdir);
+    free(flat);
+    free(src);
+    free(dst);
+    return rc;
+}
+
+int beian_archive_fsck(beian_archive *ar, int dry, beian_problems *pr)
+{
+    ledger lg;
+    char **loose = NULL;
+    size_t nloose = 0;
+    char *index_now = NULL;
+    int rc = archive_lock(ar);
+    memset(&lg, 0, sizeof lg);
+    if (rc != BEIAN_OK) {
+        return rc;
+    }
+    remove_temps(ar, dry, pr);
+    rc = ledger_load(ar, &lg, NULL);
+    if (rc != BEIAN_OK) {
+        goto done;
+    }
+    if (lg.damaged) {
+        beian_problems_add(pr, BEIAN_SEV_ERROR, ar->dir, 0, 0, NULL, NULL,
+                           "the ledger is damaged: fsck does not rewrite history; restore "
+                           "ledger.txt from a backup (run `beian verify` for details)");
+        rc = BEIAN_EDATA;
+        goto done;
+    }
+    rc = unledgered(ar, &lg, &loose, &nloose);
+    for (size_t i = 0; i < nloose && rc == BEIAN_OK; i++) {
+        ledger_line line;
+        char *why = why_not_next(ar, &lg, loose[i], &line);
+        if (!why) {
+            line.path = loose[i];
+            if (!dry) {
+                rc = ledger_append(ar, &lg, &line);
+            }
+            if (rc == BEIAN_OK) {
+                char what[96];
+                snprintf(what, sizeof what, "%s v%d %s", line.record, line.version,
+                         beian_event_name(line.event));
+                note(pr, ar->dir,
+                     dry ? "would complete the interrupted commit of %s (%s)"
+                         : "completed the interrupted commit of %s (%s)",
+                     loose[i], what);
+            }
+        } else {
+            if (!dry) {
+                rc = quarantine(ar, loose[i]);
+            }
+            if (rc == BEIAN_OK) {
+                beian_problems_add(pr, BEIAN_SEV_WARNING, ar->dir, 0, 0, NULL, NULL,
+                                   "%s %s to quarantine/: %s", dry ? "would move" : "moved",
+                                   loose[i], why);
+            }
+        }
+        free(why);
+    }
+    if (rc != BEIAN_OK) {
+        goto done;
+    }
+    remove_empty_folders(ar, dry, pr);
+    /* the index, derived */
+    size_t len = 0;
+    rc = index_render(ar, &lg, &index_now, &len);
+    if (rc == BEIAN_OK) {
+        beian_buf have;
+        int err = 0;
+        beian_buf_init(&have);
+        char *path = archive_path(ar, ARCHIVE_INDEX);
+        int same = path && beian_file_read(path, 64u * 1024u * 1024u, &have, &err) == BEIAN_OK &&
+                   have.len == len && memcmp(have.data, index_now, len) == 0;
+        beian_buf_release(&have);
+        free(path);
+        if (!same) {
+            if (!dry) {
+                rc = archive_replace_file(ar, ARCHIVE_INDEX, index_now, len, NULL);
+            }
+            if (rc == BEIAN_OK) {
+                note(pr, ar->dir, "%s%s", dry ? "would rebuild" : "rebuilt",
+                     " index.tsv from the ledger and the bundles");
+            }
+        }
+    }
+done:
+    for (size_t i = 0; i < nloose; i++) {
+        free(loose[i]);
+    }
+    free(loose);
+    free(index_now);
+    ledger_release(&lg);
+    archive_unlock(ar);
+    return rc;
+}

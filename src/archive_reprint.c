@@ -1,0 +1,241 @@
+/*
+ * archive_reprint.c - `beian reprint`: the archived form of a version, years later, marked
+ * as a reprint, only from a record that verifies, and every reprint logged.
+ *
+ * The page is re-rendered from the archived record and the archived form definition with the
+ * same record number, version and date as when it was filed, plus the reprint mark. Before
+ * that the page is rendered without the mark and compared with the archived PDF: equal bytes
+ * prove the reprint shows exactly the archived content (info->identical); they differ when
+ * beian or the fonts changed since (provenance.json tells which), and the caller says so.
+ * --exact gives the archived PDF itself.
+ *
+ * reprints.log gets one line per reprint:
+ *     <reprint-date> <record> v<N> <marked|masked|exact> <sha256 of the output> <bundle sha256>
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "archive_private.h"
+#include "beian/render.h"
+#include "util.h"
+
+#define REPRINTS_MAX_BYTES (64u * 1024u * 1024u)
+
+/* 13995012345 -> 139****2345 */
+static void mask_mobile(char *v)
+{
+    size_t n = strlen(v);
+    if (n == 11 && strspn(v, "0123456789") == 11 && v[0] == '1') {
+        memset(v + 3, '*', 4);
+    }
+}
+
+/* wangkun@nxtc.edu.cn -> w***@nxtc.edu.cn */
+static char *mask_email(const char *v)
+{
+    const char *at = strchr(v, '@');
+    if (!at || at == v) {
+        return beian_strdup(v);
+    }
+    return beian_asprintf("%c***%s", v[0], at);
+}
+
+static int mask_record(beian_record *rec)
+{
+    for (size_t i = 0; i < rec->form->nfields; i++) {
+        char *v = rec->values[i];
+        if (!v) {
+            continue;
+        }
+        switch (rec->form->fields[i].type) {
+        case BEIAN_FIELD_MOBILE:
+        case BEIAN_FIELD_PHONE:
+            mask_mobile(v);
+            break;
+        case BEIAN_FIELD_EMAIL: {
+            char *m = mask_email(v);
+            if (!m) {
+                return BEIAN_EINTERNAL;
+            }
+            free(rec->values[i]);
+            rec->values[i] = m;
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    return BEIAN_OK;
+}
+
+static int log_reprint(beian_archive *ar, const char *line)
+{
+    beian_buf b;
+    int err = 0;
+    char *path = archive_path(ar, ARCHIVE_REPRINTS);
+    int rc = path ? archive_lock(ar) : BEIAN_EINTERNAL;
+    if (rc != BEIAN_OK) {
+        free(path);
+        return rc;
+    }
+    rc = beian_file_read(path, REPRINTS_MAX_BYTES, &b, &err);
+    if (rc == BEIAN_ENOINPUT) {
+        beian_buf_init(&b);
+        rc = BEIAN_OK;
+    }
+    if (rc == BEIAN_OK && b.len > 0 && b.data[b.len - 1] != '\n') {
+        rc = beian_buf_append(&b, "\n", 1);
+    }
+    if (rc == BEIAN_OK) {
+        rc = beian_buf_appendf(&b, "%s\n", line);
+    }
+    if (rc == BEIAN_OK) {
+        rc = archive_replace_file(ar, ARCHIVE_REPRINTS, b.data, b.len, NULL);
+    } else if (rc == BEIAN_EDATA) {
+        rc = beian_ctx_fail(ar->ctx, BEIAN_EIO, "%s is larger than 64 MiB; move it aside", path);
+    }
+    beian_buf_release(&b);
+    archive_unlock(ar);
+    free(path);
+    return rc;
+}
+
+int beian_archive_reprint(beian_archive *ar, const char *record_no,
+                          const beian_reprint_options *opts, unsigned char **pdf, size_t *len,
+                          beian_reprint_info *info, beian_findings *findings,
+                          beian_problems *pr)
+{
+    ledger lg;
+    loaded_bundle lb;
+    beian_form *form = NULL;
+    beian_record *rec = NULL;
+    char *why = NULL, *mark = NULL, *logline = NULL;
+    unsigned char *plain = NULL, *out = NULL;
+    size_t plain_len = 0, out_len = 0;
+    beian_verify_summary sum;
+    memset(&lg, 0, sizeof lg);
+    memset(&lb, 0, sizeof lb);
+    memset(info, 0, sizeof *info);
+    *pdf = NULL;
+    *len = 0;
+    if (!opts->date || !beian_date_valid(opts->date)) {
+        beian_problems_add(pr, BEIAN_SEV_ERROR, NULL, 0, 0, "date", "补打日期",
+                           "give the reprint date with --date YYYY-MM-DD (or --date today)");
+        return BEIAN_EDATA;
+    }
+    beian_verify_options vo = {record_no, NULL};
+    int rc = beian_archive_verify(ar, &vo, findings, &sum);
+    if (rc == BEIAN_EDATA) {
+        beian_problems_add(pr, BEIAN_SEV_ERROR, ar->dir, 0, 0, NULL, NULL,
+                           "%s is damaged (see above); a damaged record is not reprinted: "
+                           "restore it from a backup first",
+                           record_no);
+        return rc;
+    }
+    if (rc != BEIAN_OK) {
+        if (rc == BEIAN_ENOINPUT) {
+            beian_problems_add(pr, BEIAN_SEV_ERROR, ar->dir, 0, 0, NULL, NULL,
+                               "there is no record %s in this archive (see: beian list)",
+                               record_no);
+        }
+        return rc;
+    }
+    rc = ledger_load(ar, &lg, NULL);
+    if (rc != BEIAN_OK) {
+        goto done;
+    }
+    const ledger_line *line = ledger_latest(&lg, record_no);
+    int latest = line ? line->version : 0;
+    if (opts->version) {
+        line = NULL;
+        for (size_t i = 0; i < lg.n; i++) {
+            if (strcmp(lg.lines[i].record, record_no) == 0 &&
+                lg.lines[i].version == opts->version) {
+                line = &lg.lines[i];
+            }
+        }
+    }
+    if (!line) {
+        beian_problems_add(pr, BEIAN_SEV_ERROR, NULL, 0, 0, NULL, NULL,
+                           "%s has no version %d; it has v1 to v%d (see: beian log %s)",
+                           record_no, opts->version, latest, record_no);
+        rc = BEIAN_EDATA;
+        goto done;
+    }
+    rc = bundle_load(ar, line->path, &lb, findings);
+    if (rc != BEIAN_OK) {
+        goto done;
+    }
+    const beian_bundle_entry *archived = beian_bundle_get(lb.bundle, DATA_PDF);
+    memcpy(info->record_no, record_no, strlen(record_no) + 1);
+    info->version = line->version;
+    memcpy(info->bundle_sha256, lb.sha256, 65);
+    if (opts->exact) {
+        out = malloc(archived->len ? archived->len : 1);
+        if (!out) {
+            rc = BEIAN_EINTERNAL;
+            goto done;
+        }
+        memcpy(out, archived->data, archived->len);
+        out_len = archived->len;
+        info->identical = 1;
+    } else {
+        rc = content_record(ar->ctx, lb.bundle, &form, &rec, &why);
+        if (rc != BEIAN_OK) {
+            if (rc == BEIAN_EDATA) {
+                beian_problems_add(pr, BEIAN_SEV_ERROR, line->path, 0, 0, NULL, NULL, "%s", why);
+            }
+            goto done;
+        }
+        beian_layout_options lo = BEIAN_LAYOUT_OPTIONS_INIT;
+        lo.record_no = record_no;
+        lo.version = lb.event.printed_version;
+        lo.date = lb.event.printed_date;
+        lo.tracking = 1;
+        /* the page as it was filed, to compare with the archived bytes */
+        rc = beian_render(ar->ctx, form, rec, &lo, NULL, &plain, &plain_len, pr);
+        if (rc != BEIAN_OK) {
+            goto done;
+        }
+        info->identical = plain_len == archived->len &&
+                          memcmp(plain, archived->data, plain_len) == 0;
+        mark = beian_asprintf("补打（副本%s） %s  %s 第%d版  档案 %.8s",
+                              opts->mask ? "，已隐去联系方式" : "", opts->date, record_no,
+                              line->version, lb.sha256);
+        if (!mark || (opts->mask && mask_record(rec) != BEIAN_OK)) {
+            rc = BEIAN_EINTERNAL;
+            goto done;
+        }
+        lo.reprint = mark;
+        rc = beian_render(ar->ctx, form, rec, &lo, NULL, &out, &out_len, pr);
+        if (rc != BEIAN_OK) {
+            goto done;
+        }
+    }
+    char out_sha[65];
+    rc = archive_sha256(out, out_len, out_sha);
+    logline = beian_asprintf("%s %s v%d %s %s %s", opts->date, record_no, line->version,
+                             opts->exact ? "exact" : opts->mask ? "masked" : "marked", out_sha,
+                             lb.sha256);
+    if (rc == BEIAN_OK) {
+        rc = logline ? log_reprint(ar, logline) : BEIAN_EINTERNAL;
+    }
+    if (rc == BEIAN_OK) {
+        *pdf = out;
+        *len = out_len;
+        out = NULL;
+    }
+done:
+    free(why);
+    free(mark);
+    free(logline);
+    free(plain);
+    free(out);
+    beian_record_free(rec);
+    beian_form_free(form);
+    loaded_bundle_release(&lb);
+    ledger_release(&lg);
+    return rc;
+}

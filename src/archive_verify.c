@@ -1,0 +1,555 @@
+/*
+ * archive_verify.c - `beian verify`: every layer of the archive, every finding with a stable
+ * code (beian/verify.h).
+ *
+ * The order is bottom up: the ledger's own chain first (ledger.c), then every file under
+ * records/ (container, bag and content through bundle_load, and the bundle's SHA-256
+ * against the ledger), then each record as a whole (versions contiguous, the hash chain of
+ * Previous-Bundle-SHA256, the workflow replayed, dates in order), then the store (every
+ * ledger line on disk, every bundle in the ledger, no crash residue, the index fresh, the
+ * paper anchor). A flipped byte anywhere in a bundle always changes its SHA-256, so at
+ * least STORE-LEDGER-DIGEST names it even where the ZIP and the bag stay readable.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "archive_private.h"
+#include "util.h"
+
+/* One bundle file found on disk, with what could be read of it. */
+typedef struct {
+    char *rel;
+    char record[32];
+    int version;
+    char date[11];
+    char sha256[65];
+    int loaded; /* clean through every layer */
+    bag_meta meta;
+    int review_pass;
+} disk_bundle;
+
+typedef struct {
+    beian_archive *ar;
+    const char *only; /* record filter */
+    beian_findings *f;
+    disk_bundle *b;
+    size_t n;
+    int rc;
+} walk;
+
+#define ADD(W, ...)                                                                              \
+    do {                                                                                         \
+        if ((W)->rc == BEIAN_OK && beian_findings_add((W)->f, __VA_ARGS__) != BEIAN_OK) {        \
+            (W)->rc = BEIAN_EINTERNAL;                                                           \
+        }                                                                                        \
+    } while (0)
+
+static int is_year(const char *s)
+{
+    return strlen(s) == 4 && strspn(s, "0123456789") == 4;
+}
+
+/* Lists a directory's names, sorted; NULL on failure (errno set). */
+static char **list_dir(const char *path, size_t *n)
+{
+    DIR *d = opendir(path);
+    char **names = NULL;
+    *n = 0;
+    if (!d) {
+        return NULL;
+    }
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) {
+            continue;
+        }
+        char **grown = realloc(names, (*n + 2) * sizeof *grown);
+        if (!grown) {
+            break;
+        }
+        names = grown;
+        names[*n] = beian_strdup(de->d_name);
+        if (!names[*n]) {
+            break;
+        }
+        (*n)++;
+        names[*n] = NULL;
+    }
+    closedir(d);
+    if (!names) {
+        names = calloc(1, sizeof *names);
+    }
+    for (size_t i = 1; i < *n; i++) { /* insertion sort: folders are small */
+        for (size_t k = i; k > 0 && strcmp(names[k - 1], names[k]) > 0; k--) {
+            char *t = names[k];
+            names[k] = names[k - 1];
+            names[k - 1] = t;
+        }
+    }
+    return names;
+}
+
+static void free_names(char **names, size_t n)
+{
+    for (size_t i = 0; names && i < n; i++) {
+        free(names[i]);
+    }
+    free(names);
+}
+
+/* lstat of DIR/rel: 'd' directory, 'f' regular file, 'o' anything else, 0 missing. */
+static char kind_of(beian_archive *ar, const char *rel)
+{
+    struct stat st;
+    char *p = archive_path(ar, rel);
+    char k = 0;
+    if (p && lstat(p, &st) == 0) {
+        k = S_ISDIR(st.st_mode) ? 'd' : S_ISREG(st.st_mode) ? 'f' : 'o';
+    }
+    free(p);
+    return k;
+}
+
+static void add_bundle(walk *W, const char *rel, const char *record, int version,
+                       const char *date)
+{
+    disk_bundle *grown = realloc(W->b, (W->n + 1) * sizeof *grown);
+    if (!grown) {
+        W->rc = BEIAN_EINTERNAL;
+        return;
+    }
+    W->b = grown;
+    disk_bundle *d = &W->b[W->n];
+    memset(d, 0, sizeof *d);
+    d->rel = beian_strdup(rel);
+    if (!d->rel) {
+        W->rc = BEIAN_EINTERNAL;
+        return;
+    }
+    memcpy(d->record, record, strlen(record) + 1);
+    d->version = version;
+    memcpy(d->date, date, 11);
+    W->n++;
+}
+
+/* Finds every file under records/; names that are not bundles are STORE-STRAY. */
+static void walk_records(walk *W)
+{
+    size_t ny = 0;
+    char *root = archive_path(W->ar, ARCHIVE_RECORDS);
+    char **years = root ? list_dir(root, &ny) : NULL;
+    free(root);
+    for (size_t i = 0; i < ny && W->rc == BEIAN_OK; i++) {
+        char *yrel = beian_asprintf("%s/%s", ARCHIVE_RECORDS, years[i]);
+        char yk = yrel ? kind_of(W->ar, yrel) : 0;
+        if (!yrel) {
+            W->rc = BEIAN_EINTERNAL;
+        } else if (yk != 'd' || !is_year(years[i])) {
+            if (!W->only) {
+                ADD(W, BEIAN_V_STORE_STRAY, yrel, "is not a year folder of records/");
+            }
+        } else {
+            size_t nr = 0;
+            char *ypath = archive_path(W->ar, yrel);
+            char **recs = ypath ? list_dir(ypath, &nr) : NULL;
+            free(ypath);
+            for (size_t k = 0; k < nr && W->rc == BEIAN_OK; k++) {
+                char *rrel = beian_asprintf("%s/%s", yrel, recs[k]);
+                const char *dash = strchr(recs[k], '-');
+                if (!rrel) {
+                    W->rc = BEIAN_EINTERNAL;
+                    break;
+                }
+                if (W->only && strcmp(recs[k], W->only) != 0) {
+                    free(rrel);
+                    continue;
+                }
+                if (kind_of(W->ar, rrel) != 'd' || !beian_record_no_valid(recs[k]) || !dash ||
+                    strncmp(dash + 1, years[i], 4) != 0) {
+                    ADD(W, BEIAN_V_STORE_STRAY, rrel,
+                        "is not a record folder (records/<YEAR>/<RECORD>/)");
+                    free(rrel);
+                    continue;
+                }
+                size_t nf = 0;
+                char *rpath = archive_path(W->ar, rrel);
+                char **files = rpath ? list_dir(rpath, &nf) : NULL;
+                free(rpath);
+                for (size_t j = 0; j < nf && W->rc == BEIAN_OK; j++) {
+                    char *frel = beian_asprintf("%s/%s", rrel, files[j]);
+                    char record[32], date[11];
+                    int version = 0;
+                    if (!frel) {
+                        W->rc = BEIAN_EINTERNAL;
+                    } else if (kind_of(W->ar, frel) != 'f' ||
+                               !archive_parse_bundle_rel(frel, record, &version, date)) {
+                        ADD(W, BEIAN_V_STORE_STRAY, frel,
+                            "is not a bundle beian names (v<N>-<YYYYMMDD>.zip, a plain file)");
+                    } else {
+                        add_bundle(W, frel, record, version, date);
+                    }
+                    free(frel);
+                }
+                free_names(files, nf);
+                free(rrel);
+            }
+            free_names(recs, nr);
+        }
+        free(yrel);
+    }
+    free_names(years, ny);
+}
+
+/* Crash residue: anything in tmp/, and temporary files beside the ledger and index. */
+static void find_temps(walk *W)
+{
+    size_t n = 0;
+    char *tmp = archive_path(W->ar, ARCHIVE_TMP);
+    char **names = tmp ? list_dir(tmp, &n) : NULL;
+    free(tmp);
+    for (size_t i = 0; i < n; i++) {
+        char *rel = beian_asprintf("%s/%s", ARCHIVE_TMP, names[i]);
+        ADD(W, BEIAN_V_STORE_TEMP, rel ? rel : ARCHIVE_TMP,
+            "a temporary file left by an interrupted commit; run `beian fsck`");
+        free(rel);
+    }
+    free_names(names, n);
+    names = list_dir(W->ar->dir, &n);
+    for (size_t i = 0; i < n; i++) {
+        if (strstr(names[i], ".tmp-")) {
+            ADD(W, BEIAN_V_STORE_TEMP, names[i],
+                "a temporary file left by an interrupted update; run `beian fsck`");
+        }
+    }
+    free_names(names, n);
+}
+
+static int cmp_bundles(const void *a, const void *b)
+{
+    const disk_bundle *x = a;
+    const disk_bundle *y = b;
+    int c = strcmp(x->record, y->record);
+    return c ? c : (x->version > y->version) - (x->version < y->version);
+}
+
+/* The record layer: one record's versions, in order (b[0..n) sorted by version). */
+static void check_record(walk *W, const ledger *lg, disk_bundle *b, size_t n)
+{
+    const char *rec = b[0].record;
+    int max = 0;
+    for (size_t i = 0; i < n; i++) {
+        max = b[i].version > max ? b[i].version : max;
+    }
+    for (size_t i = 0; i < lg->n; i++) {
+        if (strcmp(lg->lines[i].record, rec) == 0 && lg->lines[i].version > max) {
+            max = lg->lines[i].version;
+        }
+    }
+    beian_state state = BEIAN_STATE_NONE;
+    const disk_bundle *prev = NULL;
+    int chain_known = 1;
+    for (int v = 1; v <= max && W->rc == BEIAN_OK; v++) {
+        const disk_bundle *cur = NULL;
+        size_t count = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (b[i].version == v) {
+                cur = cur ? cur : &b[i];
+                count++;
+            }
+        }
+        int in_ledger = 0;
+        const ledger_line *ll = NULL;
+        for (size_t i = 0; i < lg->n; i++) {
+            if (strcmp(lg->lines[i].record, rec) == 0 && lg->lines[i].version == v) {
+                in_ledger = 1;
+                ll = &lg->lines[i];
+            }
+        }
+        if (count > 1) {
+            ADD(W, BEIAN_V_REC_GAP, cur->rel, "%zu bundles claim %s v%d", count, rec, v);
+        }
+        if (!cur && !in_ledger) {
+            ADD(W, BEIAN_V_REC_GAP, rec, "v%d is missing (the record has versions up to v%d)",
+                v, max);
+            prev = NULL;
+            chain_known = 0;
+            continue;
+        }
+        if (!cur || !cur->loaded) {
+            /* missing (STORE-MISSING says so) or damaged (its own findings say so) */
+            prev = cur;
+            chain_known = 0;
+            continue;
+        }
+        const bag_meta *m = &cur->meta;
+        if (v > 1) {
+            const char *want = prev ? prev->sha256 : NULL;
+            if (!want) {
+                for (size_t i = 0; i < lg->n; i++) {
+                    if (strcmp(lg->lines[i].record, rec) == 0 && lg->lines[i].version == v - 1) {
+                        want = lg->lines[i].sha256;
+                    }
+                }
+            }
+            if (want && (!m->prev_sha || strcmp(m->prev_sha, want) != 0)) {
+                ADD(W, BEIAN_V_REC_CHAIN, cur->rel,
+                    "Previous-Bundle-SHA256 is %.12s…, but v%d's bundle is %.12s…: v%d was "
+                    "replaced after this version was filed",
+                    m->prev_sha ? m->prev_sha : "(none)", v - 1, want, v - 1);
+            }
+        }
+        if (chain_known || v == 1) {
+            beian_state next;
+            if (beian_workflow_next(state, m->event, cur->review_pass, &next) != BEIAN_OK) {
+                ADD(W, BEIAN_V_REC_WORKFLOW, cur->rel,
+                    "v%d files \"%s\" after the record was %s: the workflow does not allow it",
+                    v, beian_event_name(m->event), beian_state_name(state));
+            } else if (next != m->state) {
+                ADD(W, BEIAN_V_REC_WORKFLOW, cur->rel,
+                    "v%d says the record is now %s, but %s after %s leads to %s", v,
+                    beian_state_name(m->state), beian_event_name(m->event),
+                    beian_state_name(state), beian_state_name(next));
+            }
+        }
+        if (prev && prev->loaded && strcmp(m->date, prev->meta.date) < 0) {
+            ADD(W, BEIAN_V_REC_DATE, cur->rel, "v%d is dated %s, before v%d (%s)", v, m->date,
+                v - 1, prev->meta.date);
+        }
+        if (ll && (strcmp(ll->date, m->date) != 0 || ll->event != m->event ||
+                   ll->state != m->state)) {
+            ADD(W, BEIAN_V_STORE_LEDGER, ARCHIVE_LEDGER,
+                "line %zu says %s v%d %s %s on %s, but the bundle says %s %s on %s", ll->seq,
+                rec, v, beian_event_name(ll->event), beian_state_name(ll->state), ll->date,
+                beian_event_name(m->event), beian_state_name(m->state), m->date);
+        }
+        state = m->state;
+        prev = cur;
+        chain_known = 1;
+    }
+}
+
+static void check_index(walk *W, const ledger *lg)
+{
+    char *want = NULL, *path = archive_path(W->ar, ARCHIVE_INDEX);
+    size_t want_len = 0;
+    beian_buf have;
+    int err = 0;
+    beian_buf_init(&have);
+    if (!path) {
+        W->rc = BEIAN_EINTERNAL;
+        return;
+    }
+    int rrc = beian_file_read(path, 64u * 1024u * 1024u, &have, &err);
+    if (rrc != BEIAN_OK) {
+        if (lg->n > 0) {
+            ADD(W, BEIAN_V_STORE_INDEX, ARCHIVE_INDEX, "is missing; run `beian fsck`");
+        }
+    } else {
+        int rc = index_render(W->ar, lg, &want, &want_len);
+        if (rc != BEIAN_OK) {
+            W->rc = rc;
+        } else if (have.len != want_len || memcmp(have.data, want, want_len) != 0) {
+            ADD(W, BEIAN_V_STORE_INDEX, ARCHIVE_INDEX,
+                "does not match the ledger and the bundles (out of date or edited); run "
+                "`beian fsck` to rebuild it");
+        }
+    }
+    free(want);
+    free(path);
+    beian_buf_release(&have);
+}
+
+static void check_anchor(walk *W, const ledger *lg, const char *anchor)
+{
+    size_t n = 0;
+    char hash[65];
+    if (ledger_parse_anchor(anchor, &n, hash) != BEIAN_OK) {
+        W->rc = BEIAN_EUSAGE;
+        return;
+    }
+    if (n > lg->n) {
+        ADD(W, BEIAN_V_STORE_ANCHOR, ARCHIVE_LEDGER,
+            "the anchor was taken at line %zu but the ledger has %zu lines: it was cut short",
+            n, lg->n);
+    } else if (strcmp(lg->lines[n - 1].hash, hash) != 0) {
+        ADD(W, BEIAN_V_STORE_ANCHOR, ARCHIVE_LEDGER,
+            "line %zu hashes to %.16s…, not %.16s… as on the anchor slip: the ledger up to "
+            "there was rewritten",
+            n, lg->lines[n - 1].hash, hash);
+    }
+}
+
+int beian_archive_verify(beian_archive *ar, const beian_verify_options *opts,
+                         beian_findings *findings, beian_verify_summary *summary)
+{
+    ledger lg;
+    walk W = {ar, opts ? opts->record_no : NULL, findings, NULL, 0, BEIAN_OK};
+    memset(summary, 0, sizeof *summary);
+    if (opts && opts->anchor) {
+        size_t n;
+        char h[65];
+        if (ledger_parse_anchor(opts->anchor, &n, h) != BEIAN_OK) {
+            return beian_ctx_fail(ar->ctx, BEIAN_EUSAGE,
+                                  "--anchor takes LINES:HASH as printed on the anchor slip, "
+                                  "not \"%s\"",
+                                  opts->anchor);
+        }
+    }
+    size_t before = beian_findings_count(findings);
+    int rc = ledger_load(ar, &lg, findings);
+    if (rc != BEIAN_OK) {
+        return rc;
+    }
+    walk_records(&W);
+    if (W.only && W.n == 0 && !ledger_latest(&lg, W.only)) {
+        beian_ctx_fail(ar->ctx, BEIAN_ENOINPUT,
+                       "there is no record %s in the archive %s (see: beian list)", W.only,
+                       ar->dir);
+        W.rc = BEIAN_ENOINPUT;
+        goto done;
+    }
+    if (!W.only) {
+        find_temps(&W);
+    }
+    /* every file: all layers, and its digest against the ledger */
+    for (size_t i = 0; i < W.n && W.rc == BEIAN_OK; i++) {
+        disk_bundle *d = &W.b[i];
+        loaded_bundle lb;
+        int lrc = bundle_load(ar, d->rel, &lb, findings);
+        if (lrc == BEIAN_OK) {
+            d->loaded = 1;
+            memcpy(d->sha256, lb.sha256, 65);
+            d->meta = lb.meta;
+            memset(&lb.meta, 0, sizeof lb.meta);
+            d->review_pass = lb.event.review_pass;
+            loaded_bundle_release(&lb);
+        } else if (lrc == BEIAN_EINTERNAL) {
+            W.rc = lrc;
+            break;
+        } else {
+            char *p = archive_path(ar, d->rel);
+            if (!p || archive_sha256_file(p, d->sha256, NULL) != BEIAN_OK) {
+                d->sha256[0] = '\0';
+            }
+            free(p);
+        }
+        const ledger_line *l = ledger_find_path(&lg, d->rel);
+        if (!l) {
+            ADD(&W, BEIAN_V_STORE_UNLEDGERED, d->rel,
+                "the ledger does not list this bundle (an interrupted commit: run `beian fsck`; "
+                "or a planted file)");
+        } else if (d->sha256[0] && strcmp(l->sha256, d->sha256) != 0) {
+            ADD(&W, BEIAN_V_STORE_DIGEST, d->rel,
+                "its SHA-256 is %.16s…, but the ledger recorded %.16s… when it was filed (line "
+                "%zu): the bundle was altered or replaced",
+                d->sha256, l->sha256, l->seq);
+        }
+    }
+    /* every ledger line on disk */
+    for (size_t i = 0; i < lg.n && W.rc == BEIAN_OK; i++) {
+        const ledger_line *l = &lg.lines[i];
+        if (W.only && strcmp(l->record, W.only) != 0) {
+            continue;
+        }
+        int found = 0;
+        for (size_t k = 0; k < W.n && !found; k++) {
+            found = strcmp(W.b[k].rel, l->path) == 0;
+        }
+        if (!found) {
+            ADD(&W, BEIAN_V_STORE_MISSING, l->path,
+                "the ledger lists this bundle (line %zu: %s v%d %s) but it is not on disk "
+                "(deleted or moved)",
+                l->seq, l->record, l->version, beian_event_name(l->event));
+        }
+    }
+    /* the record layer */
+    qsort(W.b, W.n, sizeof *W.b, cmp_bundles);
+    size_t records = 0;
+    for (size_t i = 0; i < W.n && W.rc == BEIAN_OK;) {
+        size_t k = i;
+        while (k < W.n && strcmp(W.b[k].record, W.b[i].record) == 0) {
+            k++;
+        }
+        check_record(&W, &lg, &W.b[i], k - i);
+        records++;
+        i = k;
+    }
+    /* records whose every bundle is gone */
+    for (size_t i = 0; i < lg.n; i++) {
+        const ledger_line *l = &lg.lines[i];
+        int seen = (W.only && strcmp(l->record, W.only) != 0) ||
+                   ledger_latest(&lg, l->record) != l;
+        for (size_t k = 0; k < W.n && !seen; k++) {
+            seen = strcmp(W.b[k].record, l->record) == 0;
+        }
+        records += !seen;
+    }
+    if (!W.only && !lg.damaged && W.rc == BEIAN_OK) {
+        check_index(&W, &lg);
+    }
+    if (opts && opts->anchor && W.rc == BEIAN_OK) {
+        check_anchor(&W, &lg, opts->anchor);
+    }
+    summary->records = records;
+    summary->bundles = W.n;
+    summary->ledger_lines = lg.n;
+    memcpy(summary->head, lg.head, 65);
+done:
+    for (size_t i = 0; i < W.n; i++) {
+        free(W.b[i].rel);
+        bag_meta_release(&W.b[i].meta);
+    }
+    free(W.b);
+    ledger_release(&lg);
+    if (W.rc != BEIAN_OK) {
+        return W.rc;
+    }
+    return beian_findings_count(findings) > before ? BEIAN_EDATA : BEIAN_OK;
+}
+
+int beian_verify_bundle_file(beian_ctx *ctx, const char *path, beian_findings *f)
+{
+    beian_buf b;
+    int err = 0;
+    beian_bundle *bundle = NULL;
+    bag_meta m;
+    size_t before = beian_findings_count(f);
+    memset(&m, 0, sizeof m);
+    int rc = beian_file_read(path, BEIAN_BUNDLE_MAX_BYTES, &b, &err);
+    if (rc == BEIAN_EDATA) {
+        return beian_findings_add(f, BEIAN_V_ZIP_SIZE, path, "the file is larger than %u MiB",
+                                  BEIAN_BUNDLE_MAX_BYTES >> 20) == BEIAN_OK
+                   ? BEIAN_EDATA
+                   : BEIAN_EINTERNAL;
+    }
+    if (rc != BEIAN_OK) {
+        return beian_ctx_fail(ctx, rc, "%s: cannot read: %s", path, strerror(err));
+    }
+    rc = beian_bundle_read(b.data, b.len, path, &bundle, f);
+    if (rc == BEIAN_OK) {
+        rc = bag_check(bundle, path, &m, f);
+    }
+    if (rc == BEIAN_OK && m.record) {
+        char rec[32], date[11];
+        int version;
+        const char *rel = strstr(path, ARCHIVE_RECORDS "/");
+        if (rel && archive_parse_bundle_rel(rel, rec, &version, date)) {
+            rc = archive_check_name(path, &m, path, f);
+        }
+        if (rc == BEIAN_OK) {
+            rc = content_check(ctx, bundle, &m, path, NULL, f);
+        }
+    }
+    bag_meta_release(&m);
+    beian_bundle_free(bundle);
+    beian_buf_release(&b);
+    if (rc == BEIAN_EINTERNAL) {
+        return rc;
+    }
+    return beian_findings_count(f) > before ? BEIAN_EDATA : BEIAN_OK;
+}

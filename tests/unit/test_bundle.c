@@ -1,0 +1,162 @@
+/*
+ * test_bundle.c - the bundle container: deterministic bytes, a faithful round trip, and
+ * every flipped byte either found by the container checks or harmless to the content.
+ */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "beian/bundle.h"
+#include "beian/common.h"
+
+static beian_bundle_entry sample[] = {
+    {"manifest-sha256.txt", (unsigned char *)"abc  data/x.txt\n", 16},
+    {"data/x.txt", (unsigned char *)"hello, archive\n", 15},
+    {"bagit.txt", (unsigned char *)"BagIt-Version: 1.0\n", 19},
+};
+
+static void build(beian_ctx *ctx, const beian_bundle_entry *e, size_t n, unsigned char **zip,
+                  size_t *len)
+{
+    assert_int_equal(beian_bundle_zip(ctx, e, n, "2026-11-24", zip, len), BEIAN_OK);
+}
+
+static void test_bundle__same_entries_same_bytes_in_any_order_and_zone(void **state)
+{
+    beian_ctx *ctx = *state;
+    beian_bundle_entry rev[3] = {sample[2], sample[1], sample[0]};
+    unsigned char *a = NULL, *b = NULL, *c = NULL;
+    size_t la = 0, lb = 0, lc = 0;
+    setenv("TZ", "Asia/Shanghai", 1);
+    build(ctx, sample, 3, &a, &la);
+    build(ctx, rev, 3, &b, &lb);
+    setenv("TZ", "America/Los_Angeles", 1);
+    build(ctx, sample, 3, &c, &lc);
+    assert_int_equal(la, lb);
+    assert_memory_equal(a, b, la);
+    assert_int_equal(la, lc);
+    assert_memory_equal(a, c, la);
+    free(a);
+    free(b);
+    free(c);
+}
+
+static void test_bundle__reads_back_every_entry_sorted(void **state)
+{
+    unsigned char *zip = NULL;
+    size_t len = 0;
+    beian_bundle *b = NULL;
+    beian_findings *f = beian_findings_new();
+    build(*state, sample, 3, &zip, &len);
+    assert_int_equal(beian_bundle_read(zip, len, "t.zip", &b, f), BEIAN_OK);
+    assert_int_equal(beian_findings_count(f), 0);
+    assert_int_equal(b->n, 3);
+    assert_string_equal(b->entries[0].name, "bagit.txt");
+    assert_string_equal(b->entries[1].name, "data/x.txt");
+    assert_string_equal(b->entries[2].name, "manifest-sha256.txt");
+    const beian_bundle_entry *x = beian_bundle_get(b, "data/x.txt");
+    assert_non_null(x);
+    assert_int_equal(x->len, 15);
+    assert_memory_equal(x->data, "hello, archive\n", 15);
+    beian_bundle_free(b);
+    beian_findings_free(f);
+    free(zip);
+}
+
+static void test_bundle__refuses_to_write_unsafe_or_twice_given_names(void **state)
+{
+    unsigned char *zip = NULL;
+    size_t len = 0;
+    beian_bundle_entry bad[] = {{"../x", (unsigned char *)"", 0}};
+    assert_int_not_equal(beian_bundle_zip(*state, bad, 1, "2026-11-24", &zip, &len), BEIAN_OK);
+    beian_bundle_entry twice[] = {{"a", (unsigned char *)"", 0}, {"a", (unsigned char *)"", 0}};
+    assert_int_not_equal(beian_bundle_zip(*state, twice, 2, "2026-11-24", &zip, &len), BEIAN_OK);
+    assert_int_not_equal(beian_bundle_zip(*state, sample, 3, "1979-12-31", &zip, &len), BEIAN_OK);
+    assert_null(zip);
+}
+
+static void test_bundle__safe_names(void **state)
+{
+    (void)state;
+    assert_true(beian_bundle_name_safe("data/record.json"));
+    assert_true(beian_bundle_name_safe("bag-info.txt"));
+    assert_false(beian_bundle_name_safe("../etc/passwd"));
+    assert_false(beian_bundle_name_safe("data/../x"));
+    assert_false(beian_bundle_name_safe("/abs"));
+    assert_false(beian_bundle_name_safe("data//x"));
+    assert_false(beian_bundle_name_safe("data/"));
+    assert_false(beian_bundle_name_safe("data\\x"));
+    assert_false(beian_bundle_name_safe("data/ x"));
+    assert_false(beian_bundle_name_safe("数据.json"));
+}
+
+/* Every single flipped byte is either reported or leaves every entry's name and data as
+ * they were (then only the bundle's SHA-256 in the ledger tells, which verify also checks). */
+static void test_bundle__every_flipped_byte_is_found_or_harmless(void **state)
+{
+    unsigned char *zip = NULL;
+    size_t len = 0;
+    build(*state, sample, 3, &zip, &len);
+    size_t found = 0, harmless = 0;
+    for (size_t i = 0; i < len; i++) {
+        for (int bit = 0; bit < 8; bit += 7) {
+            zip[i] ^= (unsigned char)(1u << bit);
+            beian_bundle *b = NULL;
+            beian_findings *f = beian_findings_new();
+            int rc = beian_bundle_read(zip, len, "t.zip", &b, f);
+            if (rc == BEIAN_OK) {
+                assert_int_equal(beian_findings_count(f), 0);
+                assert_int_equal(b->n, 3);
+                for (size_t k = 0; k < 3; k++) {
+                    const beian_bundle_entry *e = beian_bundle_get(b, sample[k].name);
+                    assert_non_null(e);
+                    assert_int_equal(e->len, sample[k].len);
+                    assert_memory_equal(e->data, sample[k].data, e->len);
+                }
+                harmless++;
+            } else {
+                assert_int_equal(rc, BEIAN_EDATA);
+                assert_true(beian_findings_count(f) > 0);
+                found++;
+            }
+            beian_bundle_free(b);
+            beian_findings_free(f);
+            zip[i] ^= (unsigned char)(1u << bit);
+        }
+    }
+    assert_true(found > harmless);
+    free(zip);
+}
+
+static int setup(void **state)
+{
+    beian_ctx *ctx = NULL;
+    if (beian_ctx_new(&ctx, NULL) != BEIAN_OK) {
+        return -1;
+    }
+    *state = ctx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    beian_ctx_free(*state);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_bundle__same_entries_same_bytes_in_any_order_and_zone),
+        cmocka_unit_test(test_bundle__reads_back_every_entry_sorted),
+        cmocka_unit_test(test_bundle__refuses_to_write_unsafe_or_twice_given_names),
+        cmocka_unit_test(test_bundle__safe_names),
+        cmocka_unit_test(test_bundle__every_flipped_byte_is_found_or_harmless),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
