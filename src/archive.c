@@ -860,6 +860,13 @@ static int check_scan_code(const beian_event *ev, const char *record_no, const e
     return BEIAN_OK;
 }
 
+/* "附件4 网络工作群备案登记表：<name>", the bag's Internal-Sender-Description. */
+static char *describe(const beian_form *form, const char *name)
+{
+    return beian_asprintf("%s %s：%s", form->attachment ? form->attachment : "",
+                          form->title[1] ? form->title[1] : form->id, name ? name : "");
+}
+
 int beian_archive_commit(beian_archive *ar, const char *record_no, const beian_event *ev,
                          beian_commit_result *res, beian_problems *pr)
 {
@@ -870,7 +877,7 @@ int beian_archive_commit(beian_archive *ar, const char *record_no, const beian_e
     event_doc doc;
     bag_meta meta;
     char number[32] = "";
-    char *rel = NULL, *canon = NULL, *name = NULL;
+    char *rel = NULL, *canon = NULL, *name = NULL, *desc = NULL;
     size_t canon_len = 0;
     unsigned char *zip = NULL, *pdf = NULL, *ejson = NULL, *prov = NULL;
     size_t zip_len = 0, pdf_len = 0, ejson_len = 0, prov_len = 0;
@@ -1122,6 +1129,7 @@ int beian_archive_commit(beian_archive *ar, const char *record_no, const beian_e
             rc = payload_add(&pl, DATA_PROVENANCE, prov, prov_len, NULL);
         }
         name = content_record_name(rec);
+        desc = describe(rec->form, name);
     } else {
         const char *carried[] = {DATA_RECORD, DATA_FORM, DATA_PDF, DATA_PROVENANCE};
         for (size_t i = 0; i < 4 && rc == BEIAN_OK; i++) {
@@ -1135,6 +1143,7 @@ int beian_archive_commit(beian_archive *ar, const char *record_no, const beian_e
         char *why = NULL;
         if (rc == BEIAN_OK && content_record(ar->ctx, prev.bundle, &form, &old, &why) == BEIAN_OK) {
             name = content_record_name(old);
+            desc = describe(form, name);
         }
         free(why);
         beian_record_free(old);
@@ -1161,7 +1170,7 @@ int beian_archive_commit(beian_archive *ar, const char *record_no, const beian_e
     meta.form = doc.form;
     meta.record_sha = record_sha;
     meta.prev_sha = prev.bundle ? prev.sha256 : NULL;
-    meta.description = NULL;
+    meta.description = desc;
     rel = archive_bundle_rel(number, version, ev->date);
     if (!rel) {
         rc = BEIAN_EINTERNAL;
@@ -1225,6 +1234,7 @@ done:
     free(rel);
     free(canon);
     free(name);
+    free(desc);
     free(zip);
     free(pdf);
     free(ejson);
