@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -226,11 +227,18 @@ int beian_file_read(const char *path, size_t limit, beian_buf *out, int *errno_o
         }
         return BEIAN_ENOINPUT;
     }
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+    int have_st = fstat(fileno(f), &st) == 0;
+    if (have_st && S_ISDIR(st.st_mode)) {
         if (errno_out) {
             *errno_out = EISDIR;
         }
         rc = BEIAN_ENOINPUT;
+        goto done;
+    }
+    /* A regular file's size is known before any memory is spent on it; a pipe or a device
+     * is read up to the limit and refused there. */
+    if (have_st && S_ISREG(st.st_mode) && (uintmax_t)st.st_size > (uintmax_t)limit) {
+        rc = BEIAN_EDATA;
         goto done;
     }
     unsigned char chunk[65536];
