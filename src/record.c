@@ -22,6 +22,13 @@
 #include "beian/scan.h"
 #include "util.h"
 
+/*
+ * Most keys one object of a data file may have (the top level, "fields"). A form has at most
+ * 200 fields (form.c), each given once; past this the file is not a record someone wrote, and
+ * refusing it early bounds the work of listing every unknown key with its line.
+ */
+enum { RECORD_MAX_KEYS = 500 };
+
 beian_record *beian_record_new(const beian_form *form)
 {
     beian_record *r = calloc(1, sizeof *r);
@@ -389,27 +396,43 @@ int beian_record_validate(const beian_record *r, beian_problems *pr)
     return beian_problems_errors(pr) > before ? BEIAN_EDATA : BEIAN_OK;
 }
 
-/* Line (1-based) of the first `"key"` followed by a colon in text, or 0. */
+/* Line (1-based) of the first `"key"` followed by a colon in text, or 0. memmem looks for
+ * the whole quoted key, so a file of many keys costs one fast scan per key (and the number of
+ * keys is limited, RECORD_MAX_KEYS), not a loop over every byte per key. */
 static int key_line(const char *text, size_t len, const char *key)
 {
     size_t klen = strlen(key);
-    int line = 1;
-    for (size_t i = 0; i < len; i++) {
-        if (text[i] == '\n') {
-            line++;
-        } else if (text[i] == '"' && i + klen + 1 < len && memcmp(text + i + 1, key, klen) == 0 &&
-                   text[i + klen + 1] == '"') {
-            size_t j = i + klen + 2;
-            while (j < len && (text[j] == ' ' || text[j] == '\t' || text[j] == '\r' ||
-                               text[j] == '\n')) {
-                j++;
-            }
-            if (j < len && text[j] == ':') {
-                return line;
-            }
-        }
+    char *needle = klen < len ? malloc(klen + 2) : NULL;
+    int line = 1, found = 0;
+    size_t counted = 0; /* line is the line of offset `counted` */
+    size_t from = 0;
+    if (!needle) {
+        return 0;
     }
-    return 0;
+    needle[0] = '"';
+    memcpy(needle + 1, key, klen);
+    needle[klen + 1] = '"';
+    while (!found && from < len) {
+        const char *hit = memmem(text + from, len - from, needle, klen + 2);
+        if (!hit) {
+            break;
+        }
+        size_t i = (size_t)(hit - text);
+        size_t j = i + klen + 2;
+        while (j < len && (text[j] == ' ' || text[j] == '\t' || text[j] == '\r' ||
+                           text[j] == '\n')) {
+            j++;
+        }
+        if (j < len && text[j] == ':') {
+            for (; counted < i; counted++) {
+                line += text[counted] == '\n';
+            }
+            found = 1;
+        }
+        from = i + 1;
+    }
+    free(needle);
+    return found ? line : 0;
 }
 
 /* Line and column of byte offset off in text. */
@@ -482,6 +505,13 @@ int beian_record_read_buffer(beian_ctx *ctx, const char *path, const unsigned ch
                            "expected an object {\"form\": ..., \"fields\": {...}}");
         goto done;
     }
+    if (json_object_size(root) > RECORD_MAX_KEYS) {
+        beian_problems_add(pr, BEIAN_SEV_ERROR, path, 1, 0, NULL, NULL,
+                           "the top level has %zu keys; a data file has \"form\", \"fields\" "
+                           "and, optionally, \"date\"",
+                           json_object_size(root));
+        goto done;
+    }
     const char *key;
     json_t *v;
     json_object_foreach(root, key, v)
@@ -543,6 +573,15 @@ int beian_record_read_buffer(beian_ctx *ctx, const char *path, const unsigned ch
                            0, "fields", NULL,
                            "%s: the values go in an object \"fields\": {\"%s\": \"...\", ...}",
                            fields ? "is not an object" : "is missing", r->form->fields[0].id);
+        goto done;
+    }
+    if (json_object_size(fields) > RECORD_MAX_KEYS) {
+        beian_problems_add(pr, BEIAN_SEV_ERROR, path, key_line((const char *)data, len, "fields"),
+                           0, "fields", NULL,
+                           "has %zu entries; form %s has %zu fields and at most %d entries are "
+                           "read",
+                           json_object_size(fields), r->form->id, r->form->nfields,
+                           RECORD_MAX_KEYS);
         goto done;
     }
     json_object_foreach(fields, key, v)
