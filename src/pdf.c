@@ -108,26 +108,21 @@ static void cp_unique(cp_set *s)
 
 /*
  * Replaces libharu's ToUnicode map, which is a CID CMap (begincidrange) that Ghostscript and
- * PDF/A validators reject, with a CMapType 2 map over exactly the code points printed: codes
- * are Unicode BMP values (libharu's UTF-8 encoder), so a run of consecutive code points is one
- * identity bfrange and a lone one a bfchar. (A bfrange per high byte would be shorter, but
- * Ghostscript 10 rebuilds such ranges wrongly when it re-distils the file.)
+ * PDF/A validators reject, with a CMapType 2 map over exactly the code points printed, one
+ * bfchar each: codes are Unicode BMP values (libharu's UTF-8 encoder), so each maps to
+ * itself. (bfrange entries would be shorter, but Ghostscript 10 rebuilds them wrongly when it
+ * re-distils the file, and the text is lost.)
  * The descendant font's /Ordering becomes (Identity), as Identity-H requires.
  */
-static void cmap_section(beian_buf *b, const char *kind, const uint32_t (*items)[2], size_t n)
+static void bfchars(beian_buf *b, const uint32_t *cps, size_t n)
 {
     for (size_t i = 0; i < n; i += 100) { /* at most 100 entries a section */
         size_t m = n - i < 100 ? n - i : 100;
-        beian_buf_appendf(b, "%zu begin%s\n", m, kind);
+        beian_buf_appendf(b, "%zu beginbfchar\n", m);
         for (size_t k = i; k < i + m; k++) {
-            if (strcmp(kind, "bfchar") == 0) {
-                beian_buf_appendf(b, "<%04X> <%04X>\n", items[k][0], items[k][0]);
-            } else {
-                beian_buf_appendf(b, "<%04X> <%04X> <%04X>\n", items[k][0], items[k][1],
-                                  items[k][0]);
-            }
+            beian_buf_appendf(b, "<%04X> <%04X>\n", cps[k], cps[k]);
         }
-        beian_buf_appendf(b, "end%s\n", kind);
+        beian_buf_appendf(b, "endbfchar\n");
     }
 }
 
@@ -139,25 +134,9 @@ static int fix_tounicode(HPDF_Font font, const cp_set *set)
     if (!tu || !tu->stream || !csi) {
         return BEIAN_EINTERNAL;
     }
-    uint32_t(*chars)[2] = calloc(set->n + 1, sizeof *chars);
-    uint32_t(*ranges)[2] = calloc(set->n + 1, sizeof *ranges);
-    size_t nchars = 0, nranges = 0;
-    for (size_t i = 0; chars && ranges && i < set->n;) {
-        size_t j = i;
-        /* a range stays within one high byte, as CMap ranges must */
-        while (j + 1 < set->n && set->cps[j + 1] == set->cps[j] + 1 &&
-               (set->cps[j + 1] >> 8) == (set->cps[i] >> 8) && set->cps[j + 1] <= 0xFFFF) {
-            j++;
-        }
-        if (set->cps[i] <= 0xFFFF) {
-            if (j > i) {
-                ranges[nranges][0] = set->cps[i];
-                ranges[nranges++][1] = set->cps[j];
-            } else {
-                chars[nchars++][0] = set->cps[i];
-            }
-        }
-        i = j + 1;
+    size_t nbmp = 0;
+    while (nbmp < set->n && set->cps[nbmp] <= 0xFFFF) { /* sorted: the BMP comes first */
+        nbmp++;
     }
     beian_buf b;
     beian_buf_init(&b);
@@ -165,13 +144,10 @@ static int fix_tounicode(HPDF_Font font, const cp_set *set)
                           "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> "
                           "def\n/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
                           "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
-    if (chars && ranges) {
-        cmap_section(&b, "bfchar", (const uint32_t(*)[2])chars, nchars);
-        cmap_section(&b, "bfrange", (const uint32_t(*)[2])ranges, nranges);
-    }
+    bfchars(&b, set->cps, nbmp);
     beian_buf_appendf(&b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
     int rc = BEIAN_EINTERNAL;
-    if (b.data && chars && ranges) {
+    if (b.data) {
         HPDF_MemStream_FreeData(tu->stream);
         HPDF_Dict_RemoveElement(tu, "Type");
         HPDF_Dict_RemoveElement(tu, "CMapName");
@@ -183,8 +159,6 @@ static int fix_tounicode(HPDF_Font font, const cp_set *set)
             rc = BEIAN_OK;
         }
     }
-    free(chars);
-    free(ranges);
     beian_buf_release(&b);
     return rc;
 }

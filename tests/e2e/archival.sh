@@ -1,0 +1,102 @@
+# Archival-grade PDF (issue 8): PDF/A-1b by PDFBox Preflight, text that survives extraction
+# and a Ghostscript round trip, and the PDF drawn by poppler matching the cairo preview.
+
+J=/usr/share/java
+preflight() {
+  java -cp $J/pdfbox2.jar:$J/preflight.jar:$J/fontbox2.jar:$J/xmpbox.jar:$J/commons-logging.jar:$J/javax.activation.jar:$J/jaxb-api.jar \
+    org.apache.pdfbox.preflight.Validator_A1b "$1" >"$T/preflight" 2>&1
+  grep -q "is a valid PDF/A-1b file" "$T/preflight" || fail "$1 is not valid PDF/A-1b: $(head -c 800 "$T/preflight")"
+}
+
+# the values of a record's fields, one a line (JSON strings, as printed: dates in Chinese)
+values() {
+  /usr/bin/python3 - "$1" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for k, v in d["fields"].items():
+    if k in ("group_qr", "group_qr_image"):
+        continue
+    v = str(v)
+    if len(v) == 10 and v[4] == "-" and v[7] == "-":
+        v = "%d年%d月%d日" % (int(v[:4]), int(v[5:7]), int(v[8:]))
+    print("".join(v.split()))
+PY
+}
+
+# ink of image $1 not within one pixel of ink in image $2
+ink_missing() {
+  convert "$1" -colorspace Gray -threshold 50% -negate "$T/a1.png"
+  convert "$2" -colorspace Gray -threshold 50% -negate -morphology Dilate Square:1 "$T/b1.png"
+  convert "$T/a1.png" "$T/b1.png" -compose Minus_Src -composite -format "%[fx:round(mean*w*h)]" info:
+}
+
+test_every_sample_record_is_valid_pdfa_1b() {
+  for f in "$ROOT"/examples/*.json; do
+    run "$BEIAN" fill "$f" -o "$T/s.pdf"; expect_rc 0 || return 1
+    preflight "$T/s.pdf" || return 1
+  done
+}
+
+test_blank_forms_are_valid_pdfa_1b() {
+  for id in platform-registration platform-application workgroup-filing; do
+    run "$BEIAN" fill --blank $id -o "$T/b.pdf"; expect_rc 0 || return 1
+    preflight "$T/b.pdf" || return 1
+  done
+}
+
+test_continuation_sheet_document_is_valid_pdfa_1b() {
+  /usr/bin/python3 - "$ROOT/examples/platform-application.json" > long.json <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["fields"]["reason"] = d["fields"]["reason"] * 4
+print(json.dumps(d, ensure_ascii=False))
+PY
+  run "$BEIAN" fill long.json -o long.pdf; expect_rc 0 || return 1
+  [ "$(pdfinfo long.pdf | awk '/^Pages:/{print $2}')" -eq 2 ] || fail "expected a 附页" || return 1
+  preflight long.pdf
+}
+
+test_metadata_names_the_form_and_the_date_from_the_data() {
+  run "$BEIAN" fill "$ROOT/examples/workgroup-filing.json" -o m.pdf; expect_rc 0 || return 1
+  pdfinfo m.pdf > info.txt
+  grep -q "^Title:.*网络工作群备案登记表" info.txt || fail "title: $(cat info.txt)" || return 1
+  grep -q "^CreationDate:.*Nov 24.*2026" info.txt || fail "date: $(cat info.txt)"
+}
+
+test_text_extracts_without_warnings_and_after_ghostscript() {
+  for f in "$ROOT"/examples/*.json; do
+    run "$BEIAN" fill "$f" -o x.pdf; expect_rc 0 || return 1
+    pdftotext x.pdf x.txt 2> warn.txt
+    [ ! -s warn.txt ] || fail "pdftotext warns: $(head -3 warn.txt)" || return 1
+    gs -q -dNOPAUSE -dBATCH -dSAFER -sDEVICE=pdfwrite -sOutputFile=gs.pdf x.pdf >/dev/null 2>&1 ||
+      fail "ghostscript failed" || return 1
+    for pdf in x.pdf gs.pdf; do
+      text=$(pdftotext "$pdf" - 2>/dev/null | tr -d ' \n\f')
+      values "$f" | while read -r v; do
+        case "$text" in *"$v"*) ;; *) echo "$pdf lacks $v" ;; esac
+      done > lost.txt
+      [ ! -s lost.txt ] || fail "$(basename "$f"): $(head -3 lost.txt)" || return 1
+    done
+  done
+}
+
+test_poppler_page_matches_cairo_preview_glyph_for_glyph() {
+  for f in "$ROOT"/examples/*.json; do
+    run "$BEIAN" fill "$f" -o c.pdf --png c.png --dpi 150; expect_rc 0 || return 1
+    pdftoppm -r 150 -gray -png c.pdf p || return 1
+    a=$(ink_missing p-1.png c.png); b=$(ink_missing c.png p-1.png)
+    [ "$a" -le 20 ] && [ "$b" -le 20 ] ||
+      fail "$(basename "$f"): $a ink pixels of the PDF and $b of the preview have no counterpart" || return 1
+  done
+}
+
+test_rare_given_names_print_in_both_renderings() {
+  sed 's/"admin_name": "[^"]*"/"admin_name": "王堃喆"/; s/"head_name": "[^"]*"/"head_name": "李镕昇·䶮"/' \
+    "$ROOT/examples/platform-registration.json" > rare.json
+  run "$BEIAN" fill rare.json -o rare.pdf --png rare.png --dpi 150; expect_rc 0 || return 1
+  pdf_text rare.pdf | grep -qF "王堃喆" && pdf_text rare.pdf | grep -qF "李镕昇·䶮" ||
+    fail "rare names not extracted: $(pdftotext rare.pdf - | grep -E '王|李')" || return 1
+  pdftoppm -r 150 -gray -png rare.pdf rp
+  a=$(ink_missing rp-1.png rare.png); b=$(ink_missing rare.png rp-1.png)
+  [ "$a" -le 20 ] && [ "$b" -le 20 ] || fail "renderings differ: $a / $b pixels"
+}
