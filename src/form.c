@@ -287,6 +287,25 @@ static void load_fields(loader *ld, beian_form *f, json_t *arr)
         }
         f->nfields++;
     }
+    /* A name (an alias) that is also another field's id or alias would give a data file's key
+     * or a CSV header two meanings; the first would silently win. */
+    for (size_t a = 0; a < f->nfields; a++) {
+        for (size_t k = 0; k < f->fields[a].n_aliases; k++) {
+            const char *name = f->fields[a].aliases[k];
+            for (size_t b = 0; name && b < f->nfields; b++) {
+                int clash = b != a && f->fields[b].id && strcmp(f->fields[b].id, name) == 0;
+                for (size_t m = 0; !clash && b != a && m < f->fields[b].n_aliases; m++) {
+                    clash = strcmp(f->fields[b].aliases[m], name) == 0;
+                }
+                if (clash) {
+                    char place[64];
+                    snprintf(place, sizeof place, "fields[%zu].aliases", a);
+                    bad(ld, place, "\"%s\" also names field \"%s\"", name, f->fields[b].id);
+                    break;
+                }
+            }
+        }
+    }
 }
 
 static int cell_field(loader *ld, beian_form *f, json_t *cell, const char *key,
@@ -307,6 +326,18 @@ static int cell_field(loader *ld, beian_form *f, json_t *cell, const char *key,
     }
     free(id);
     return k;
+}
+
+/* A QR cell's binding `key` must be a field of type `type`. */
+static void require_type(loader *ld, const beian_form *f, int k, beian_field_type type,
+                         const char *key, const char *place)
+{
+    if (k >= 0 && f->fields[k].type != type) {
+        char *what = beian_asprintf("\"%s\" must be a field of type %s", key,
+                                    beian_field_type_name(type));
+        bad(ld, place, "%s, not %s", what ? what : key, beian_field_type_name(f->fields[k].type));
+        free(what);
+    }
 }
 
 static void load_cell(loader *ld, beian_form *f, json_t *v, beian_cell *c, const char *place,
@@ -371,6 +402,11 @@ static void load_cell(loader *ld, beian_form *f, json_t *v, beian_cell *c, const
         c->qr_number_prefix = get_string(ld, v, "number_prefix", place, 0);
         c->qr_date_field = cell_field(ld, f, v, "date_field", place, 0, bound);
         c->qr_date_prefix = get_string(ld, v, "date_prefix", place, 0);
+        /* The picture field names a file that is opened and decoded, and the payload field
+         * is encoded: binding them to fields of another type would read or print nonsense. */
+        require_type(ld, f, c->qr_field, BEIAN_FIELD_QR, "field", place);
+        require_type(ld, f, c->qr_image_field, BEIAN_FIELD_IMAGE, "image_field", place);
+        require_type(ld, f, c->qr_date_field, BEIAN_FIELD_DATE, "date_field", place);
     } else {
         bad(ld, place, "unknown cell kind \"%s\" (known: label, field, fields, sign, qr)%s", kind,
             NULL);
@@ -400,12 +436,13 @@ static void load_rows(loader *ld, beian_form *f, json_t *rows)
     /* taken[r*ncols+c]: the grid position is covered by a cell */
     unsigned char *taken = calloc((size_t)f->nrows * (size_t)f->ncols, 1);
     unsigned char *bound = calloc(f->nfields ? f->nfields : 1, 1);
+    unsigned char *row_bad = calloc((size_t)f->nrows, 1); /* already reported: no second word */
     size_t total = 0;
     size_t r;
     json_t *row;
     json_array_foreach(rows, r, row) total += json_array_size(json_object_get(row, "cells"));
     f->cells = calloc(total ? total : 1, sizeof *f->cells);
-    if (!f->row_h || !taken || !bound || !f->cells) {
+    if (!f->row_h || !taken || !bound || !row_bad || !f->cells) {
         ld->bad = 1;
         goto done;
     }
@@ -417,6 +454,7 @@ static void load_rows(loader *ld, beian_form *f, json_t *rows)
         json_t *cells = json_object_get(row, "cells");
         if (!json_is_array(cells)) {
             bad(ld, place, "\"cells\" must be a list%s%s", NULL, NULL);
+            row_bad[r] = 1;
             continue;
         }
         int col = 0;
@@ -441,6 +479,7 @@ static void load_rows(loader *ld, beian_form *f, json_t *rows)
                 snprintf(n, sizeof n, "%d", f->ncols);
                 bad(ld, place, "the cell does not fit: the row's spans add up to more than %s "
                                "columns%s", n, NULL);
+                row_bad[r] = 1;
                 break;
             }
             if ((int)r + c->rowspan > f->nrows) {
@@ -460,7 +499,7 @@ static void load_rows(loader *ld, beian_form *f, json_t *rows)
         }
     }
     for (r = 0; r < (size_t)f->nrows; r++) {
-        for (int c = 0; c < f->ncols; c++) {
+        for (int c = 0; c < f->ncols && !row_bad[r]; c++) {
             if (!taken[r * (size_t)f->ncols + (size_t)c]) {
                 char place[64], n[32], empty[32];
                 snprintf(place, sizeof place, "rows[%zu]", r);
@@ -475,6 +514,7 @@ static void load_rows(loader *ld, beian_form *f, json_t *rows)
 done:
     free(taken);
     free(bound);
+    free(row_bad);
 }
 
 static void load_one_of(loader *ld, beian_form *f, json_t *arr)
@@ -619,7 +659,9 @@ int beian_form_load_buffer(beian_ctx *ctx, const char *path, const unsigned char
     }
     load_one_of(&ld, f, json_object_get(root, "one_of"));
     json_t *notes = json_object_get(root, "notes");
-    if (notes) {
+    if (notes && !json_is_array(notes)) {
+        bad(&ld, "notes", "must be a list of strings%s%s", NULL, NULL);
+    } else if (notes) {
         f->notes = calloc(json_array_size(notes) + 1, sizeof(char *));
         size_t i;
         json_t *n;
