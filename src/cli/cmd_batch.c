@@ -1,20 +1,27 @@
 /*
  * cmd_batch.c - `beian batch`: one printed form per row of a spreadsheet.
  *
- * Two passes. The first reads the sheet, builds every row's record, validates it and lays it
- * out, collecting every problem of every row; if any row cannot be printed (and
- * --skip-invalid was not given) the problems are listed and nothing is written. It also
- * names each output file and refuses to replace existing ones without --force, so the second
- * pass cannot fail on data. The second pass renders: one PDF (and PNG previews) per row,
- * written to hidden temporary files in the output directory and moved to their names, in
- * row order, only when every row has been rendered; and/or one combined print job, which is
- * the display lists of all rows rendered as one document so each font is embedded once.
+ * The first pass builds every row's record and validates it, collecting every problem of
+ * every row; with --combined it also lays every row out, since the print job needs all the
+ * pages. It names each output file and refuses to replace existing ones without --force.
+ * If a row cannot be printed (and --skip-invalid was not given) the problems are listed
+ * and nothing is written.
  *
- * -j N forks N workers after the first pass, when the fonts are parsed and (with
+ * The second pass renders: one PDF (and PNG previews) per row, written to hidden temporary
+ * files in the output folder and moved to their names, in row order, only when every row
+ * has been rendered; and/or the combined print job, which is the display lists of all rows
+ * rendered as one document so that each font is embedded once. Per file, a row is laid out
+ * only in the second pass (layout is a tenth of a form's cost): a row whose text does not
+ * fit its cell is found there, the temporary files are removed, and the problems of every
+ * such row are listed, so nothing is written then either.
+ *
+ * -j N forks N workers for the second pass, after the fonts are parsed and (with
  * --combined) every row is laid out: the workers share both copy-on-write and need no
- * locking (a context is not thread-safe, a process is its own context). Row i goes to worker
+ * locking (a context is not thread-safe; a process is its own context). Row i goes to worker
  * i mod N; each file's bytes depend only on its row, so the output is the same for any N.
- * Workers report each finished row with a byte on a pipe, which drives the progress bar.
+ * Workers report each row on a pipe in one short line (written at once, so lines of
+ * different workers never mix): "D row pages" when it is rendered, "L row" when it does not
+ * fit, "E" when rendering failed (the worker has said why on stderr).
  */
 #define _GNU_SOURCE
 #include "cmd_batch.h"
@@ -22,8 +29,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,18 +68,20 @@ typedef struct {
     beian_form *form;
     beian_sheet *sheet;
     beian_batch *batch;
-    beian_problems *pr;
+    beian_problems *pr;      /* problems that are not a row's (the header's) */
+    beian_problems **row_pr; /* per row, NULL while the row has none */
     beian_layout_options layout;
     size_t nrows;
-    unsigned char *valid; /* per row */
+    unsigned char *valid; /* per row: it will be printed */
     char **names;         /* per valid row: file name stem */
     size_t *first_page;   /* per valid row, with --combined: its first page in `all` */
     size_t *npages;       /* per valid row: pages of its form */
     beian_dlist *all;     /* --combined: every valid row's pages, in row order */
     size_t *todo;         /* the valid rows */
     size_t ntodo;
+    size_t nfailed;       /* rows the second pass found not to fit */
     long pid;             /* names the temporary files */
-    size_t bytes_pdf;     /* written by the per-file pass (parent's count, in-process only) */
+    char *made_out, *made_png; /* the first folder this run created for each, or NULL */
     /* progress */
     int bar;
     double t0, last_draw;
@@ -153,7 +162,7 @@ static int each_output(const batch_run *run, int (*fn)(const batch_run *, const 
             if (!(png ? run->png_dir : run->out_dir)) {
                 continue;
             }
-            size_t pages = png ? run->npages[row] : 1;
+            size_t pages = png && run->npages[row] > 1 ? run->npages[row] : 1;
             for (size_t p = 0; p < pages; p++) {
                 char *tmp = out_path(run, row, png, p, 1);
                 char *final = out_path(run, row, png, p, 0);
@@ -211,11 +220,15 @@ static int move_into_place(const batch_run *run, const char *tmp, const char *fi
     return BEIAN_OK;
 }
 
-/* Creates dir (and its parents) unless it exists. */
-static int make_dir(const char *dir)
+/*
+ * Creates dir (and its parents) unless it exists. *made receives the first folder it created
+ * (malloc'd, NULL when none), so that a refused run can take them away again.
+ */
+static int make_dir(const char *dir, char **made)
 {
     char *p = beian_strdup(dir);
     int rc = BEIAN_OK;
+    *made = NULL;
     if (!p) {
         return BEIAN_EINTERNAL;
     }
@@ -223,7 +236,11 @@ static int make_dir(const char *dir)
         if (*s == '/' || *s == '\0') {
             char c = *s;
             *s = '\0';
-            if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            if (mkdir(p, 0777) == 0) {
+                if (!*made) {
+                    *made = beian_strdup(p);
+                }
+            } else if (errno != EEXIST) {
                 rc = cli_error(BEIAN_ECREATE, "%s: cannot create the folder: %s", p,
                                strerror(errno));
                 break;
@@ -240,6 +257,24 @@ static int make_dir(const char *dir)
     }
     free(p);
     return rc;
+}
+
+/* Removes the empty folders make_dir created: dir and its parents up to `made`. */
+static void unmake_dir(const char *dir, char *made)
+{
+    if (!made) {
+        return;
+    }
+    char *p = beian_strdup(dir);
+    size_t stop = strlen(made);
+    while (p && strlen(p) >= stop && rmdir(p) == 0) {
+        char *slash = strrchr(p, '/');
+        if (!slash) {
+            break;
+        }
+        *slash = '\0';
+    }
+    free(p);
 }
 
 /* Writes a new file (it must not exist), without syncing: the caller syncs once. */
@@ -286,23 +321,43 @@ static int sync_dir(const char *dir)
     return rc;
 }
 
-/* ---- the first pass: every row checked and laid out ---- */
+/* ---- problems, kept per row so that they print in row order ---- */
 
-static int report_internal(batch_run *run, int rc)
+static beian_problems *row_problems(batch_run *run, size_t row)
+{
+    if (!run->row_pr[row]) {
+        run->row_pr[row] = beian_problems_new();
+    }
+    return run->row_pr[row];
+}
+
+static void print_all_problems(const batch_run *run)
 {
     cli_print_problems(run->pr);
+    for (size_t r = 0; r < run->nrows; r++) {
+        if (run->row_pr[r]) {
+            cli_print_problems(run->row_pr[r]);
+        }
+    }
+}
+
+static int report_internal(batch_run *run, int rc, beian_problems *pr)
+{
+    if (pr) {
+        cli_print_problems(pr);
+    }
     const char *m = beian_ctx_message(run->ctx);
     return cli_error(rc, "%s", m[0] ? m : "failed (no details)");
 }
 
-/* "5, 9, 12 and 3 more" for the lines of the rows flagged (or not) in valid. */
-static char *list_lines(const batch_run *run, int want_valid, size_t *count)
+/* "5, 9, 12 and 3 more": the lines of the rows that will not be printed. */
+static char *list_bad_lines(const batch_run *run, size_t *count)
 {
     beian_buf b;
     size_t n = 0;
     beian_buf_init(&b);
     for (size_t r = 0; r < run->nrows; r++) {
-        if (!!run->valid[r] != want_valid) {
+        if (run->valid[r]) {
             continue;
         }
         if (n < LIST_LINES) {
@@ -321,12 +376,33 @@ static char *list_lines(const batch_run *run, int want_valid, size_t *count)
     return (char *)b.data;
 }
 
+/* Lays row out to collect its layout problems (a row the first pass found valid). */
+static int layout_problems(batch_run *run, size_t row)
+{
+    beian_record *rec = NULL;
+    beian_dlist *dl = NULL;
+    beian_problems *pr = row_problems(run, row);
+    int rc = pr ? beian_batch_record(run->batch, row, &rec, pr) : BEIAN_EINTERNAL;
+    if (rc == BEIAN_OK) {
+        rc = beian_layout_form(run->ctx, run->form, rec, &run->layout, &dl, pr);
+    }
+    beian_dlist_free(dl);
+    beian_record_free(rec);
+    if (rc == BEIAN_EDATA) {
+        run->valid[row] = 0;
+        return BEIAN_OK;
+    }
+    return rc == BEIAN_OK ? BEIAN_OK : report_internal(run, rc, pr);
+}
+
+/* ---- the first pass: every row checked (and, for a print job, laid out) ---- */
+
 static int check_rows(batch_run *run)
 {
     beian_fonts *fonts = NULL;
-    int rc = beian_ctx_fonts(run->ctx, &fonts);
+    int rc = beian_ctx_fonts(run->ctx, &fonts); /* parsed once, before any fork */
     if (rc != BEIAN_OK) {
-        return report_internal(run, rc);
+        return report_internal(run, rc, NULL);
     }
     if (run->combined) {
         run->all = beian_dlist_new(fonts);
@@ -337,20 +413,22 @@ static int check_rows(batch_run *run)
     for (size_t r = 0; r < run->nrows; r++) {
         beian_record *rec = NULL;
         beian_dlist *dl = NULL;
-        rc = beian_batch_record(run->batch, r, &rec, run->pr);
-        if (rc == BEIAN_OK) {
-            rc = beian_layout_form(run->ctx, run->form, rec, &run->layout, &dl, run->pr);
+        beian_problems *pr = row_problems(run, r);
+        if (!pr) {
+            return cli_error(BEIAN_EINTERNAL, "out of memory");
+        }
+        rc = beian_batch_record(run->batch, r, &rec, pr);
+        if (rc == BEIAN_OK && run->all) {
+            rc = beian_layout_form(run->ctx, run->form, rec, &run->layout, &dl, pr);
         }
         if (rc == BEIAN_OK) {
             run->valid[r] = 1;
-            run->npages[r] = dl->npages;
             run->names[r] = beian_batch_name(run->batch, r, rec);
-            if (!run->names[r]) {
-                rc = BEIAN_EINTERNAL;
-            }
+            rc = run->names[r] ? BEIAN_OK : BEIAN_EINTERNAL;
         }
         if (rc == BEIAN_OK && run->all) {
             run->first_page[r] = run->all->npages;
+            run->npages[r] = dl->npages;
             if (!run->all->title && dl->title) {
                 run->all->title = beian_strdup(dl->title);
             }
@@ -359,7 +437,11 @@ static int check_rows(batch_run *run)
         beian_dlist_free(dl);
         beian_record_free(rec);
         if (rc != BEIAN_OK && rc != BEIAN_EDATA) {
-            return report_internal(run, rc);
+            return report_internal(run, rc, pr);
+        }
+        if (beian_problems_count(pr) == 0) {
+            beian_problems_free(pr);
+            run->row_pr[r] = NULL;
         }
         progress(run, "checking", r + 1, run->nrows, r + 1 == run->nrows);
     }
@@ -368,15 +450,25 @@ static int check_rows(batch_run *run)
 
 /* ---- the second pass ---- */
 
-static int render_row(batch_run *run, size_t row, size_t *bytes)
+enum { RENDER_ALL, RENDER_LAYOUT_ONLY };
+
+/*
+ * Renders row's outputs to their temporary files. *fits is 0 when its text does not fit
+ * (nothing is written for it); in RENDER_LAYOUT_ONLY mode the row is only laid out (a row
+ * above did not fit, so nothing will be kept anyway). *pages receives its page count.
+ */
+static int render_row(batch_run *run, size_t row, int mode, int *fits, size_t *pages)
 {
     beian_record *rec = NULL;
     beian_dlist *own = NULL, view;
     const beian_dlist *dl;
+    beian_problems *pr = NULL;
     unsigned char *data = NULL;
     size_t len = 0;
     char *path = NULL;
     int rc;
+    *fits = 1;
+    *pages = 0;
     if (run->all) {
         /* a view of this row's pages in the combined list: laid out once, in the first pass */
         view = *run->all;
@@ -385,26 +477,35 @@ static int render_row(batch_run *run, size_t row, size_t *bytes)
         view.cap = view.npages;
         dl = &view;
     } else {
-        rc = beian_batch_record(run->batch, row, &rec, run->pr);
+        pr = beian_problems_new();
+        rc = pr ? beian_batch_record(run->batch, row, &rec, pr) : BEIAN_EINTERNAL;
         if (rc == BEIAN_OK) {
-            rc = beian_layout_form(run->ctx, run->form, rec, &run->layout, &own, run->pr);
+            rc = beian_layout_form(run->ctx, run->form, rec, &run->layout, &own, pr);
+        }
+        if (rc == BEIAN_EDATA) {
+            *fits = 0; /* the parent lays it out again to list why */
+            rc = BEIAN_OK;
+            goto done;
         }
         if (rc != BEIAN_OK) {
-            /* the first pass accepted this row: a second answer is a bug */
-            rc = report_internal(run, BEIAN_EINTERNAL);
+            rc = report_internal(run, rc, pr);
             goto done;
         }
         dl = own;
     }
+    *pages = dl->npages;
+    if (mode == RENDER_LAYOUT_ONLY) {
+        rc = BEIAN_OK;
+        goto done;
+    }
     if (run->out_dir) {
         rc = beian_pdf_render(run->ctx, dl, &data, &len);
         if (rc != BEIAN_OK) {
-            rc = report_internal(run, rc);
+            rc = report_internal(run, rc, NULL);
             goto done;
         }
         path = out_path(run, row, 0, 0, 1);
         rc = path ? write_new(path, data, len) : BEIAN_EINTERNAL;
-        *bytes += len;
         free(path);
         path = NULL;
         free(data);
@@ -416,7 +517,7 @@ static int render_row(batch_run *run, size_t row, size_t *bytes)
     for (size_t p = 0; run->png_dir && p < dl->npages; p++) {
         rc = beian_png_render(run->ctx, dl, p, run->dpi, &data, &len);
         if (rc != BEIAN_OK) {
-            rc = report_internal(run, rc);
+            rc = report_internal(run, rc, NULL);
             goto done;
         }
         path = out_path(run, row, 1, p, 1);
@@ -434,25 +535,101 @@ done:
     free(data);
     beian_dlist_free(own);
     beian_record_free(rec);
+    beian_problems_free(pr);
     return rc;
 }
 
-/* A worker: rows k, k + n, k + 2n, ... of todo; one byte on fd per row ('E' on failure). */
+/* What the parent learns of a row, from a worker or from render_row in-process. */
+static void row_done(batch_run *run, size_t row, int fits, size_t pages)
+{
+    if (row >= run->nrows) {
+        return;
+    }
+    if (fits) {
+        run->npages[row] = pages;
+    } else if (run->valid[row]) {
+        run->valid[row] = 0;
+        run->nfailed++;
+    }
+}
+
+/* Message to the parent, in one write so that workers' lines never mix (PIPE_BUF). */
+static void tell(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void tell(int fd, const char *fmt, ...)
+{
+    char msg[64];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    while (n > 0 && write(fd, msg, (size_t)n) < 0 && errno == EINTR) {
+    }
+}
+
+/* A worker: rows k, k + n, k + 2n, ... of todo. */
 static void worker(batch_run *run, int k, int n, int fd)
 {
-    size_t bytes = 0;
-    int rc = BEIAN_OK;
+    int rc = BEIAN_OK, mode = RENDER_ALL;
     for (size_t i = (size_t)k; i < run->ntodo; i += (size_t)n) {
-        rc = render_row(run, run->todo[i], &bytes);
-        char c = rc == BEIAN_OK ? '.' : 'E';
-        while (write(fd, &c, 1) < 0 && errno == EINTR) {
-        }
+        int fits = 0;
+        size_t pages = 0, row = run->todo[i];
+        rc = render_row(run, row, mode, &fits, &pages);
         if (rc != BEIAN_OK) {
+            tell(fd, "E\n");
             break;
+        }
+        if (fits) {
+            tell(fd, "D %zu %zu\n", row, pages);
+        } else {
+            tell(fd, "L %zu\n", row);
+            if (!run->skip_invalid) {
+                mode = RENDER_LAYOUT_ONLY;
+            }
         }
     }
     fflush(stderr);
     _exit(rc);
+}
+
+/* Reads the workers' lines until every worker has closed the pipe. */
+static int collect(batch_run *run, int fd, pid_t *pids, int started)
+{
+    char buf[4096];
+    size_t have = 0, done = 0;
+    int rc = BEIAN_OK;
+    for (;;) {
+        ssize_t got = read(fd, buf + have, sizeof buf - have);
+        if (got < 0 && errno == EINTR) {
+            continue;
+        }
+        if (got <= 0) {
+            break;
+        }
+        have += (size_t)got;
+        char *line = buf, *nl;
+        while ((nl = memchr(line, '\n', have - (size_t)(line - buf))) != NULL) {
+            *nl = '\0';
+            unsigned long long row = 0, pages = 0;
+            if (line[0] == 'D' && sscanf(line, "D %llu %llu", &row, &pages) == 2) {
+                row_done(run, (size_t)row, 1, (size_t)pages);
+                done++;
+            } else if (line[0] == 'L' && sscanf(line, "L %llu", &row) == 1) {
+                row_done(run, (size_t)row, 0, 0);
+                done++;
+            } else if (rc == BEIAN_OK) {
+                rc = BEIAN_EINTERNAL; /* the worker said why; stop the others */
+                for (int w = 0; w < started; w++) {
+                    kill(pids[w], SIGTERM);
+                }
+            }
+            line = nl + 1;
+        }
+        have -= (size_t)(line - buf);
+        memmove(buf, line, have);
+        progress(run, "printing", done, run->ntodo, 0);
+    }
+    progress(run, "printing", done, run->ntodo, 1);
+    return rc;
 }
 
 static int render_files(batch_run *run)
@@ -463,10 +640,17 @@ static int render_files(batch_run *run)
     }
     run->t0 = now();
     if (jobs <= 1) {
+        int mode = RENDER_ALL;
         for (size_t i = 0; i < run->ntodo; i++) {
-            int rc = render_row(run, run->todo[i], &run->bytes_pdf);
+            int fits = 0;
+            size_t pages = 0;
+            int rc = render_row(run, run->todo[i], mode, &fits, &pages);
             if (rc != BEIAN_OK) {
                 return rc;
+            }
+            row_done(run, run->todo[i], fits, pages);
+            if (!fits && !run->skip_invalid) {
+                mode = RENDER_LAYOUT_ONLY;
             }
             progress(run, "printing", i + 1, run->ntodo, i + 1 == run->ntodo);
         }
@@ -486,6 +670,9 @@ static int render_files(batch_run *run)
         if (pid < 0) {
             rc = cli_error(BEIAN_EINTERNAL, "cannot start worker %d: %s", started + 1,
                            strerror(errno));
+            for (int i = 0; i < started; i++) {
+                kill(pids[i], SIGTERM);
+            }
             break;
         }
         if (pid == 0) {
@@ -496,34 +683,11 @@ static int render_files(batch_run *run)
         pids[started] = pid;
     }
     close(pfd[1]);
-    if (rc != BEIAN_OK) {
-        for (int i = 0; i < started; i++) {
-            kill(pids[i], SIGTERM);
-        }
-    }
-    size_t done = 0;
-    char buf[256];
-    for (;;) {
-        ssize_t got = read(pfd[0], buf, sizeof buf);
-        if (got < 0 && errno == EINTR) {
-            continue;
-        }
-        if (got <= 0) {
-            break;
-        }
-        for (ssize_t i = 0; i < got; i++) {
-            if (buf[i] == 'E' && rc == BEIAN_OK) {
-                rc = BEIAN_EINTERNAL; /* the worker said why; stop the others */
-                for (int w = 0; w < started; w++) {
-                    kill(pids[w], SIGTERM);
-                }
-            }
-        }
-        done += (size_t)got;
-        progress(run, "printing", done, run->ntodo, 0);
-    }
+    int crc = collect(run, pfd[0], pids, started);
     close(pfd[0]);
-    progress(run, "printing", done, run->ntodo, 1);
+    if (rc == BEIAN_OK) {
+        rc = crc;
+    }
     for (int i = 0; i < started; i++) {
         int status = 0;
         while (waitpid(pids[i], &status, 0) < 0 && errno == EINTR) {
@@ -538,6 +702,25 @@ static int render_files(batch_run *run)
     return rc;
 }
 
+/* Rows the second pass found not to fit: their problems, and the todo list without them. */
+static int drop_failed_rows(batch_run *run)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < run->ntodo; i++) {
+        size_t row = run->todo[i];
+        if (!run->valid[row]) {
+            int rc = layout_problems(run, row);
+            if (rc != BEIAN_OK) {
+                return rc;
+            }
+            continue;
+        }
+        run->todo[k++] = row;
+    }
+    run->ntodo = k;
+    return BEIAN_OK;
+}
+
 static int render_combined(batch_run *run, size_t *bytes)
 {
     unsigned char *data = NULL;
@@ -545,7 +728,7 @@ static int render_combined(batch_run *run, size_t *bytes)
     int err = 0;
     int rc = beian_pdf_render(run->ctx, run->all, &data, &len);
     if (rc != BEIAN_OK) {
-        return report_internal(run, rc);
+        return report_internal(run, rc, NULL);
     }
     rc = beian_file_write_atomic(run->combined, data, len, &err);
     free(data);
@@ -663,12 +846,18 @@ static int parse_options(batch_run *run, int argc, char **argv)
 
 static void run_free(batch_run *run)
 {
-    if (run->names) {
-        for (size_t r = 0; r < run->nrows; r++) {
+    for (size_t r = 0; r < run->nrows; r++) {
+        if (run->names) {
             free(run->names[r]);
+        }
+        if (run->row_pr) {
+            beian_problems_free(run->row_pr[r]);
         }
     }
     free(run->names);
+    free(run->row_pr);
+    free(run->made_out);
+    free(run->made_png);
     free(run->valid);
     free(run->first_page);
     free(run->npages);
@@ -680,13 +869,179 @@ static void run_free(batch_run *run)
     beian_problems_free(run->pr);
 }
 
+/* Refuses to replace files without --force; nothing has been written when it says so. */
+static int refuse_existing(const batch_run *run)
+{
+    exists_scan scan = {0, NULL, NULL};
+    if (run->force) {
+        return BEIAN_OK;
+    }
+    each_output(run, find_existing, &scan);
+    if (scan.count == 0) {
+        return BEIAN_OK;
+    }
+    int rc = cli_error(BEIAN_ECREATE,
+                       "%s already exists%s; nothing was written: use --force to replace %s, "
+                       "or choose another folder",
+                       scan.first_copy ? scan.first_copy : "a file",
+                       scan.count > 1 ? " (and more)" : "", scan.count > 1 ? "them" : "it");
+    if (scan.count > 1) {
+        cli_note("%zu of the files beian would write exist already", scan.count);
+    }
+    free(scan.first_copy);
+    return rc;
+}
+
+/* The "cannot print" ending: every problem, the rows, and that nothing was written. */
+static int refuse_rows(batch_run *run)
+{
+    size_t nbad = 0;
+    char *lines = list_bad_lines(run, &nbad);
+    print_all_problems(run);
+    cli_error(BEIAN_EDATA, "%s: %zu of %zu rows cannot be printed (line%s %s); nothing was "
+                           "written%s",
+              run->sheet_path, nbad, run->nrows, nbad == 1 ? "" : "s", lines ? lines : "?",
+              nbad < run->nrows && !run->skip_invalid
+                  ? " (fix them, or print the other rows with --skip-invalid)"
+                  : "");
+    free(lines);
+    return BEIAN_EDATA;
+}
+
+static int setup(batch_run *run)
+{
+    beian_sheet_options so = BEIAN_SHEET_OPTIONS_INIT;
+    int rc = beian_form_load(run->ctx, run->form_id, &run->form, run->pr);
+    if (rc == BEIAN_EDATA) {
+        return cli_error(BEIAN_EUSAGE, "there is no form \"%s\" (see: beian forms)",
+                         run->form_id);
+    }
+    if (rc != BEIAN_OK) {
+        return report_internal(run, rc, run->pr);
+    }
+    so.encoding = run->encoding;
+    so.sheet_name = run->sheet_name;
+    rc = beian_sheet_read_file(run->sheet_path, &so, &run->sheet, run->pr);
+    if (rc != BEIAN_OK) {
+        cli_print_problems(run->pr);
+        return rc == BEIAN_EINTERNAL ? cli_error(rc, "%s: out of memory", run->sheet_path) : rc;
+    }
+    rc = beian_batch_new(run->form, run->sheet, &run->batch, run->pr);
+    if (rc != BEIAN_OK) {
+        return cli_error(rc, "out of memory");
+    }
+    run->nrows = beian_batch_rows(run->batch);
+    size_t n = run->nrows ? run->nrows : 1;
+    run->valid = calloc(n, 1);
+    run->names = calloc(n, sizeof *run->names);
+    run->row_pr = calloc(n, sizeof *run->row_pr);
+    run->first_page = calloc(n, sizeof *run->first_page);
+    run->npages = calloc(n, sizeof *run->npages);
+    run->todo = calloc(n, sizeof *run->todo);
+    if (!run->valid || !run->names || !run->row_pr || !run->first_page || !run->npages ||
+        !run->todo) {
+        return cli_error(BEIAN_EINTERNAL, "out of memory");
+    }
+    return BEIAN_OK;
+}
+
+/* The per-file outputs: rendered to temporary files, then moved into place in row order. */
+static int write_files(batch_run *run)
+{
+    size_t moved = 0;
+    int rc = BEIAN_OK;
+    if ((run->out_dir && (rc = make_dir(run->out_dir, &run->made_out)) != BEIAN_OK) ||
+        (run->png_dir && (rc = make_dir(run->png_dir, &run->made_png)) != BEIAN_OK)) {
+        goto done;
+    }
+    rc = render_files(run);
+    if (rc == BEIAN_OK && run->nfailed > 0) {
+        /* rows whose text does not fit: list why; without --skip-invalid, keep nothing */
+        if ((rc = drop_failed_rows(run)) == BEIAN_OK && !run->skip_invalid) {
+            each_output(run, remove_tmp, NULL); /* the rows rendered before it was known */
+            rc = refuse_rows(run);
+            goto done;
+        }
+    }
+    if (rc == BEIAN_OK) {
+        rc = refuse_existing(run); /* every page is known now */
+    }
+    if (rc == BEIAN_OK && run->out_dir) {
+        rc = sync_dir(run->out_dir);
+    }
+    if (rc == BEIAN_OK && run->png_dir) {
+        rc = sync_dir(run->png_dir);
+    }
+    if (rc == BEIAN_OK) {
+        rc = each_output(run, move_into_place, &moved);
+    }
+    if (rc != BEIAN_OK) {
+        each_output(run, remove_tmp, NULL);
+        if (moved == 0) {
+            cli_error(rc, "nothing was written");
+        }
+        goto done;
+    }
+    /* the renames themselves */
+    if ((run->out_dir && sync_dir(run->out_dir) != BEIAN_OK) ||
+        (run->png_dir && sync_dir(run->png_dir) != BEIAN_OK)) {
+        rc = BEIAN_EIO;
+    }
+done:
+    if (rc != BEIAN_OK && moved == 0) {
+        /* folders this run made and left empty go too: nothing was written */
+        if (run->out_dir) {
+            unmake_dir(run->out_dir, run->made_out);
+        }
+        if (run->png_dir) {
+            unmake_dir(run->png_dir, run->made_png);
+        }
+    }
+    return rc;
+}
+
+static void summary(batch_run *run, double secs, size_t combined_bytes)
+{
+    size_t nbad = 0;
+    char *lines = list_bad_lines(run, &nbad);
+    beian_buf s;
+    char size[32];
+    beian_buf_init(&s);
+    beian_buf_appendf(&s, "%zu form%s from %s (%s):", run->ntodo, run->ntodo == 1 ? "" : "s",
+                      run->sheet_path, beian_sheet_format(run->sheet));
+    if (run->out_dir) {
+        size_t bytes = 0;
+        each_output(run, add_size, &bytes);
+        mib(size, sizeof size, bytes);
+        beian_buf_appendf(&s, " %zu PDF%s in %s (%s)", run->ntodo, run->ntodo == 1 ? "" : "s",
+                          run->out_dir, size);
+    }
+    if (run->combined) {
+        mib(size, sizeof size, combined_bytes);
+        beian_buf_appendf(&s, "%s %s (%zu page%s, %s)", run->out_dir ? "," : "", run->combined,
+                          run->all->npages, run->all->npages == 1 ? "" : "s", size);
+    }
+    if (run->png_dir) {
+        beian_buf_appendf(&s, "%s previews in %s", run->out_dir || run->combined ? "," : "",
+                          run->png_dir);
+    }
+    if (nbad) {
+        beian_buf_appendf(&s, "; skipped %zu row%s with problems (line%s %s)", nbad,
+                          nbad == 1 ? "" : "s", nbad == 1 ? "" : "s", lines ? lines : "?");
+    }
+    beian_buf_appendf(&s, "; %.2f s, %.0f forms/s", secs,
+                      secs > 0 ? (double)run->ntodo / secs : 0);
+    beian_buf_terminate(&s);
+    cli_note("%s", s.data ? (const char *)s.data : "done");
+    beian_buf_release(&s);
+    free(lines);
+}
+
 int cmd_batch(beian_ctx *ctx, int argc, char **argv)
 {
     batch_run run;
     beian_layout_options lo = BEIAN_LAYOUT_OPTIONS_INIT;
-    beian_sheet_options so = BEIAN_SHEET_OPTIONS_INIT;
-    char *lines = NULL;
-    size_t nbad = 0, moved = 0;
+    size_t combined_bytes = 0;
     int rc;
     memset(&run, 0, sizeof run);
     run.ctx = ctx;
@@ -699,48 +1054,13 @@ int cmd_batch(beian_ctx *ctx, int argc, char **argv)
         return rc;
     }
     run.bar = isatty(STDERR_FILENO) && !cli_quiet;
-    run.pr = beian_problems_new();
-    if (!run.pr) {
+    if (!(run.pr = beian_problems_new())) {
         return cli_error(BEIAN_EINTERNAL, "out of memory");
     }
-    /* the form */
-    rc = beian_form_load(ctx, run.form_id, &run.form, run.pr);
-    if (rc == BEIAN_EDATA) {
-        rc = cli_error(BEIAN_EUSAGE, "there is no form \"%s\" (see: beian forms)", run.form_id);
-        goto done;
-    }
-    if (rc != BEIAN_OK) {
-        rc = report_internal(&run, rc);
-        goto done;
-    }
-    /* the sheet */
-    so.encoding = run.encoding;
-    so.sheet_name = run.sheet_name;
-    rc = beian_sheet_read_file(run.sheet_path, &so, &run.sheet, run.pr);
-    if (rc != BEIAN_OK) {
-        cli_print_problems(run.pr);
-        if (rc == BEIAN_EINTERNAL) {
-            cli_error(rc, "%s: out of memory", run.sheet_path);
-        }
-        goto done;
-    }
-    rc = beian_batch_new(run.form, run.sheet, &run.batch, run.pr);
-    if (rc != BEIAN_OK) {
-        rc = cli_error(rc, "out of memory");
+    if ((rc = setup(&run)) != BEIAN_OK) {
         goto done;
     }
     size_t header_errors = beian_problems_errors(run.pr);
-    run.nrows = beian_batch_rows(run.batch);
-    size_t n = run.nrows ? run.nrows : 1;
-    run.valid = calloc(n, 1);
-    run.names = calloc(n, sizeof *run.names);
-    run.first_page = calloc(n, sizeof *run.first_page);
-    run.npages = calloc(n, sizeof *run.npages);
-    run.todo = calloc(n, sizeof *run.todo);
-    if (!run.valid || !run.names || !run.first_page || !run.npages || !run.todo) {
-        rc = cli_error(BEIAN_EINTERNAL, "out of memory");
-        goto done;
-    }
     if (run.nrows == 0) {
         cli_print_problems(run.pr);
         rc = cli_error(BEIAN_EDATA, "%s: the sheet has a header row but no rows to print",
@@ -757,13 +1077,8 @@ int cmd_batch(beian_ctx *ctx, int argc, char **argv)
             run.todo[run.ntodo++] = r;
         }
     }
-    lines = list_lines(&run, 0, &nbad);
-    if (!lines) {
-        rc = cli_error(BEIAN_EINTERNAL, "out of memory");
-        goto done;
-    }
-    cli_print_problems(run.pr);
     if (header_errors > 0) {
+        print_all_problems(&run);
         rc = cli_error(BEIAN_EDATA,
                        "%s: the header row has %zu problem%s; nothing was written (the columns "
                        "%s takes: beian forms %s)",
@@ -771,97 +1086,30 @@ int cmd_batch(beian_ctx *ctx, int argc, char **argv)
                        run.form->id, run.form->id);
         goto done;
     }
-    if (nbad > 0 && (!run.skip_invalid || run.ntodo == 0)) {
-        rc = cli_error(BEIAN_EDATA,
-                       "%s: %zu of %zu rows cannot be printed (line%s %s); nothing was written%s",
-                       run.sheet_path, nbad, run.nrows, nbad == 1 ? "" : "s", lines,
-                       run.ntodo ? " (fix them, or print the other rows with --skip-invalid)"
-                                 : "");
+    if (run.ntodo < run.nrows && (!run.skip_invalid || run.ntodo == 0)) {
+        /* refused: list the layout problems of the other rows too, all in one go */
+        for (size_t i = 0; !run.all && i < run.ntodo; i++) {
+            if ((rc = layout_problems(&run, run.todo[i])) != BEIAN_OK) {
+                goto done;
+            }
+        }
+        rc = refuse_rows(&run);
         goto done;
     }
-    /* no file is replaced without --force */
-    if (!run.force) {
-        exists_scan scan = {0, NULL, NULL};
-        each_output(&run, find_existing, &scan);
-        if (scan.count > 0) {
-            rc = cli_error(BEIAN_ECREATE,
-                           "%s already exists%s; nothing was written: use --force to replace "
-                           "%s, or choose another folder",
-                           scan.first_copy ? scan.first_copy : "a file",
-                           scan.count > 1 ? " (and more)" : "", scan.count > 1 ? "them" : "it");
-            if (scan.count > 1) {
-                cli_note("%zu of the files beian would write exist already", scan.count);
-            }
-            free(scan.first_copy);
-            goto done;
-        }
+    if ((rc = refuse_existing(&run)) != BEIAN_OK) {
+        goto done;
     }
     /* pass 2 */
-    if ((run.out_dir && (rc = make_dir(run.out_dir)) != BEIAN_OK) ||
-        (run.png_dir && (rc = make_dir(run.png_dir)) != BEIAN_OK)) {
+    if ((run.out_dir || run.png_dir) && (rc = write_files(&run)) != BEIAN_OK) {
         goto done;
     }
-    if (run.out_dir || run.png_dir) {
-        rc = render_files(&run);
-        if (rc == BEIAN_OK && run.out_dir) {
-            rc = sync_dir(run.out_dir);
-        }
-        if (rc == BEIAN_OK && run.png_dir) {
-            rc = sync_dir(run.png_dir);
-        }
-        if (rc == BEIAN_OK) {
-            rc = each_output(&run, move_into_place, &moved);
-        }
-        if (rc != BEIAN_OK) {
-            each_output(&run, remove_tmp, NULL);
-            if (moved == 0) {
-                cli_error(rc, "nothing was written");
-            }
-            goto done;
-        }
-        /* the renames themselves */
-        if (run.out_dir && sync_dir(run.out_dir) != BEIAN_OK) {
-            rc = BEIAN_EIO;
-            goto done;
-        }
-    }
-    size_t combined_bytes = 0;
     if (run.combined && (rc = render_combined(&run, &combined_bytes)) != BEIAN_OK) {
         goto done;
     }
-    /* the one-line summary */
-    double secs = now() - start;
-    beian_buf s;
-    beian_buf_init(&s);
-    beian_buf_appendf(&s, "%zu form%s from %s (%s):", run.ntodo, run.ntodo == 1 ? "" : "s",
-                      run.sheet_path, beian_sheet_format(run.sheet));
-    char size[32];
-    if (run.out_dir) {
-        size_t bytes = 0;
-        each_output(&run, add_size, &bytes);
-        mib(size, sizeof size, bytes);
-        beian_buf_appendf(&s, " %zu PDFs in %s (%s)", run.ntodo, run.out_dir, size);
-    }
-    if (run.combined) {
-        mib(size, sizeof size, combined_bytes);
-        beian_buf_appendf(&s, "%s %s (%zu pages, %s)", run.out_dir ? "," : "", run.combined,
-                          run.all->npages, size);
-    }
-    if (run.png_dir) {
-        beian_buf_appendf(&s, "%s previews in %s", run.out_dir || run.combined ? "," : "",
-                          run.png_dir);
-    }
-    if (nbad) {
-        beian_buf_appendf(&s, "; skipped %zu row%s with problems (line%s %s)", nbad,
-                          nbad == 1 ? "" : "s", nbad == 1 ? "" : "s", lines);
-    }
-    beian_buf_appendf(&s, "; %.2f s, %.0f forms/s", secs, secs > 0 ? (double)run.ntodo / secs : 0);
-    beian_buf_terminate(&s);
-    cli_note("%s", s.data ? (const char *)s.data : "done");
-    beian_buf_release(&s);
+    print_all_problems(&run); /* the skipped rows', and any warnings */
+    summary(&run, now() - start, combined_bytes);
     rc = BEIAN_OK;
 done:
-    free(lines);
     run_free(&run);
     return rc;
 }

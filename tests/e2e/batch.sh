@@ -89,6 +89,22 @@ test_two_bad_rows_are_both_named_and_nothing_is_written() {
   expect_no_file "$T/bad" && expect_no_file "$T/bad.pdf"
 }
 
+test_rows_whose_text_does_not_fit_are_found_before_anything_is_written() {
+  long=$(printf 'A%.0s' $(seq 1 900))
+  groups 8 | sed -e "4s|BEIAN-0003|$long|" -e "7s|BEIAN-0006|$long|" >"$T/fit.csv"
+  for j in 1 2; do
+    run "$BEIAN" batch workgroup-filing "$T/fit.csv" -o "$T/fit/out" -j $j
+    expect_rc 65 || return 1
+    expect_err "fit.csv:4: error: group_qr (群二维码): is too long for the cell" || return 1
+    expect_err "fit.csv:7: error: group_qr (群二维码)" || return 1
+    expect_err "2 of 8 rows cannot be printed (lines 4, 7); nothing was written" || return 1
+    expect_no_file "$T/fit" || return 1
+  done
+  run "$BEIAN" batch workgroup-filing "$T/fit.csv" -o "$T/fit" --skip-invalid -j 2
+  expect_rc 0 && expect_err "skipped 2 rows with problems (lines 4, 7)" || return 1
+  [ "$(ls "$T/fit" | wc -l)" -eq 6 ] || fail "expected 6 PDFs: $(ls -A "$T/fit")"
+}
+
 test_skip_invalid_prints_the_others_and_lists_the_skipped() {
   groups 10 | sed -e '5s/,13895000004,/,1389500004,/' -e 's/,2026级计算机8班,/,,/' >"$T/skip.csv"
   run "$BEIAN" batch workgroup-filing "$T/skip.csv" -o "$T/skip" --skip-invalid
