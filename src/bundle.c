@@ -244,8 +244,18 @@ typedef struct {
     beian_findings *f;
     cd_entry *e;
     size_t n;
-    int bad; /* a finding was added */
+    int bad;    /* a finding was added */
+    int unsafe; /* one that makes reading the entries unsafe or meaningless */
 } reader;
+
+/* Findings after which the entries are not read: the structure cannot be trusted to say
+ * where data is, or reading would cost too much. */
+static int unsafe_code(const char *code)
+{
+    return strcmp(code, BEIAN_V_ZIP_UNREADABLE) == 0 || strcmp(code, BEIAN_V_ZIP_STRUCTURE) == 0 ||
+           strcmp(code, BEIAN_V_ZIP_OVERLAP) == 0 || strcmp(code, BEIAN_V_ZIP_SIZE) == 0 ||
+           strcmp(code, BEIAN_V_ZIP_ENCRYPTED) == 0;
+}
 
 static uint16_t rd16(const unsigned char *p)
 {
@@ -261,6 +271,7 @@ static uint32_t rd32(const unsigned char *p)
 #define FIND(R, code, ...)                                                                       \
     do {                                                                                         \
         (R)->bad = 1;                                                                            \
+        (R)->unsafe |= unsafe_code(code);                                                        \
         if (beian_findings_add((R)->f, code, (R)->label, __VA_ARGS__) != BEIAN_OK) {             \
             return BEIAN_EINTERNAL;                                                              \
         }                                                                                        \
@@ -458,6 +469,7 @@ static int check_coverage(reader *R, size_t cd_off, size_t cd_end, size_t end_at
                 goto done;
             }
             R->bad = 1;
+            R->unsafe = 1;
         } else if (e->start > pos) {
             if (beian_findings_add(R->f, BEIAN_V_ZIP_STRAY_BYTES, R->label,
                                    "%zu bytes at offset %zu belong to no entry (%s)",
@@ -482,6 +494,7 @@ static int check_coverage(reader *R, size_t cd_off, size_t cd_end, size_t end_at
             goto done;
         }
         R->bad = 1;
+        R->unsafe = 1;
     } else if (pos < cd_off || cd_end < end_at) {
         if (beian_findings_add(R->f, BEIAN_V_ZIP_STRAY_BYTES, R->label,
                                "%zu bytes before the %s belong to no entry",
@@ -748,7 +761,7 @@ done:
 int beian_bundle_read(const unsigned char *zip, size_t len, const char *label,
                       beian_bundle **out, beian_findings *findings)
 {
-    reader R = {zip, len, label, findings, NULL, 0, 0};
+    reader R = {zip, len, label, findings, NULL, 0, 0, 0};
     beian_bundle *b = NULL;
     size_t cd_off = 0, cd_end = 0, end_at = 0;
     int rc = BEIAN_OK;
@@ -776,6 +789,7 @@ int beian_bundle_read(const unsigned char *zip, size_t len, const char *label,
     }
     if (rc == BEIAN_OK && total > BEIAN_BUNDLE_MAX_BYTES) {
         R.bad = 1;
+        R.unsafe = 1;
         rc = beian_findings_add(findings, BEIAN_V_ZIP_SIZE, label,
                                 "the entries declare %llu MiB in all, more than the %u MiB limit",
                                 (unsigned long long)(total >> 20), BEIAN_BUNDLE_MAX_BYTES >> 20);
@@ -795,7 +809,7 @@ int beian_bundle_read(const unsigned char *zip, size_t len, const char *label,
     if (rc == BEIAN_OK && walked) {
         rc = check_coverage(&R, cd_off, cd_end, end_at);
     }
-    if (rc != BEIAN_OK || R.bad) {
+    if (rc != BEIAN_OK || R.unsafe || !walked) {
         goto done;
     }
     b = calloc(1, sizeof *b);
