@@ -209,6 +209,7 @@ typedef struct {
     struct jpeg_error_mgr pub;
     jmp_buf jump;
     char msg[JMSG_LENGTH_MAX];
+    int damaged; /* libjpeg warned about corrupt or missing data (msg says what) */
 } jpeg_err;
 
 static void jpeg_fail(j_common_ptr cinfo)
@@ -220,7 +221,13 @@ static void jpeg_fail(j_common_ptr cinfo)
 
 static void jpeg_quiet(j_common_ptr cinfo, int level)
 {
-    (void)cinfo, (void)level; /* warnings about damaged data are not ours to print */
+    /* Warnings about damaged data are not ours to print; the first is kept, and said when
+     * the picture yields no code (a truncated file decodes to grey, not to an error). */
+    jpeg_err *e = (jpeg_err *)cinfo->err;
+    if (level < 0 && !e->damaged) {
+        (*cinfo->err->format_message)(cinfo, e->msg);
+        e->damaged = 1;
+    }
 }
 
 static int jpeg_codes(const char *path, const unsigned char *d, size_t len, str_list *out,
@@ -231,6 +238,7 @@ static int jpeg_codes(const char *path, const unsigned char *d, size_t len, str_
     unsigned char *volatile g = NULL;
     volatile int rc = BEIAN_OK;
     memset(&ci, 0, sizeof ci);
+    memset(&err, 0, sizeof err);
     ci.err = jpeg_std_error(&err.pub);
     err.pub.error_exit = jpeg_fail;
     err.pub.emit_message = jpeg_quiet;
@@ -264,7 +272,13 @@ static int jpeg_codes(const char *path, const unsigned char *d, size_t len, str_
         jpeg_read_scanlines(&ci, &row, 1);
     }
     jpeg_finish_decompress(&ci);
+    size_t before = out->n;
     rc = zbar_codes(g, (unsigned)w, (unsigned)h, out);
+    if (rc == BEIAN_OK && out->n == before && err.damaged) {
+        beian_problems_add(pr, BEIAN_SEV_ERROR, path, 0, 0, NULL, NULL,
+                           "the JPEG file is damaged or truncated (%s)", err.msg);
+        rc = BEIAN_EDATA;
+    }
 done:
     jpeg_destroy_decompress(&ci);
     free(g);
