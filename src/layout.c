@@ -86,10 +86,23 @@ static int is_cjk(uint32_t cp)
     return cp >= 0x2E80;
 }
 
+/* Private-use code points have no agreed meaning, and the PDF backend uses U+E000-U+F8FF to
+ * carry characters above U+FFFF (see pdf.c): they are never printed from the data. */
+static int private_use(uint32_t cp)
+{
+    return (cp >= 0xE000 && cp <= 0xF8FF) || cp >= 0xF0000;
+}
+
+/* The face that prints cp along the role's chain, or -1. */
+static int face_for(const beian_fonts *fonts, beian_font_role role, uint32_t cp)
+{
+    return private_use(cp) ? -1 : beian_fonts_lookup(fonts, role, cp);
+}
+
 static double char_width(const beian_fonts *fonts, beian_font_role role, uint32_t cp,
                          double size, uint32_t **missing, size_t *nmissing)
 {
-    int face = cp > 0xFFFF ? -1 : beian_fonts_lookup(fonts, role, cp);
+    int face = face_for(fonts, role, cp);
     if (face < 0) {
         if (missing) {
             for (size_t i = 0; i < *nmissing; i++) {
@@ -336,7 +349,7 @@ static double emit_text(lay *L, beian_font_role role, const char *text, size_t a
             if (n == 0) {
                 cp = 0xFFFD, n = 1;
             }
-            int f = cp > 0xFFFF ? -1 : beian_fonts_lookup(L->fonts, role, cp);
+            int f = face_for(L->fonts, role, cp);
             if (f < 0) { /* reported by check_text; never drawn as a box */
                 if (i == run) {
                     run = i + n;
@@ -369,7 +382,7 @@ static double emit_text(lay *L, beian_font_role role, const char *text, size_t a
             if (n == 0) {
                 cp = 0xFFFD, n = 1;
             }
-            if (cp <= 0xFFFF && beian_fonts_lookup(L->fonts, role, cp) >= 0) {
+            if (face_for(L->fonts, role, cp) >= 0) {
                 break;
             }
             i += n;
@@ -394,7 +407,7 @@ static void check_text(lay *L, beian_font_role role, const char *text, int field
         if (n == 0) {
             cp = 0xFFFD, n = 1;
         }
-        if (cp != '\n' && (cp > 0xFFFF || beian_fonts_lookup(L->fonts, role, cp) < 0)) {
+        if (cp != '\n' && face_for(L->fonts, role, cp) < 0) {
             int dup = 0;
             for (int k = 0; k < nseen; k++) {
                 dup |= seen[k] == cp;
@@ -405,10 +418,11 @@ static void check_text(lay *L, beian_font_role role, const char *text, int field
                 beian_utf8_encode(cp, ch);
                 const beian_field *fd = field >= 0 ? &L->form->fields[field] : NULL;
                 const char *why =
-                    cp > 0xFFFF ? "is above U+FFFF, which cannot be embedded by the PDF library "
-                                  "yet; write the name with a common character and a note"
-                                : "is in none of the installed fonts; install a font that has it "
-                                  "(fonts-hanazono, fonts-babelstone-han) or drop one into fonts/";
+                    private_use(cp) ? "is a private-use character, which has no agreed meaning "
+                                      "and prints differently in every font; replace it"
+                                    : "is in none of the installed fonts; install a font that "
+                                      "has it (fonts-hanazono, fonts-babelstone-han) or drop one "
+                                      "into fonts/";
                 beian_problems_add(L->pr, BEIAN_SEV_ERROR, L->rec ? L->rec->path : L->form->path,
                                    field >= 0 && L->rec ? L->rec->lines[field] : 0, 0,
                                    fd ? fd->id : NULL, fd ? fd->label : NULL,

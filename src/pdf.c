@@ -55,6 +55,49 @@ static void HPDF_STDCALL on_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, v
     }
 }
 
+typedef beian_cp_set cp_set;
+
+/*
+ * Characters above U+FFFF: libharu's UTF-8 encoder turns them into spaces, and it reads only
+ * format 4 cmaps. Each one a face prints is given a private-use code U+E000.. in that
+ * document: the subset's cmap maps the code to the character's glyph, the text shows the
+ * code, and the ToUnicode map gives the real character back (as a UTF-16 surrogate pair).
+ * The layout never prints private-use characters from the data, so the codes are free.
+ */
+typedef struct {
+    uint32_t *from, *to;
+    size_t n, cap;
+} astral_map;
+
+static uint32_t astral_code(astral_map *m, uint32_t cp)
+{
+    for (size_t i = 0; i < m->n; i++) {
+        if (m->from[i] == cp) {
+            return m->to[i];
+        }
+    }
+    if (m->n >= 0xF8FF - 0xE000) {
+        return 0;
+    }
+    if (m->n == m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 8;
+        uint32_t *f = realloc(m->from, cap * sizeof *f);
+        if (!f) {
+            return 0;
+        }
+        m->from = f;
+        uint32_t *t = realloc(m->to, cap * sizeof *t);
+        if (!t) {
+            return 0;
+        }
+        m->to = t;
+        m->cap = cap;
+    }
+    m->from[m->n] = cp;
+    m->to[m->n] = 0xE000 + (uint32_t)m->n;
+    return m->to[m->n++];
+}
+
 typedef struct {
     HPDF_Doc pdf;
     HPDF_Page page;
@@ -66,9 +109,8 @@ typedef struct {
     HPDF_Font cur_font;
     double cur_size;
     double lw, stroke_gray, fill_gray, dash; /* graphics state, to write only changes */
+    astral_map astral[PDF_MAX_FACES];
 } pdf_state;
-
-typedef beian_cp_set cp_set;
 
 static int cp_add(cp_set *s, uint32_t cp)
 {
@@ -114,19 +156,31 @@ static void cp_unique(cp_set *s)
  * re-distils the file, and the text is lost.)
  * The descendant font's /Ordering becomes (Identity), as Identity-H requires.
  */
-static void bfchars(beian_buf *b, const uint32_t *cps, size_t n)
+static void bfchars(beian_buf *b, const uint32_t *cps, size_t n, const astral_map *am)
 {
     for (size_t i = 0; i < n; i += 100) { /* at most 100 entries a section */
         size_t m = n - i < 100 ? n - i : 100;
         beian_buf_appendf(b, "%zu beginbfchar\n", m);
         for (size_t k = i; k < i + m; k++) {
-            beian_buf_appendf(b, "<%04X> <%04X>\n", cps[k], cps[k]);
+            uint32_t real = cps[k];
+            for (size_t a = 0; a < am->n; a++) {
+                if (am->to[a] == cps[k]) {
+                    real = am->from[a];
+                }
+            }
+            if (real > 0xFFFF) {
+                uint32_t v = real - 0x10000;
+                beian_buf_appendf(b, "<%04X> <%04X%04X>\n", cps[k], 0xD800 + (v >> 10),
+                                  0xDC00 + (v & 0x3FF));
+            } else {
+                beian_buf_appendf(b, "<%04X> <%04X>\n", cps[k], real);
+            }
         }
         beian_buf_appendf(b, "endbfchar\n");
     }
 }
 
-static int fix_tounicode(HPDF_Font font, const cp_set *set)
+static int fix_tounicode(HPDF_Font font, const cp_set *set, const astral_map *am)
 {
     HPDF_FontAttr attr = (HPDF_FontAttr)font->attr;
     HPDF_Dict tu = HPDF_Dict_GetItem(font, "ToUnicode", HPDF_OCLASS_DICT);
@@ -144,7 +198,7 @@ static int fix_tounicode(HPDF_Font font, const cp_set *set)
                           "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> "
                           "def\n/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
                           "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
-    bfchars(&b, set->cps, nbmp);
+    bfchars(&b, set->cps, nbmp, am);
     beian_buf_appendf(&b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
     int rc = BEIAN_EINTERNAL;
     if (b.data) {
@@ -168,7 +222,23 @@ static int load_face(pdf_state *st, beian_fonts *fonts, int face, cp_set *set)
 {
     unsigned char *data = NULL;
     size_t len = 0;
-    int rc = beian_fonts_subset(fonts, face, set->cps, set->n, &data, &len);
+    /* the subset holds the real characters; the private-use codes are mapped to them */
+    const astral_map *am = &st->astral[face];
+    uint32_t *want = malloc((set->n + am->n + 1) * sizeof *want);
+    size_t nwant = 0;
+    if (!want) {
+        return BEIAN_EINTERNAL;
+    }
+    for (size_t i = 0; i < set->n; i++) {
+        if (set->cps[i] < 0xE000 || set->cps[i] > 0xF8FF) {
+            want[nwant++] = set->cps[i];
+        }
+    }
+    for (size_t i = 0; i < am->n; i++) {
+        want[nwant++] = am->from[i];
+    }
+    int rc = beian_fonts_subset(fonts, face, want, nwant, am->from, am->to, am->n, &data, &len);
+    free(want);
     if (rc != BEIAN_OK) {
         return rc;
     }
@@ -219,7 +289,13 @@ static int load_face(pdf_state *st, beian_fonts *fonts, int face, cp_set *set)
     uint32_t prev = 0;
     for (size_t i = 0; i < set->n; i++) {
         uint32_t cp = set->cps[i];
-        int width = beian_fonts_advance(fonts, face, cp);
+        uint32_t real = cp;
+        for (size_t a = 0; a < am->n; a++) {
+            if (am->to[a] == cp) {
+                real = am->from[a];
+            }
+        }
+        int width = beian_fonts_advance(fonts, face, real);
         if (width == 1000 || cp > 0xFFFF) {
             run = NULL;
             continue;
@@ -236,7 +312,7 @@ static int load_face(pdf_state *st, beian_fonts *fonts, int face, cp_set *set)
         }
         prev = cp;
     }
-    if (fix_tounicode(font, set) != BEIAN_OK) {
+    if (fix_tounicode(font, set, &st->astral[face]) != BEIAN_OK) {
         return BEIAN_EINTERNAL;
     }
     st->fonts[face] = font;
@@ -316,6 +392,32 @@ static void fill_gray(pdf_state *st, double gray)
     }
 }
 
+/* text with every character above U+FFFF replaced by its private-use code; caller frees */
+static char *pua_text(astral_map *am, const char *text)
+{
+    size_t len = strlen(text);
+    char *out = malloc(len + 1);
+    const unsigned char *s = (const unsigned char *)text;
+    size_t o = 0;
+    for (size_t i = 0; out && i < len;) {
+        uint32_t cp;
+        size_t n = beian_utf8_decode(s + i, len - i, &cp);
+        if (n == 0) {
+            free(out);
+            return NULL;
+        }
+        if (cp > 0xFFFF) {
+            cp = astral_code(am, cp); /* known from the first pass */
+        }
+        o += beian_utf8_encode(cp, out + o);
+        i += n;
+    }
+    if (out) {
+        out[o] = '\0';
+    }
+    return out;
+}
+
 static int pdf_draw(void *self, const beian_op *op)
 {
     pdf_state *st = self;
@@ -362,7 +464,16 @@ static int pdf_draw(void *self, const beian_op *op)
             st->cur_font = st->fonts[op->face];
             st->cur_size = op->size;
         }
-        HPDF_Page_TextOut(pg, R(op->x), R(op->y), op->text);
+        if (strpbrk(op->text, "\xF0\xF1\xF2\xF3\xF4")) {
+            char *shown = pua_text(&st->astral[op->face], op->text);
+            if (!shown) {
+                return BEIAN_EINTERNAL;
+            }
+            HPDF_Page_TextOut(pg, R(op->x), R(op->y), shown);
+            free(shown);
+        } else {
+            HPDF_Page_TextOut(pg, R(op->x), R(op->y), op->text);
+        }
         break;
     case BEIAN_OP_QR: {
         /* vector modules: the dark modules of a row merged into one rectangle each */
@@ -428,7 +539,10 @@ int beian_pdf_render(beian_ctx *ctx, const beian_dlist *dl, unsigned char **data
             for (size_t i = 0; i < n;) {
                 uint32_t cp;
                 size_t l = beian_utf8_decode(s + i, n - i, &cp);
-                if (l == 0 || cp_add(&sets[op->face], cp) != BEIAN_OK) {
+                if (l > 0 && cp > 0xFFFF) {
+                    cp = astral_code(&st.astral[op->face], cp);
+                }
+                if (l == 0 || cp == 0 || cp_add(&sets[op->face], cp) != BEIAN_OK) {
                     goto done;
                 }
                 i += l;
@@ -496,6 +610,8 @@ done:
             close(st.fds[i]);
         }
         free(sets[i].cps);
+        free(st.astral[i].from);
+        free(st.astral[i].to);
     }
     return rc;
 }
