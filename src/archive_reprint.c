@@ -125,7 +125,7 @@ int beian_archive_reprint(beian_archive *ar, const char *record_no,
                            "give the reprint date with --date YYYY-MM-DD (or --date today)");
         return BEIAN_EDATA;
     }
-    beian_verify_options vo = {record_no, NULL};
+    beian_verify_options vo = {record_no, NULL, NULL, NULL};
     int rc = beian_archive_verify(ar, &vo, findings, &sum);
     if (rc == BEIAN_EDATA) {
         beian_problems_add(pr, BEIAN_SEV_ERROR, ar->dir, 0, 0, NULL, NULL,

@@ -438,6 +438,9 @@ int beian_archive_verify(beian_archive *ar, const beian_verify_options *opts,
             }
             free(p);
         }
+        if (opts && opts->progress) {
+            opts->progress(opts->progress_user, i + 1, W.n);
+        }
         const ledger_line *l = ledger_find_path(&lg, d->rel);
         if (!l) {
             ADD(&W, BEIAN_V_STORE_UNLEDGERED, d->rel,

@@ -172,6 +172,9 @@ int beian_record_no_valid(const char *s);
 typedef struct {
     const char *record_no; /* NULL: the whole archive */
     const char *anchor;    /* "N:HASH" from an anchor slip, or NULL */
+    /* called after each bundle is checked (may be NULL): for a progress display */
+    void (*progress)(void *user, size_t done, size_t total);
+    void *progress_user;
 } beian_verify_options;
 
 typedef struct {

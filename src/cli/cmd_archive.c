@@ -527,6 +527,19 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* 1 when the file starts like a PDF, PNG or JPEG (a folder of scans also holds Thumbs.db,
+ * desktop.ini and notes). */
+static int looks_like_scan(const char *path)
+{
+    unsigned char head[16];
+    FILE *f = fopen(path, "rb");
+    size_t n = f ? fread(head, 1, sizeof head, f) : 0;
+    if (f) {
+        fclose(f);
+    }
+    return beian_scan_sniff(head, n) != BEIAN_SCAN_UNKNOWN;
+}
+
 /* Files every scan of a folder by its tracking code, in name order. */
 static int approve_folder(beian_ctx *ctx, const filing_args *a, const char *dir)
 {
@@ -556,6 +569,10 @@ static int approve_folder(beian_ctx *ctx, const filing_args *a, const char *dir)
     for (size_t i = 0; i < n && worst != BEIAN_EINTERNAL; i++) {
         struct stat st;
         if (stat(names[i], &st) != 0 || !S_ISREG(st.st_mode)) {
+            continue;
+        }
+        if (!looks_like_scan(names[i])) {
+            cli_note("%s: skipped: not a PDF, PNG or JPEG", names[i]);
             continue;
         }
         int rc = approve_one(ctx, a, NULL, names[i]);

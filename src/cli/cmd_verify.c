@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "../util.h"
 #include "beian/archive.h"
@@ -29,6 +30,17 @@ static int is_bundle_file(const char *s)
     size_t n = strlen(s);
     struct stat st;
     return n > 4 && strcmp(s + n - 4, ".zip") == 0 && stat(s, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* A progress line on stderr, only when it is a terminal (a verify of a large archive reads
+ * every bundle). */
+static void progress(void *user, size_t done, size_t total)
+{
+    (void)user;
+    fprintf(stderr, "\rbeian: verify: %zu/%zu bundles", done, total);
+    if (done == total) {
+        fputs("\r\033[K", stderr);
+    }
 }
 
 /* Prints the findings and the closing line; returns the exit status. */
@@ -107,7 +119,10 @@ int cmd_verify(beian_ctx *ctx, int argc, char **argv)
         beian_findings_free(f);
         return rc;
     }
-    beian_verify_options vo = {target, anchor};
+    beian_verify_options vo = {target, anchor, NULL, NULL};
+    if (!cli_quiet && isatty(STDERR_FILENO)) {
+        vo.progress = progress;
+    }
     beian_verify_summary sum;
     rc = beian_archive_verify(ar, &vo, f, &sum);
     if (rc == BEIAN_OK) {

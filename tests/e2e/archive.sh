@@ -251,8 +251,9 @@ test_folder_of_scans_is_filed_by_codes() {
     "$BEIAN" -q submit "$QUN" --date 2026-11-24 -o "$T/fo-$i.pdf" >/dev/null || return 1
     scan "$T/fo-$i.pdf" "$T/fo-scans/$i.png"
   done
+  printf 'not a scan' >"$T/fo-scans/Thumbs.db"
   run "$BEIAN" approve --scan "$T/fo-scans" --date 2026-12-01
-  expect_rc 0 || return 1
+  expect_rc 0 && expect_err "Thumbs.db: skipped" && expect_err "filed 3 scans" || return 1
   [ "$(grep -c ' approved$' "$T/out")" -eq 3 ] || fail "$(cat "$T/out")" || return 1
   run "$BEIAN" list --state approved; [ "$(wc -l <"$T/out")" -eq 3 ] || fail "list: $(cat "$T/out")"
 }
