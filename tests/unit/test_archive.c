@@ -1,0 +1,282 @@
+/*
+ * test_archive.c - the archive's pieces on their own: the workflow table, record numbers and
+ * bundle names, the bag round trip and its damage codes, event documents, the verify code
+ * table, and a whole commit into a temporary archive checked by verify.
+ */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "archive_private.h"
+#include "beian/archive.h"
+#include "beian/bundle.h"
+#include "beian/verify.h"
+
+static void test_archive__workflow_follows_the_regulation(void **state)
+{
+    (void)state;
+    beian_state to;
+    assert_int_equal(beian_workflow_next(BEIAN_STATE_NONE, BEIAN_EVENT_SUBMITTED, 1, &to), 0);
+    assert_int_equal(to, BEIAN_STATE_SUBMITTED);
+    assert_int_equal(beian_workflow_next(BEIAN_STATE_SUBMITTED, BEIAN_EVENT_APPROVED, 1, &to), 0);
+    assert_int_equal(to, BEIAN_STATE_APPROVED);
+    /* a change before approval, and anything after dissolution, are refused */
+    assert_int_equal(beian_workflow_next(BEIAN_STATE_SUBMITTED, BEIAN_EVENT_CHANGED, 1, &to),
+                     BEIAN_EDATA);
+    for (int ev = 0; ev < 6; ev++) {
+        assert_int_equal(beian_workflow_next(BEIAN_STATE_DISSOLVED, (beian_event_kind)ev, 1, &to),
+                         BEIAN_EDATA);
+    }
+    /* a failed review stops the platform until it is changed and reviewed again (art. 8) */
+    assert_int_equal(beian_workflow_next(BEIAN_STATE_APPROVED, BEIAN_EVENT_REVIEWED, 0, &to), 0);
+    assert_int_equal(to, BEIAN_STATE_REVIEW_FAILED);
+    assert_int_equal(beian_workflow_next(BEIAN_STATE_REVIEW_FAILED, BEIAN_EVENT_CHANGED, 1, &to), 0);
+    assert_int_equal(to, BEIAN_STATE_CHANGED);
+    /* a returned filing is corrected with a change */
+    assert_int_equal(beian_workflow_next(BEIAN_STATE_REJECTED, BEIAN_EVENT_CHANGED, 1, &to), 0);
+    assert_int_equal(beian_workflow_next(BEIAN_STATE_REJECTED, BEIAN_EVENT_APPROVED, 1, &to),
+                     BEIAN_EDATA);
+    for (int st = 0; st < 7; st++) {
+        beian_state back;
+        assert_int_equal(beian_state_parse(beian_state_name((beian_state)st), &back), 0);
+        assert_int_equal(back, st);
+    }
+}
+
+static void test_archive__record_numbers_and_bundle_names(void **state)
+{
+    (void)state;
+    assert_true(beian_record_no_valid("XMT-2026-0007"));
+    assert_true(beian_record_no_valid("QUN-2026-12345"));
+    assert_false(beian_record_no_valid("XMT-2026-7"));
+    assert_false(beian_record_no_valid("xmt-2026-0007"));
+    assert_false(beian_record_no_valid("XMT-26-0007"));
+    assert_false(beian_record_no_valid("XMT-2026-0007/../x"));
+    assert_string_equal(archive_prefix("workgroup-filing"), "QUN");
+    assert_string_equal(archive_prefix("platform-application"), "XMT");
+    char *rel = archive_bundle_rel("QUN-2026-0012", 3, "2027-01-05");
+    assert_string_equal(rel, "records/2026/QUN-2026-0012/v3-20270105.zip");
+    char rec[32], date[11];
+    int v = 0;
+    assert_true(archive_parse_bundle_rel(rel, rec, &v, date));
+    assert_string_equal(rec, "QUN-2026-0012");
+    assert_int_equal(v, 3);
+    assert_string_equal(date, "2027-01-05");
+    free(rel);
+    assert_false(archive_parse_bundle_rel("records/2027/QUN-2026-0012/v3-20270105.zip", rec, &v,
+                                          date)); /* year folder and number disagree */
+    assert_false(archive_parse_bundle_rel("records/2026/QUN-2026-0012/v0-20270105.zip", rec, &v,
+                                          date));
+    assert_false(archive_parse_bundle_rel("records/2026/QUN-2026-0012/v3-20270231.zip", rec, &v,
+                                          date));
+}
+
+static void test_archive__anchor_parse(void **state)
+{
+    (void)state;
+    size_t n = 0;
+    char h[65];
+    char ok[80];
+    snprintf(ok, sizeof ok, "12:%s", "ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef0123456789");
+    assert_int_equal(ledger_parse_anchor(ok, &n, h), 0);
+    assert_int_equal(n, 12);
+    assert_string_equal(h, "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789");
+    assert_int_not_equal(ledger_parse_anchor("12", &n, h), 0);
+    assert_int_not_equal(ledger_parse_anchor("0:abc", &n, h), 0);
+    assert_int_not_equal(ledger_parse_anchor("-1:abc", &n, h), 0);
+}
+
+static void test_verify__codes_are_unique_and_explained(void **state)
+{
+    (void)state;
+    size_t n = 0;
+    const beian_verify_code *c = beian_verify_codes(&n);
+    assert_true(n >= 30);
+    for (size_t i = 0; i < n; i++) {
+        assert_true(strlen(c[i].meaning) > 10);
+        assert_true(strlen(c[i].action) > 5);
+        for (size_t k = 0; k < i; k++) {
+            assert_string_not_equal(c[i].code, c[k].code);
+        }
+    }
+    beian_findings *f = beian_findings_new();
+    assert_int_equal(beian_findings_add(f, "NO-SUCH-CODE", NULL, "x"), BEIAN_EINTERNAL);
+    assert_int_equal(beian_findings_add(f, BEIAN_V_BAG_OXUM, "b.zip", "n=%d", 3), 0);
+    assert_true(beian_findings_has(f, BEIAN_V_BAG_OXUM));
+    assert_string_equal(beian_findings_get(f, 0)->message, "n=3");
+    beian_findings_free(f);
+}
+
+/* a bag with two payload files */
+static void make_bag(beian_ctx *ctx, const char *pdf, unsigned char **zip, size_t *len)
+{
+    beian_bundle_entry payload[] = {
+        {"data/record.json", (unsigned char *)"{}", 2},
+        {"data/form.pdf", (unsigned char *)pdf, strlen(pdf)},
+    };
+    bag_meta m = {"QUN-2026-0001", 1, BEIAN_EVENT_SUBMITTED, BEIAN_STATE_SUBMITTED, "2026-11-24",
+                  "workgroup-filing",
+                  "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a", NULL,
+                  "附件4 网络工作群备案登记表：测试群"};
+    assert_int_equal(bag_build(ctx, &m, payload, 2, zip, len), 0);
+}
+
+static void test_archive__bag_round_trip_and_a_changed_payload(void **state)
+{
+    unsigned char *zip = NULL, *other = NULL;
+    size_t len = 0, olen = 0;
+    make_bag(*state, "%PDF-1.4 one", &zip, &len);
+    beian_bundle *b = NULL;
+    beian_findings *f = beian_findings_new();
+    bag_meta m;
+    assert_int_equal(beian_bundle_read(zip, len, "t.zip", &b, f), 0);
+    assert_int_equal(bag_check(b, "t.zip", &m, f), 0);
+    assert_int_equal(beian_findings_count(f), 0);
+    assert_string_equal(m.record, "QUN-2026-0001");
+    assert_int_equal(m.version, 1);
+    assert_null(m.prev_sha);
+    assert_string_equal(m.description, "附件4 网络工作群备案登记表：测试群");
+    bag_meta_release(&m);
+    /* the same length, other bytes, in the place of the first bag's PDF: BAG-DIGEST */
+    make_bag(*state, "%PDF-1.4 two", &other, &olen);
+    beian_bundle *b2 = NULL;
+    assert_int_equal(beian_bundle_read(other, olen, "u.zip", &b2, f), 0);
+    for (size_t i = 0; i < b->n; i++) {
+        if (strcmp(b->entries[i].name, BAG_MANIFEST) == 0) {
+            const beian_bundle_entry *e = beian_bundle_get(b2, BAG_MANIFEST);
+            free(b->entries[i].data);
+            b->entries[i].data = malloc(e->len);
+            memcpy(b->entries[i].data, e->data, e->len);
+        }
+    }
+    assert_int_equal(bag_check(b, "t.zip", &m, f), 0);
+    assert_true(beian_findings_has(f, BEIAN_V_BAG_DIGEST));
+    assert_true(beian_findings_has(f, BEIAN_V_BAG_TAGMANIFEST));
+    bag_meta_release(&m);
+    beian_bundle_free(b);
+    beian_bundle_free(b2);
+    beian_findings_free(f);
+    free(zip);
+    free(other);
+}
+
+static void test_archive__event_document_round_trip(void **state)
+{
+    (void)state;
+    review_entry reviews[1] = {{2027, 0, "2027-12-10", 4}};
+    event_doc e = {BEIAN_EVENT_REVIEWED, 4, "2027-12-10", "XMT-2026-0007", "platform-application",
+                   BEIAN_STATE_REVIEW_FAILED, 3, "2027-03-02", "内容更新不及时", 2027, 0,
+                   "data/review-2027.pdf", "年审.pdf", "data/signed.jpg", reviews, 1};
+    unsigned char *json = NULL;
+    size_t len = 0;
+    assert_int_equal(event_doc_dump(&e, &json, &len), 0);
+    event_doc back;
+    assert_int_equal(event_doc_parse(json, len, &back), 0);
+    assert_int_equal(back.event, BEIAN_EVENT_REVIEWED);
+    assert_int_equal(back.state, BEIAN_STATE_REVIEW_FAILED);
+    assert_int_equal(back.printed_version, 3);
+    assert_string_equal(back.reason, "内容更新不及时");
+    assert_string_equal(back.signed_copy, "data/signed.jpg");
+    assert_string_equal(back.scan_name, "年审.pdf");
+    assert_int_equal(back.n_reviews, 1);
+    assert_int_equal(back.reviews[0].year, 2027);
+    assert_false(back.reviews[0].pass);
+    unsigned char *again = NULL;
+    size_t alen = 0;
+    assert_int_equal(event_doc_dump(&back, &again, &alen), 0);
+    assert_int_equal(alen, len);
+    assert_memory_equal(again, json, len);
+    event_doc_release(&back);
+    free(json);
+    free(again);
+}
+
+/* submit, reject, verify, and the ledger line that records it, in a temporary archive */
+static void test_archive__commit_then_verify(void **state)
+{
+    beian_ctx *ctx = *state;
+    char dir[] = "/tmp/beian-test-archive-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    beian_archive_options o = BEIAN_ARCHIVE_OPTIONS_INIT;
+    o.dir = dir;
+    beian_archive *ar = NULL;
+    beian_problems *pr = beian_problems_new();
+    beian_record *rec = NULL;
+    assert_int_equal(beian_archive_open(ctx, &o, 1, &ar), 0);
+    char data[4096];
+    snprintf(data, sizeof data, "%s/../examples/workgroup-filing.json", beian_ctx_forms_dir(ctx));
+    assert_int_equal(beian_record_read_file(ctx, data, &rec, pr), 0);
+    beian_event ev = BEIAN_EVENT_INIT;
+    ev.kind = BEIAN_EVENT_SUBMITTED;
+    ev.date = "2026-11-24";
+    ev.record = rec;
+    beian_commit_result res;
+    assert_int_equal(beian_archive_commit(ar, NULL, &ev, &res, pr), 0);
+    assert_string_equal(res.record_no, "QUN-2026-0001");
+    assert_int_equal(res.version, 1);
+    assert_non_null(res.pdf);
+    beian_commit_result_release(&res);
+    beian_event rj = BEIAN_EVENT_INIT;
+    rj.kind = BEIAN_EVENT_REJECTED;
+    rj.date = "2026-11-23"; /* before the submission */
+    rj.reason = "负责人未签字";
+    assert_int_equal(beian_archive_commit(ar, "QUN-2026-0001", &rj, &res, pr), BEIAN_EDATA);
+    rj.date = "2026-11-25";
+    assert_int_equal(beian_archive_commit(ar, "QUN-2026-0001", &rj, &res, pr), 0);
+    assert_int_equal(res.state, BEIAN_STATE_REJECTED);
+    beian_commit_result_release(&res);
+    beian_findings *f = beian_findings_new();
+    beian_verify_summary sum;
+    assert_int_equal(beian_archive_verify(ar, NULL, f, &sum), 0);
+    assert_int_equal(sum.bundles, 2);
+    assert_int_equal(sum.records, 1);
+    size_t lines = 0;
+    char head[65];
+    assert_int_equal(beian_archive_anchor(ar, &lines, head, f), 0);
+    assert_int_equal(lines, 2);
+    assert_string_equal(head, sum.head);
+    beian_findings_free(f);
+    beian_record_free(rec);
+    beian_problems_free(pr);
+    beian_archive_free(ar);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+static int setup(void **state)
+{
+    beian_ctx *ctx = NULL;
+    if (beian_ctx_new(&ctx, NULL) != BEIAN_OK) {
+        return -1;
+    }
+    *state = ctx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    beian_ctx_free(*state);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_archive__workflow_follows_the_regulation),
+        cmocka_unit_test(test_archive__record_numbers_and_bundle_names),
+        cmocka_unit_test(test_archive__anchor_parse),
+        cmocka_unit_test(test_verify__codes_are_unique_and_explained),
+        cmocka_unit_test(test_archive__bag_round_trip_and_a_changed_payload),
+        cmocka_unit_test(test_archive__event_document_round_trip),
+        cmocka_unit_test(test_archive__commit_then_verify),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
