@@ -87,6 +87,30 @@ typedef struct {
     double t0, last_draw;
 } batch_run;
 
+/* The signal that asked the second pass to stop (SIGINT, SIGTERM, SIGHUP), or 0. The only
+ * mutable global here: a signal handler has nowhere else to put it. */
+static volatile sig_atomic_t batch_stop;
+
+static void on_stop_signal(int sig)
+{
+    batch_stop = sig;
+}
+
+static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
+
+/* Catches the stop signals (without SA_RESTART, so a blocked read returns), or restores
+ * the default action. */
+static void catch_stop_signals(int on)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on ? on_stop_signal : SIG_DFL;
+    for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++) {
+        sigaction(stop_signals[i], &sa, NULL);
+    }
+}
+
 static double now(void)
 {
     struct timespec ts;
@@ -600,6 +624,12 @@ static int collect(batch_run *run, int fd, pid_t *pids, int started)
     for (;;) {
         ssize_t got = read(fd, buf + have, sizeof buf - have);
         if (got < 0 && errno == EINTR) {
+            if (batch_stop && rc == BEIAN_OK) {
+                rc = BEIAN_EIO;
+                for (int w = 0; w < started; w++) {
+                    kill(pids[w], SIGTERM);
+                }
+            }
             continue;
         }
         if (got <= 0) {
@@ -653,6 +683,10 @@ static int render_files(batch_run *run)
                 mode = RENDER_LAYOUT_ONLY;
             }
             progress(run, "printing", i + 1, run->ntodo, i + 1 == run->ntodo);
+            if (batch_stop) {
+                progress(run, "printing", i + 1, run->ntodo, 1);
+                return BEIAN_EIO;
+            }
         }
         return BEIAN_OK;
     }
@@ -676,6 +710,7 @@ static int render_files(batch_run *run)
             break;
         }
         if (pid == 0) {
+            catch_stop_signals(0); /* a worker just stops; the parent cleans up */
             close(pfd[0]);
             run->bar = 0;
             worker(run, started, jobs, pfd[1]);
@@ -691,6 +726,9 @@ static int render_files(batch_run *run)
     for (int i = 0; i < started; i++) {
         int status = 0;
         while (waitpid(pids[i], &status, 0) < 0 && errno == EINTR) {
+        }
+        if (batch_stop) {
+            continue; /* stopped on purpose */
         }
         if (WIFEXITED(status) && WEXITSTATUS(status) != 0 && rc == BEIAN_OK) {
             rc = WEXITSTATUS(status);
@@ -954,7 +992,15 @@ static int write_files(batch_run *run)
         (run->png_dir && (rc = make_dir(run->png_dir, &run->made_png)) != BEIAN_OK)) {
         goto done;
     }
+    catch_stop_signals(1);
     rc = render_files(run);
+    catch_stop_signals(0);
+    if (batch_stop) {
+        rc = BEIAN_EIO;
+        each_output(run, remove_tmp, NULL);
+        cli_error(rc, "interrupted; nothing was written");
+        goto done;
+    }
     if (rc == BEIAN_OK && run->nfailed > 0) {
         /* rows whose text does not fit: list why; without --skip-invalid, keep nothing */
         if ((rc = drop_failed_rows(run)) == BEIAN_OK && !run->skip_invalid) {
@@ -1101,6 +1147,13 @@ int cmd_batch(beian_ctx *ctx, int argc, char **argv)
     }
     /* pass 2 */
     if ((run.out_dir || run.png_dir) && (rc = write_files(&run)) != BEIAN_OK) {
+        if (batch_stop) {
+            /* cleaned up: now die of the signal, as the shell and the caller expect */
+            int sig = batch_stop;
+            run_free(&run);
+            raise(sig);
+            return rc;
+        }
         goto done;
     }
     if (run.combined && (rc = render_combined(&run, &combined_bytes)) != BEIAN_OK) {

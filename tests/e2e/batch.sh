@@ -201,6 +201,25 @@ test_workers_write_the_same_bytes_in_the_same_order() {
   cmp -s "$T/j1.pdf" "$T/j3.pdf" || fail "-j 3 wrote a different print job"
 }
 
+test_stopped_run_leaves_no_files_behind() {
+  groups 300 >"$T/stop.csv"
+  "$BEIAN" batch workgroup-filing "$T/stop.csv" -o "$T/stop/out" -j 2 2>"$T/err" &
+  pid=$!
+  for i in $(seq 1 50); do
+    [ -n "$(ls -A "$T/stop/out" 2>/dev/null)" ] && break; sleep 0.1
+  done
+  kill -TERM $pid; wait $pid; rc=$?
+  [ $rc -eq 143 ] || fail "expected death by SIGTERM (143), got $rc: $(cat "$T/err")" || return 1
+  expect_err "interrupted; nothing was written" || return 1
+  expect_no_file "$T/stop"
+}
+
+test_progress_bar_on_a_terminal() {
+  groups 6 >"$T/tty.csv"
+  script -qec "\"$BEIAN\" batch workgroup-filing \"$T/tty.csv\" --combined \"$T/tty.pdf\"" /dev/null >"$T/tty.out" 2>&1
+  grep -q "6/6 forms" "$T/tty.out" || fail "no progress bar on a terminal: $(head -c 300 "$T/tty.out")"
+}
+
 test_no_progress_bar_when_not_a_terminal_and_one_summary_line() {
   groups 4 >"$T/q.csv"
   run "$BEIAN" batch workgroup-filing "$T/q.csv" --combined "$T/q.pdf"
