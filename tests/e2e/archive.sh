@@ -154,6 +154,7 @@ test_second_writer_waits_then_exits_75_naming_the_holder() {
 
 test_killed_submission_at_every_step_verifies_after_fsck() {
   for step in locked built temp-written linked temp-removed ledger-written ledger-renamed indexed; do
+    grep -qF "| \`$step\` |" "$ROOT/docs/archive.md" || { fail "docs/archive.md does not name the step $step"; return 1; }
     ar "k-$step"; "$BEIAN" -q submit "$QUN" --date 2026-11-24 >/dev/null || return 1
     BEIAN_CRASH_AT=$step "$BEIAN" -q submit "$APP" --date 2026-11-25 >/dev/null 2>&1
     rc=$?
@@ -318,6 +319,7 @@ test_every_verify_code_has_a_fixture_that_raises_it() {
     d="$ROOT/tests/fixtures/verify/$code"
     [ -d "$d" ] || { fail "no fixture for $code"; return 1; }
     [ "$(cat "$d/code")" = "$code" ] || { fail "$d/code is not $code"; return 1; }
+    grep -qF "| \`$code\` |" "$ROOT/docs/archive.md" || { fail "docs/archive.md does not explain $code"; return 1; }
     rm -rf "$T/fx"; cp -r "$d" "$T/fx"
     if [ -f "$T/fx/bundle.zip" ]; then
       run "$BEIAN" verify "$T/fx/bundle.zip"; name=bundle.zip
