@@ -86,17 +86,11 @@ static int is_cjk(uint32_t cp)
     return cp >= 0x2E80;
 }
 
-/* Private-use code points have no agreed meaning, and the PDF backend uses U+E000-U+F8FF to
- * carry characters above U+FFFF (see pdf.c): they are never printed from the data. */
-static int private_use(uint32_t cp)
-{
-    return (cp >= 0xE000 && cp <= 0xF8FF) || cp >= 0xF0000;
-}
-
-/* The face that prints cp along the role's chain, or -1. */
+/* The face that prints cp along the role's chain, or -1 (never for private-use characters:
+ * the PDF backend uses U+E000-U+F8FF to carry characters above U+FFFF). */
 static int face_for(const beian_fonts *fonts, beian_font_role role, uint32_t cp)
 {
-    return private_use(cp) ? -1 : beian_fonts_lookup(fonts, role, cp);
+    return beian_fonts_private_use(cp) ? -1 : beian_fonts_lookup(fonts, role, cp);
 }
 
 static double char_width(const beian_fonts *fonts, beian_font_role role, uint32_t cp,
@@ -417,12 +411,7 @@ static void check_text(lay *L, beian_font_role role, const char *text, int field
                 char ch[5] = {0};
                 beian_utf8_encode(cp, ch);
                 const beian_field *fd = field >= 0 ? &L->form->fields[field] : NULL;
-                const char *why =
-                    private_use(cp) ? "is a private-use character, which has no agreed meaning "
-                                      "and prints differently in every font; replace it"
-                                    : "is in none of the installed fonts; install a font that "
-                                      "has it (fonts-hanazono, fonts-babelstone-han) or drop one "
-                                      "into fonts/";
+                const char *why = beian_fonts_unprintable(L->fonts, role, cp);
                 beian_problems_add(L->pr, BEIAN_SEV_ERROR, L->rec ? L->rec->path : L->form->path,
                                    field >= 0 && L->rec ? L->rec->lines[field] : 0, 0,
                                    fd ? fd->id : NULL, fd ? fd->label : NULL,

@@ -203,37 +203,26 @@ static int metadata(HPDF_Doc doc, const beian_dlist *dl)
         ret |= HPDF_Dict_Add(info, "CreationDate", HPDF_String_New(mmgr, pdfdate, NULL));
         ret |= HPDF_Dict_Add(info, "ModDate", HPDF_String_New(mmgr, pdfdate, NULL));
     }
+    /* simple properties as attributes of one description: the shortest RDF/XML form */
     beian_buf x;
     beian_buf_init(&x);
     beian_buf_appendf(
         &x,
-        "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
-        "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
-        "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
-        "<rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n"
-        "<pdfaid:part>1</pdfaid:part>\n<pdfaid:conformance>B</pdfaid:conformance>\n"
-        "</rdf:Description>\n"
-        "<rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n"
-        "<dc:format>application/pdf</dc:format>\n"
-        "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">");
-    xml_escaped(&x, title);
-    beian_buf_appendf(&x,
-                      "</rdf:li></rdf:Alt></dc:title>\n</rdf:Description>\n"
-                      "<rdf:Description rdf:about=\"\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\">\n"
-                      "<xmp:CreatorTool>%s</xmp:CreatorTool>\n",
-                      creator);
+        "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>"
+        "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">"
+        "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">"
+        "<rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\" "
+        "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\" "
+        "xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\" pdfaid:part=\"1\" pdfaid:conformance=\"B\" "
+        "xmp:CreatorTool=\"%s\" pdf:Producer=\"%s\"",
+        creator, producer);
     if (dl->date) {
-        beian_buf_appendf(&x,
-                          "<xmp:CreateDate>%s</xmp:CreateDate>\n"
-                          "<xmp:ModifyDate>%s</xmp:ModifyDate>\n",
-                          xmpdate, xmpdate);
+        beian_buf_appendf(&x, " xmp:CreateDate=\"%s\" xmp:ModifyDate=\"%s\"", xmpdate, xmpdate);
     }
-    beian_buf_appendf(&x,
-                      "</rdf:Description>\n"
-                      "<rdf:Description rdf:about=\"\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n"
-                      "<pdf:Producer>%s</pdf:Producer>\n</rdf:Description>\n"
-                      "</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>",
-                      producer);
+    beian_buf_appendf(&x, "><dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">");
+    xml_escaped(&x, title);
+    beian_buf_appendf(&x, "</rdf:li></rdf:Alt></dc:title></rdf:Description></rdf:RDF>"
+                          "</x:xmpmeta><?xpacket end=\"w\"?>");
     int rc = BEIAN_EINTERNAL;
     /* PDF/A-1 6.7.2: the metadata stream is not filtered */
     HPDF_Dict meta = x.data ? HPDF_DictStream_New(mmgr, doc->xref) : NULL;

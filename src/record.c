@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "beian/font.h"
 #include "beian/scan.h"
 #include "util.h"
 
@@ -388,7 +389,7 @@ int beian_record_validate(const beian_record *r, beian_problems *pr)
         }
     }
     if (r->date && !beian_date_valid(r->date)) {
-        beian_problems_add(pr, BEIAN_SEV_ERROR, r->path, 0, 0, "date", "提交日期",
+        beian_problems_add(pr, BEIAN_SEV_ERROR, r->path, r->date_line, 0, "date", "提交日期",
                            "\"%s\" is not a date: expected a real calendar date written "
                            "YYYY-MM-DD, such as 2026-11-24",
                            r->date);
@@ -463,6 +464,109 @@ static void known_forms(beian_ctx *ctx, beian_buf *out)
     beian_buf_terminate(out);
 }
 
+/*
+ * The key whose value holds byte off (the last `"key":` before it on its line), and its
+ * label when the file names a form that has such a field; for messages about a file that
+ * cannot be parsed. *key and *label are malloc'd or NULL.
+ */
+static void key_before(beian_ctx *ctx, const unsigned char *text, size_t len, size_t off,
+                       char **key, char **label)
+{
+    *key = NULL;
+    *label = NULL;
+    size_t ls = off;
+    while (ls > 0 && text[ls - 1] != '\n') {
+        ls--;
+    }
+    for (size_t i = ls; i < off; i++) {
+        if (text[i] != '"') {
+            continue;
+        }
+        size_t j = i + 1;
+        while (j < off && text[j] != '"' && j - i < 64) {
+            j++;
+        }
+        size_t k = j + 1;
+        while (k < off && (text[k] == ' ' || text[k] == '\t')) {
+            k++;
+        }
+        if (j < off && text[j] == '"' && k < off && text[k] == ':') {
+            free(*key);
+            *key = beian_strndup((const char *)text + i + 1, j - i - 1);
+            i = k;
+        }
+    }
+    /* the form, from a `"form": "id"` anywhere in the text */
+    const char *f = memmem(text, len, "\"form\"", 6);
+    if (!*key || !f) {
+        return;
+    }
+    const char *q = memchr(f + 6, '"', len - (size_t)(f + 6 - (const char *)text));
+    const char *e = q ? memchr(q + 1, '"', len - (size_t)(q + 1 - (const char *)text)) : NULL;
+    if (!e || e - q > 65) {
+        return;
+    }
+    char *id = beian_strndup(q + 1, (size_t)(e - q - 1));
+    beian_problems *ignored = beian_problems_new();
+    beian_form *form = NULL;
+    if (id && ignored && beian_form_load(ctx, id, &form, ignored) == BEIAN_OK) {
+        int fi = beian_form_field_index(form, *key, 1);
+        if (fi >= 0) {
+            *label = beian_strdup(form->fields[fi].label);
+        }
+    }
+    beian_form_free(form);
+    beian_problems_free(ignored);
+    free(id);
+}
+
+/*
+ * Every character of every value must be printable from the fonts: checked here too, so
+ * that `check` lists these problems together with the field problems, not after them.
+ * (Without fonts nothing is said here; rendering reports the configuration.)
+ */
+static int check_characters(beian_ctx *ctx, const beian_record *r, beian_problems *pr)
+{
+    beian_fonts *fonts = NULL;
+    int rc = BEIAN_OK;
+    if (beian_ctx_fonts(ctx, &fonts) != BEIAN_OK) {
+        return BEIAN_OK;
+    }
+    for (size_t i = 0; i < r->form->nfields; i++) {
+        const char *v = r->values[i];
+        const beian_field *fd = &r->form->fields[i];
+        if (!v || fd->type == BEIAN_FIELD_QR || fd->type == BEIAN_FIELD_IMAGE) {
+            continue; /* QR payloads are encoded, not printed; pictures are paths */
+        }
+        const unsigned char *s = (const unsigned char *)v;
+        size_t len = strlen(v);
+        uint32_t seen[8];
+        int nseen = 0;
+        for (size_t k = 0; k < len;) {
+            uint32_t cp;
+            size_t n = beian_utf8_decode(s + k, len - k, &cp);
+            if (n == 0) {
+                break;
+            }
+            const char *why = cp == '\n' ? NULL : beian_fonts_unprintable(fonts, BEIAN_ROLE_BODY, cp);
+            int dup = 0;
+            for (int d = 0; d < nseen; d++) {
+                dup |= seen[d] == cp;
+            }
+            if (why && !dup && nseen < 8) {
+                char ch[5] = {0};
+                beian_utf8_encode(cp, ch);
+                seen[nseen++] = cp;
+                beian_problems_add(pr, BEIAN_SEV_ERROR, r->path, r->lines[i], 0, fd->id,
+                                   fd->label, "the character U+%04X \"%s\" %s", cp, ch, why);
+                rc = BEIAN_EDATA;
+            }
+            k += n;
+        }
+    }
+    return rc;
+}
+
 int beian_record_read_buffer(beian_ctx *ctx, const char *path, const unsigned char *data,
                              size_t len, beian_record **out, beian_problems *pr)
 {
@@ -478,11 +582,15 @@ int beian_record_read_buffer(beian_ctx *ctx, const char *path, const unsigned ch
     size_t badbyte = beian_utf8_check(data, len);
     if (badbyte < len) {
         int line, col;
+        char *key = NULL, *label = NULL;
         position(data, badbyte, &line, &col);
-        beian_problems_add(pr, BEIAN_SEV_ERROR, path, line, col, NULL, NULL,
+        key_before(ctx, data, len, badbyte, &key, &label);
+        beian_problems_add(pr, BEIAN_SEV_ERROR, path, line, col, key, label,
                            "the file is not UTF-8 text (byte 0x%02X); save it as UTF-8 "
                            "(in Notepad: 另存为, 编码 UTF-8)",
                            data[badbyte]);
+        free(key);
+        free(label);
         return BEIAN_EDATA;
     }
     if (memchr(data, '\0', len)) {
@@ -566,6 +674,7 @@ int beian_record_read_buffer(beian_ctx *ctx, const char *path, const unsigned ch
                            "must be a date in quotes, such as \"2026-11-24\"");
     } else if (jdate) {
         r->date = beian_strdup(json_string_value(jdate));
+        r->date_line = key_line((const char *)data, len, "date");
     }
     json_t *fields = json_object_get(root, "fields");
     if (!json_is_object(fields)) {
@@ -637,6 +746,9 @@ done:
             rc = BEIAN_EDATA;
         } else {
             rc = beian_scan_resolve_record(ctx, r, pr);
+        }
+        if (check_characters(ctx, r, pr) != BEIAN_OK) {
+            rc = rc == BEIAN_OK ? BEIAN_EDATA : rc;
         }
     }
     if (rc == BEIAN_OK) {

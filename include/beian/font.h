@@ -33,6 +33,15 @@ const char *beian_fonts_digest(const beian_fonts *fonts, int face);
 
 /* The first face along the role's chain that has cp, or -1 when none has it. */
 int beian_fonts_lookup(const beian_fonts *fonts, beian_font_role role, uint32_t cp);
+/*
+ * Why cp cannot be printed along the role's chain (a sentence for a message: "is in none of
+ * the installed fonts; ..."), or NULL when a face has it. Private-use characters are never
+ * printed from data: they have no agreed meaning, and the PDF backend uses them itself.
+ */
+const char *beian_fonts_unprintable(const beian_fonts *fonts, beian_font_role role, uint32_t cp);
+/* 1 for the private-use code points (U+E000-U+F8FF, planes 15 and 16). */
+int beian_fonts_private_use(uint32_t cp);
+
 /* Glyph id of cp in face (0 when absent). */
 uint32_t beian_fonts_glyph(const beian_fonts *fonts, int face, uint32_t cp);
 /* Advance width of cp in face, in 1/1000 em, truncated as libharu does. */

@@ -20,6 +20,7 @@ typedef struct {
     char *date;             /* submission date YYYY-MM-DD, or NULL */
     char *record_no;        /* archive number (XMT-2026-0007), NULL for a draft */
     int version;            /* archive version, 0 for a draft */
+    int date_line;          /* line of "date" in the data file, 0 when unknown */
 } beian_record;
 
 /* Largest data file beian reads. */
