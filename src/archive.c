@@ -534,7 +534,10 @@ void archive_step(beian_archive *ar, const char *step)
     }
 }
 
-int archive_lock(beian_archive *ar)
+/* Takes the lock: exclusive for writers (and says who holds it), shared for readers so that
+ * they never see a commit half done. A reader of an archive that was never written to (no
+ * lock file) or that it may not write (a read-only copy) reads without it. */
+static int lock(beian_archive *ar, int shared)
 {
     if (ar->lock_fd >= 0) {
         return BEIAN_OK;
@@ -543,17 +546,20 @@ int archive_lock(beian_archive *ar)
     if (!path) {
         return BEIAN_EINTERNAL;
     }
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    int fd = shared ? open(path, O_RDONLY | O_CLOEXEC)
+                    : open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) {
-        int rc = beian_ctx_fail(ar->ctx, BEIAN_ECREATE, "%s: cannot open the lock file: %s",
-                                path, strerror(errno));
+        int rc = shared ? BEIAN_OK
+                        : beian_ctx_fail(ar->ctx, BEIAN_ECREATE,
+                                         "%s: cannot open the lock file: %s", path,
+                                         strerror(errno));
         free(path);
         return rc;
     }
     struct timespec start, now;
     clock_gettime(CLOCK_MONOTONIC, &start);
     for (;;) {
-        if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+        if (flock(fd, (shared ? LOCK_SH : LOCK_EX) | LOCK_NB) == 0) {
             break;
         }
         if (errno != EWOULDBLOCK && errno != EINTR) {
@@ -583,16 +589,32 @@ int archive_lock(beian_archive *ar)
         struct timespec pause = {0, 20 * 1000 * 1000}; /* 20 ms between attempts */
         nanosleep(&pause, NULL);
     }
-    /* say who holds it, for the message a waiting writer gets */
-    char note[256];
-    int n = snprintf(note, sizeof note, "process %ld (%s)\n", (long)getpid(), ar->command);
-    if (ftruncate(fd, 0) == 0 && n > 0) {
-        ssize_t w = pwrite(fd, note, (size_t)n < sizeof note ? (size_t)n : sizeof note - 1, 0);
-        (void)w; /* only a courtesy to the next writer */
+    if (!shared) {
+        /* say who holds it, for the message a waiting writer gets */
+        char note[256];
+        int n = snprintf(note, sizeof note, "process %ld (%s)\n", (long)getpid(), ar->command);
+        if (ftruncate(fd, 0) == 0 && n > 0) {
+            ssize_t w = pwrite(fd, note, (size_t)n < sizeof note ? (size_t)n : sizeof note - 1, 0);
+            (void)w; /* only a courtesy to the next writer */
+        }
     }
     ar->lock_fd = fd;
+    ar->lock_shared = shared;
     free(path);
     return BEIAN_OK;
+}
+
+int archive_lock(beian_archive *ar)
+{
+    if (ar->lock_fd >= 0 && ar->lock_shared) {
+        archive_unlock(ar); /* flock cannot be trusted to upgrade without a gap anyway */
+    }
+    return lock(ar, 0);
+}
+
+int archive_lock_shared(beian_archive *ar)
+{
+    return lock(ar, 1);
 }
 
 void archive_unlock(beian_archive *ar)
@@ -600,12 +622,13 @@ void archive_unlock(beian_archive *ar)
     if (ar->lock_fd < 0) {
         return;
     }
-    if (ftruncate(ar->lock_fd, 0) != 0) {
+    if (!ar->lock_shared && ftruncate(ar->lock_fd, 0) != 0) {
         /* the stale note is harmless: it is read only while someone holds the lock */
     }
     flock(ar->lock_fd, LOCK_UN);
     close(ar->lock_fd);
     ar->lock_fd = -1;
+    ar->lock_shared = 0;
 }
 
 /* ---- committing ---- */
@@ -818,6 +841,34 @@ static int check_event(beian_archive *ar, const beian_event *ev, const char **sc
     return BEIAN_OK;
 }
 
+/* The first bundle in the folder of rel that the ledger does not list (a crash between
+ * "linked" and "ledger-renamed"), or NULL. Filing on top of it would make two bundles of
+ * one version. */
+static char *unledgered_in(beian_archive *ar, const ledger *lg, const char *rel)
+{
+    char *reldir = beian_path_dirname(rel);
+    char *dir = reldir ? archive_path(ar, reldir) : NULL;
+    DIR *d = dir ? opendir(dir) : NULL;
+    char *found = NULL;
+    struct dirent *de;
+    while (d && !found && (de = readdir(d)) != NULL) {
+        char *r = beian_asprintf("%s/%s", reldir, de->d_name);
+        char rec[32], date[11];
+        int v;
+        if (r && archive_parse_bundle_rel(r, rec, &v, date) && !ledger_find_path(lg, r)) {
+            found = r;
+            r = NULL;
+        }
+        free(r);
+    }
+    if (d) {
+        closedir(d);
+    }
+    free(dir);
+    free(reldir);
+    return found;
+}
+
 /* The scan's tracking code must name this record, the printed version and this data. */
 static int check_scan_code(const beian_event *ev, const char *record_no, const event_doc *prev,
                            const char *record_sha, int latest_version, beian_problems *pr)
@@ -838,8 +889,8 @@ static int check_scan_code(const beian_event *ev, const char *record_no, const e
     }
     if (t->version < prev->printed_version) {
         beian_problems_add(pr, BEIAN_SEV_ERROR, file, 0, 0, "scan", "扫描件",
-                           "its tracking code names version %d, but %s was reprinted as version "
-                           "%d since: sign and scan the current form",
+                           "its tracking code names version %d, but the form of %s was printed "
+                           "again as version %d since (after a change): sign and scan that form",
                            t->version, record_no, prev->printed_version);
         return BEIAN_EDATA;
     }
@@ -962,6 +1013,16 @@ int beian_archive_commit(beian_archive *ar, const char *record_no, const beian_e
             goto done;
         }
         memcpy(number, record_no, strlen(record_no) + 1);
+        char *left = unledgered_in(ar, &lg, latest->path);
+        if (left) {
+            beian_problems_add(pr, BEIAN_SEV_ERROR, ar->dir, 0, 0, NULL, NULL,
+                               "an interrupted filing left %s, which the ledger does not list; "
+                               "run `beian fsck` first, then try again",
+                               left);
+            free(left);
+            rc = BEIAN_EDATA;
+            goto done;
+        }
         beian_findings *f = beian_findings_new();
         rc = f ? bundle_load(ar, latest->path, &prev, f) : BEIAN_EINTERNAL;
         if (rc == BEIAN_OK && strcmp(prev.sha256, latest->sha256) != 0) {

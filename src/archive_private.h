@@ -31,7 +31,8 @@ struct beian_archive {
     beian_archive_step_fn step;
     void *step_user;
     char *command;
-    int lock_fd; /* -1 when the lock is not held */
+    int lock_fd;     /* -1 when the lock is not held */
+    int lock_shared; /* the lock held is a reader's */
 };
 
 /* Fixed names inside the archive. */
@@ -58,7 +59,10 @@ struct beian_archive {
 /* ---- archive.c ---- */
 
 void archive_step(beian_archive *ar, const char *step);
+/* The writers' lock (exclusive), waiting up to wait_seconds: BEIAN_EBUSY naming the holder. */
 int archive_lock(beian_archive *ar);
+/* The readers' lock (shared): waits for a commit in progress to finish. */
+int archive_lock_shared(beian_archive *ar);
 void archive_unlock(beian_archive *ar);
 /* DIR/rel; caller frees. */
 char *archive_path(const beian_archive *ar, const char *rel);

@@ -401,8 +401,16 @@ int beian_archive_verify(beian_archive *ar, const beian_verify_options *opts,
         }
     }
     size_t before = beian_findings_count(findings);
-    int rc = ledger_load(ar, &lg, findings);
+    int locked_here = ar->lock_fd < 0;
+    int rc = locked_here ? archive_lock_shared(ar) : BEIAN_OK;
     if (rc != BEIAN_OK) {
+        return rc;
+    }
+    rc = ledger_load(ar, &lg, findings);
+    if (rc != BEIAN_OK) {
+        if (locked_here) {
+            archive_unlock(ar);
+        }
         return rc;
     }
     walk_records(&W);
@@ -432,6 +440,11 @@ int beian_archive_verify(beian_archive *ar, const beian_verify_options *opts,
             W.rc = lrc;
             break;
         } else {
+            if (lrc != BEIAN_EDATA) {
+                ADD(&W, BEIAN_V_ZIP_UNREADABLE, d->rel, "cannot be read: %s",
+                    lrc == BEIAN_ENOINPUT ? "it vanished or may not be read"
+                                          : beian_ctx_message(ar->ctx));
+            }
             char *p = archive_path(ar, d->rel);
             if (!p || archive_sha256_file(p, d->sha256, NULL) != BEIAN_OK) {
                 d->sha256[0] = '\0';
@@ -509,6 +522,9 @@ done:
     }
     free(W.b);
     ledger_release(&lg);
+    if (locked_here) {
+        archive_unlock(ar);
+    }
     if (W.rc != BEIAN_OK) {
         return W.rc;
     }

@@ -181,6 +181,8 @@ test_crash_residue_fails_verify_until_fsck() {
   BEIAN_CRASH_AT=ledger-written "$BEIAN" -q approve QUN-2026-0001 --scan "$scan_png" --date 2026-12-01 >/dev/null 2>&1
   run "$BEIAN" verify
   expect_rc 65 && expect_err "STORE-UNLEDGERED" && expect_err "STORE-TEMP" || return 1
+  run "$BEIAN" reject QUN-2026-0001 --reason "x" --date 2026-12-02
+  expect_rc 65 && expect_err "run \`beian fsck\` first" || return 1
   run "$BEIAN" fsck --dry-run; expect_rc 0 && expect_out "would complete" || return 1
   run "$BEIAN" fsck
   expect_rc 0 && expect_out "completed the interrupted commit of records/2026/QUN-2026-0001/v2-20261201.zip" || return 1
