@@ -759,22 +759,33 @@ static int drop_failed_rows(batch_run *run)
     return BEIAN_OK;
 }
 
-static int render_combined(batch_run *run, size_t *bytes)
+/* The print job, in memory: rendered before any file is written, so that a failure leaves
+ * nothing behind. */
+static int render_combined(batch_run *run, unsigned char **data, size_t *len)
 {
-    unsigned char *data = NULL;
-    size_t len = 0;
+    int rc = beian_pdf_render(run->ctx, run->all, data, len);
+    return rc == BEIAN_OK ? BEIAN_OK : report_internal(run, rc, NULL);
+}
+
+static int write_combined(const batch_run *run, const unsigned char *data, size_t len)
+{
     int err = 0;
-    int rc = beian_pdf_render(run->ctx, run->all, &data, &len);
-    if (rc != BEIAN_OK) {
-        return report_internal(run, rc, NULL);
-    }
-    rc = beian_file_write_atomic(run->combined, data, len, &err);
-    free(data);
-    if (rc != BEIAN_OK) {
-        return cli_error(rc, "%s: cannot write: %s", run->combined, strerror(err));
-    }
-    *bytes = len;
-    return BEIAN_OK;
+    int rc = beian_file_write_atomic(run->combined, data, len, &err);
+    return rc == BEIAN_OK ? BEIAN_OK
+                          : cli_error(rc, "%s: cannot write: %s", run->combined, strerror(err));
+}
+
+/* The print job's folder must exist (as for `fill -o`); said before any work is done. */
+static int check_combined_dir(const batch_run *run)
+{
+    struct stat st;
+    char *dir = beian_path_dirname(run->combined);
+    int ok = dir && stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+    int rc = ok ? BEIAN_OK
+                : cli_error(BEIAN_ECREATE, "%s: cannot write: the folder %s does not exist",
+                            run->combined, dir ? dir : "?");
+    free(dir);
+    return rc;
 }
 
 /* Sum of the sizes of the PDFs the second pass moved into place. */
@@ -1087,7 +1098,8 @@ int cmd_batch(beian_ctx *ctx, int argc, char **argv)
 {
     batch_run run;
     beian_layout_options lo = BEIAN_LAYOUT_OPTIONS_INIT;
-    size_t combined_bytes = 0;
+    unsigned char *job = NULL;
+    size_t job_len = 0;
     int rc;
     memset(&run, 0, sizeof run);
     run.ctx = ctx;
@@ -1103,7 +1115,8 @@ int cmd_batch(beian_ctx *ctx, int argc, char **argv)
     if (!(run.pr = beian_problems_new())) {
         return cli_error(BEIAN_EINTERNAL, "out of memory");
     }
-    if ((rc = setup(&run)) != BEIAN_OK) {
+    if ((run.combined && (rc = check_combined_dir(&run)) != BEIAN_OK) ||
+        (rc = setup(&run)) != BEIAN_OK) {
         goto done;
     }
     size_t header_errors = beian_problems_errors(run.pr);
@@ -1146,23 +1159,28 @@ int cmd_batch(beian_ctx *ctx, int argc, char **argv)
         goto done;
     }
     /* pass 2 */
+    if (run.combined && (rc = render_combined(&run, &job, &job_len)) != BEIAN_OK) {
+        goto done;
+    }
     if ((run.out_dir || run.png_dir) && (rc = write_files(&run)) != BEIAN_OK) {
         if (batch_stop) {
             /* cleaned up: now die of the signal, as the shell and the caller expect */
             int sig = batch_stop;
+            free(job);
             run_free(&run);
             raise(sig);
             return rc;
         }
         goto done;
     }
-    if (run.combined && (rc = render_combined(&run, &combined_bytes)) != BEIAN_OK) {
+    if (run.combined && (rc = write_combined(&run, job, job_len)) != BEIAN_OK) {
         goto done;
     }
     print_all_problems(&run); /* the skipped rows', and any warnings */
-    summary(&run, now() - start, combined_bytes);
+    summary(&run, now() - start, job_len);
     rc = BEIAN_OK;
 done:
+    free(job);
     run_free(&run);
     return rc;
 }
