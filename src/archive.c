@@ -43,11 +43,10 @@
 static const char *const event_names[] = {"submitted", "approved", "rejected",
                                           "changed",   "reviewed", "dissolved"};
 static const char *const event_labels[] = {"提交", "批准备案", "退回", "变更", "年审", "注销"};
-static const char *const state_names[] = {"none",    "submitted",     "approved", "changed",
+static const char *const state_names[] = {"none",     "submitted",     "approved", "changed",
                                           "rejected", "review-failed", "dissolved"};
-static const char *const state_labels[] = {"未备案", "已提交，待审批", "已备案",
-                                           "已变更，待审批", "已退回", "年审未通过",
-                                           "已注销"};
+static const char *const state_labels[] = {"未备案", "已提交，待审批", "已备案", "已变更，待审批",
+                                           "已退回", "年审未通过",     "已注销"};
 
 const char *beian_event_name(beian_event_kind ev)
 {
@@ -204,8 +203,8 @@ static long record_seq(const char *rec, const char *prefix, const char *year)
 
 /* The next number: one past the highest in the ledger or on disk (a bundle linked by a
  * commit that did not reach the ledger keeps its number). */
-static int next_record_no(beian_archive *ar, const ledger *lg, const char *prefix,
-                          const char *year, char out[32])
+static int next_record_no(beian_archive *ar, const ledger *lg, const char *prefix, const char *year,
+                          char out[32])
 {
     long max = 0;
     for (size_t i = 0; i < lg->n; i++) {
@@ -249,8 +248,8 @@ char *archive_bundle_rel(const char *record_no, int version, const char *date)
     if (!dash || !beian_date_valid(date)) {
         return NULL;
     }
-    return beian_asprintf("%s/%.4s/%s/v%d-%.4s%.2s%.2s.zip", ARCHIVE_RECORDS, dash + 1,
-                          record_no, version, date, date + 5, date + 8);
+    return beian_asprintf("%s/%.4s/%s/v%d-%.4s%.2s%.2s.zip", ARCHIVE_RECORDS, dash + 1, record_no,
+                          version, date, date + 5, date + 8);
 }
 
 int archive_parse_bundle_rel(const char *rel, char record[32], int *version, char date[11])
@@ -365,8 +364,8 @@ static int make_dirs(beian_archive *ar, const char *rel)
             rc = parent ? archive_fsync_dir(parent) : BEIAN_EINTERNAL;
             free(parent);
         } else if (errno != EEXIST) {
-            rc = beian_ctx_fail(ar->ctx, BEIAN_ECREATE, "%s: cannot create the folder: %s",
-                                path, strerror(errno));
+            rc = beian_ctx_fail(ar->ctx, BEIAN_ECREATE, "%s: cannot create the folder: %s", path,
+                                strerror(errno));
         }
         *p = c;
         if (c == '\0') {
@@ -409,8 +408,8 @@ int archive_replace_file(beian_archive *ar, const char *rel, const void *data, s
     if (fd < 0) {
         free(tmp);
         tmp = NULL;
-        rc = beian_ctx_fail(ar->ctx, BEIAN_ECREATE, "%s: cannot create a temporary file: %s",
-                            path, strerror(errno));
+        rc = beian_ctx_fail(ar->ctx, BEIAN_ECREATE, "%s: cannot create a temporary file: %s", path,
+                            strerror(errno));
         goto done;
     }
     if (fchmod(fd, 0644) != 0 || write_all(fd, data, len) != 0 || fsync(fd) != 0) {
@@ -487,13 +486,15 @@ int beian_archive_open(beian_ctx *ctx, const beian_archive_options *opts, int cr
             goto done;
         }
         if (mkdir(ar->dir, 0755) != 0 && errno != EEXIST) {
-            rc = beian_ctx_fail(ctx, BEIAN_ECREATE, "%s: cannot create the archive: %s",
-                                ar->dir, strerror(errno));
+            rc = beian_ctx_fail(ctx, BEIAN_ECREATE, "%s: cannot create the archive: %s", ar->dir,
+                                strerror(errno));
             goto done;
         }
     } else if (!S_ISDIR(st.st_mode)) {
-        rc = beian_ctx_fail(ctx, BEIAN_ENOINPUT, "%s: not a folder; --archive names the "
-                            "archive's folder", ar->dir);
+        rc = beian_ctx_fail(ctx, BEIAN_ENOINPUT,
+                            "%s: not a folder; --archive names the "
+                            "archive's folder",
+                            ar->dir);
         goto done;
     }
     if (create) {
@@ -546,13 +547,13 @@ static int lock(beian_archive *ar, int shared)
     if (!path) {
         return BEIAN_EINTERNAL;
     }
-    int fd = shared ? open(path, O_RDONLY | O_CLOEXEC)
-                    : open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    int fd =
+        shared ? open(path, O_RDONLY | O_CLOEXEC) : open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) {
-        int rc = shared ? BEIAN_OK
-                        : beian_ctx_fail(ar->ctx, BEIAN_ECREATE,
-                                         "%s: cannot open the lock file: %s", path,
-                                         strerror(errno));
+        int rc = shared
+                     ? BEIAN_OK
+                     : beian_ctx_fail(ar->ctx, BEIAN_ECREATE, "%s: cannot open the lock file: %s",
+                                      path, strerror(errno));
         free(path);
         return rc;
     }
@@ -563,25 +564,25 @@ static int lock(beian_archive *ar, int shared)
             break;
         }
         if (errno != EWOULDBLOCK && errno != EINTR) {
-            int rc = beian_ctx_fail(ar->ctx, BEIAN_EIO, "%s: cannot lock: %s", path,
-                                    strerror(errno));
+            int rc =
+                beian_ctx_fail(ar->ctx, BEIAN_EIO, "%s: cannot lock: %s", path, strerror(errno));
             close(fd);
             free(path);
             return rc;
         }
         clock_gettime(CLOCK_MONOTONIC, &now);
-        double waited = (double)(now.tv_sec - start.tv_sec) +
-                        (double)(now.tv_nsec - start.tv_nsec) / 1e9;
+        double waited =
+            (double)(now.tv_sec - start.tv_sec) + (double)(now.tv_nsec - start.tv_nsec) / 1e9;
         if (waited >= ar->wait_seconds) {
             char holder[256] = "";
             ssize_t n = pread(fd, holder, sizeof holder - 1, 0);
             holder[n > 0 ? n : 0] = '\0';
             holder[strcspn(holder, "\n")] = '\0';
-            int rc = beian_ctx_fail(ar->ctx, BEIAN_EBUSY,
-                                    "the archive %s is busy: %s holds its lock; waited %d "
-                                    "seconds (try again, or wait longer with --wait SECONDS)",
-                                    ar->dir, holder[0] ? holder : "another beian",
-                                    ar->wait_seconds);
+            int rc =
+                beian_ctx_fail(ar->ctx, BEIAN_EBUSY,
+                               "the archive %s is busy: %s holds its lock; waited %d "
+                               "seconds (try again, or wait longer with --wait SECONDS)",
+                               ar->dir, holder[0] ? holder : "another beian", ar->wait_seconds);
             close(fd);
             free(path);
             return rc;
@@ -686,8 +687,7 @@ static int commit_file(beian_archive *ar, const char *rel, const unsigned char *
                                rel);
             rc = BEIAN_EDATA;
         } else {
-            rc = beian_ctx_fail(ar->ctx, BEIAN_EIO, "%s: cannot link: %s", final,
-                                strerror(errno));
+            rc = beian_ctx_fail(ar->ctx, BEIAN_EIO, "%s: cannot link: %s", final, strerror(errno));
         }
         goto done;
     }
@@ -817,9 +817,9 @@ static int check_event(beian_archive *ar, const beian_event *ev, const char **sc
                            "give the year under review with --year YYYY");
         return BEIAN_EDATA;
     }
-    if (ev->reason && (strlen(ev->reason) > 2000 ||
-                       beian_utf8_check((const unsigned char *)ev->reason, strlen(ev->reason)) !=
-                           strlen(ev->reason))) {
+    if (ev->reason &&
+        (strlen(ev->reason) > 2000 || beian_utf8_check((const unsigned char *)ev->reason,
+                                                       strlen(ev->reason)) != strlen(ev->reason))) {
         beian_problems_add(pr, BEIAN_SEV_ERROR, NULL, 0, 0, "reason", "理由",
                            "must be UTF-8 text of at most 2000 bytes");
         return BEIAN_EDATA;
@@ -949,7 +949,8 @@ int beian_archive_commit(beian_archive *ar, const char *record_no, const beian_e
         return rc;
     }
     if ((record_no == NULL) != (ev->kind == BEIAN_EVENT_SUBMITTED)) {
-        return beian_ctx_fail(ar->ctx, BEIAN_EINTERNAL, "a submission has no record number yet; "
+        return beian_ctx_fail(ar->ctx, BEIAN_EINTERNAL,
+                              "a submission has no record number yet; "
                               "every later event has one");
     }
     if (record_no && !beian_record_no_valid(record_no)) {
@@ -1058,9 +1059,8 @@ int beian_archive_commit(beian_archive *ar, const char *record_no, const beian_e
     if (beian_workflow_next(from, ev->kind, ev->review_pass, &to) != BEIAN_OK) {
         beian_problems_add(pr, BEIAN_SEV_ERROR, NULL, 0, 0, NULL, NULL,
                            "cannot %s %s: it is %s (%s since v%d, %s); what it allows now: %s",
-                           verb(ev->kind), number, beian_state_label(from),
-                           beian_state_name(from), version - 1, prev.event.date,
-                           beian_workflow_allowed(from));
+                           verb(ev->kind), number, beian_state_label(from), beian_state_name(from),
+                           version - 1, prev.event.date, beian_workflow_allowed(from));
         rc = BEIAN_EDATA;
         goto done;
     }

@@ -47,11 +47,11 @@ static const char slip_form[] =
     "    {\"kind\": \"sign\", \"signer\": \"经办人（签字）：\"}]},\n"
     "  {\"height_mm\": 45, \"cells\": [{\"kind\": \"label\", \"text\": \"党委宣传统战部意见\"},\n"
     "    {\"kind\": \"sign\", \"signer\": \"负责人（签字盖章）：\", \"seal\": true}]}],\n"
-    " \"notes\": [\"核对：beian verify --anchor 核对参数。账本中此前任何一行被改写、删除或调换，\",\n"
+    " \"notes\": [\"核对：beian verify --anchor "
+    "核对参数。账本中此前任何一行被改写、删除或调换，\",\n"
     "            \"或账本被截短，核对即失败。本单签字盖章后存档，不得涂改。\"]}\n";
 
-int beian_archive_anchor(beian_archive *ar, size_t *lines, char head[65],
-                         beian_findings *findings)
+int beian_archive_anchor(beian_archive *ar, size_t *lines, char head[65], beian_findings *findings)
 {
     ledger lg;
     int rc = ledger_load(ar, &lg, findings);
@@ -62,8 +62,7 @@ int beian_archive_anchor(beian_archive *ar, size_t *lines, char head[65],
         rc = BEIAN_EDATA;
     } else if (lg.n == 0) {
         rc = beian_ctx_fail(ar->ctx, BEIAN_EDATA,
-                            "the ledger of %s is empty: there is nothing to anchor yet",
-                            ar->dir);
+                            "the ledger of %s is empty: there is nothing to anchor yet", ar->dir);
     } else {
         *lines = lg.n;
         memcpy(head, lg.head, 65);
@@ -72,8 +71,8 @@ int beian_archive_anchor(beian_archive *ar, size_t *lines, char head[65],
     return rc;
 }
 
-int beian_archive_anchor_slip(beian_archive *ar, const char *date, unsigned char **pdf,
-                              size_t *len, size_t *lines, char head[65], beian_findings *findings,
+int beian_archive_anchor_slip(beian_archive *ar, const char *date, unsigned char **pdf, size_t *len,
+                              size_t *lines, char head[65], beian_findings *findings,
                               beian_problems *pr)
 {
     beian_form *form = NULL;

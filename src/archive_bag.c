@@ -267,15 +267,14 @@ static char *info_value(const beian_bundle_entry *e, const char *label, int *cou
 static int bag_info_check(const beian_bundle_entry *e, const char *label, bag_meta *m,
                           beian_findings *f)
 {
-    static const char *const required[] = {"Bagging-Date", "Payload-Oxum", "Beian-Record",
-                                           "Beian-Version", "Beian-Event", "Beian-State",
-                                           "Beian-Form", "Beian-Record-SHA256"};
+    static const char *const required[] = {"Bagging-Date",  "Payload-Oxum",       "Beian-Record",
+                                           "Beian-Version", "Beian-Event",        "Beian-State",
+                                           "Beian-Form",    "Beian-Record-SHA256"};
     char *v[8] = {NULL};
     char *prev = NULL, *desc = NULL;
     int rc = BEIAN_OK, count = 0, bad = 0;
     if (memchr(e->data, '\0', e->len) || beian_utf8_check(e->data, e->len) != e->len) {
-        return beian_findings_add(f, BEIAN_V_BAG_INFO, label,
-                                  "bag-info.txt is not UTF-8 text");
+        return beian_findings_add(f, BEIAN_V_BAG_INFO, label, "bag-info.txt is not UTF-8 text");
     }
     for (size_t i = 0; i < 8; i++) {
         v[i] = info_value(e, required[i], &count);
@@ -399,8 +398,8 @@ static int payload_check(const beian_bundle *b, const char *label, const char *o
         snprintf(want, sizeof want, "%llu.%zu", octets, streams);
         if (strcmp(want, oxum) != 0) {
             rc = beian_findings_add(f, BEIAN_V_BAG_OXUM, label,
-                                    "Payload-Oxum says %s but data/ holds %s (bytes.files)",
-                                    oxum, want);
+                                    "Payload-Oxum says %s but data/ holds %s (bytes.files)", oxum,
+                                    want);
         }
     }
 done:
@@ -421,8 +420,7 @@ static int tagmanifest_check(const beian_bundle *b, const char *label, beian_fin
     size_t bad_line = 0;
     const beian_bundle_entry *te = beian_bundle_get(b, BAG_TAGMANIFEST);
     if (!te) {
-        return beian_findings_add(f, BEIAN_V_BAG_TAGMANIFEST, label,
-                                  "no tagmanifest-sha256.txt");
+        return beian_findings_add(f, BEIAN_V_BAG_TAGMANIFEST, label, "no tagmanifest-sha256.txt");
     }
     rc = manifest_parse(te, NULL, &mf, &bad_line);
     if (rc != BEIAN_OK) {

@@ -64,8 +64,8 @@ int event_doc_parse(const unsigned char *json, size_t len, event_doc *e)
     json_t *scan = json_object_get(root, "scan");
     json_t *reviews = json_object_get(root, "reviews");
     json_t *ver = json_object_get(root, "version");
-    if (!json_is_integer(ver) || json_integer_value(ver) < 1 ||
-        json_integer_value(ver) > 100000 || !copy_str(root, "date", e->date, sizeof e->date) ||
+    if (!json_is_integer(ver) || json_integer_value(ver) < 1 || json_integer_value(ver) > 100000 ||
+        !copy_str(root, "date", e->date, sizeof e->date) ||
         !copy_str(root, "record", e->record, sizeof e->record) ||
         beian_event_parse(json_string_value(json_object_get(root, "event")), &e->event) != 0 ||
         beian_state_parse(json_string_value(json_object_get(root, "state")), &e->state) != 0 ||
@@ -130,11 +130,11 @@ int event_doc_dump(const event_doc *e, unsigned char **out, size_t *len)
 {
     int rc = BEIAN_EINTERNAL;
     char *s = NULL;
-    json_t *root = json_pack("{s:s, s:s, s:s, s:{s:s, s:i}, s:s, s:[], s:s, s:i}", "date",
-                             e->date, "event", beian_event_name(e->event), "form", e->form,
-                             "printed", "date", e->printed_date, "version", e->printed_version,
-                             "record", e->record, "reviews", "state",
-                             beian_state_name(e->state), "version", e->version);
+    json_t *root =
+        json_pack("{s:s, s:s, s:s, s:{s:s, s:i}, s:s, s:[], s:s, s:i}", "date", e->date, "event",
+                  beian_event_name(e->event), "form", e->form, "printed", "date", e->printed_date,
+                  "version", e->printed_version, "record", e->record, "reviews", "state",
+                  beian_state_name(e->state), "version", e->version);
     *out = NULL;
     *len = 0;
     if (!root) {
@@ -161,8 +161,8 @@ int event_doc_dump(const event_doc *e, unsigned char **out, size_t *len)
     for (size_t i = 0; i < e->n_reviews; i++) {
         const review_entry *r = &e->reviews[i];
         if (json_array_append_new(reviews, json_pack("{s:s, s:s, s:i, s:i}", "date", r->date,
-                                                     "result", r->pass ? "pass" : "fail",
-                                                     "version", r->version, "year", r->year))) {
+                                                     "result", r->pass ? "pass" : "fail", "version",
+                                                     r->version, "year", r->year))) {
             goto done;
         }
     }
@@ -202,11 +202,11 @@ int provenance_dump(beian_ctx *ctx, unsigned char **out, size_t *len)
         const char *base = path ? strrchr(path, '/') : NULL;
         const char *name = beian_fonts_name(fonts, (int)i);
         const char *digest = beian_fonts_digest(fonts, (int)i);
-        if (json_array_append_new(list, json_pack("{s:s, s:s, s:i, s:s}", "family",
-                                                  name ? name : "", "file",
-                                                  base ? base + 1 : (path ? path : ""),
-                                                  "index", beian_fonts_index(fonts, (int)i),
-                                                  "sha256", digest ? digest : "")) != 0) {
+        if (json_array_append_new(list,
+                                  json_pack("{s:s, s:s, s:i, s:s}", "family", name ? name : "",
+                                            "file", base ? base + 1 : (path ? path : ""), "index",
+                                            beian_fonts_index(fonts, (int)i), "sha256",
+                                            digest ? digest : "")) != 0) {
             goto done;
         }
     }
@@ -260,8 +260,7 @@ int content_record(beian_ctx *ctx, const beian_bundle *b, beian_form **form_out,
     json_t *jdate = json_object_get(root, "date");
     const char *fid = json_string_value(json_object_get(root, "form"));
     if (!json_is_object(fields) || !fid || (jdate && !json_is_string(jdate))) {
-        *why = beian_asprintf("%s is not a record ({\"form\", \"fields\", \"date\"})",
-                              DATA_RECORD);
+        *why = beian_asprintf("%s is not a record ({\"form\", \"fields\", \"date\"})", DATA_RECORD);
         goto done;
     }
     if (strcmp(fid, form->id) != 0) {
@@ -350,12 +349,12 @@ char *content_record_name(const beian_record *rec)
     return s;
 }
 
-#define CONTENT(...)                                                                             \
-    do {                                                                                         \
-        if (beian_findings_add(f, BEIAN_V_REC_CONTENT, label, __VA_ARGS__) != BEIAN_OK) {        \
-            rc = BEIAN_EINTERNAL;                                                                \
-            goto done;                                                                           \
-        }                                                                                        \
+#define CONTENT(...)                                                                               \
+    do {                                                                                           \
+        if (beian_findings_add(f, BEIAN_V_REC_CONTENT, label, __VA_ARGS__) != BEIAN_OK) {          \
+            rc = BEIAN_EINTERNAL;                                                                  \
+            goto done;                                                                             \
+        }                                                                                          \
     } while (0)
 
 int content_check(beian_ctx *ctx, const beian_bundle *b, const bag_meta *m, const char *label,

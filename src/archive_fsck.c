@@ -27,8 +27,7 @@
 #include "archive_private.h"
 #include "util.h"
 
-static void note(beian_problems *pr, const char *dir, const char *fmt, const char *a,
-                 const char *b)
+static void note(beian_problems *pr, const char *dir, const char *fmt, const char *a, const char *b)
 {
     beian_problems_add(pr, BEIAN_SEV_NOTE, dir, 0, 0, NULL, NULL, fmt, a, b);
 }
@@ -50,8 +49,9 @@ static int remove_temps(beian_archive *ar, int dry, beian_problems *pr)
             }
             char *f = beian_path_join(path, de->d_name);
             if (f && (dry || unlink(f) == 0)) {
-                note(pr, ar->dir, dry ? "would remove %s%s (left by an interrupted commit)"
-                                      : "removed %s%s (left by an interrupted commit)",
+                note(pr, ar->dir,
+                     dry ? "would remove %s%s (left by an interrupted commit)"
+                         : "removed %s%s (left by an interrupted commit)",
                      dirs[k][0] ? "tmp/" : "", de->d_name);
             }
             free(f);
@@ -135,8 +135,8 @@ static int unledgered(beian_archive *ar, const ledger *lg, char ***out, size_t *
             DIR *files = rpath ? opendir(rpath) : NULL;
             struct dirent *f;
             while (files && (f = readdir(files)) != NULL) {
-                char *rel = beian_asprintf("%s/%s/%s/%s", ARCHIVE_RECORDS, y->d_name, r->d_name,
-                                           f->d_name);
+                char *rel =
+                    beian_asprintf("%s/%s/%s/%s", ARCHIVE_RECORDS, y->d_name, r->d_name, f->d_name);
                 char rec[32], date[11];
                 int version;
                 if (rel && archive_parse_bundle_rel(rel, rec, &version, date) &&
@@ -184,8 +184,7 @@ static int unledgered(beian_archive *ar, const ledger *lg, char ***out, size_t *
 }
 
 /* Why rel cannot simply join the ledger, or NULL when it can (then *line is filled). */
-static char *why_not_next(beian_archive *ar, const ledger *lg, const char *rel,
-                          ledger_line *line)
+static char *why_not_next(beian_archive *ar, const ledger *lg, const char *rel, ledger_line *line)
 {
     loaded_bundle lb;
     beian_findings *f = beian_findings_new();

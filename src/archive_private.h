@@ -166,10 +166,10 @@ typedef struct {
     char printed_date[11];
     char *reason;
     int review_year, review_pass; /* this event's review; year 0 when none */
-    char *scan;          /* this event's scan: entry name, or NULL */
-    char *scan_name;     /* its original file name */
-    char *signed_copy;   /* the signed copy of the printed form (entry name), or NULL */
-    review_entry *reviews; /* every review so far */
+    char *scan;                   /* this event's scan: entry name, or NULL */
+    char *scan_name;              /* its original file name */
+    char *signed_copy;            /* the signed copy of the printed form (entry name), or NULL */
+    review_entry *reviews;        /* every review so far */
     size_t n_reviews;
 } event_doc;
 
@@ -183,8 +183,8 @@ int provenance_dump(beian_ctx *ctx, unsigned char **json, size_t *len);
  * data/form.json (not the forms folder: the definition may have changed since). *form and
  * *rec are the caller's (the record borrows the form).
  */
-int content_record(beian_ctx *ctx, const beian_bundle *b, beian_form **form,
-                   beian_record **rec, char **why);
+int content_record(beian_ctx *ctx, const beian_bundle *b, beian_form **form, beian_record **rec,
+                   char **why);
 /* Checks the documents of a bundle against its bag-info (REC-CONTENT); *ev is filled when
  * event.json parses (may be NULL). */
 int content_check(beian_ctx *ctx, const beian_bundle *b, const bag_meta *m, const char *label,
@@ -221,7 +221,6 @@ int index_update(beian_archive *ar, const ledger *lg, size_t old_n, const char *
                  const beian_record_info *row);
 /* Checks a bundle's path (…/records/<YEAR>/<RECORD>/v<N>-<DATE>.zip, the last four
  * components) against its bag-info: REC-NAME findings. */
-int archive_check_name(const char *path, const bag_meta *m, const char *label,
-                       beian_findings *f);
+int archive_check_name(const char *path, const bag_meta *m, const char *label, beian_findings *f);
 
 #endif

@@ -26,8 +26,7 @@ void loaded_bundle_release(loaded_bundle *lb)
     memset(lb, 0, sizeof *lb);
 }
 
-int archive_check_name(const char *path, const bag_meta *m, const char *label,
-                       beian_findings *f)
+int archive_check_name(const char *path, const bag_meta *m, const char *label, beian_findings *f)
 {
     /* the last four components: records/<YEAR>/<RECORD>/v<N>-<DATE>.zip */
     const char *p = path + strlen(path);
@@ -131,8 +130,7 @@ static int cmp_rows(const void *a, const void *b)
     return strcmp(x->record_no, y->record_no);
 }
 
-static int rows_text(const ledger *lg, beian_record_info *rows, size_t n, char **text,
-                     size_t *len)
+static int rows_text(const ledger *lg, beian_record_info *rows, size_t n, char **text, size_t *len)
 {
     beian_buf b;
     char *head = index_header(lg);

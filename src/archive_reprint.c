@@ -104,8 +104,7 @@ static int log_reprint(beian_archive *ar, const char *line)
 
 int beian_archive_reprint(beian_archive *ar, const char *record_no,
                           const beian_reprint_options *opts, unsigned char **pdf, size_t *len,
-                          beian_reprint_info *info, beian_findings *findings,
-                          beian_problems *pr)
+                          beian_reprint_info *info, beian_findings *findings, beian_problems *pr)
 {
     ledger lg;
     loaded_bundle lb;
@@ -159,8 +158,8 @@ int beian_archive_reprint(beian_archive *ar, const char *record_no,
     }
     if (!line) {
         beian_problems_add(pr, BEIAN_SEV_ERROR, NULL, 0, 0, NULL, NULL,
-                           "%s has no version %d; it has v1 to v%d (see: beian log %s)",
-                           record_no, opts->version, latest, record_no);
+                           "%s has no version %d; it has v1 to v%d (see: beian log %s)", record_no,
+                           opts->version, latest, record_no);
         rc = BEIAN_EDATA;
         goto done;
     }
@@ -199,8 +198,8 @@ int beian_archive_reprint(beian_archive *ar, const char *record_no,
         if (rc != BEIAN_OK) {
             goto done;
         }
-        info->identical = plain_len == archived->len &&
-                          memcmp(plain, archived->data, plain_len) == 0;
+        info->identical =
+            plain_len == archived->len && memcmp(plain, archived->data, plain_len) == 0;
         mark = beian_asprintf("补打（副本%s） %s  %s 第%d版  档案 %.8s",
                               opts->mask ? "，已隐去联系方式" : "", opts->date, record_no,
                               line->version, lb.sha256);
@@ -217,8 +216,10 @@ int beian_archive_reprint(beian_archive *ar, const char *record_no,
     char out_sha[65];
     rc = archive_sha256(out, out_len, out_sha);
     logline = beian_asprintf("%s %s v%d %s %s %s", opts->date, record_no, line->version,
-                             opts->exact ? "exact" : opts->mask ? "masked" : "marked", out_sha,
-                             lb.sha256);
+                             opts->exact  ? "exact"
+                             : opts->mask ? "masked"
+                                          : "marked",
+                             out_sha, lb.sha256);
     if (rc == BEIAN_OK) {
         rc = logline ? log_reprint(ar, logline) : BEIAN_EINTERNAL;
     }

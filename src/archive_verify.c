@@ -42,11 +42,11 @@ typedef struct {
     int rc;
 } walk;
 
-#define ADD(W, ...)                                                                              \
-    do {                                                                                         \
-        if ((W)->rc == BEIAN_OK && beian_findings_add((W)->f, __VA_ARGS__) != BEIAN_OK) {        \
-            (W)->rc = BEIAN_EINTERNAL;                                                           \
-        }                                                                                        \
+#define ADD(W, ...)                                                                                \
+    do {                                                                                           \
+        if ((W)->rc == BEIAN_OK && beian_findings_add((W)->f, __VA_ARGS__) != BEIAN_OK) {          \
+            (W)->rc = BEIAN_EINTERNAL;                                                             \
+        }                                                                                          \
     } while (0)
 
 static int is_year(const char *s)
@@ -115,8 +115,7 @@ static char kind_of(beian_archive *ar, const char *rel)
     return k;
 }
 
-static void add_bundle(walk *W, const char *rel, const char *record, int version,
-                       const char *date)
+static void add_bundle(walk *W, const char *rel, const char *record, int version, const char *date)
 {
     disk_bundle *grown = realloc(W->b, (W->n + 1) * sizeof *grown);
     if (!grown) {
@@ -274,8 +273,8 @@ static void check_record(walk *W, const ledger *lg, disk_bundle *b, size_t n)
             ADD(W, BEIAN_V_REC_GAP, cur->rel, "%zu bundles claim %s v%d", count, rec, v);
         }
         if (!cur && !in_ledger) {
-            ADD(W, BEIAN_V_REC_GAP, rec, "v%d is missing (the record has versions up to v%d)",
-                v, max);
+            ADD(W, BEIAN_V_REC_GAP, rec, "v%d is missing (the record has versions up to v%d)", v,
+                max);
             prev = NULL;
             chain_known = 0;
             continue;
@@ -307,24 +306,24 @@ static void check_record(walk *W, const ledger *lg, disk_bundle *b, size_t n)
             beian_state next;
             if (beian_workflow_next(state, m->event, cur->review_pass, &next) != BEIAN_OK) {
                 ADD(W, BEIAN_V_REC_WORKFLOW, cur->rel,
-                    "v%d files \"%s\" after the record was %s: the workflow does not allow it",
-                    v, beian_event_name(m->event), beian_state_name(state));
+                    "v%d files \"%s\" after the record was %s: the workflow does not allow it", v,
+                    beian_event_name(m->event), beian_state_name(state));
             } else if (next != m->state) {
                 ADD(W, BEIAN_V_REC_WORKFLOW, cur->rel,
                     "v%d says the record is now %s, but %s after %s leads to %s", v,
-                    beian_state_name(m->state), beian_event_name(m->event),
-                    beian_state_name(state), beian_state_name(next));
+                    beian_state_name(m->state), beian_event_name(m->event), beian_state_name(state),
+                    beian_state_name(next));
             }
         }
         if (prev && prev->loaded && strcmp(m->date, prev->meta.date) < 0) {
             ADD(W, BEIAN_V_REC_DATE, cur->rel, "v%d is dated %s, before v%d (%s)", v, m->date,
                 v - 1, prev->meta.date);
         }
-        if (ll && (strcmp(ll->date, m->date) != 0 || ll->event != m->event ||
-                   ll->state != m->state)) {
+        if (ll &&
+            (strcmp(ll->date, m->date) != 0 || ll->event != m->event || ll->state != m->state)) {
             ADD(W, BEIAN_V_STORE_LEDGER, ARCHIVE_LEDGER,
-                "line %zu says %s v%d %s %s on %s, but the bundle says %s %s on %s", ll->seq,
-                rec, v, beian_event_name(ll->event), beian_state_name(ll->state), ll->date,
+                "line %zu says %s v%d %s %s on %s, but the bundle says %s %s on %s", ll->seq, rec,
+                v, beian_event_name(ll->event), beian_state_name(ll->state), ll->date,
                 beian_event_name(m->event), beian_state_name(m->state), m->date);
         }
         state = m->state;
@@ -374,8 +373,8 @@ static void check_anchor(walk *W, const ledger *lg, const char *anchor)
     }
     if (n > lg->n) {
         ADD(W, BEIAN_V_STORE_ANCHOR, ARCHIVE_LEDGER,
-            "the anchor was taken at line %zu but the ledger has %zu lines: it was cut short",
-            n, lg->n);
+            "the anchor was taken at line %zu but the ledger has %zu lines: it was cut short", n,
+            lg->n);
     } else if (strcmp(lg->lines[n - 1].hash, hash) != 0) {
         ADD(W, BEIAN_V_STORE_ANCHOR, ARCHIVE_LEDGER,
             "line %zu hashes to %.16s…, not %.16s… as on the anchor slip: the ledger up to "
@@ -498,8 +497,7 @@ int beian_archive_verify(beian_archive *ar, const beian_verify_options *opts,
     /* records whose every bundle is gone */
     for (size_t i = 0; i < lg.n; i++) {
         const ledger_line *l = &lg.lines[i];
-        int seen = (W.only && strcmp(l->record, W.only) != 0) ||
-                   ledger_latest(&lg, l->record) != l;
+        int seen = (W.only && strcmp(l->record, W.only) != 0) || ledger_latest(&lg, l->record) != l;
         for (size_t k = 0; k < W.n && !seen; k++) {
             seen = strcmp(W.b[k].record, l->record) == 0;
         }

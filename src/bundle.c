@@ -52,7 +52,8 @@ int beian_bundle_name_safe(const char *name)
     for (const char *p = name;; p++) {
         if (*p == '/' || *p == '\0') {
             size_t n = (size_t)(p - comp);
-            if (n == 0 || (n == 1 && comp[0] == '.') || (n == 2 && comp[0] == '.' && comp[1] == '.')) {
+            if (n == 0 || (n == 1 && comp[0] == '.') ||
+                (n == 2 && comp[0] == '.' && comp[1] == '.')) {
                 return 0;
             }
             if (*p == '\0') {
@@ -132,8 +133,8 @@ done:
     return rc;
 }
 
-int beian_bundle_zip(beian_ctx *ctx, const beian_bundle_entry *entries, size_t n,
-                     const char *date, unsigned char **zip, size_t *len)
+int beian_bundle_zip(beian_ctx *ctx, const beian_bundle_entry *entries, size_t n, const char *date,
+                     unsigned char **zip, size_t *len)
 {
     int rc = BEIAN_EINTERNAL;
     const beian_bundle_entry **sorted = NULL;
@@ -150,8 +151,10 @@ int beian_bundle_zip(beian_ctx *ctx, const beian_bundle_entry *entries, size_t n
         goto done;
     }
     if (!dos_date(date, &ddate)) {
-        rc = beian_ctx_fail(ctx, BEIAN_EINTERNAL, "bundle date \"%s\" is not a date from "
-                            "1980-01-01 to 2107-12-31", date ? date : "(none)");
+        rc = beian_ctx_fail(ctx, BEIAN_EINTERNAL,
+                            "bundle date \"%s\" is not a date from "
+                            "1980-01-01 to 2107-12-31",
+                            date ? date : "(none)");
         goto done;
     }
     sorted = malloc(n * sizeof *sorted);
@@ -160,8 +163,10 @@ int beian_bundle_zip(beian_ctx *ctx, const beian_bundle_entry *entries, size_t n
     }
     for (size_t i = 0; i < n; i++) {
         if (!beian_bundle_name_safe(entries[i].name)) {
-            rc = beian_ctx_fail(ctx, BEIAN_EINTERNAL, "bundle entry name \"%s\" is not a safe "
-                                "relative ASCII path", entries[i].name);
+            rc = beian_ctx_fail(ctx, BEIAN_EINTERNAL,
+                                "bundle entry name \"%s\" is not a safe "
+                                "relative ASCII path",
+                                entries[i].name);
             goto done;
         }
         sorted[i] = &entries[i];
@@ -264,17 +269,16 @@ static uint16_t rd16(const unsigned char *p)
 
 static uint32_t rd32(const unsigned char *p)
 {
-    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
-           ((uint32_t)p[3] << 24);
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
 }
 
-#define FIND(R, code, ...)                                                                       \
-    do {                                                                                         \
-        (R)->bad = 1;                                                                            \
-        (R)->unsafe |= unsafe_code(code);                                                        \
-        if (beian_findings_add((R)->f, code, (R)->label, __VA_ARGS__) != BEIAN_OK) {             \
-            return BEIAN_EINTERNAL;                                                              \
-        }                                                                                        \
+#define FIND(R, code, ...)                                                                         \
+    do {                                                                                           \
+        (R)->bad = 1;                                                                              \
+        (R)->unsafe |= unsafe_code(code);                                                          \
+        if (beian_findings_add((R)->f, code, (R)->label, __VA_ARGS__) != BEIAN_OK) {               \
+            return BEIAN_EINTERNAL;                                                                \
+        }                                                                                          \
     } while (0)
 
 /* The end of central directory record: the last signature whose comment reaches the end. */
@@ -349,10 +353,9 @@ static int check_entry_kind(reader *R, cd_entry *e)
         FIND(R, BEIAN_V_ZIP_SYMLINK, "entry \"%s\" is a symbolic link; a bundle holds only files",
              e->cname);
     } else if ((e->name_len > 0 && e->name[e->name_len - 1] == '/') ||
-               (unix_attrs && (mode & S_TYPE_MASK) == S_TYPE_DIR) ||
-               (e->ext_attr & DOS_ATTR_DIR)) {
-        FIND(R, BEIAN_V_ZIP_DIRECTORY,
-             "entry \"%s\" is a directory; a bundle holds only files", e->cname);
+               (unix_attrs && (mode & S_TYPE_MASK) == S_TYPE_DIR) || (e->ext_attr & DOS_ATTR_DIR)) {
+        FIND(R, BEIAN_V_ZIP_DIRECTORY, "entry \"%s\" is a directory; a bundle holds only files",
+             e->cname);
     }
     if ((e->flags & 0x0041u) || e->method == 99) {
         FIND(R, BEIAN_V_ZIP_ENCRYPTED, "entry \"%s\" is encrypted; an archive must stay readable",
@@ -360,8 +363,8 @@ static int check_entry_kind(reader *R, cd_entry *e)
     }
     if (e->method != ZIP_CM_STORE) {
         FIND(R, BEIAN_V_ZIP_NOT_STORED,
-             "entry \"%s\" is compressed (method %u); beian stores every entry as it is",
-             e->cname, e->method);
+             "entry \"%s\" is compressed (method %u); beian stores every entry as it is", e->cname,
+             e->method);
     }
     if (e->usize > BEIAN_BUNDLE_MAX_ENTRY) {
         FIND(R, BEIAN_V_ZIP_SIZE, "entry \"%s\" declares %lu bytes, more than the %u MiB limit",
@@ -372,9 +375,10 @@ static int check_entry_kind(reader *R, cd_entry *e)
              (unsigned long)e->csize, (unsigned long)e->usize, BEIAN_BUNDLE_MAX_RATIO);
     }
     if (e->method == ZIP_CM_STORE && e->csize != e->usize) {
-        FIND(R, BEIAN_V_ZIP_STRUCTURE, "entry \"%s\" is stored but declares %lu bytes in the "
-             "file and %lu bytes of data", e->cname, (unsigned long)e->csize,
-             (unsigned long)e->usize);
+        FIND(R, BEIAN_V_ZIP_STRUCTURE,
+             "entry \"%s\" is stored but declares %lu bytes in the "
+             "file and %lu bytes of data",
+             e->cname, (unsigned long)e->csize, (unsigned long)e->usize);
     }
     return BEIAN_OK;
 }
@@ -384,8 +388,7 @@ static int check_local(reader *R, cd_entry *e)
 {
     size_t at = e->local;
     if (at > R->len || R->len - at < LOCAL_SIZE || rd32(R->p + at) != SIG_LOCAL) {
-        FIND(R, BEIAN_V_ZIP_STRUCTURE, "entry \"%s\": no local header at offset %zu", e->cname,
-             at);
+        FIND(R, BEIAN_V_ZIP_STRUCTURE, "entry \"%s\": no local header at offset %zu", e->cname, at);
         return BEIAN_EDATA;
     }
     const unsigned char *h = R->p + at;
@@ -400,8 +403,8 @@ static int check_local(reader *R, cd_entry *e)
         field = "compression method";
     } else if (rd16(h + 10) != e->mtime || rd16(h + 12) != e->mdate) {
         field = "date and time";
-    } else if (!descriptor && (rd32(h + 14) != e->crc || rd32(h + 18) != e->csize ||
-                               rd32(h + 22) != e->usize)) {
+    } else if (!descriptor &&
+               (rd32(h + 14) != e->crc || rd32(h + 18) != e->csize || rd32(h + 22) != e->usize)) {
         field = "CRC or sizes";
     } else if (nlen != e->name_len || R->len - at - LOCAL_SIZE < nlen ||
                memcmp(h + LOCAL_SIZE, e->name, nlen) != 0) {
@@ -409,8 +412,8 @@ static int check_local(reader *R, cd_entry *e)
     }
     if (field) {
         FIND(R, BEIAN_V_ZIP_STRUCTURE,
-             "entry \"%s\": the local header's %s disagrees with the central directory",
-             e->cname, field);
+             "entry \"%s\": the local header's %s disagrees with the central directory", e->cname,
+             field);
         return BEIAN_EDATA;
     }
     uint64_t end = (uint64_t)at + LOCAL_SIZE + nlen + xlen + e->csize;
@@ -471,11 +474,10 @@ static int check_coverage(reader *R, size_t cd_off, size_t cd_end, size_t end_at
             R->bad = 1;
             R->unsafe = 1;
         } else if (e->start > pos) {
-            if (beian_findings_add(R->f, BEIAN_V_ZIP_STRAY_BYTES, R->label,
-                                   "%zu bytes at offset %zu belong to no entry (%s)",
-                                   e->start - pos, pos,
-                                   pos == 0 ? "data before the first entry" : "hidden data")
-                != BEIAN_OK) {
+            if (beian_findings_add(
+                    R->f, BEIAN_V_ZIP_STRAY_BYTES, R->label,
+                    "%zu bytes at offset %zu belong to no entry (%s)", e->start - pos, pos,
+                    pos == 0 ? "data before the first entry" : "hidden data") != BEIAN_OK) {
                 rc = BEIAN_EINTERNAL;
                 goto done;
             }
@@ -546,8 +548,8 @@ static int parse_directory(reader *R, size_t *cd_off_out, size_t *cd_end_out, si
         FIND(R, BEIAN_V_ZIP_STRAY_BYTES, "%zu bytes after the end of the ZIP (appended data)",
              R->len - end_at - END_SIZE);
     } else if (comment > 0) {
-        FIND(R, BEIAN_V_ZIP_STRAY_BYTES,
-             "the ZIP carries a %u-byte comment; beian writes none", comment);
+        FIND(R, BEIAN_V_ZIP_STRAY_BYTES, "the ZIP carries a %u-byte comment; beian writes none",
+             comment);
     }
     uint16_t disk = rd16(z + 4), cd_disk = rd16(z + 6), n_disk = rd16(z + 8), n = rd16(z + 10);
     uint32_t cd_size = rd32(z + 12), cd_off = rd32(z + 16);
@@ -602,8 +604,10 @@ static int parse_directory(reader *R, size_t *cd_off_out, size_t *cd_end_out, si
         e->local = rd32(h + 42);
         size_t var = (size_t)e->name_len + e->extra_len + e->comment_len;
         if (cd_end - pos - CENTRAL_SIZE < var) {
-            FIND(R, BEIAN_V_ZIP_STRUCTURE, "central directory header %zu of %u runs past the "
-                 "directory", R->n + 1, n);
+            FIND(R, BEIAN_V_ZIP_STRUCTURE,
+                 "central directory header %zu of %u runs past the "
+                 "directory",
+                 R->n + 1, n);
             return BEIAN_EDATA;
         }
         e->name = h + CENTRAL_SIZE;
@@ -622,14 +626,16 @@ static int parse_directory(reader *R, size_t *cd_off_out, size_t *cd_end_out, si
                  e->cname);
         }
         if (e->comment_len > 0) {
-            FIND(R, BEIAN_V_ZIP_STRAY_BYTES, "entry \"%s\" carries a %u-byte comment",
-                 e->cname, e->comment_len);
+            FIND(R, BEIAN_V_ZIP_STRAY_BYTES, "entry \"%s\" carries a %u-byte comment", e->cname,
+                 e->comment_len);
         }
         pos += CENTRAL_SIZE + var;
     }
     if (pos != cd_end) {
-        FIND(R, BEIAN_V_ZIP_STRAY_BYTES, "%zu bytes at the end of the central directory belong "
-             "to no entry", cd_end - pos);
+        FIND(R, BEIAN_V_ZIP_STRAY_BYTES,
+             "%zu bytes at the end of the central directory belong "
+             "to no entry",
+             cd_end - pos);
     }
     *cd_off_out = cd_off;
     *cd_end_out = cd_end;
@@ -639,8 +645,8 @@ static int parse_directory(reader *R, size_t *cd_off_out, size_t *cd_end_out, si
 
 static int is_nested_archive(const char *name, const unsigned char *d, size_t len)
 {
-    static const char *const suffixes[] = {".zip", ".jar", ".gz", ".tgz", ".bz2", ".xz",
-                                           ".7z", ".rar", ".tar", ".zst", ".cab"};
+    static const char *const suffixes[] = {".zip", ".jar", ".gz",  ".tgz", ".bz2", ".xz",
+                                           ".7z",  ".rar", ".tar", ".zst", ".cab"};
     size_t nl = strlen(name);
     for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
         size_t sl = strlen(suffixes[i]);
@@ -650,9 +656,11 @@ static int is_nested_archive(const char *name, const unsigned char *d, size_t le
     }
     /* magic numbers of ZIP, gzip, bzip2, xz, 7-Zip, RAR and zstd; tar's "ustar" at 257 */
     return (len >= 4 && d[0] == 'P' && d[1] == 'K' && (d[2] == 3 || d[2] == 5 || d[2] == 7)) ||
-           (len >= 2 && d[0] == 0x1f && d[1] == 0x8b) ||
-           (len >= 3 && memcmp(d, "BZh", 3) == 0) ||
-           (len >= 6 && memcmp(d, "\xfd" "7zXZ\0", 6) == 0) ||
+           (len >= 2 && d[0] == 0x1f && d[1] == 0x8b) || (len >= 3 && memcmp(d, "BZh", 3) == 0) ||
+           (len >= 6 && memcmp(d,
+                               "\xfd"
+                               "7zXZ\0",
+                               6) == 0) ||
            (len >= 6 && memcmp(d, "7z\xbc\xaf\x27\x1c", 6) == 0) ||
            (len >= 4 && memcmp(d, "Rar!", 4) == 0) ||
            (len >= 4 && memcmp(d, "\x28\xb5\x2f\xfd", 4) == 0) ||
@@ -702,9 +710,9 @@ static int read_entries(reader *R, beian_bundle *b)
         zip_file_t *zf = zip_fopen_index(za, i, 0);
         if (!zf) {
             R->bad = 1;
-            rc = beian_findings_add(R->f, BEIAN_V_ZIP_UNREADABLE, R->label,
-                                    "entry \"%s\" cannot be opened: %s", e->cname,
-                                    zip_strerror(za));
+            rc =
+                beian_findings_add(R->f, BEIAN_V_ZIP_UNREADABLE, R->label,
+                                   "entry \"%s\" cannot be opened: %s", e->cname, zip_strerror(za));
             continue;
         }
         /* read up to one byte past the declared size, then to the end: libzip checks the
@@ -726,18 +734,17 @@ static int read_entries(reader *R, beian_bundle *b)
         } else if (r < 0) {
             int code = zip_error_code_zip(zip_file_get_error(zf));
             R->bad = 1;
-            rc = beian_findings_add(R->f, code == ZIP_ER_CRC ? BEIAN_V_ZIP_CRC
-                                                             : BEIAN_V_ZIP_UNREADABLE,
-                                    R->label, "entry \"%s\": %s", e->cname,
-                                    code == ZIP_ER_CRC
-                                        ? "its data does not match its CRC-32 (altered or "
-                                          "damaged)"
-                                        : zip_file_strerror(zf));
+            rc = beian_findings_add(
+                R->f, code == ZIP_ER_CRC ? BEIAN_V_ZIP_CRC : BEIAN_V_ZIP_UNREADABLE, R->label,
+                "entry \"%s\": %s", e->cname,
+                code == ZIP_ER_CRC ? "its data does not match its CRC-32 (altered or "
+                                     "damaged)"
+                                   : zip_file_strerror(zf));
         } else if (got < e->usize) {
             R->bad = 1;
             rc = beian_findings_add(R->f, BEIAN_V_ZIP_LENGTH, R->label,
-                                    "entry \"%s\" holds %zu bytes of the %lu it declares",
-                                    e->cname, got, (unsigned long)e->usize);
+                                    "entry \"%s\" holds %zu bytes of the %lu it declares", e->cname,
+                                    got, (unsigned long)e->usize);
         }
         zip_fclose(zf);
         out->len = got <= e->usize ? got : e->usize;
@@ -758,8 +765,8 @@ done:
     return rc;
 }
 
-int beian_bundle_read(const unsigned char *zip, size_t len, const char *label,
-                      beian_bundle **out, beian_findings *findings)
+int beian_bundle_read(const unsigned char *zip, size_t len, const char *label, beian_bundle **out,
+                      beian_findings *findings)
 {
     reader R = {zip, len, label, findings, NULL, 0, 0, 0};
     beian_bundle *b = NULL;

@@ -55,8 +55,8 @@ static int parse_line(const char *text, ledger_line *l)
     char seq[24], prev[80], sha[80], date[16], rec[40], ver[16], ev[24], st[24], path[260];
     char extra;
     memset(l, 0, sizeof *l);
-    if (sscanf(text, "%23s %79s %79s %15s %39s %15s %23s %23s %259s %c", seq, prev, sha, date,
-               rec, ver, ev, st, path, &extra) != 9) {
+    if (sscanf(text, "%23s %79s %79s %15s %39s %15s %23s %23s %259s %c", seq, prev, sha, date, rec,
+               ver, ev, st, path, &extra) != 9) {
         return 0;
     }
     char *end;

@@ -100,8 +100,7 @@ static const beian_verify_code codes[] = {
      "run `beian fsck`: it completes an interrupted commit and sets a planted file aside"},
     {BEIAN_V_STORE_STRAY, "a file in records/ that is not a bundle beian names",
      "move the file out of the archive"},
-    {BEIAN_V_STORE_TEMP, "temporary files left by an interrupted commit",
-     "run `beian fsck`"},
+    {BEIAN_V_STORE_TEMP, "temporary files left by an interrupted commit", "run `beian fsck`"},
     {BEIAN_V_STORE_INDEX, "index.tsv is missing, out of date or wrong (it is derived)",
      "run `beian fsck` to rebuild it"},
     {BEIAN_V_STORE_ANCHOR,
@@ -149,8 +148,7 @@ void beian_findings_free(beian_findings *f)
     free(f);
 }
 
-int beian_findings_add(beian_findings *f, const char *code, const char *path, const char *fmt,
-                       ...)
+int beian_findings_add(beian_findings *f, const char *code, const char *path, const char *fmt, ...)
 {
     const beian_verify_code *c = beian_verify_code_find(code);
     if (!c) {

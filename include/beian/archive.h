@@ -38,14 +38,17 @@ typedef struct beian_archive beian_archive;
 typedef void (*beian_archive_step_fn)(void *user, const char *step);
 
 typedef struct {
-    const char *dir;          /* NULL: $BEIAN_ARCHIVE, else ./archive */
-    int wait_seconds;         /* how long a writer waits for the lock */
+    const char *dir;            /* NULL: $BEIAN_ARCHIVE, else ./archive */
+    int wait_seconds;           /* how long a writer waits for the lock */
     beian_archive_step_fn step; /* may be NULL */
     void *step_user;
-    const char *command;      /* what holds the lock, for the message a waiting writer gets */
+    const char *command; /* what holds the lock, for the message a waiting writer gets */
 } beian_archive_options;
 
-#define BEIAN_ARCHIVE_OPTIONS_INIT {NULL, 30, NULL, NULL, NULL}
+#define BEIAN_ARCHIVE_OPTIONS_INIT                                                                 \
+    {                                                                                              \
+        NULL, 30, NULL, NULL, NULL                                                                 \
+    }
 
 /*
  * Opens the archive. With create, a missing archive is created (writers); without, a missing
@@ -97,29 +100,32 @@ const char *beian_workflow_allowed(beian_state st);
 
 typedef struct {
     beian_event_kind kind;
-    const char *date;             /* YYYY-MM-DD, required */
-    beian_record *record;         /* submitted, changed: the validated data (borrowed; its
-                                     date is set to the event's date when it has none) */
-    const char *reason;           /* rejected (required), dissolved (optional) */
-    int year;                     /* reviewed: the year under review */
-    int review_pass;              /* reviewed: 1 pass, 0 fail */
-    const unsigned char *scan;    /* approved (required), reviewed (optional): PDF/PNG/JPEG */
+    const char *date;          /* YYYY-MM-DD, required */
+    beian_record *record;      /* submitted, changed: the validated data (borrowed; its
+                                  date is set to the event's date when it has none) */
+    const char *reason;        /* rejected (required), dissolved (optional) */
+    int year;                  /* reviewed: the year under review */
+    int review_pass;           /* reviewed: 1 pass, 0 fail */
+    const unsigned char *scan; /* approved (required), reviewed (optional): PDF/PNG/JPEG */
     size_t scan_len;
-    const char *scan_name;        /* the scan's file name, for messages and provenance */
+    const char *scan_name;           /* the scan's file name, for messages and provenance */
     const beian_tracking *scan_code; /* the tracking code read from the scan, or NULL: the
                                         archive refuses a code that names another record, an
                                         older printed version, or other data */
 } beian_event;
 
-#define BEIAN_EVENT_INIT {BEIAN_EVENT_SUBMITTED, NULL, NULL, NULL, 0, 1, NULL, 0, NULL, NULL}
+#define BEIAN_EVENT_INIT                                                                           \
+    {                                                                                              \
+        BEIAN_EVENT_SUBMITTED, NULL, NULL, NULL, 0, 1, NULL, 0, NULL, NULL                         \
+    }
 
 typedef struct {
     char record_no[32];
     int version;
     beian_state state;
-    char *path;          /* the bundle, relative to the archive */
-    char sha256[65];     /* of the bundle */
-    unsigned char *pdf;  /* submitted, changed: the printed form to print and sign */
+    char *path;         /* the bundle, relative to the archive */
+    char sha256[65];    /* of the bundle */
+    unsigned char *pdf; /* submitted, changed: the printed form to print and sign */
     size_t pdf_len;
 } beian_commit_result;
 
@@ -149,10 +155,10 @@ typedef struct {
 typedef struct {
     char record_no[32];
     char *form_id;
-    char *name;      /* 名称 or 群名称 */
+    char *name; /* 名称 or 群名称 */
     beian_state state;
-    int version;     /* latest */
-    char date[11];   /* of the latest version */
+    int version;   /* latest */
+    char date[11]; /* of the latest version */
 } beian_record_info;
 
 /* The record's history, oldest first, from the ledger and the bundles. */
@@ -224,16 +230,14 @@ typedef struct {
  */
 int beian_archive_reprint(beian_archive *ar, const char *record_no,
                           const beian_reprint_options *opts, unsigned char **pdf, size_t *len,
-                          beian_reprint_info *info, beian_findings *findings,
-                          beian_problems *pr);
+                          beian_reprint_info *info, beian_findings *findings, beian_problems *pr);
 
 /* The ledger's line count and head hash (after checking its chain: BEIAN_EDATA with findings
  * when broken). */
-int beian_archive_anchor(beian_archive *ar, size_t *lines, char head[65],
-                         beian_findings *findings);
+int beian_archive_anchor(beian_archive *ar, size_t *lines, char head[65], beian_findings *findings);
 /* A one-page slip with the anchor, dated date, to be signed, sealed and filed on paper. */
-int beian_archive_anchor_slip(beian_archive *ar, const char *date, unsigned char **pdf,
-                              size_t *len, size_t *lines, char head[65], beian_findings *findings,
+int beian_archive_anchor_slip(beian_archive *ar, const char *date, unsigned char **pdf, size_t *len,
+                              size_t *lines, char head[65], beian_findings *findings,
                               beian_problems *pr);
 
 #endif

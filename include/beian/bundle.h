@@ -43,8 +43,8 @@ typedef struct {
  * (YYYY-MM-DD, 1980..2107). *zip is malloc'd. Names must be safe relative ASCII paths and
  * unique; BEIAN_EINTERNAL with the context's message otherwise, or when libzip fails.
  */
-int beian_bundle_zip(beian_ctx *ctx, const beian_bundle_entry *entries, size_t n,
-                     const char *date, unsigned char **zip, size_t *len);
+int beian_bundle_zip(beian_ctx *ctx, const beian_bundle_entry *entries, size_t n, const char *date,
+                     unsigned char **zip, size_t *len);
 
 /*
  * Checks the container zip[0..len) and, when it is sound, reads every entry into *out
@@ -52,8 +52,8 @@ int beian_bundle_zip(beian_ctx *ctx, const beian_bundle_entry *entries, size_t n
  * (with *out) when no ZIP- finding was added, BEIAN_EDATA (no *out) when some was, and
  * BEIAN_EINTERNAL when out of memory.
  */
-int beian_bundle_read(const unsigned char *zip, size_t len, const char *label,
-                      beian_bundle **out, beian_findings *findings);
+int beian_bundle_read(const unsigned char *zip, size_t len, const char *label, beian_bundle **out,
+                      beian_findings *findings);
 
 void beian_bundle_free(beian_bundle *b);
 

@@ -90,8 +90,8 @@ beian_findings *beian_findings_new(void);
 void beian_findings_free(beian_findings *f);
 /* Appends a finding (path may be NULL). code must be one of the table's. Returns BEIAN_OK or
  * BEIAN_EINTERNAL (no memory). */
-int beian_findings_add(beian_findings *f, const char *code, const char *path, const char *fmt,
-                       ...) __attribute__((format(printf, 4, 5)));
+int beian_findings_add(beian_findings *f, const char *code, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 size_t beian_findings_count(const beian_findings *f);
 const beian_finding *beian_findings_get(const beian_findings *f, size_t i);
 /* 1 when some finding has this code. */

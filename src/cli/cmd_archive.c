@@ -27,8 +27,8 @@
 /* ---- shared ---- */
 
 /* The commit steps of archive.c, in order (docs/archive.md). */
-static const char *const crash_steps[] = {"locked",       "built",          "temp-written",
-                                          "linked",       "temp-removed",   "ledger-written",
+static const char *const crash_steps[] = {"locked",         "built",        "temp-written",
+                                          "linked",         "temp-removed", "ledger-written",
                                           "ledger-renamed", "indexed"};
 
 /* BEIAN_CRASH_AT=STEP kills the process at that step of a commit: fault injection for the
@@ -47,8 +47,7 @@ static int today(char out[11])
 {
     time_t now = time(NULL);
     struct tm tm;
-    if (now == (time_t)-1 || !localtime_r(&now, &tm) ||
-        strftime(out, 11, "%Y-%m-%d", &tm) != 10) {
+    if (now == (time_t)-1 || !localtime_r(&now, &tm) || strftime(out, 11, "%Y-%m-%d", &tm) != 10) {
         return 0;
     }
     return 1;
@@ -87,8 +86,8 @@ int archive_cli_common_option(const char *command, int argc, char **argv, int *i
         char *end;
         long w = strtol(value, &end, 10);
         if (*end || end == value || w < 0 || w > 86400) {
-            cli_error(BEIAN_EUSAGE, "%s: --wait takes seconds from 0 to 86400, not \"%s\"",
-                      command, value);
+            cli_error(BEIAN_EUSAGE, "%s: --wait takes seconds from 0 to 86400, not \"%s\"", command,
+                      value);
             return -1;
         }
         c->wait = (int)w;
@@ -109,8 +108,8 @@ int archive_cli_common_option(const char *command, int argc, char **argv, int *i
     return 1;
 }
 
-int archive_cli_open(beian_ctx *ctx, const archive_cli_common *c, const char *command,
-                     int create, beian_archive **ar)
+int archive_cli_open(beian_ctx *ctx, const archive_cli_common *c, const char *command, int create,
+                     beian_archive **ar)
 {
     beian_archive_options o = BEIAN_ARCHIVE_OPTIONS_INIT;
     char what[64];
@@ -121,9 +120,11 @@ int archive_cli_open(beian_ctx *ctx, const archive_cli_common *c, const char *co
             known |= strcmp(at, crash_steps[i]) == 0;
         }
         if (!known) {
-            cli_error(BEIAN_EUSAGE, "BEIAN_CRASH_AT=%s names no commit step (locked, built, "
+            cli_error(BEIAN_EUSAGE,
+                      "BEIAN_CRASH_AT=%s names no commit step (locked, built, "
                       "temp-written, linked, temp-removed, ledger-written, ledger-renamed, "
-                      "indexed)", at);
+                      "indexed)",
+                      at);
             return BEIAN_EUSAGE;
         }
     }
@@ -143,8 +144,8 @@ int archive_cli_report(beian_ctx *ctx, int rc, beian_problems *pr)
 {
     cli_print_problems(pr);
     if (beian_problems_errors(pr) == 0 && rc != BEIAN_OK) {
-        cli_error(rc, "%s", beian_ctx_message(ctx)[0] ? beian_ctx_message(ctx)
-                                                        : "failed (no details)");
+        cli_error(rc, "%s",
+                  beian_ctx_message(ctx)[0] ? beian_ctx_message(ctx) : "failed (no details)");
     }
     return rc;
 }
@@ -153,8 +154,8 @@ void archive_cli_print_findings(const beian_findings *f)
 {
     for (size_t i = 0; i < beian_findings_count(f); i++) {
         const beian_finding *x = beian_findings_get(f, i);
-        fprintf(stderr, "beian: %s%serror: %s: %s\n", x->path ? x->path : "",
-                x->path ? ": " : "", x->code, x->message);
+        fprintf(stderr, "beian: %s%serror: %s: %s\n", x->path ? x->path : "", x->path ? ": " : "",
+                x->code, x->message);
     }
 }
 
@@ -209,8 +210,8 @@ static int parse_filing(const char *command, int argc, char **argv, unsigned all
         static const struct {
             const char *name;
             unsigned flag;
-        } opts[] = {{"-o", OPT_OUT},         {"--output", OPT_OUT}, {"--scan", OPT_SCAN},
-                    {"--reason", OPT_REASON}, {"--year", OPT_YEAR}, {"--result", OPT_RESULT}};
+        } opts[] = {{"-o", OPT_OUT},          {"--output", OPT_OUT}, {"--scan", OPT_SCAN},
+                    {"--reason", OPT_REASON}, {"--year", OPT_YEAR},  {"--result", OPT_RESULT}};
         unsigned flag = 0;
         const char *value = NULL;
         for (size_t k = 0; k < sizeof opts / sizeof opts[0] && !flag; k++) {
@@ -245,8 +246,8 @@ static int parse_filing(const char *command, int argc, char **argv, unsigned all
             char *end;
             long y = strtol(value, &end, 10);
             if (*end || y < 2000 || y > 2199) {
-                cli_error(BEIAN_EUSAGE, "%s: --year takes a year such as 2027, not \"%s\"",
-                          command, value);
+                cli_error(BEIAN_EUSAGE, "%s: --year takes a year such as 2027, not \"%s\"", command,
+                          value);
                 return cli_usage(command);
             }
             a->year = (int)y;
@@ -258,8 +259,7 @@ static int parse_filing(const char *command, int argc, char **argv, unsigned all
             } else if (strcmp(value, "fail") == 0 || strcmp(value, "不通过") == 0) {
                 a->pass = 0;
             } else {
-                cli_error(BEIAN_EUSAGE, "%s: --result is pass or fail, not \"%s\"", command,
-                          value);
+                cli_error(BEIAN_EUSAGE, "%s: --result is pass or fail, not \"%s\"", command, value);
                 return cli_usage(command);
             }
             break;
@@ -286,8 +286,10 @@ static int need_record_no(const char *command, const char *s)
         return BEIAN_OK;
     }
     if (s) {
-        cli_error(BEIAN_EUSAGE, "%s: \"%s\" is not a record number such as XMT-2026-0007 or "
-                  "QUN-2026-0012 (see: beian list)", command, s);
+        cli_error(BEIAN_EUSAGE,
+                  "%s: \"%s\" is not a record number such as XMT-2026-0007 or "
+                  "QUN-2026-0012 (see: beian list)",
+                  command, s);
     } else {
         cli_error(BEIAN_EUSAGE, "%s: say which record, e.g. XMT-2026-0007 (see: beian list)",
                   command);
@@ -443,8 +445,10 @@ static int read_scan(beian_ctx *ctx, const char *path, beian_buf *bytes, beian_t
         goto done;
     }
     if (beian_scan_sniff(bytes->data, bytes->len) == BEIAN_SCAN_UNKNOWN) {
-        rc = cli_error(BEIAN_EDATA, "%s: error: scan (扫描件): not a PDF, PNG or JPEG (judged "
-                       "by its first bytes); scan the signed paper to one of those", path);
+        rc = cli_error(BEIAN_EDATA,
+                       "%s: error: scan (扫描件): not a PDF, PNG or JPEG (judged "
+                       "by its first bytes); scan the signed paper to one of those",
+                       path);
         goto done;
     }
     rc = beian_scan_codes(ctx, path, &codes, &n, pr);
@@ -459,7 +463,8 @@ static int read_scan(beian_ctx *ctx, const char *path, beian_buf *bytes, beian_t
         }
         if (*have_code && (strcmp(t.record, code->record) != 0 || t.version != code->version ||
                            strcmp(t.digest16, code->digest16) != 0)) {
-            rc = cli_error(BEIAN_EDATA, "%s: error: scan (扫描件): holds the tracking codes of "
+            rc = cli_error(BEIAN_EDATA,
+                           "%s: error: scan (扫描件): holds the tracking codes of "
                            "%s v%d and %s v%d; scan each form to its own file",
                            path, code->record, code->version, t.record, t.version);
             goto done;
@@ -609,7 +614,7 @@ int cmd_approve(beian_ctx *ctx, int argc, char **argv)
     if (a.nargs > 1 || !a.scan) {
         if (!a.scan) {
             cli_error(BEIAN_EUSAGE, "approve: give the scan of the signed and sealed form with "
-                      "--scan FILE (or a folder of scans)");
+                                    "--scan FILE (or a folder of scans)");
         }
         return cli_usage("approve");
     }
@@ -621,13 +626,12 @@ int cmd_approve(beian_ctx *ctx, int argc, char **argv)
     }
     struct stat st;
     if (stat(a.scan, &st) != 0) {
-        return cli_error(BEIAN_ENOINPUT, "%s: cannot read the scan: %s", a.scan,
-                         strerror(errno));
+        return cli_error(BEIAN_ENOINPUT, "%s: cannot read the scan: %s", a.scan, strerror(errno));
     }
     if (S_ISDIR(st.st_mode)) {
         if (a.nargs == 1) {
             cli_error(BEIAN_EUSAGE, "approve: a folder of scans is filed by the tracking codes "
-                      "alone; leave out the record number");
+                                    "alone; leave out the record number");
             return cli_usage("approve");
         }
         return approve_folder(ctx, &a, a.scan);
@@ -690,8 +694,7 @@ int cmd_review(beian_ctx *ctx, int argc, char **argv)
         rc = beian_file_read(a.scan, BEIAN_SCAN_MAX_BYTES, &scan, &err);
         if (rc != BEIAN_OK) {
             return cli_error(rc, "%s: %s", a.scan,
-                             rc == BEIAN_EDATA ? "the scan is larger than 64 MiB"
-                                               : strerror(err));
+                             rc == BEIAN_EDATA ? "the scan is larger than 64 MiB" : strerror(err));
         }
         ev.scan = scan.data;
         ev.scan_len = scan.len;

@@ -39,8 +39,8 @@ typedef struct {
 int archive_cli_common_option(const char *command, int argc, char **argv, int *i,
                               archive_cli_common *c);
 /* Opens the archive (creating it for writers) with the crash hook of BEIAN_CRASH_AT. */
-int archive_cli_open(beian_ctx *ctx, const archive_cli_common *c, const char *command,
-                     int create, beian_archive **ar);
+int archive_cli_open(beian_ctx *ctx, const archive_cli_common *c, const char *command, int create,
+                     beian_archive **ar);
 /* Prints the problems and, when none is an error, the context's message; returns rc. */
 int archive_cli_report(beian_ctx *ctx, int rc, beian_problems *pr);
 /* Prints findings as `beian: PATH: error: CODE: message`. */

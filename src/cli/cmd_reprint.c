@@ -21,8 +21,7 @@ typedef struct {
 } extra_opt;
 
 static int parse(const char *command, int argc, char **argv, archive_cli_common *c,
-                 const extra_opt *extra, size_t nextra, const char **args, int max_args,
-                 int *nargs)
+                 const extra_opt *extra, size_t nextra, const char **args, int max_args, int *nargs)
 {
     memset(c, 0, sizeof *c);
     c->wait = 30;
@@ -78,7 +77,7 @@ int cmd_log(beian_ctx *ctx, int argc, char **argv)
     }
     if (nargs != 1 || !beian_record_no_valid(args[0])) {
         cli_error(BEIAN_EUSAGE, "log: say which record, e.g. beian log XMT-2026-0007 (see: beian "
-                  "list)");
+                                "list)");
         return cli_usage("log");
     }
     beian_archive *ar = NULL;
@@ -122,8 +121,10 @@ int cmd_list(beian_ctx *ctx, int argc, char **argv)
     }
     beian_state want = BEIAN_STATE_NONE;
     if (state && beian_state_parse(state, &want) != BEIAN_OK) {
-        cli_error(BEIAN_EUSAGE, "list: --state is one of submitted, approved, changed, rejected, "
-                  "review-failed, dissolved; not \"%s\"", state);
+        cli_error(BEIAN_EUSAGE,
+                  "list: --state is one of submitted, approved, changed, rejected, "
+                  "review-failed, dissolved; not \"%s\"",
+                  state);
         return cli_usage("list");
     }
     beian_archive *ar = NULL;
@@ -175,7 +176,8 @@ int cmd_reprint(beian_ctx *ctx, int argc, char **argv)
         return cli_usage("reprint");
     }
     if (!c.date[0]) {
-        cli_error(BEIAN_EUSAGE, "reprint: give the reprint date with --date YYYY-MM-DD (or --date "
+        cli_error(BEIAN_EUSAGE,
+                  "reprint: give the reprint date with --date YYYY-MM-DD (or --date "
                   "today): it is printed in the 补打 mark and kept in the reprint log");
         return cli_usage("reprint");
     }
@@ -230,7 +232,8 @@ int cmd_reprint(beian_ctx *ctx, int argc, char **argv)
         goto done;
     }
     if (!exact && !info.identical) {
-        fprintf(stderr, "beian: %s: warning: the page is drawn again from the archived record "
+        fprintf(stderr,
+                "beian: %s: warning: the page is drawn again from the archived record "
                 "and form definition, but beian or the fonts changed since it was filed (see "
                 "data/provenance.json in the bundle): the text is the archived text, the glyphs "
                 "may differ; --exact gives the archived PDF itself\n",
@@ -238,8 +241,9 @@ int cmd_reprint(beian_ctx *ctx, int argc, char **argv)
     }
     cli_note("wrote %s: %s v%d%s, bundle sha256 %.16s…; logged in reprints.log", out,
              info.record_no, info.version,
-             exact ? " exactly as archived" : mask ? " marked 补打, contacts masked"
-                                                   : " marked 补打",
+             exact  ? " exactly as archived"
+             : mask ? " marked 补打, contacts masked"
+                    : " marked 补打",
              info.bundle_sha256);
 done:
     free(pdf);

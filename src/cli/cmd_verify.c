@@ -49,8 +49,8 @@ static int verdict(int rc, const beian_findings *f, const char *what)
     archive_cli_print_findings(f);
     if (rc == BEIAN_EDATA) {
         size_t n = beian_findings_count(f);
-        cli_error(rc, "verify: %s is DAMAGED: %zu problem%s (codes: beian verify --codes)", what,
-                  n, n == 1 ? "" : "s");
+        cli_error(rc, "verify: %s is DAMAGED: %zu problem%s (codes: beian verify --codes)", what, n,
+                  n == 1 ? "" : "s");
     }
     return rc;
 }
@@ -99,7 +99,8 @@ int cmd_verify(beian_ctx *ctx, int argc, char **argv)
         rc = beian_verify_bundle_file(ctx, target, f);
         if (rc == BEIAN_OK) {
             printf("%s: ok (container, bag and content intact; its place in the ledger is "
-                   "checked by verifying the archive)\n", target);
+                   "checked by verifying the archive)\n",
+                   target);
         } else if (rc == BEIAN_EDATA) {
             verdict(rc, f, target);
         } else {
@@ -110,8 +111,10 @@ int cmd_verify(beian_ctx *ctx, int argc, char **argv)
     }
     if (target && !beian_record_no_valid(target)) {
         beian_findings_free(f);
-        cli_error(BEIAN_EUSAGE, "verify: \"%s\" is neither a record number (XMT-2026-0007) nor a "
-                  "bundle file (.zip)", target);
+        cli_error(BEIAN_EUSAGE,
+                  "verify: \"%s\" is neither a record number (XMT-2026-0007) nor a "
+                  "bundle file (.zip)",
+                  target);
         return cli_usage("verify");
     }
     rc = archive_cli_open(ctx, &c, "verify", 0, &ar);
@@ -129,8 +132,7 @@ int cmd_verify(beian_ctx *ctx, int argc, char **argv)
         printf("%s: ok: %zu bundle%s of %zu record%s, ledger of %zu line%s intact (head %s)%s\n",
                target ? target : beian_archive_dir(ar), sum.bundles, sum.bundles == 1 ? "" : "s",
                sum.records, sum.records == 1 ? "" : "s", sum.ledger_lines,
-               sum.ledger_lines == 1 ? "" : "s", sum.head,
-               anchor ? "; matches the anchor" : "");
+               sum.ledger_lines == 1 ? "" : "s", sum.head, anchor ? "; matches the anchor" : "");
     } else if (rc == BEIAN_EDATA) {
         char what[600];
         if (target) {
@@ -204,13 +206,12 @@ int cmd_fsck(beian_ctx *ctx, int argc, char **argv)
     beian_verify_summary sum;
     rc = beian_archive_verify(ar, NULL, f, &sum);
     if (rc == BEIAN_OK) {
-        printf("%s: ok: %zu bundle%s of %zu record%s verify\n", beian_archive_dir(ar),
-               sum.bundles, sum.bundles == 1 ? "" : "s", sum.records,
-               sum.records == 1 ? "" : "s");
+        printf("%s: ok: %zu bundle%s of %zu record%s verify\n", beian_archive_dir(ar), sum.bundles,
+               sum.bundles == 1 ? "" : "s", sum.records, sum.records == 1 ? "" : "s");
     } else if (rc == BEIAN_EDATA) {
         archive_cli_print_findings(f);
         cli_error(rc, "fsck: what remains is not the trace of a crash but damage; restore it "
-                  "from a backup (codes: beian verify --codes)");
+                      "from a backup (codes: beian verify --codes)");
     }
 done:
     beian_archive_free(ar);
@@ -244,7 +245,7 @@ int cmd_anchor(beian_ctx *ctx, int argc, char **argv)
     }
     if (out && !c.date[0]) {
         cli_error(BEIAN_EUSAGE, "anchor: the slip carries a date: give it with --date YYYY-MM-DD "
-                  "(or --date today)");
+                                "(or --date today)");
         return cli_usage("anchor");
     }
     beian_archive *ar = NULL;

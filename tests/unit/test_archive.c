@@ -8,7 +8,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
+
+#include <cmocka.h> /* after the headers it needs */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +38,8 @@ static void test_archive__workflow_follows_the_regulation(void **state)
     /* a failed review stops the platform until it is changed and reviewed again (art. 8) */
     assert_int_equal(beian_workflow_next(BEIAN_STATE_APPROVED, BEIAN_EVENT_REVIEWED, 0, &to), 0);
     assert_int_equal(to, BEIAN_STATE_REVIEW_FAILED);
-    assert_int_equal(beian_workflow_next(BEIAN_STATE_REVIEW_FAILED, BEIAN_EVENT_CHANGED, 1, &to), 0);
+    assert_int_equal(beian_workflow_next(BEIAN_STATE_REVIEW_FAILED, BEIAN_EVENT_CHANGED, 1, &to),
+                     0);
     assert_int_equal(to, BEIAN_STATE_CHANGED);
     /* a returned filing is corrected with a change */
     assert_int_equal(beian_workflow_next(BEIAN_STATE_REJECTED, BEIAN_EVENT_CHANGED, 1, &to), 0);
@@ -72,10 +74,10 @@ static void test_archive__record_numbers_and_bundle_names(void **state)
     free(rel);
     assert_false(archive_parse_bundle_rel("records/2027/QUN-2026-0012/v3-20270105.zip", rec, &v,
                                           date)); /* year folder and number disagree */
-    assert_false(archive_parse_bundle_rel("records/2026/QUN-2026-0012/v0-20270105.zip", rec, &v,
-                                          date));
-    assert_false(archive_parse_bundle_rel("records/2026/QUN-2026-0012/v3-20270231.zip", rec, &v,
-                                          date));
+    assert_false(
+        archive_parse_bundle_rel("records/2026/QUN-2026-0012/v0-20270105.zip", rec, &v, date));
+    assert_false(
+        archive_parse_bundle_rel("records/2026/QUN-2026-0012/v3-20270231.zip", rec, &v, date));
 }
 
 static void test_archive__anchor_parse(void **state)
@@ -84,7 +86,8 @@ static void test_archive__anchor_parse(void **state)
     size_t n = 0;
     char h[65];
     char ok[80];
-    snprintf(ok, sizeof ok, "12:%s", "ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef0123456789");
+    snprintf(ok, sizeof ok, "12:%s",
+             "ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef0123456789");
     assert_int_equal(ledger_parse_anchor(ok, &n, h), 0);
     assert_int_equal(n, 12);
     assert_string_equal(h, "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789");
@@ -121,9 +124,14 @@ static void make_bag(beian_ctx *ctx, const char *pdf, unsigned char **zip, size_
         {"data/record.json", (unsigned char *)"{}", 2},
         {"data/form.pdf", (unsigned char *)pdf, strlen(pdf)},
     };
-    bag_meta m = {"QUN-2026-0001", 1, BEIAN_EVENT_SUBMITTED, BEIAN_STATE_SUBMITTED, "2026-11-24",
+    bag_meta m = {"QUN-2026-0001",
+                  1,
+                  BEIAN_EVENT_SUBMITTED,
+                  BEIAN_STATE_SUBMITTED,
+                  "2026-11-24",
                   "workgroup-filing",
-                  "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a", NULL,
+                  "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a",
+                  NULL,
                   "附件4 网络工作群备案登记表：测试群"};
     assert_int_equal(bag_build(ctx, &m, payload, 2, zip, len), 0);
 }
@@ -171,9 +179,22 @@ static void test_archive__event_document_round_trip(void **state)
 {
     (void)state;
     review_entry reviews[1] = {{2027, 0, "2027-12-10", 4}};
-    event_doc e = {BEIAN_EVENT_REVIEWED, 4, "2027-12-10", "XMT-2026-0007", "platform-application",
-                   BEIAN_STATE_REVIEW_FAILED, 3, "2027-03-02", "内容更新不及时", 2027, 0,
-                   "data/review-2027.pdf", "年审.pdf", "data/signed.jpg", reviews, 1};
+    event_doc e = {BEIAN_EVENT_REVIEWED,
+                   4,
+                   "2027-12-10",
+                   "XMT-2026-0007",
+                   "platform-application",
+                   BEIAN_STATE_REVIEW_FAILED,
+                   3,
+                   "2027-03-02",
+                   "内容更新不及时",
+                   2027,
+                   0,
+                   "data/review-2027.pdf",
+                   "年审.pdf",
+                   "data/signed.jpg",
+                   reviews,
+                   1};
     unsigned char *json = NULL;
     size_t len = 0;
     assert_int_equal(event_doc_dump(&e, &json, &len), 0);
