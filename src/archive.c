@@ -1046,15 +1046,6 @@ int beian_archive_commit(beian_archive *ar, const char *record_no, const beian_e
         }
         from = latest->state;
         version = latest->version + 1;
-        if (strcmp(ev->date, latest->date) < 0) {
-            beian_problems_add(pr, BEIAN_SEV_ERROR, NULL, 0, 0, "date", "日期",
-                               "%s is before %s, the date of %s v%d (%s); events are filed in "
-                               "order",
-                               ev->date, latest->date, record_no, latest->version,
-                               beian_event_name(latest->event));
-            rc = BEIAN_EDATA;
-            goto done;
-        }
     }
     if (beian_workflow_next(from, ev->kind, ev->review_pass, &to) != BEIAN_OK) {
         beian_problems_add(pr, BEIAN_SEV_ERROR, NULL, 0, 0, NULL, NULL,
@@ -1063,6 +1054,19 @@ int beian_archive_commit(beian_archive *ar, const char *record_no, const beian_e
                            version - 1, prev.event.date, beian_workflow_allowed(from));
         rc = BEIAN_EDATA;
         goto done;
+    }
+    if (prev.bundle && strcmp(ev->date, prev.meta.date) < 0) {
+        beian_problems_add(pr, BEIAN_SEV_ERROR, NULL, 0, 0, "date", "日期",
+                           "%s is before %s, the date of %s v%d (%s); events are filed in order",
+                           ev->date, prev.meta.date, number, version - 1,
+                           beian_event_name(prev.meta.event));
+        rc = BEIAN_EDATA;
+        goto done;
+    }
+    if (rec && prev.bundle && strcmp(record_sha, prev.meta.record_sha) == 0) {
+        beian_problems_add(pr, BEIAN_SEV_WARNING, rec->path, 0, 0, NULL, NULL,
+                           "the data is the same as in v%d; the form is printed again as v%d",
+                           version - 1, version);
     }
 
     /* the event document, starting from what the previous version carries */
