@@ -146,7 +146,7 @@ static int open_face(beian_fonts *fs, const char *path, int index)
         unsigned char *data = NULL;
         size_t len = 0;
         if (hb_set_next(all, &first) &&
-            beian_fonts_subset(fs, slot, &first, 1, NULL, NULL, 0, &data, &len) == BEIAN_OK) {
+            beian_fonts_subset(fs, slot, &first, 1, &data, &len) == BEIAN_OK) {
             unsigned char *q = NULL;
             size_t qlen = 0;
             if (beian_ttf_rescale(data, len, QUANT_UPEM, &q, &qlen) == BEIAN_OK) {
@@ -421,127 +421,7 @@ void beian_fonts_extents(const beian_fonts *fs, int face, int *ascent, int *desc
     *descent = fs->faces[face].descent;
 }
 
-static void be16(unsigned char *p, unsigned v)
-{
-    p[0] = (unsigned char)(v >> 8);
-    p[1] = (unsigned char)v;
-}
-
-typedef struct {
-    uint32_t code, gid;
-} code_gid;
-
-static int cmp_code(const void *a, const void *b)
-{
-    uint32_t x = ((const code_gid *)a)->code, y = ((const code_gid *)b)->code;
-    return x < y ? -1 : x > y;
-}
-
-/* A cmap table with one format 4 subtable (3,1): one segment per code, then 0xFFFF. */
-static hb_blob_t *cmap_format4(code_gid *m, size_t n)
-{
-    qsort(m, n, sizeof *m, cmp_code);
-    size_t segs = n + 1;
-    size_t sub = 16 + segs * 8;
-    if (segs > 8000) {
-        return NULL;
-    }
-    unsigned char *t = calloc(12 + sub, 1);
-    if (!t) {
-        return NULL;
-    }
-    be16(t + 2, 1);     /* numTables */
-    be16(t + 4, 3);     /* platform: Windows */
-    be16(t + 6, 1);     /* encoding: Unicode BMP */
-    t[8] = 0, t[9] = 0; /* offset 12, big-endian 32 bits */
-    be16(t + 10, 12);
-    unsigned char *f = t + 12;
-    be16(f, 4);
-    be16(f + 2, (unsigned)sub);
-    unsigned p2 = 1, log2 = 0;
-    while (p2 * 2 <= segs) {
-        p2 *= 2, log2++;
-    }
-    be16(f + 6, (unsigned)(segs * 2));
-    be16(f + 8, p2 * 2);
-    be16(f + 10, log2);
-    be16(f + 12, (unsigned)(segs * 2 - p2 * 2));
-    unsigned char *end = f + 14, *start = end + segs * 2 + 2, *delta = start + segs * 2,
-                  *range = delta + segs * 2;
-    for (size_t i = 0; i < n; i++) {
-        be16(end + 2 * i, m[i].code);
-        be16(start + 2 * i, m[i].code);
-        be16(delta + 2 * i, (m[i].gid - m[i].code) & 0xFFFF);
-        be16(range + 2 * i, 0);
-    }
-    be16(end + 2 * n, 0xFFFF);
-    be16(start + 2 * n, 0xFFFF);
-    be16(delta + 2 * n, 1);
-    return hb_blob_create((const char *)t, (unsigned)(12 + sub), HB_MEMORY_MODE_WRITABLE, t, free);
-}
-
-/* Rebuilds subset's cmap as described at beian_fonts_subset; returns a new face or NULL. */
-static hb_face_t *remap_cmap(hb_face_t *sub, const uint32_t *cps, size_t n,
-                             const uint32_t *from, const uint32_t *to, size_t nremap)
-{
-    hb_face_t *out = NULL;
-    hb_font_t *font = hb_font_create(sub);
-    code_gid *m = calloc(n + nremap + 1, sizeof *m);
-    size_t k = 0;
-    if (!m) {
-        goto done;
-    }
-    for (size_t i = 0; i < n; i++) {
-        hb_codepoint_t g = 0;
-        if (cps[i] <= 0xFFFF && hb_font_get_nominal_glyph(font, cps[i], &g)) {
-            m[k++] = (code_gid){cps[i], g};
-        }
-    }
-    for (size_t i = 0; i < nremap; i++) {
-        hb_codepoint_t g = 0;
-        if (to[i] > 0xFFFF || !hb_font_get_nominal_glyph(font, from[i], &g)) {
-            goto done;
-        }
-        m[k++] = (code_gid){to[i], g};
-    }
-    hb_blob_t *cmap = cmap_format4(m, k);
-    if (!cmap) {
-        goto done;
-    }
-    /* a subset face is a builder face, which cannot list its tables: read it back first */
-    hb_blob_t *bytes = hb_face_reference_blob(sub);
-    hb_face_t *parsed = hb_face_create(bytes, 0);
-    out = hb_face_builder_create();
-    unsigned int count = 64, offset = 0, got = 0;
-    hb_tag_t tags[64];
-    do {
-        count = 64;
-        hb_face_get_table_tags(parsed, offset, &count, tags);
-        for (unsigned i = 0; i < count; i++) {
-            hb_blob_t *b = tags[i] == HB_TAG('c', 'm', 'a', 'p')
-                               ? hb_blob_reference(cmap)
-                               : hb_face_reference_table(parsed, tags[i]);
-            hb_face_builder_add_table(out, tags[i], b);
-            hb_blob_destroy(b);
-        }
-        offset += count;
-        got += count;
-    } while (count == 64);
-    hb_face_destroy(parsed);
-    hb_blob_destroy(bytes);
-    hb_blob_destroy(cmap);
-    if (got == 0) {
-        hb_face_destroy(out);
-        out = NULL;
-    }
-done:
-    free(m);
-    hb_font_destroy(font);
-    return out;
-}
-
 int beian_fonts_subset(beian_fonts *fs, int face, const uint32_t *cps, size_t n,
-                       const uint32_t *remap_from, const uint32_t *remap_to, size_t nremap,
                        unsigned char **data, size_t *len)
 {
     int rc = BEIAN_EINTERNAL;
@@ -554,8 +434,21 @@ int beian_fonts_subset(beian_fonts *fs, int face, const uint32_t *cps, size_t n,
         return BEIAN_EINTERNAL;
     }
     hb_set_t *uni = hb_subset_input_unicode_set(in);
+    int bmp = 0;
     for (size_t i = 0; i < n; i++) {
         hb_set_add(uni, cps[i]);
+        bmp |= cps[i] <= 0xFFFF;
+    }
+    if (!bmp) {
+        /* libharu reads only format 4 cmaps, which hb-subset writes only for BMP characters:
+         * a subset of characters above U+FFFF alone gets one BMP character of the face too */
+        hb_set_t *all = hb_set_create();
+        hb_face_collect_unicodes(fs->faces[face].face, all);
+        hb_codepoint_t first = HB_SET_VALUE_INVALID;
+        if (hb_set_next(all, &first) && first <= 0xFFFF) {
+            hb_set_add(uni, first);
+        }
+        hb_set_destroy(all);
     }
     hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING);
     /* names: family, style, full and PostScript name (libharu names the font from them);
@@ -578,14 +471,6 @@ int beian_fonts_subset(beian_fonts *fs, int face, const uint32_t *cps, size_t n,
     sub = hb_subset_or_fail(fs->faces[face].face, in);
     if (!sub) {
         goto done;
-    }
-    if (nremap > 0) {
-        hb_face_t *re = remap_cmap(sub, cps, n, remap_from, remap_to, nremap);
-        if (!re) {
-            goto done;
-        }
-        hb_face_destroy(sub);
-        sub = re;
     }
     blob = hb_face_reference_blob(sub);
     unsigned blen = 0;

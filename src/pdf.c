@@ -2,8 +2,7 @@
  * pdf.c - the PDF backend (with pdfa.c, the only files that include hpdf.h).
  *
  * libharu 2.3.0 traps and the ways around them (see NOTES.md of the project):
- * - compression is switched on right after HPDF_New, before any font exists, or the 128 KB
- *   CIDToGIDMap of every font stays uncompressed;
+ * - compression is switched on right after HPDF_New, before any font exists;
  * - fonts are never loaded whole: each face is subset by harfbuzz to the characters the
  *   document prints, handed to libharu through a memfd (it only loads by path), once per
  *   face per document (it de-duplicates fonts by PostScript name);
@@ -11,6 +10,14 @@
  *   is marked used and none loses its outline;
  * - errors are sticky and the handler must not longjmp: the handler records the first error
  *   and every step checks it.
+ *
+ * Dense codes. With its UTF-8 encoder libharu makes CID = Unicode value: it looks up all
+ * 65 536 BMP code points in the font (a linear cmap scan each, most of a form's cost), writes
+ * a 128 KB CIDToGIDMap to deflate, and turns characters above U+FFFF into spaces. So the k-th
+ * character a face prints in the document gets the code U+0100 + k instead: libharu is given a
+ * one-segment cmap while it builds its map (every lookup ends at once), and beian writes the
+ * CIDToGIDMap (codes to subset glyphs), the widths and the ToUnicode map (codes back to the
+ * real characters, as UTF-16 with surrogate pairs) itself. The text shows the codes.
  */
 #define _GNU_SOURCE
 #include "beian/pdf.h"
@@ -27,6 +34,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+
+#include <hb.h>
 
 #include "beian/font.h"
 #include "pdf_private.h"
@@ -57,45 +66,22 @@ static void HPDF_STDCALL on_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, v
 
 typedef beian_cp_set cp_set;
 
-/*
- * Characters above U+FFFF: libharu's UTF-8 encoder turns them into spaces, and it reads only
- * format 4 cmaps. Each one a face prints is given a private-use code U+E000.. in that
- * document: the subset's cmap maps the code to the character's glyph, the text shows the
- * code, and the ToUnicode map gives the real character back (as a UTF-16 surrogate pair).
- * The layout never prints private-use characters from the data, so the codes are free.
- */
-typedef struct {
-    uint32_t *from, *to;
-    size_t n, cap;
-} astral_map;
+#define CODE_BASE 0x100u /* first dense code: clear of the C0 and C1 controls */
+#define CODE_MAX 0xD7FFu /* last: below the surrogates, which UTF-8 cannot carry */
 
-static uint32_t astral_code(astral_map *m, uint32_t cp)
+/* Dense code of cp in the face's sorted set, or 0 when absent. */
+static uint32_t code_of(const cp_set *set, uint32_t cp)
 {
-    for (size_t i = 0; i < m->n; i++) {
-        if (m->from[i] == cp) {
-            return m->to[i];
+    size_t lo = 0, hi = set->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (set->cps[mid] < cp) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
         }
     }
-    if (m->n >= 0xF8FF - 0xE000) {
-        return 0;
-    }
-    if (m->n == m->cap) {
-        size_t cap = m->cap ? m->cap * 2 : 8;
-        uint32_t *f = realloc(m->from, cap * sizeof *f);
-        if (!f) {
-            return 0;
-        }
-        m->from = f;
-        uint32_t *t = realloc(m->to, cap * sizeof *t);
-        if (!t) {
-            return 0;
-        }
-        m->to = t;
-        m->cap = cap;
-    }
-    m->from[m->n] = cp;
-    m->to[m->n] = 0xE000 + (uint32_t)m->n;
-    return m->to[m->n++];
+    return lo < set->n && set->cps[lo] == cp ? CODE_BASE + (uint32_t)lo : 0;
 }
 
 typedef struct {
@@ -109,7 +95,7 @@ typedef struct {
     HPDF_Font cur_font;
     double cur_size;
     double lw, stroke_gray, fill_gray, dash; /* graphics state, to write only changes */
-    astral_map astral[PDF_MAX_FACES];
+    const cp_set *sets; /* per face: the real code points, sorted; code = CODE_BASE + index */
 } pdf_state;
 
 static int cp_add(cp_set *s, uint32_t cp)
@@ -156,31 +142,27 @@ static void cp_unique(cp_set *s)
  * re-distils the file, and the text is lost.)
  * The descendant font's /Ordering becomes (Identity), as Identity-H requires.
  */
-static void bfchars(beian_buf *b, const uint32_t *cps, size_t n, const astral_map *am)
+static void bfchars(beian_buf *b, const cp_set *set)
 {
-    for (size_t i = 0; i < n; i += 100) { /* at most 100 entries a section */
-        size_t m = n - i < 100 ? n - i : 100;
+    for (size_t i = 0; i < set->n; i += 100) { /* at most 100 entries a section */
+        size_t m = set->n - i < 100 ? set->n - i : 100;
         beian_buf_appendf(b, "%zu beginbfchar\n", m);
         for (size_t k = i; k < i + m; k++) {
-            uint32_t real = cps[k];
-            for (size_t a = 0; a < am->n; a++) {
-                if (am->to[a] == cps[k]) {
-                    real = am->from[a];
-                }
-            }
+            uint32_t real = set->cps[k];
+            unsigned code = CODE_BASE + (unsigned)k;
             if (real > 0xFFFF) {
                 uint32_t v = real - 0x10000;
-                beian_buf_appendf(b, "<%04X> <%04X%04X>\n", cps[k], 0xD800 + (v >> 10),
+                beian_buf_appendf(b, "<%04X> <%04X%04X>\n", code, 0xD800 + (v >> 10),
                                   0xDC00 + (v & 0x3FF));
             } else {
-                beian_buf_appendf(b, "<%04X> <%04X>\n", cps[k], real);
+                beian_buf_appendf(b, "<%04X> <%04X>\n", code, real);
             }
         }
         beian_buf_appendf(b, "endbfchar\n");
     }
 }
 
-static int fix_tounicode(HPDF_Font font, const cp_set *set, const astral_map *am)
+static int fix_tounicode(HPDF_Font font, const cp_set *set)
 {
     HPDF_FontAttr attr = (HPDF_FontAttr)font->attr;
     HPDF_Dict tu = HPDF_Dict_GetItem(font, "ToUnicode", HPDF_OCLASS_DICT);
@@ -188,17 +170,13 @@ static int fix_tounicode(HPDF_Font font, const cp_set *set, const astral_map *am
     if (!tu || !tu->stream || !csi) {
         return BEIAN_EINTERNAL;
     }
-    size_t nbmp = 0;
-    while (nbmp < set->n && set->cps[nbmp] <= 0xFFFF) { /* sorted: the BMP comes first */
-        nbmp++;
-    }
     beian_buf b;
     beian_buf_init(&b);
     beian_buf_appendf(&b, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
                           "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> "
                           "def\n/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
                           "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
-    bfchars(&b, set->cps, nbmp, am);
+    bfchars(&b, set);
     beian_buf_appendf(&b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
     int rc = BEIAN_EINTERNAL;
     if (b.data) {
@@ -217,68 +195,45 @@ static int fix_tounicode(HPDF_Font font, const cp_set *set, const astral_map *am
     return rc;
 }
 
-/* Loads a subset of face into the document through a memfd and marks all its glyphs used. */
-static int load_face(pdf_state *st, beian_fonts *fonts, int face, cp_set *set)
+/* The CIDToGIDMap: for each dense code, the glyph of its character in the subset bytes. */
+static int write_gid_map(HPDF_FontAttr attr, const unsigned char *font, size_t len,
+                         const cp_set *set)
 {
-    unsigned char *data = NULL;
-    size_t len = 0;
-    /* the subset holds the real characters; the private-use codes are mapped to them */
-    const astral_map *am = &st->astral[face];
-    uint32_t *want = malloc((set->n + am->n + 1) * sizeof *want);
-    size_t nwant = 0;
-    if (!want) {
-        return BEIAN_EINTERNAL;
-    }
-    for (size_t i = 0; i < set->n; i++) {
-        if (set->cps[i] < 0xE000 || set->cps[i] > 0xF8FF) {
-            want[nwant++] = set->cps[i];
+    hb_blob_t *blob = hb_blob_create((const char *)font, (unsigned)len, HB_MEMORY_MODE_READONLY,
+                                     NULL, NULL);
+    hb_face_t *face = hb_face_create(blob, 0);
+    hb_font_t *hbf = hb_font_create(face);
+    size_t nbytes = 2 * (CODE_BASE + set->n);
+    unsigned char *map = calloc(nbytes, 1);
+    int rc = BEIAN_EINTERNAL;
+    if (map && attr->map_stream) {
+        rc = BEIAN_OK;
+        for (size_t k = 0; k < set->n; k++) {
+            hb_codepoint_t g = 0;
+            if (!hb_font_get_nominal_glyph(hbf, set->cps[k], &g)) {
+                rc = BEIAN_EINTERNAL; /* the subset lacks a character it was made for */
+                break;
+            }
+            map[2 * (CODE_BASE + k)] = (unsigned char)(g >> 8);
+            map[2 * (CODE_BASE + k) + 1] = (unsigned char)g;
+        }
+        if (rc == BEIAN_OK) {
+            HPDF_MemStream_FreeData(attr->map_stream->stream);
+            if (HPDF_Stream_Write(attr->map_stream->stream, map, (HPDF_UINT)nbytes) != HPDF_OK) {
+                rc = BEIAN_EINTERNAL;
+            }
         }
     }
-    for (size_t i = 0; i < am->n; i++) {
-        want[nwant++] = am->from[i];
-    }
-    int rc = beian_fonts_subset(fonts, face, want, nwant, am->from, am->to, am->n, &data, &len);
-    free(want);
-    if (rc != BEIAN_OK) {
-        return rc;
-    }
-    int fd = memfd_create("beian-font", MFD_CLOEXEC);
-    if (fd < 0) {
-        free(data);
-        return BEIAN_EINTERNAL;
-    }
-    st->fds[face] = fd;
-    size_t off = 0;
-    while (off < len) {
-        ssize_t w = write(fd, data + off, len - off);
-        if (w <= 0) {
-            free(data);
-            return BEIAN_EINTERNAL;
-        }
-        off += (size_t)w;
-    }
-    free(data);
-    char path[64];
-    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-    const char *name = HPDF_LoadTTFontFromFile(st->pdf, path, HPDF_TRUE);
-    if (!name || st->err.error) {
-        return BEIAN_EINTERNAL;
-    }
-    HPDF_Font font = HPDF_GetFont(st->pdf, name, "UTF-8");
-    if (!font || st->err.error) {
-        return BEIAN_EINTERNAL;
-    }
-    /* libharu follows composite glyphs one level only: mark every glyph of the subset used
-     * so nested components keep their outlines. The subset is small, so this costs little. */
-    HPDF_FontAttr attr = (HPDF_FontAttr)font->attr;
-    HPDF_TTFontDefAttr def = (HPDF_TTFontDefAttr)attr->fontdef->attr;
-    if (def && def->glyph_tbl.flgs) {
-        memset(def->glyph_tbl.flgs, 1, def->num_glyphs);
-    }
-    /* libharu writes a width for every CID up to the largest one that differs from the
-     * font's missing width; with Unicode CIDs that is one entry per ideograph. Ideographs are
-     * one em wide, so DW 1000 and entries for the other characters only say the same in a
-     * fraction of the bytes. */
+    free(map);
+    hb_font_destroy(hbf);
+    hb_face_destroy(face);
+    hb_blob_destroy(blob);
+    return rc;
+}
+
+/* The /W array by dense code: DW 1000 (ideographs are one em wide) and entries for the rest. */
+static int write_widths(HPDF_FontAttr attr, beian_fonts *fonts, int face, const cp_set *set)
+{
     HPDF_Dict desc = attr->descendant_font;
     HPDF_Array w = HPDF_Array_New(desc->mmgr);
     if (!w || HPDF_Dict_AddNumber(desc, "DW", 1000) != HPDF_OK ||
@@ -286,23 +241,15 @@ static int load_face(pdf_state *st, beian_fonts *fonts, int face, cp_set *set)
         return BEIAN_EINTERNAL;
     }
     HPDF_Array run = NULL;
-    uint32_t prev = 0;
-    for (size_t i = 0; i < set->n; i++) {
-        uint32_t cp = set->cps[i];
-        uint32_t real = cp;
-        for (size_t a = 0; a < am->n; a++) {
-            if (am->to[a] == cp) {
-                real = am->from[a];
-            }
-        }
-        int width = beian_fonts_advance(fonts, face, real);
-        if (width == 1000 || cp > 0xFFFF) {
+    for (size_t k = 0; k < set->n; k++) {
+        int width = beian_fonts_advance(fonts, face, set->cps[k]);
+        if (width == 1000) {
             run = NULL;
             continue;
         }
-        if (!run || cp != prev + 1) {
+        if (!run) {
             run = HPDF_Array_New(desc->mmgr);
-            if (!run || HPDF_Array_AddNumber(w, (HPDF_INT32)cp) != HPDF_OK ||
+            if (!run || HPDF_Array_AddNumber(w, (HPDF_INT32)(CODE_BASE + k)) != HPDF_OK ||
                 HPDF_Array_Add(w, run) != HPDF_OK) {
                 return BEIAN_EINTERNAL;
             }
@@ -310,13 +257,73 @@ static int load_face(pdf_state *st, beian_fonts *fonts, int face, cp_set *set)
         if (HPDF_Array_AddNumber(run, width) != HPDF_OK) {
             return BEIAN_EINTERNAL;
         }
-        prev = cp;
     }
-    if (fix_tounicode(font, set, &st->astral[face]) != BEIAN_OK) {
-        return BEIAN_EINTERNAL;
+    return BEIAN_OK;
+}
+
+/* Loads a subset of face into the document through a memfd and marks all its glyphs used. */
+static int load_face(pdf_state *st, beian_fonts *fonts, int face, const cp_set *set)
+{
+    unsigned char *data = NULL;
+    size_t len = 0;
+    int rc = BEIAN_EINTERNAL;
+    if (set->n > CODE_MAX - CODE_BASE) {
+        return BEIAN_EINTERNAL; /* 55 000 different characters in one face of one document */
+    }
+    rc = beian_fonts_subset(fonts, face, set->cps, set->n, &data, &len);
+    if (rc != BEIAN_OK) {
+        return rc;
+    }
+    rc = BEIAN_EINTERNAL;
+    int fd = memfd_create("beian-font", MFD_CLOEXEC);
+    if (fd < 0) {
+        goto done;
+    }
+    st->fds[face] = fd;
+    for (size_t off = 0; off < len;) {
+        ssize_t w = write(fd, data + off, len - off);
+        if (w <= 0) {
+            goto done;
+        }
+        off += (size_t)w;
+    }
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    const char *name = HPDF_LoadTTFontFromFile(st->pdf, path, HPDF_TRUE);
+    HPDF_FontDef fdef = name ? HPDF_GetFontDef(st->pdf, name) : NULL;
+    if (!fdef || st->err.error) {
+        goto done;
+    }
+    /* a one-segment cmap while libharu builds its CID map: every lookup ends at once */
+    HPDF_TTFontDefAttr da = (HPDF_TTFontDefAttr)fdef->attr;
+    HPDF_TTF_CmapRange real = da->cmap;
+    HPDF_UINT16 ffff = 0xFFFF, zero = 0;
+    HPDF_INT16 one = 1;
+    da->cmap.seg_count_x2 = 2;
+    da->cmap.end_count = &ffff;
+    da->cmap.start_count = &ffff;
+    da->cmap.id_delta = &one;
+    da->cmap.id_range_offset = &zero;
+    HPDF_Font font = HPDF_GetFont(st->pdf, name, "UTF-8");
+    da->cmap = real;
+    if (!font || st->err.error) {
+        goto done;
+    }
+    /* libharu follows composite glyphs one level only: mark every glyph of the subset used
+     * so nested components keep their outlines. The subset is small, so this costs little. */
+    HPDF_FontAttr attr = (HPDF_FontAttr)font->attr;
+    if (da->glyph_tbl.flgs) {
+        memset(da->glyph_tbl.flgs, 1, da->num_glyphs);
+    }
+    if (write_gid_map(attr, data, len, set) != BEIAN_OK ||
+        write_widths(attr, fonts, face, set) != BEIAN_OK || fix_tounicode(font, set) != BEIAN_OK) {
+        goto done;
     }
     st->fonts[face] = font;
-    return BEIAN_OK;
+    rc = BEIAN_OK;
+done:
+    free(data);
+    return rc;
 }
 
 static void end_text(pdf_state *st)
@@ -392,24 +399,22 @@ static void fill_gray(pdf_state *st, double gray)
     }
 }
 
-/* text with every character above U+FFFF replaced by its private-use code; caller frees */
-static char *pua_text(astral_map *am, const char *text)
+/* text in the face's dense codes (UTF-8 of U+0100 + k); caller frees */
+static char *coded_text(const cp_set *set, const char *text)
 {
     size_t len = strlen(text);
-    char *out = malloc(len + 1);
+    char *out = malloc(len * 2 + 1); /* a code takes at most 3 bytes, a character at least 1 */
     const unsigned char *s = (const unsigned char *)text;
     size_t o = 0;
     for (size_t i = 0; out && i < len;) {
         uint32_t cp;
         size_t n = beian_utf8_decode(s + i, len - i, &cp);
-        if (n == 0) {
+        uint32_t code = n ? code_of(set, cp) : 0;
+        if (code == 0) {
             free(out);
             return NULL;
         }
-        if (cp > 0xFFFF) {
-            cp = astral_code(am, cp); /* known from the first pass */
-        }
-        o += beian_utf8_encode(cp, out + o);
+        o += beian_utf8_encode(code, out + o);
         i += n;
     }
     if (out) {
@@ -464,15 +469,13 @@ static int pdf_draw(void *self, const beian_op *op)
             st->cur_font = st->fonts[op->face];
             st->cur_size = op->size;
         }
-        if (strpbrk(op->text, "\xF0\xF1\xF2\xF3\xF4")) {
-            char *shown = pua_text(&st->astral[op->face], op->text);
+        {
+            char *shown = coded_text(&st->sets[op->face], op->text);
             if (!shown) {
                 return BEIAN_EINTERNAL;
             }
             HPDF_Page_TextOut(pg, R(op->x), R(op->y), shown);
             free(shown);
-        } else {
-            HPDF_Page_TextOut(pg, R(op->x), R(op->y), op->text);
         }
         break;
     case BEIAN_OP_QR: {
@@ -539,10 +542,7 @@ int beian_pdf_render(beian_ctx *ctx, const beian_dlist *dl, unsigned char **data
             for (size_t i = 0; i < n;) {
                 uint32_t cp;
                 size_t l = beian_utf8_decode(s + i, n - i, &cp);
-                if (l > 0 && cp > 0xFFFF) {
-                    cp = astral_code(&st.astral[op->face], cp);
-                }
-                if (l == 0 || cp == 0 || cp_add(&sets[op->face], cp) != BEIAN_OK) {
+                if (l == 0 || cp_add(&sets[op->face], cp) != BEIAN_OK) {
                     goto done;
                 }
                 i += l;
@@ -553,6 +553,7 @@ int beian_pdf_render(beian_ctx *ctx, const beian_dlist *dl, unsigned char **data
     if (!st.pdf) {
         goto done;
     }
+    st.sets = sets;
     /* first, before any font object exists (see the file comment) */
     HPDF_SetCompressionMode(st.pdf, HPDF_COMP_ALL);
     HPDF_UseUTFEncodings(st.pdf);
@@ -575,7 +576,7 @@ int beian_pdf_render(beian_ctx *ctx, const beian_dlist *dl, unsigned char **data
                             (unsigned)st.err.error, (unsigned)st.err.detail);
         goto done;
     }
-    rc = beian_pdfa_finish(st.pdf, dl, st.fonts, sets, PDF_MAX_FACES);
+    rc = beian_pdfa_finish(st.pdf, dl, st.fonts, sets, PDF_MAX_FACES, CODE_BASE);
     if (rc != BEIAN_OK || st.err.error) {
         rc = beian_ctx_fail(ctx, BEIAN_EINTERNAL,
                             "cannot make the PDF archival (libharu error 0x%04X/%u)",
@@ -610,8 +611,6 @@ done:
             close(st.fds[i]);
         }
         free(sets[i].cps);
-        free(st.astral[i].from);
-        free(st.astral[i].to);
     }
     return rc;
 }

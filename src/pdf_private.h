@@ -20,10 +20,11 @@ typedef struct {
 /*
  * Makes doc a PDF/A-1b document: XMP metadata agreeing with the document information,
  * an sRGB output intent, a content-derived /ID, and CapHeight and CIDSet on each font's
- * descriptor (fonts[i] with sets[i], NULL where the face is unused). Call after the pages
- * are drawn, before saving. Returns a beian_status.
+ * descriptor (fonts[i] with sets[i], NULL where the face is unused; the font's CIDs are
+ * code_base + index into the set). Call after the pages are drawn, before saving.
+ * Returns a beian_status.
  */
 int beian_pdfa_finish(HPDF_Doc doc, const beian_dlist *dl, HPDF_Font *fonts,
-                      const beian_cp_set *sets, int nfaces);
+                      const beian_cp_set *sets, int nfaces, unsigned code_base);
 
 #endif

@@ -299,10 +299,10 @@ static int document_id(HPDF_Doc doc, const beian_dlist *dl)
  * libharu builds a CID font's descriptor (and embeds the font program) in the font's
  * before-write hook, at save. It is run here first, so the descriptor exists and can be
  * completed: CapHeight, and the CIDSet that PDF/A-1 asks of a subset (one bit per CID the
- * font program holds: CID 0 and the code points printed). At save the hook sees the
+ * font program holds: CID 0 and the dense codes of the characters printed). At save the hook sees the
  * descriptor and does not build it again.
  */
-static int complete_descriptor(HPDF_Font font, const beian_cp_set *set)
+static int complete_descriptor(HPDF_Font font, const beian_cp_set *set, unsigned code_base)
 {
     HPDF_FontAttr attr = (HPDF_FontAttr)font->attr;
     if (!font->before_write_fn || font->before_write_fn(font) != HPDF_OK) {
@@ -316,13 +316,7 @@ static int complete_descriptor(HPDF_Font font, const beian_cp_set *set)
     HPDF_STATUS ret = HPDF_OK;
     int cap = def->cap_height ? def->cap_height : def->ascent * 7 / 10;
     ret |= HPDF_Dict_AddNumber(desc, "CapHeight", cap);
-    uint32_t max = 0;
-    for (size_t i = 0; i < set->n; i++) {
-        if (set->cps[i] <= 0xFFFF && set->cps[i] > max) {
-            max = set->cps[i];
-        }
-    }
-    size_t nbytes = max / 8 + 1;
+    size_t nbytes = (code_base + set->n) / 8 + 1;
     unsigned char *bits = calloc(nbytes, 1);
     HPDF_Dict cidset = bits ? HPDF_DictStream_New(font->mmgr, attr->xref) : NULL;
     if (!cidset) {
@@ -331,9 +325,8 @@ static int complete_descriptor(HPDF_Font font, const beian_cp_set *set)
     }
     bits[0] |= 0x80; /* CID 0, .notdef */
     for (size_t i = 0; i < set->n; i++) {
-        if (set->cps[i] <= 0xFFFF) {
-            bits[set->cps[i] / 8] |= (unsigned char)(0x80 >> (set->cps[i] % 8));
-        }
+        size_t cid = code_base + i;
+        bits[cid / 8] |= (unsigned char)(0x80 >> (cid % 8));
     }
     cidset->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
     ret |= HPDF_Stream_Write(cidset->stream, bits, (HPDF_UINT)nbytes);
@@ -343,7 +336,7 @@ static int complete_descriptor(HPDF_Font font, const beian_cp_set *set)
 }
 
 int beian_pdfa_finish(HPDF_Doc doc, const beian_dlist *dl, HPDF_Font *fonts,
-                      const beian_cp_set *sets, int nfaces)
+                      const beian_cp_set *sets, int nfaces, unsigned code_base)
 {
     int rc = metadata(doc, dl);
     if (rc == BEIAN_OK) {
@@ -354,7 +347,7 @@ int beian_pdfa_finish(HPDF_Doc doc, const beian_dlist *dl, HPDF_Font *fonts,
     }
     for (int i = 0; rc == BEIAN_OK && i < nfaces; i++) {
         if (fonts[i]) {
-            rc = complete_descriptor(fonts[i], &sets[i]);
+            rc = complete_descriptor(fonts[i], &sets[i], code_base);
         }
     }
     return rc;

@@ -65,14 +65,10 @@ void beian_fonts_outline(const beian_fonts *fonts, int face, uint32_t gid,
 
 /*
  * A TrueType subset of face with exactly the code points cps[0..n) (and what their glyphs
- * need), hinting dropped. When nremap > 0, the subset's cmap is rebuilt as one format 4
- * table holding the BMP code points of cps and, for each i, remap_to[i] (a BMP code) mapped
- * to the glyph of remap_from[i] (any code point, which must be in cps): that is how a
- * character above U+FFFF reaches a consumer that reads only format 4 (libharu).
- * *data is malloc'd and owned by the caller.
+ * need), hinting dropped, rescaled to the face's embedding units per em. *data is malloc'd
+ * and owned by the caller.
  */
 int beian_fonts_subset(beian_fonts *fonts, int face, const uint32_t *cps, size_t n,
-                       const uint32_t *remap_from, const uint32_t *remap_to, size_t nremap,
                        unsigned char **data, size_t *len);
 
 #endif
