@@ -264,25 +264,51 @@ static int output_intent(HPDF_Doc doc)
     return ret == HPDF_OK ? BEIAN_OK : BEIAN_EINTERNAL;
 }
 
-/* /ID: the first 16 bytes of SHA-256 over the display list's trace and the title and date. */
+static void hash_num(EVP_MD_CTX *md, double v)
+{
+    /* to 1/8 pt, as the content stream has it: the same page gives the same bytes */
+    long long q = (long long)(v * 8.0 + (v < 0 ? -0.5 : 0.5));
+    unsigned char b[8];
+    for (int i = 0; i < 8; i++) {
+        b[i] = (unsigned char)((unsigned long long)q >> (8 * i));
+    }
+    EVP_DigestUpdate(md, b, 8);
+}
+
+/* /ID: the first 16 bytes of SHA-256 over every operation of the display list (fed as
+ * numbers and bytes, not formatted) and the title and date. */
 static int document_id(HPDF_Doc doc, const beian_dlist *dl)
 {
-    char *trace = beian_dlist_trace(dl);
-    if (!trace) {
-        return BEIAN_EINTERNAL;
-    }
     EVP_MD_CTX *md = EVP_MD_CTX_new();
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int dlen = 0;
-    int ok = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1 &&
-             EVP_DigestUpdate(md, trace, strlen(trace)) == 1 &&
-             EVP_DigestUpdate(md, dl->title ? dl->title : "", dl->title ? strlen(dl->title) : 0) ==
-                 1 &&
-             EVP_DigestUpdate(md, dl->date ? dl->date : "", dl->date ? strlen(dl->date) : 0) ==
-                 1 &&
-             EVP_DigestFinal_ex(md, digest, &dlen) == 1;
+    int ok = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1;
+    for (size_t p = 0; ok && p < dl->npages; p++) {
+        const beian_page *pg = &dl->pages[p];
+        hash_num(md, pg->width);
+        hash_num(md, pg->height);
+        for (size_t k = 0; k < pg->nops; k++) {
+            const beian_op *op = &pg->ops[k];
+            double nums[9] = {op->kind, op->x,    op->y,    op->w,   op->h,
+                              op->line_width, op->gray, op->dash, op->size};
+            for (int i = 0; i < 9; i++) {
+                hash_num(md, nums[i]);
+            }
+            hash_num(md, op->face);
+            if (op->text) {
+                EVP_DigestUpdate(md, op->text, strlen(op->text) + 1);
+            }
+            if (op->matrix) {
+                EVP_DigestUpdate(md, op->matrix, (size_t)op->modules * (size_t)op->modules);
+            }
+        }
+    }
+    ok = ok &&
+         EVP_DigestUpdate(md, dl->title ? dl->title : "", dl->title ? strlen(dl->title) : 0) ==
+             1 &&
+         EVP_DigestUpdate(md, dl->date ? dl->date : "", dl->date ? strlen(dl->date) : 0) == 1 &&
+         EVP_DigestFinal_ex(md, digest, &dlen) == 1;
     EVP_MD_CTX_free(md);
-    free(trace);
     if (!ok) {
         return BEIAN_EINTERNAL;
     }
