@@ -75,8 +75,10 @@ awk -F'|' -v ref="$ref_rate" '
   {
     rate = $2 / ($3 > 0 ? $3 : 0.001)
     if ($1 ~ /^ReportLab/ && ref != "") rate = ref
-    if ($1 ~ /^ReportLab/) base = rate
+    cpu = $4 / $2
+    if ($1 ~ /^ReportLab/) { base = rate; cbase = cpu }
     ratio = base ? sprintf("%.1fx", rate / base) : "-"
+    c[NR] = cpu
     per = $7 > 1 ? kib($6 / $7) "/PDF" : kib($6 / $2) "/page"
     printf "  %-30s %8.1f forms/s %7s  %6.2f CPU ms/form  %15s  %10s total  %9s peak\n",
       $1, rate, ratio, 1000 * $4 / $2, per, kib($6), kib($5 * 1024)
@@ -88,11 +90,11 @@ awk -F'|' -v ref="$ref_rate" '
     for (i = 1; i <= NR; i++) {
       if (!base) break
       if (name[i] == "beian per file")
-        printf "  target per file >= 6x ReportLab: %.1fx %s\n", r[i] / base, (r[i] / base >= 6 ? "met" : "MISSED")
+        printf "  target per file >= 6x ReportLab: %.1fx %s (by CPU time: %.1fx)\n", r[i] / base, (r[i] / base >= 6 ? "met" : "MISSED"), cbase / c[i]
       if (name[i] == "beian per file, -j 2")
         printf "  target -j 2 >= 10x: %.1fx %s\n", r[i] / base, (r[i] / base >= 10 ? "met" : "MISSED")
       if (name[i] == "beian --combined")
-        printf "  target combined >= 30x and %d pages < 4 MiB: %.1fx %s, %s %s\n", n[i], r[i] / base, (r[i] / base >= 30 ? "met" : "MISSED"), kib(b[i]), (b[i] < 4194304 * n[i] / 1000 ? "met" : "MISSED")
+        printf "  target combined >= 30x and %d pages < 4 MiB: %.1fx %s (by CPU time: %.1fx), %s %s\n", n[i], r[i] / base, (r[i] / base >= 30 ? "met" : "MISSED"), cbase / c[i], kib(b[i]), (b[i] < 4194304 * (n[i] > 1000 ? n[i] / 1000 : 1) ? "met" : "MISSED")
     }
     for (i = 1; i <= NR; i++)
       if (name[i] ~ /rows$/)
