@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -911,6 +912,31 @@ static int check_scan_code(const beian_event *ev, const char *record_no, const e
     return BEIAN_OK;
 }
 
+/* A file name as UTF-8 for event.json: a name from a GBK system (a USB stick written on
+ * Windows) keeps its ASCII and gets '?' for the bytes that are not UTF-8. */
+static char *utf8_name(const char *name)
+{
+    size_t len = strlen(name);
+    char *out = malloc(len + 1);
+    size_t o = 0;
+    for (size_t i = 0; out && i < len;) {
+        uint32_t cp;
+        size_t n = beian_utf8_decode((const unsigned char *)name + i, len - i, &cp);
+        if (n == 0 || cp < 0x20) {
+            out[o++] = '?';
+            i++;
+        } else {
+            memcpy(out + o, name + i, n);
+            o += n;
+            i += n;
+        }
+    }
+    if (out) {
+        out[o] = '\0';
+    }
+    return out;
+}
+
 /* "附件4 网络工作群备案登记表：<name>", the bag's Internal-Sender-Description. */
 static char *describe(const beian_form *form, const char *name)
 {
@@ -1162,7 +1188,7 @@ int beian_archive_commit(beian_archive *ar, const char *record_no, const beian_e
     if (ev->scan && scan_entry[0]) {
         const char *slash = ev->scan_name ? strrchr(ev->scan_name, '/') : NULL;
         doc.scan = beian_strdup(scan_entry);
-        doc.scan_name = beian_strdup(slash ? slash + 1 : (ev->scan_name ? ev->scan_name : ""));
+        doc.scan_name = utf8_name(slash ? slash + 1 : (ev->scan_name ? ev->scan_name : ""));
         if (!doc.scan || !doc.scan_name) {
             rc = BEIAN_EINTERNAL;
             goto done;
