@@ -25,7 +25,7 @@ struct beian_batch {
     int *column_of;       /* per field: column index, or -1 */
     unsigned char *quiet; /* per field: its absence was reported at the header */
     size_t ncols;
-    int name_field;       /* field naming the files, or -1 */
+    int name_field; /* field naming the files, or -1 */
 };
 
 void beian_batch_free(beian_batch *b)
@@ -164,8 +164,8 @@ static int check_headless(beian_batch *b, size_t col, beian_problems *pr)
     char name[8];
     column_name(col, name);
     return beian_problems_add(
-        pr, BEIAN_SEV_ERROR, beian_sheet_path(b->sheet),
-        beian_sheet_header_line(b->sheet), 0, NULL, NULL,
+        pr, BEIAN_SEV_ERROR, beian_sheet_path(b->sheet), beian_sheet_header_line(b->sheet), 0, NULL,
+        NULL,
         "column %s has no header, but %zu row%s %s values in it (the first on line %d): head "
         "the column with a field id or Chinese label, or delete it",
         name, count, count == 1 ? "" : "s", count == 1 ? "has" : "have", first);
@@ -234,8 +234,7 @@ int beian_batch_new(const beian_form *form, const beian_sheet *sheet, beian_batc
                                form->fields[f].label,
                                "columns %s (\"%s\") and %s (\"%s\") both give this field; "
                                "keep one of them",
-                               first, beian_sheet_header(sheet, (size_t)b->column_of[f]), name,
-                               h);
+                               first, beian_sheet_header(sheet, (size_t)b->column_of[f]), name, h);
             continue;
         }
         b->column_of[f] = (int)c;
@@ -258,7 +257,10 @@ int beian_batch_new(const beian_form *form, const beian_sheet *sheet, beian_batc
         beian_buf_init(&names);
         for (const int *k = grp; *k >= 0; k++) {
             any |= b->column_of[*k] >= 0;
-            beian_buf_appendf(&names, "%s%s (%s)", k == grp ? "" : k[1] < 0 ? " or " : ", ",
+            beian_buf_appendf(&names, "%s%s (%s)",
+                              k == grp   ? ""
+                              : k[1] < 0 ? " or "
+                                         : ", ",
                               form->fields[*k].id, form->fields[*k].label);
         }
         if (!any && grp[0] >= 0) {
@@ -516,8 +518,7 @@ int beian_batch_record(const beian_batch *b, size_t row, beian_record **out, bei
         goto done;
     }
     /* Excel's row number, when a line break in a cell above makes it differ from the line */
-    where = number != line ? beian_asprintf(" (row %d in Excel or WPS)", number)
-                           : beian_strdup("");
+    where = number != line ? beian_asprintf(" (row %d in Excel or WPS)", number) : beian_strdup("");
     if (!where) {
         goto done;
     }
@@ -537,8 +538,8 @@ int beian_batch_record(const beian_batch *b, size_t row, beian_record **out, bei
         char *why = v[0] ? excel_damage(fd, v, flags) : NULL;
         if (why) {
             damaged[k] = 1;
-            beian_problems_add(pr, BEIAN_SEV_ERROR, path, line, 0, fd->id, fd->label, "%s%s",
-                               why, where);
+            beian_problems_add(pr, BEIAN_SEV_ERROR, path, line, 0, fd->id, fd->label, "%s%s", why,
+                               where);
             free(why);
         }
         const char *value = cell;
@@ -591,12 +592,14 @@ done:
 /* Characters Windows forbids in names, and ones that make shell use awkward. */
 static int unsafe_char(uint32_t cp)
 {
-    return cp < 0x20 || cp == 0x7F || (cp < 0x80 && strchr("/\\:*?\"<>|", (int)cp)) ||
-           cp == ' ' || cp == 0x3000 || (cp >= 0x2028 && cp <= 0x2029) || cp == 0xFEFF;
+    return cp < 0x20 || cp == 0x7F || (cp < 0x80 && strchr("/\\:*?\"<>|", (int)cp)) || cp == ' ' ||
+           cp == 0x3000 || (cp >= 0x2028 && cp <= 0x2029) || cp == 0xFEFF;
 }
 
-enum { NAME_MAX_BYTES = 80 }; /* of the name part: short enough for every file system's
-                                 255-byte limit and for Windows' 260-character paths */
+enum {
+    NAME_MAX_BYTES = 80
+}; /* of the name part: short enough for every file system's
+      255-byte limit and for Windows' 260-character paths */
 
 char *beian_batch_name(const beian_batch *b, size_t row, const beian_record *rec)
 {

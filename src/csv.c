@@ -32,10 +32,10 @@ static int enc_parse(const char *name, csv_enc *enc)
     static const struct {
         const char *name;
         csv_enc enc;
-    } names[] = {{"utf-8", ENC_UTF8},       {"utf8", ENC_UTF8},         {"gb18030", ENC_GB18030},
-                 {"gbk", ENC_GB18030},      {"gb2312", ENC_GB18030},    {"cp936", ENC_GB18030},
-                 {"936", ENC_GB18030},      {"utf-16le", ENC_UTF16LE},  {"utf16le", ENC_UTF16LE},
-                 {"utf-16be", ENC_UTF16BE}, {"utf16be", ENC_UTF16BE},   {"utf-16", ENC_UTF16},
+    } names[] = {{"utf-8", ENC_UTF8},       {"utf8", ENC_UTF8},        {"gb18030", ENC_GB18030},
+                 {"gbk", ENC_GB18030},      {"gb2312", ENC_GB18030},   {"cp936", ENC_GB18030},
+                 {"936", ENC_GB18030},      {"utf-16le", ENC_UTF16LE}, {"utf16le", ENC_UTF16LE},
+                 {"utf-16be", ENC_UTF16BE}, {"utf16be", ENC_UTF16BE},  {"utf-16", ENC_UTF16},
                  {"utf16", ENC_UTF16},      {"unicode", ENC_UTF16}};
     if (!name) {
         *enc = ENC_DETECT;
@@ -124,9 +124,9 @@ static void bytes_at(const unsigned char *data, size_t len, size_t off, char *he
     }
 }
 
-int beian_csv_decode(const char *path, const unsigned char *data, size_t len,
-                     const char *encoding, char **out, size_t *out_len, const char **format,
-                     int *sep_hint, beian_problems *pr)
+int beian_csv_decode(const char *path, const unsigned char *data, size_t len, const char *encoding,
+                     char **out, size_t *out_len, const char **format, int *sep_hint,
+                     beian_problems *pr)
 {
     csv_enc enc;
     char *text = NULL;
@@ -180,8 +180,8 @@ int beian_csv_decode(const char *path, const unsigned char *data, size_t len,
         if (at != body_len) {
             char hex[40];
             bytes_at(body, body_len, at, hex, sizeof hex);
-            beian_problems_add(pr, BEIAN_SEV_ERROR, path, line_of((const char *)body, at), 0,
-                               NULL, NULL,
+            beian_problems_add(pr, BEIAN_SEV_ERROR, path, line_of((const char *)body, at), 0, NULL,
+                               NULL,
                                "the text is not valid UTF-8 (bytes %s): save the sheet again "
                                "from Excel or WPS as \"CSV UTF-8\", or say the encoding "
                                "(gb18030 for \"CSV (逗号分隔)\")",
@@ -198,8 +198,9 @@ int beian_csv_decode(const char *path, const unsigned char *data, size_t len,
     case ENC_GB18030:
     case ENC_UTF16LE:
     case ENC_UTF16BE: {
-        const char *from = enc == ENC_GB18030 ? "GB18030" : enc == ENC_UTF16LE ? "UTF-16LE"
-                                                                                : "UTF-16BE";
+        const char *from = enc == ENC_GB18030   ? "GB18030"
+                           : enc == ENC_UTF16LE ? "UTF-16LE"
+                                                : "UTF-16BE";
         size_t utf8_bad = bad;
         *format = from;
         if (enc != ENC_GB18030) {
@@ -241,8 +242,8 @@ int beian_csv_decode(const char *path, const unsigned char *data, size_t len,
     }
     const char *nul = memchr(text, '\0', text_len);
     if (nul) {
-        beian_problems_add(pr, BEIAN_SEV_ERROR, path, line_of(text, (size_t)(nul - text)), 0,
-                           NULL, NULL,
+        beian_problems_add(pr, BEIAN_SEV_ERROR, path, line_of(text, (size_t)(nul - text)), 0, NULL,
+                           NULL,
                            "the file holds a NUL character: it is not a text (CSV) file; give "
                            "beian the CSV or .xlsx file that Excel or WPS saved");
         free(text);
@@ -316,8 +317,7 @@ int beian_csv_parse(beian_sheet *sh, const char *s, size_t len, int sep, beian_p
             quote_line = line;
             row_has_cells = 1;
         } else if (c == sep) {
-            rc = beian_sheet_push_cell(sh, col, (const char *)cell.data, cell.len, 0, row_line,
-                                       pr);
+            rc = beian_sheet_push_cell(sh, col, (const char *)cell.data, cell.len, 0, row_line, pr);
             cell.len = 0;
             cell_flags = 0;
             col++;
@@ -327,8 +327,8 @@ int beian_csv_parse(beian_sheet *sh, const char *s, size_t len, int sep, beian_p
                 i++;
             }
             if (row_has_cells || cell.len) {
-                rc = beian_sheet_push_cell(sh, col, (const char *)cell.data, cell.len, 0,
-                                           row_line, pr);
+                rc = beian_sheet_push_cell(sh, col, (const char *)cell.data, cell.len, 0, row_line,
+                                           pr);
             }
             if (rc == BEIAN_OK) {
                 rc = beian_sheet_end_row(sh, row_line, number, pr);
@@ -346,8 +346,7 @@ int beian_csv_parse(beian_sheet *sh, const char *s, size_t len, int sep, beian_p
         }
         if (rc == BEIAN_OK && cell.len > BEIAN_SHEET_MAX_CELL_BYTES) {
             /* let push_cell word the problem, before the cell grows any further */
-            rc = beian_sheet_push_cell(sh, col, (const char *)cell.data, cell.len, 0, row_line,
-                                       pr);
+            rc = beian_sheet_push_cell(sh, col, (const char *)cell.data, cell.len, 0, row_line, pr);
         }
         if (rc != BEIAN_OK) {
             goto done;

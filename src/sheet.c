@@ -168,8 +168,7 @@ done:
 static const unsigned char ole2_magic[8] = {0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1};
 
 int beian_sheet_read_buffer(const char *path, const unsigned char *data, size_t len,
-                            const beian_sheet_options *opts, beian_sheet **out,
-                            beian_problems *pr)
+                            const beian_sheet_options *opts, beian_sheet **out, beian_problems *pr)
 {
     beian_sheet_options none = BEIAN_SHEET_OPTIONS_INIT;
     beian_sheet *sh = NULL;

@@ -13,8 +13,8 @@
 #include "util.h"
 
 typedef struct {
-    size_t off;  /* offset of the NUL-terminated text in the sheet's arena; SIZE_MAX: empty */
-    int flags;   /* BEIAN_CELL_* */
+    size_t off; /* offset of the NUL-terminated text in the sheet's arena; SIZE_MAX: empty */
+    int flags;  /* BEIAN_CELL_* */
 } sheet_cell;
 
 typedef struct {
@@ -33,8 +33,8 @@ struct beian_sheet {
     sheet_row *rows; /* rows[0] is the header once there is one */
     size_t nrows, rows_cap;
     /* the row being built */
-    size_t row_first;     /* its first cell */
-    size_t row_arena;     /* arena length when it began (to drop an empty row) */
+    size_t row_first; /* its first cell */
+    size_t row_arena; /* arena length when it began (to drop an empty row) */
     int row_nonempty;
 };
 
@@ -60,10 +60,10 @@ int beian_csv_parse(beian_sheet *sh, const char *text, size_t len, int sep,
  * found in *format ("UTF-8 with BOM", "GB18030", ...; static). *out is malloc'd, without a BOM.
  * *sep_hint is '\t' for UTF-16 ("Unicode 文本" is tab-separated), else 0.
  */
-int beian_csv_decode(const char *path, const unsigned char *data, size_t len,
-                     const char *encoding, char **out, size_t *out_len, const char **format,
-                     int *sep_hint, beian_problems *problems);
-int beian_xlsx_read(beian_sheet *sh, const unsigned char *data, size_t len,
-                    const char *sheet_name, beian_problems *problems);
+int beian_csv_decode(const char *path, const unsigned char *data, size_t len, const char *encoding,
+                     char **out, size_t *out_len, const char **format, int *sep_hint,
+                     beian_problems *problems);
+int beian_xlsx_read(beian_sheet *sh, const unsigned char *data, size_t len, const char *sheet_name,
+                    beian_problems *problems);
 
 #endif

@@ -42,9 +42,9 @@ struct xml_part {
     xml_start_fn start;
     xml_end_fn end;
     void *user;
-    int collect;   /* append character data to text */
+    int collect; /* append character data to text */
     beian_buf text;
-    int rc;        /* first failure of a handler (BEIAN_EDATA with a problem, or EINTERNAL) */
+    int rc; /* first failure of a handler (BEIAN_EDATA with a problem, or EINTERNAL) */
 };
 
 static const char *local_name(const char *name)
@@ -266,8 +266,8 @@ static int ends_with(const char *s, const char *suffix)
  */
 static char *resolve_target(const char *base_dir, const char *target)
 {
-    char *joined = target[0] == '/' ? beian_strdup(target + 1)
-                                    : beian_asprintf("%s%s", base_dir, target);
+    char *joined =
+        target[0] == '/' ? beian_strdup(target + 1) : beian_asprintf("%s%s", base_dir, target);
     if (!joined) {
         return NULL;
     }
@@ -463,12 +463,12 @@ static void sst_end(xml_part *x, const char *name)
 typedef struct {
     xlsx *w;
     const shared_strings *sst;
-    long row;        /* current row number (1-based) */
-    long col;        /* column of the last cell, -1 at a row's start */
-    char type[16];   /* the cell's t attribute */
+    long row;      /* current row number (1-based) */
+    long col;      /* column of the last cell, -1 at a row's start */
+    char type[16]; /* the cell's t attribute */
     int in_c, in_v, in_is, in_rph;
     int row_open;
-    int row_has_r;   /* the <row> gave its number */
+    int row_has_r; /* the <row> gave its number */
 } ws_state;
 
 /* "B7" -> column 1 (0-based) and *row 7; 0 when ref is not a cell reference. */
@@ -721,8 +721,8 @@ static int xlsx_set_format(beian_sheet *sh, const char *name)
     return rc;
 }
 
-int beian_xlsx_read(beian_sheet *sh, const unsigned char *data, size_t len,
-                    const char *sheet_name, beian_problems *pr)
+int beian_xlsx_read(beian_sheet *sh, const unsigned char *data, size_t len, const char *sheet_name,
+                    beian_problems *pr)
 {
     xlsx w = {NULL, sh, pr, sh->path};
     zip_error_t zerr;

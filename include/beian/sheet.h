@@ -39,7 +39,10 @@ typedef struct {
     const char *sheet_name;
 } beian_sheet_options;
 
-#define BEIAN_SHEET_OPTIONS_INIT {NULL, NULL}
+#define BEIAN_SHEET_OPTIONS_INIT                                                                   \
+    {                                                                                              \
+        NULL, NULL                                                                                 \
+    }
 
 /* Bits of beian_sheet_cell_flags. */
 enum {

@@ -79,8 +79,8 @@ typedef struct {
     beian_dlist *all;     /* --combined: every valid row's pages, in row order */
     size_t *todo;         /* the valid rows */
     size_t ntodo;
-    size_t nfailed;       /* rows the second pass found not to fit */
-    long pid;             /* names the temporary files */
+    size_t nfailed;            /* rows the second pass found not to fit */
+    long pid;                  /* names the temporary files */
     char *made_out, *made_png; /* the first folder this run created for each, or NULL */
     /* progress */
     int bar;
@@ -135,12 +135,10 @@ static void progress(batch_run *run, const char *what, size_t done, size_t total
     char bar[64];
     const int width = 24;
     int fill = (int)((double)width * (double)done / (double)total);
-    size_t o = 0;
     for (int i = 0; i < width; i++) {
-        const char *c = i < fill ? "#" : "-";
-        bar[o++] = c[0];
+        bar[i] = i < fill ? '#' : '-';
     }
-    bar[o] = '\0';
+    bar[width] = '\0';
     if (done < total && rate > 0) {
         double left = (double)(total - done) / rate;
         fprintf(stderr, "\r\033[Kbeian: %s [%s] %zu/%zu forms  %.0f/s  %.0f s left", what, bar,
@@ -176,8 +174,8 @@ static char *out_path(const batch_run *run, size_t row, int png, size_t page, in
 
 /* Every (temporary, final) pair the second pass writes, in row order, through fn; stops at
  * the first non-zero return. */
-static int each_output(const batch_run *run, int (*fn)(const batch_run *, const char *tmp,
-                                                       const char *final, void *user),
+static int each_output(const batch_run *run,
+                       int (*fn)(const batch_run *, const char *tmp, const char *final, void *user),
                        void *user)
 {
     for (size_t i = 0; i < run->ntodo; i++) {
@@ -223,7 +221,7 @@ static int find_existing(const batch_run *run, const char *tmp, const char *fina
 
 static int remove_tmp(const batch_run *run, const char *tmp, const char *final, void *user)
 {
-    (void)run, (void)final, (void)user;
+    (void)run, (void) final, (void)user;
     unlink(tmp);
     return BEIAN_OK;
 }
@@ -233,8 +231,9 @@ static int move_into_place(const batch_run *run, const char *tmp, const char *fi
     size_t *moved = user;
     struct stat st;
     if (!run->force && lstat(final, &st) == 0) {
-        return cli_error(BEIAN_ECREATE, "%s: appeared while beian was printing; nothing more "
-                                        "was moved into place (use --force to replace files)",
+        return cli_error(BEIAN_ECREATE,
+                         "%s: appeared while beian was printing; nothing more "
+                         "was moved into place (use --force to replace files)",
                          final);
     }
     if (rename(tmp, final) != 0) {
@@ -815,16 +814,16 @@ static void mib(char *out, size_t size, size_t bytes)
 static int parse_options(batch_run *run, int argc, char **argv)
 {
     static const struct option longopts[] = {{"output", required_argument, NULL, 'o'},
-                                              {"combined", required_argument, NULL, 'c'},
-                                              {"png", required_argument, NULL, 'p'},
-                                              {"dpi", required_argument, NULL, 'd'},
-                                              {"skip-invalid", no_argument, NULL, 's'},
-                                              {"force", no_argument, NULL, 'f'},
-                                              {"jobs", required_argument, NULL, 'j'},
-                                              {"encoding", required_argument, NULL, 'e'},
-                                              {"sheet", required_argument, NULL, 'S'},
-                                              {"quiet", no_argument, NULL, 'q'},
-                                              {NULL, 0, NULL, 0}};
+                                             {"combined", required_argument, NULL, 'c'},
+                                             {"png", required_argument, NULL, 'p'},
+                                             {"dpi", required_argument, NULL, 'd'},
+                                             {"skip-invalid", no_argument, NULL, 's'},
+                                             {"force", no_argument, NULL, 'f'},
+                                             {"jobs", required_argument, NULL, 'j'},
+                                             {"encoding", required_argument, NULL, 'e'},
+                                             {"sheet", required_argument, NULL, 'S'},
+                                             {"quiet", no_argument, NULL, 'q'},
+                                             {NULL, 0, NULL, 0}};
     int c;
     optind = 1;
     opterr = 0;
@@ -874,8 +873,7 @@ static int parse_options(batch_run *run, int argc, char **argv)
             cli_quiet = 1;
             break;
         default:
-            cli_error(BEIAN_EUSAGE, "batch: unknown option or missing value: %s",
-                      argv[optind - 1]);
+            cli_error(BEIAN_EUSAGE, "batch: unknown option or missing value: %s", argv[optind - 1]);
             return cli_usage("batch");
         }
     }
@@ -947,8 +945,9 @@ static int refuse_rows(batch_run *run)
     size_t nbad = 0;
     char *lines = list_bad_lines(run, &nbad);
     print_all_problems(run);
-    cli_error(BEIAN_EDATA, "%s: %zu of %zu rows cannot be printed (line%s %s); nothing was "
-                           "written%s",
+    cli_error(BEIAN_EDATA,
+              "%s: %zu of %zu rows cannot be printed (line%s %s); nothing was "
+              "written%s",
               run->sheet_path, nbad, run->nrows, nbad == 1 ? "" : "s", lines ? lines : "?",
               nbad < run->nrows && !run->skip_invalid
                   ? " (fix them, or print the other rows with --skip-invalid)"
@@ -962,8 +961,7 @@ static int setup(batch_run *run)
     beian_sheet_options so = BEIAN_SHEET_OPTIONS_INIT;
     int rc = beian_form_load(run->ctx, run->form_id, &run->form, run->pr);
     if (rc == BEIAN_EDATA) {
-        return cli_error(BEIAN_EUSAGE, "there is no form \"%s\" (see: beian forms)",
-                         run->form_id);
+        return cli_error(BEIAN_EUSAGE, "there is no form \"%s\" (see: beian forms)", run->form_id);
     }
     if (rc != BEIAN_OK) {
         return report_internal(run, rc, run->pr);
@@ -1086,8 +1084,7 @@ static void summary(batch_run *run, double secs, size_t combined_bytes)
         beian_buf_appendf(&s, "; skipped %zu row%s with problems (line%s %s)", nbad,
                           nbad == 1 ? "" : "s", nbad == 1 ? "" : "s", lines ? lines : "?");
     }
-    beian_buf_appendf(&s, "; %.2f s, %.0f forms/s", secs,
-                      secs > 0 ? (double)run->ntodo / secs : 0);
+    beian_buf_appendf(&s, "; %.2f s, %.0f forms/s", secs, secs > 0 ? (double)run->ntodo / secs : 0);
     beian_buf_terminate(&s);
     cli_note("%s", s.data ? (const char *)s.data : "done");
     beian_buf_release(&s);
@@ -1141,8 +1138,8 @@ int cmd_batch(beian_ctx *ctx, int argc, char **argv)
         rc = cli_error(BEIAN_EDATA,
                        "%s: the header row has %zu problem%s; nothing was written (the columns "
                        "%s takes: beian forms %s)",
-                       run.sheet_path, header_errors, header_errors == 1 ? "" : "s",
-                       run.form->id, run.form->id);
+                       run.sheet_path, header_errors, header_errors == 1 ? "" : "s", run.form->id,
+                       run.form->id);
         goto done;
     }
     if (run.ntodo < run.nrows && (!run.skip_invalid || run.ntodo == 0)) {

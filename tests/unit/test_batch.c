@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <cmocka.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,8 +124,8 @@ static void test_batch__unknown_column_suggests_the_closest_field(void **state)
 {
     fixture *f = *state;
     char text[1024];
-    snprintf(text, sizeof text, "%.*s,部门负责人手机号\n%.*s,x\n", (int)strlen(header) - 8,
-             header, (int)strlen(good_row) - 13, good_row);
+    snprintf(text, sizeof text, "%.*s,部门负责人手机号\n%.*s,x\n", (int)strlen(header) - 8, header,
+             (int)strlen(good_row) - 13, good_row);
     beian_sheet *sh = sheet_of(text);
     beian_batch *b = NULL;
     beian_problems *pr = beian_problems_new();
@@ -266,9 +267,9 @@ static void test_batch__dates_in_the_system_format_and_workbook_serials(void **s
     const int flags[] = {0, 0, BEIAN_CELL_NUMBER, 0};
     for (int r = 0; r < 4; r++) {
         assert_int_equal(beian_sheet_push_cell(sh, 0, "x", 1, 0, r + 2, pr), BEIAN_OK);
-        assert_int_equal(beian_sheet_push_cell(sh, 2, dates[r], strlen(dates[r]), flags[r],
-                                               r + 2, pr),
-                         BEIAN_OK);
+        assert_int_equal(
+            beian_sheet_push_cell(sh, 2, dates[r], strlen(dates[r]), flags[r], r + 2, pr),
+            BEIAN_OK);
         assert_int_equal(beian_sheet_end_row(sh, r + 2, r + 2, pr), BEIAN_OK);
     }
     beian_batch *b = NULL;

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <cmocka.h>
 #include <iconv.h>
 #include <stdio.h>
@@ -26,9 +27,8 @@ static beian_sheet *read_as(const char *data, size_t len, const char *encoding, 
     beian_sheet *sh = NULL;
     o.encoding = encoding;
     *pr = beian_problems_new();
-    assert_int_equal(beian_sheet_read_buffer("t.csv", (const unsigned char *)data, len, &o, &sh,
-                                             *pr),
-                     rc);
+    assert_int_equal(
+        beian_sheet_read_buffer("t.csv", (const unsigned char *)data, len, &o, &sh, *pr), rc);
     if (rc == BEIAN_OK) {
         assert_non_null(sh);
     } else {
@@ -168,8 +168,8 @@ static void test_sheet__utf16_unicode_text_with_tabs(void **state)
 {
     (void)state;
     size_t len;
-    char *u16 = encode("群名称\t建群范围\r\n计算机1班\t信息工程学院,全体学生\r\n", "UTF-16LE",
-                       &len);
+    char *u16 =
+        encode("群名称\t建群范围\r\n计算机1班\t信息工程学院,全体学生\r\n", "UTF-16LE", &len);
     char *data = malloc(len + 2);
     data[0] = (char)0xFF;
     data[1] = (char)0xFE;
@@ -295,9 +295,9 @@ static void test_sheet__xlsx_first_sheet_with_shared_inline_and_rich_strings(voi
     assert_int_equal(beian_sheet_columns(sh), 14);
     assert_string_equal(beian_sheet_header(sh, 2), "*群名称");
     assert_int_equal(beian_sheet_rows(sh), 3);
-    assert_string_equal(beian_sheet_cell(sh, 0, 2), "2026级护理1班"); /* inline string */
-    assert_string_equal(beian_sheet_cell(sh, 0, 10), "周晓明");       /* runs, no rPh */
-    assert_string_equal(beian_sheet_cell(sh, 1, 3), "第一行\r\n第二行"); /* _x000D_ */
+    assert_string_equal(beian_sheet_cell(sh, 0, 2), "2026级护理1班");       /* inline string */
+    assert_string_equal(beian_sheet_cell(sh, 0, 10), "周晓明");             /* runs, no rPh */
+    assert_string_equal(beian_sheet_cell(sh, 1, 3), "第一行\r\n第二行");    /* _x000D_ */
     assert_string_equal(beian_sheet_cell(sh, 1, 6), "hl2026b@nxtc.edu.cn"); /* formula */
     assert_int_equal(beian_sheet_row_line(sh, 2), 4); /* a row without r attributes */
     beian_sheet_free(sh);
