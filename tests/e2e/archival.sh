@@ -124,3 +124,29 @@ test_character_no_font_has_is_refused_with_its_code_point() {
     expect_rc 65 && expect_err "admin_name (管理员姓名)" && expect_err "U+" && expect_no_file nf.pdf || return 1
   done
 }
+
+test_print_job_reprint_and_anchor_slip_are_valid_pdfa_1b() {
+  # a print job of three rows
+  /usr/bin/python3 - "$ROOT/examples/workgroup-filing.json" > rows.csv <<'PY'
+import csv, json, sys
+f = json.load(open(sys.argv[1]))["fields"]
+w = csv.writer(sys.stdout)
+keys = list(f)
+w.writerow(keys)
+for i in range(3):
+    row = dict(f, group_name="%s（%d）" % (f["group_name"], i + 1))
+    w.writerow([row[k] for k in keys])
+PY
+  run "$BEIAN" batch workgroup-filing rows.csv --combined job.pdf; expect_rc 0 || return 1
+  [ "$(pdfinfo job.pdf | awk '/^Pages:/{print $2}')" -eq 3 ] || fail "job pages" || return 1
+  preflight job.pdf || return 1
+  # a reprint and the ledger slip
+  export BEIAN_ARCHIVE="$T/arc"
+  run "$BEIAN" submit "$ROOT/examples/platform-registration.json" --date 2026-11-24; expect_rc 0 || return 1
+  rec=$(cat "$T/out")
+  run "$BEIAN" reprint "$rec" -o re.pdf --date 2026-11-30; expect_rc 0 || return 1
+  pdf_text re.pdf | grep -qF "补打" || fail "no reprint mark" || return 1
+  preflight re.pdf || return 1
+  run "$BEIAN" anchor -o slip.pdf --date 2026-11-30; expect_rc 0 || return 1
+  preflight slip.pdf
+}
