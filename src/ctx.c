@@ -21,7 +21,13 @@ struct beian_problems {
     beian_problem *items;
     size_t n;
     size_t cap;
+    int lost; /* a problem could not be added (no memory): the list is incomplete */
 };
+
+int beian_problems_lost(const beian_problems *p)
+{
+    return p && p->lost;
+}
 
 beian_problems *beian_problems_new(void)
 {
@@ -77,6 +83,7 @@ int beian_problems_add(beian_problems *p, beian_severity sev, const char *file, 
     if (!item.message || (file && !item.file) || (field && !item.field) ||
         (label && !item.label) || problems_push(p, &item) != BEIAN_OK) {
         problem_release(&item);
+        p->lost = 1;
         return BEIAN_EINTERNAL;
     }
     return BEIAN_OK;
@@ -105,9 +112,14 @@ int beian_problems_take(beian_problems *dst, beian_problems *src)
 {
     for (size_t i = 0; i < src->n; i++) {
         if (problems_push(dst, &src->items[i]) != BEIAN_OK) {
+            /* the rest stay in src (freed with it); dst knows it is incomplete */
+            memmove(src->items, src->items + i, (src->n - i) * sizeof *src->items);
+            src->n -= i;
+            dst->lost = 1;
             return BEIAN_EINTERNAL;
         }
     }
+    dst->lost |= src->lost;
     src->n = 0;
     return BEIAN_OK;
 }
@@ -192,7 +204,8 @@ const char *beian_ctx_fonts_dir(const beian_ctx *ctx)
 
 const char *beian_ctx_message(const beian_ctx *ctx)
 {
-    return ctx->message ? ctx->message : "";
+    /* NULL after a message could not be formatted: that is only ever for lack of memory */
+    return ctx->message ? ctx->message : "out of memory";
 }
 
 int beian_ctx_fail(beian_ctx *ctx, int status, const char *fmt, ...)
@@ -201,9 +214,7 @@ int beian_ctx_fail(beian_ctx *ctx, int status, const char *fmt, ...)
     va_start(ap, fmt);
     char *m = beian_vasprintf(fmt, ap);
     va_end(ap);
-    if (m) {
-        free(ctx->message);
-        ctx->message = m;
-    }
+    free(ctx->message);
+    ctx->message = m; /* NULL (no memory) reads as "out of memory" */
     return status;
 }

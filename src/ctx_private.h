@@ -12,4 +12,8 @@ struct beian_ctx {
     beian_fonts *fonts; /* loaded on first use, shared by every document of the process */
 };
 
+/* 1 when a problem could not be added to p for lack of memory (the list is incomplete, and a
+ * refusal that relies on it must become BEIAN_EINTERNAL, "out of memory"). */
+int beian_problems_lost(const beian_problems *p);
+
 #endif

@@ -89,18 +89,32 @@ void beian_form_free(beian_form *f)
     free(f);
 }
 
-/* Loader state: the file name for messages and the problem list. */
+/* Loader state: the file name for messages and the problem list. An allocation that fails
+ * sets oom (and bad): the definition is then refused as out of memory, never loaded with a
+ * part missing or reported as wrong. */
 typedef struct {
     const char *path;
     beian_problems *problems;
     int bad;
+    int oom;
 } loader;
+
+/* p, noting in ld when an allocation failed (p is NULL). */
+static void *need(loader *ld, void *p)
+{
+    if (!p) {
+        ld->oom = ld->bad = 1;
+    }
+    return p;
+}
 
 static void bad(loader *ld, const char *place, const char *fmt, const char *a, const char *b)
 {
-    char *msg = beian_asprintf(fmt, a ? a : "", b ? b : "");
-    beian_problems_add(ld->problems, BEIAN_SEV_ERROR, ld->path, 0, 0, NULL, NULL,
-                       "bad form definition at %s: %s", place, msg ? msg : "?");
+    char *msg = need(ld, beian_asprintf(fmt, a ? a : "", b ? b : ""));
+    if (beian_problems_add(ld->problems, BEIAN_SEV_ERROR, ld->path, 0, 0, NULL, NULL,
+                           "bad form definition at %s: %s", place, msg ? msg : "?") != BEIAN_OK) {
+        ld->oom = 1;
+    }
     free(msg);
     ld->bad = 1;
 }
@@ -118,7 +132,7 @@ static char *get_string(loader *ld, json_t *obj, const char *key, const char *pl
         bad(ld, place, "\"%s\" must be a non-empty string%s", key, NULL);
         return NULL;
     }
-    return beian_strdup(json_string_value(v));
+    return need(ld, beian_strdup(json_string_value(v)));
 }
 
 static double get_number(loader *ld, json_t *obj, const char *key, const char *place,
@@ -220,9 +234,8 @@ static void load_fields(loader *ld, beian_form *f, json_t *arr)
         bad(ld, "fields", "must be a list of 1 to 200 field definitions%s%s", NULL, NULL);
         return;
     }
-    f->fields = calloc(json_array_size(arr), sizeof *f->fields);
+    f->fields = need(ld, calloc(json_array_size(arr), sizeof *f->fields));
     if (!f->fields) {
-        ld->bad = 1;
         return;
     }
     size_t i;
@@ -273,13 +286,14 @@ static void load_fields(loader *ld, beian_form *f, json_t *arr)
         fd->valid_days = (int)get_number(ld, v, "valid_days", place, 0, 0, 3650);
         json_t *al = json_object_get(v, "aliases");
         if (al && json_is_array(al) && json_array_size(al) > 0 && json_array_size(al) < 16) {
-            fd->aliases = calloc(json_array_size(al), sizeof(char *));
+            fd->aliases = need(ld, calloc(json_array_size(al), sizeof(char *)));
             size_t k;
             json_t *a;
             json_array_foreach(al, k, a)
             {
                 if (json_is_string(a) && fd->aliases) {
-                    fd->aliases[fd->n_aliases++] = beian_strdup(json_string_value(a));
+                    fd->aliases[fd->n_aliases] = need(ld, beian_strdup(json_string_value(a)));
+                    fd->n_aliases += fd->aliases[fd->n_aliases] != NULL;
                 }
             }
         } else if (al) {
@@ -333,8 +347,8 @@ static void require_type(loader *ld, const beian_form *f, int k, beian_field_typ
                          const char *key, const char *place)
 {
     if (k >= 0 && f->fields[k].type != type) {
-        char *what = beian_asprintf("\"%s\" must be a field of type %s", key,
-                                    beian_field_type_name(type));
+        char *what = need(ld, beian_asprintf("\"%s\" must be a field of type %s", key,
+                                             beian_field_type_name(type)));
         bad(ld, place, "%s, not %s", what ? what : key, beian_field_type_name(f->fields[k].type));
         free(what);
     }
@@ -361,7 +375,7 @@ static void load_cell(loader *ld, beian_form *f, json_t *v, beian_cell *c, const
     } else if (strcmp(kind, "field") == 0) {
         c->kind = BEIAN_CELL_FIELD;
         c->align = BEIAN_ALIGN_LEFT;
-        c->parts = calloc(1, sizeof *c->parts);
+        c->parts = need(ld, calloc(1, sizeof *c->parts));
         if (c->parts) {
             c->n_parts = 1;
             c->parts[0].prefix = get_string(ld, v, "prefix", place, 0);
@@ -375,7 +389,7 @@ static void load_cell(loader *ld, beian_form *f, json_t *v, beian_cell *c, const
             bad(ld, place, "\"parts\" must be a list of 1 to 8 {prefix, field} objects%s%s", NULL,
                 NULL);
         } else {
-            c->parts = calloc(json_array_size(parts), sizeof *c->parts);
+            c->parts = need(ld, calloc(json_array_size(parts), sizeof *c->parts));
             size_t k;
             json_t *p;
             json_array_foreach(parts, k, p)
@@ -443,7 +457,7 @@ static void load_rows(loader *ld, beian_form *f, json_t *rows)
     json_array_foreach(rows, r, row) total += json_array_size(json_object_get(row, "cells"));
     f->cells = calloc(total ? total : 1, sizeof *f->cells);
     if (!f->row_h || !taken || !bound || !row_bad || !f->cells) {
-        ld->bad = 1;
+        ld->bad = ld->oom = 1;
         goto done;
     }
     json_array_foreach(rows, r, row)
@@ -526,7 +540,7 @@ static void load_one_of(loader *ld, beian_form *f, json_t *arr)
         bad(ld, "one_of", "must be a list of lists of field ids%s%s", NULL, NULL);
         return;
     }
-    f->one_of = calloc(json_array_size(arr) + 1, sizeof(int *));
+    f->one_of = need(ld, calloc(json_array_size(arr) + 1, sizeof(int *)));
     size_t i;
     json_t *g;
     json_array_foreach(arr, i, g)
@@ -535,9 +549,8 @@ static void load_one_of(loader *ld, beian_form *f, json_t *arr)
             bad(ld, "one_of", "must be a list of lists of field ids%s%s", NULL, NULL);
             return;
         }
-        int *ids = calloc(json_array_size(g) + 1, sizeof(int));
+        int *ids = need(ld, calloc(json_array_size(g) + 1, sizeof(int)));
         if (!ids) {
-            ld->bad = 1;
             return;
         }
         f->one_of[f->n_one_of++] = ids;
@@ -560,12 +573,15 @@ static void load_one_of(loader *ld, beian_form *f, json_t *arr)
 int beian_form_load_buffer(beian_ctx *ctx, const char *path, const unsigned char *data,
                            size_t len, beian_form **out, beian_problems *problems)
 {
-    (void)ctx;
-    loader ld = {path, problems, 0};
+    loader ld = {path, problems, 0, 0};
     json_error_t jerr;
     beian_form *f = NULL;
-    json_t *root = json_loadb((const char *)data, len, JSON_REJECT_DUPLICATES, &jerr);
+    int oom = 0;
+    json_t *root = beian_json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr, &oom);
     *out = NULL;
+    if (oom) {
+        return beian_ctx_fail(ctx, BEIAN_EINTERNAL, "%s: out of memory while reading it", path);
+    }
     if (!root) {
         beian_problems_add(problems, BEIAN_SEV_ERROR, path, jerr.line, jerr.column, NULL, NULL,
                            "bad form definition: %s", jerr.text);
@@ -574,10 +590,10 @@ int beian_form_load_buffer(beian_ctx *ctx, const char *path, const unsigned char
     f = calloc(1, sizeof *f);
     if (!f) {
         json_decref(root);
-        return BEIAN_EINTERNAL;
+        return beian_ctx_fail(ctx, BEIAN_EINTERNAL, "%s: out of memory while loading it", path);
     }
-    f->path = beian_strdup(path);
-    f->source = malloc(len ? len : 1);
+    f->path = need(&ld, beian_strdup(path));
+    f->source = need(&ld, malloc(len ? len : 1));
     if (f->source) {
         memcpy(f->source, data, len);
         f->source_len = len;
@@ -593,8 +609,8 @@ int beian_form_load_buffer(beian_ctx *ctx, const char *path, const unsigned char
         !json_is_string(json_array_get(title, 0)) || !json_is_string(json_array_get(title, 1))) {
         bad(&ld, "title", "must be a list of the two title lines%s%s", NULL, NULL);
     } else {
-        f->title[0] = beian_strdup(json_string_value(json_array_get(title, 0)));
-        f->title[1] = beian_strdup(json_string_value(json_array_get(title, 1)));
+        f->title[0] = need(&ld, beian_strdup(json_string_value(json_array_get(title, 0))));
+        f->title[1] = need(&ld, beian_strdup(json_string_value(json_array_get(title, 1))));
     }
     json_t *page = json_object_get(root, "page");
     json_t *margins = json_object_get(page, "margins_mm");
@@ -621,9 +637,8 @@ int beian_form_load_buffer(beian_ctx *ctx, const char *path, const unsigned char
         goto done;
     }
     f->ncols = (int)json_array_size(cols);
-    f->col_w = calloc((size_t)f->ncols, sizeof(double));
+    f->col_w = need(&ld, calloc((size_t)f->ncols, sizeof(double)));
     if (!f->col_w) {
-        ld.bad = 1;
         goto done;
     }
     double width = 0;
@@ -662,20 +677,25 @@ int beian_form_load_buffer(beian_ctx *ctx, const char *path, const unsigned char
     if (notes && !json_is_array(notes)) {
         bad(&ld, "notes", "must be a list of strings%s%s", NULL, NULL);
     } else if (notes) {
-        f->notes = calloc(json_array_size(notes) + 1, sizeof(char *));
+        f->notes = need(&ld, calloc(json_array_size(notes) + 1, sizeof(char *)));
         size_t i;
         json_t *n;
         json_array_foreach(notes, i, n)
         {
             if (f->notes && json_is_string(n)) {
-                f->notes[f->nnotes++] = beian_strdup(json_string_value(n));
-            } else {
+                f->notes[f->nnotes] = need(&ld, beian_strdup(json_string_value(n)));
+                f->nnotes += f->notes[f->nnotes] != NULL;
+            } else if (f->notes) {
                 bad(&ld, "notes", "must be a list of strings%s%s", NULL, NULL);
             }
         }
     }
 done:
     json_decref(root);
+    if (ld.oom) {
+        beian_form_free(f);
+        return beian_ctx_fail(ctx, BEIAN_EINTERNAL, "%s: out of memory while loading it", path);
+    }
     if (ld.bad) {
         beian_form_free(f);
         return BEIAN_ECONFIG;
@@ -695,6 +715,9 @@ int beian_form_load_file(beian_ctx *ctx, const char *path, beian_form **out,
         beian_problems_add(problems, BEIAN_SEV_ERROR, path, 0, 0, NULL, NULL,
                            "bad form definition: the file is larger than 1 MiB");
         return BEIAN_ECONFIG;
+    }
+    if (rc == BEIAN_EINTERNAL) {
+        return beian_ctx_fail(ctx, rc, "%s: out of memory while reading it", path);
     }
     if (rc != BEIAN_OK) {
         beian_problems_add(problems, BEIAN_SEV_ERROR, path, 0, 0, NULL, NULL,
@@ -722,8 +745,14 @@ static int safe_id(const char *id)
 int beian_form_load(beian_ctx *ctx, const char *id, beian_form **out, beian_problems *problems)
 {
     *out = NULL;
-    char *path = safe_id(id) ? beian_asprintf("%s/%s.json", ctx->forms_dir, id) : NULL;
-    if (!path || !beian_path_exists(path)) {
+    if (!safe_id(id)) {
+        return BEIAN_EDATA;
+    }
+    char *path = beian_asprintf("%s/%s.json", ctx->forms_dir, id);
+    if (!path) {
+        return beian_ctx_fail(ctx, BEIAN_EINTERNAL, "out of memory");
+    }
+    if (!beian_path_exists(path)) {
         free(path);
         return BEIAN_EDATA;
     }
@@ -782,7 +811,7 @@ int beian_form_ids(beian_ctx *ctx, char ***ids, size_t *n)
     if (*n) {
         qsort(*ids, *n, sizeof(char *), cmp_str);
     }
-    return rc;
+    return rc == BEIAN_OK ? rc : beian_ctx_fail(ctx, rc, "out of memory listing the forms");
 }
 
 void beian_form_ids_free(char **ids, size_t n)

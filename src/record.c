@@ -21,6 +21,7 @@
 
 #include "beian/font.h"
 #include "beian/scan.h"
+#include "ctx_private.h"
 #include "util.h"
 
 /*
@@ -567,8 +568,8 @@ static int check_characters(beian_ctx *ctx, const beian_record *r, beian_problem
     return rc;
 }
 
-int beian_record_read_buffer(beian_ctx *ctx, const char *path, const unsigned char *data,
-                             size_t len, beian_record **out, beian_problems *pr)
+static int record_read(beian_ctx *ctx, const char *path, const unsigned char *data, size_t len,
+                       beian_record **out, beian_problems *pr)
 {
     int rc = BEIAN_EDATA;
     json_t *root = NULL;
@@ -602,7 +603,11 @@ int beian_record_read_buffer(beian_ctx *ctx, const char *path, const unsigned ch
         return BEIAN_EDATA;
     }
     json_error_t jerr;
-    root = json_loadb((const char *)data, len, JSON_REJECT_DUPLICATES, &jerr);
+    int oom = 0;
+    root = beian_json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr, &oom);
+    if (oom) {
+        return beian_ctx_fail(ctx, BEIAN_EINTERNAL, "%s: out of memory while reading it", path);
+    }
     if (!root) {
         beian_problems_add(pr, BEIAN_SEV_ERROR, path, jerr.line, jerr.column, NULL, NULL,
                            "JSON syntax error: %s", jerr.text);
@@ -661,12 +666,16 @@ int beian_record_read_buffer(beian_ctx *ctx, const char *path, const unsigned ch
     rc = BEIAN_EDATA;
     r = beian_record_new(form);
     if (!r) {
-        rc = BEIAN_EINTERNAL;
+        rc = beian_ctx_fail(ctx, BEIAN_EINTERNAL, "%s: out of memory while reading it", path);
         goto done;
     }
     r->owns_form = 1;
     r->path = beian_strdup(path);
     form = NULL;
+    if (!r->path) {
+        rc = beian_ctx_fail(ctx, BEIAN_EINTERNAL, "%s: out of memory while reading it", path);
+        goto done;
+    }
     json_t *jdate = json_object_get(root, "date");
     if (jdate && !json_is_string(jdate)) {
         beian_problems_add(pr, BEIAN_SEV_ERROR, path, key_line((const char *)data, len, "date"),
@@ -674,6 +683,10 @@ int beian_record_read_buffer(beian_ctx *ctx, const char *path, const unsigned ch
                            "must be a date in quotes, such as \"2026-11-24\"");
     } else if (jdate) {
         r->date = beian_strdup(json_string_value(jdate));
+        if (!r->date) {
+            rc = beian_ctx_fail(ctx, BEIAN_EINTERNAL, "%s: out of memory while reading it", path);
+            goto done;
+        }
         r->date_line = key_line((const char *)data, len, "date");
     }
     json_t *fields = json_object_get(root, "fields");
@@ -730,7 +743,7 @@ int beian_record_read_buffer(beian_ctx *ctx, const char *path, const unsigned ch
             continue;
         }
         if (beian_record_set(r, i, sv, line) != BEIAN_OK) {
-            rc = BEIAN_EINTERNAL;
+            rc = beian_ctx_fail(ctx, BEIAN_EINTERNAL, "%s: out of memory while reading it", path);
             goto done;
         }
         if (!r->lines[i]) {
@@ -759,6 +772,23 @@ done:
     return rc;
 }
 
+/*
+ * A refusal is only as good as its list of problems: when one could not be added (no
+ * memory), the file is not called bad; it is "out of memory" (BEIAN_EINTERNAL), and no
+ * record is returned.
+ */
+int beian_record_read_buffer(beian_ctx *ctx, const char *path, const unsigned char *data,
+                             size_t len, beian_record **out, beian_problems *pr)
+{
+    int rc = record_read(ctx, path, data, len, out, pr);
+    if (rc != BEIAN_EINTERNAL && beian_problems_lost(pr)) {
+        beian_record_free(*out);
+        *out = NULL;
+        rc = beian_ctx_fail(ctx, BEIAN_EINTERNAL, "%s: out of memory while reading it", path);
+    }
+    return rc;
+}
+
 int beian_record_read_file(beian_ctx *ctx, const char *path, beian_record **out,
                            beian_problems *pr)
 {
@@ -776,6 +806,9 @@ int beian_record_read_file(beian_ctx *ctx, const char *path, beian_record **out,
                            "the file is larger than %d KiB; a data file holds one record",
                            BEIAN_RECORD_MAX_BYTES / 1024);
         return rc;
+    }
+    if (rc == BEIAN_EINTERNAL) {
+        return beian_ctx_fail(ctx, rc, "%s: out of memory while reading it", path);
     }
     if (rc != BEIAN_OK) {
         beian_problems_add(pr, BEIAN_SEV_ERROR, path, 0, 0, NULL, NULL, "cannot read: %s",

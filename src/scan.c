@@ -22,6 +22,7 @@
 #include <string.h>
 #include <zbar.h>
 
+#include "ctx_private.h"
 #include "util.h"
 
 #define PDF_DPI 200.0 /* enough for a 0.5 mm module (4 px) and cheap enough for many pages */
@@ -346,16 +347,17 @@ done:
     return rc;
 }
 
-int beian_scan_codes(beian_ctx *ctx, const char *path, char ***payloads, size_t *n,
-                     beian_problems *pr)
+static int scan_codes(const char *path, char ***payloads, size_t *n, beian_problems *pr)
 {
-    (void)ctx;
     str_list l = {0};
     beian_buf b;
     int err = 0;
     *payloads = NULL;
     *n = 0;
     int rc = beian_file_read(path, BEIAN_SCAN_MAX_BYTES, &b, &err);
+    if (rc == BEIAN_EINTERNAL) {
+        return rc;
+    }
     if (rc == BEIAN_EDATA) {
         beian_problems_add(pr, BEIAN_SEV_ERROR, path, 0, 0, NULL, NULL,
                            "the file is larger than %u MiB", BEIAN_SCAN_MAX_BYTES >> 20);
@@ -391,6 +393,24 @@ int beian_scan_codes(beian_ctx *ctx, const char *path, char ***payloads, size_t 
     return BEIAN_OK;
 }
 
+/* Out of memory is said as such, never as a bad picture (nor with a problem list that lost
+ * the problem saying why). */
+int beian_scan_codes(beian_ctx *ctx, const char *path, char ***payloads, size_t *n,
+                     beian_problems *pr)
+{
+    int rc = scan_codes(path, payloads, n, pr);
+    if (rc != BEIAN_EINTERNAL && beian_problems_lost(pr)) {
+        beian_scan_codes_free(*payloads, *n);
+        *payloads = NULL;
+        *n = 0;
+        rc = BEIAN_EINTERNAL;
+    }
+    if (rc == BEIAN_EINTERNAL) {
+        rc = beian_ctx_fail(ctx, rc, "%s: out of memory while reading it", path);
+    }
+    return rc;
+}
+
 int beian_scan_resolve_record(beian_ctx *ctx, beian_record *rec, beian_problems *pr)
 {
     const beian_form *f = rec->form;
@@ -406,12 +426,13 @@ int beian_scan_resolve_record(beian_ctx *ctx, beian_record *rec, beian_problems 
         char *path = dir ? beian_path_join(dir, rec->values[fi]) : NULL;
         free(dir);
         if (!path) {
-            return BEIAN_EINTERNAL;
+            return beian_ctx_fail(ctx, BEIAN_EINTERNAL, "out of memory");
         }
         beian_problems *sub = beian_problems_new();
         char **codes = NULL;
         size_t n = 0;
-        int src = sub ? beian_scan_codes(ctx, path, &codes, &n, sub) : BEIAN_EINTERNAL;
+        int src = sub ? beian_scan_codes(ctx, path, &codes, &n, sub)
+                      : beian_ctx_fail(ctx, BEIAN_EINTERNAL, "out of memory");
         if (src == BEIAN_EINTERNAL) {
             rc = BEIAN_EINTERNAL;
         } else if (src != BEIAN_OK) {
@@ -448,7 +469,7 @@ int beian_scan_resolve_record(beian_ctx *ctx, beian_record *rec, beian_problems 
                                    max);
                 rc = BEIAN_EDATA;
             } else if (beian_record_set(rec, c->qr_field, codes[0], rec->lines[fi]) != BEIAN_OK) {
-                rc = BEIAN_EINTERNAL;
+                rc = beian_ctx_fail(ctx, BEIAN_EINTERNAL, "out of memory");
             }
         }
         beian_scan_codes_free(codes, n);

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -342,6 +343,36 @@ done:
     }
     free(dir);
     return rc;
+}
+
+/*
+ * jansson's allocator hooks are process-wide and carry no user data, so the count of failed
+ * allocations is kept per thread: the one mutable global of the library, and only a counter
+ * compared before and after a parse on the same thread.
+ */
+static _Thread_local unsigned long json_alloc_failures;
+
+static void *json_alloc(size_t n)
+{
+    void *p = malloc(n);
+    if (!p) {
+        json_alloc_failures++;
+    }
+    return p;
+}
+
+struct json_t *beian_json_loadb(const void *data, size_t len, size_t flags,
+                                struct json_error_t *err, int *oom)
+{
+    json_set_alloc_funcs(json_alloc, free);
+    unsigned long before = json_alloc_failures;
+    json_t *root = json_loadb((const char *)data, len, flags, err);
+    *oom = json_alloc_failures != before;
+    if (*oom) {
+        json_decref(root);
+        root = NULL;
+    }
+    return root;
 }
 
 char *beian_path_dirname(const char *path)

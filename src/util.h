@@ -53,6 +53,18 @@ int beian_file_read(const char *path, size_t limit, beian_buf *out, int *errno_o
  */
 int beian_file_write_atomic(const char *path, const void *data, size_t len, int *errno_out);
 
+/*
+ * json_loadb that tells a lack of memory from bad JSON. jansson 2.14 reports a failed
+ * allocation inside its lexer as a syntax error, and drops a byte it could not save, so a
+ * string can come back silently shortened; reading data through this wrapper, *oom is set
+ * (and NULL returned) whenever one of jansson's allocations failed during the parse.
+ * err is a json_error_t (jansson.h); the result is a json_t the caller decrefs.
+ */
+struct json_t;
+struct json_error_t;
+struct json_t *beian_json_loadb(const void *data, size_t len, size_t flags,
+                                struct json_error_t *err, int *oom);
+
 /* Directory part of path ("." when none); caller frees. */
 char *beian_path_dirname(const char *path);
 /* a "/" b, or b alone when b is absolute; caller frees. */
