@@ -99,3 +99,26 @@ fuzz-merge: fuzz-build
 	  rm -rf tests/fuzz/corpus/$$t; cp -r $(FUZZ_BUILD)/merged/$$t tests/fuzz/corpus/$$t; \
 	  echo "fuzz-merge: $$t: $$(ls tests/fuzz/corpus/$$t | wc -l) inputs"; \
 	done
+
+# --- fault injection (plain build only: the shim replaces malloc, which ASan owns) ----------
+
+.PHONY: faultinject bad valgrind
+
+$(BUILD)/faultinject/shim.so: tests/faultinject/shim.c
+	@mkdir -p $(dir $@)
+	@echo "  CC    $@"
+	@$(CC) -std=c11 -Wall -Wextra -O1 -g -shared -fPIC -o $@ $< -ldl
+
+# FAULT_SCENARIOS="fill" limits the sweep; FAULT_MALLOC_RUNS bounds the allocation points.
+faultinject: $(BIN)/beian $(BUILD)/faultinject/shim.so
+	@BEIAN=$(BIN)/beian SHIM=$(BUILD)/faultinject/shim.so bash tests/faultinject/sweep.sh $(FAULT_SCENARIOS)
+
+# --- the catalogue of bad inputs ---------------------------------------------------------------
+
+bad: $(BIN)/beian
+	@BEIAN=$(BIN)/beian sh tests/e2e.sh tests/e2e/bad.sh
+
+# --- valgrind ---------------------------------------------------------------------------------
+
+valgrind: $(BIN)/beian
+	@BEIAN=$(BIN)/beian sh tests/valgrind/run.sh
