@@ -825,6 +825,32 @@ static int check_event(beian_archive *ar, const beian_event *ev, const char **sc
                            "must be UTF-8 text of at most 2000 bytes");
         return BEIAN_EDATA;
     }
+    /* the dates the rules count from (第七条, 第十三条): real dates, not after the filing */
+    const struct {
+        const char *value, *field, *label, *option;
+        int allowed;
+    } days[] = {
+        {ev->changed_on, "changed_on", "变更日期", "--changed-on", ev->kind == BEIAN_EVENT_CHANGED},
+        {ev->closed_on, "closed_on", "关闭日期", "--closed-on", ev->kind == BEIAN_EVENT_DISSOLVED},
+        {ev->opened_on, "opened_on", "开通日期", "--opened-on", 1}};
+    for (size_t i = 0; i < sizeof days / sizeof days[0]; i++) {
+        if (!days[i].value) {
+            continue;
+        }
+        if (!days[i].allowed) {
+            beian_problems_add(pr, BEIAN_SEV_ERROR, NULL, 0, 0, days[i].field, days[i].label,
+                               "%s belongs to a %s, not to a filing that is %s", days[i].option,
+                               i == 0 ? "change" : "dissolution", beian_event_name(ev->kind));
+            return BEIAN_EDATA;
+        }
+        if (!beian_date_valid(days[i].value) || strlen(days[i].value) != 10 ||
+            strcmp(days[i].value, ev->date) > 0) {
+            beian_problems_add(pr, BEIAN_SEV_ERROR, NULL, 0, 0, days[i].field, days[i].label,
+                               "\"%s\" must be a date YYYY-MM-DD on or before the filing date %s",
+                               days[i].value, ev->date);
+            return BEIAN_EDATA;
+        }
+    }
     if (ev->scan) {
         *scan_ext = content_scan_ext(ev->scan, ev->scan_len);
         if (!*scan_ext) {
@@ -1122,6 +1148,33 @@ int beian_archive_commit(beian_archive *ar, const char *record_no, const beian_e
     if (ev->reason && !(doc.reason = beian_strdup(ev->reason))) {
         rc = BEIAN_EINTERNAL;
         goto done;
+    }
+    /* the rules' dates: the opening day is carried from version to version */
+    if (prev.bundle) {
+        memcpy(doc.opened_on, prev.event.opened_on, 11);
+    }
+    if (ev->opened_on) {
+        memcpy(doc.opened_on, ev->opened_on, 11);
+    }
+    if (ev->changed_on) {
+        memcpy(doc.changed_on, ev->changed_on, 11);
+    }
+    if (ev->closed_on) {
+        memcpy(doc.closed_on, ev->closed_on, 11);
+    }
+    if (ev->n_warnings) {
+        doc.warnings = calloc(ev->n_warnings, sizeof *doc.warnings);
+        if (!doc.warnings) {
+            rc = BEIAN_EINTERNAL;
+            goto done;
+        }
+        for (size_t i = 0; i < ev->n_warnings; i++) {
+            if (!(doc.warnings[i] = beian_strdup(ev->warnings[i]))) {
+                rc = BEIAN_EINTERNAL;
+                goto done;
+            }
+            doc.n_warnings = i + 1;
+        }
     }
     switch (ev->kind) {
     case BEIAN_EVENT_SUBMITTED:

@@ -31,6 +31,10 @@ void event_doc_release(event_doc *e)
     free(e->scan_name);
     free(e->signed_copy);
     free(e->reviews);
+    for (size_t i = 0; i < e->n_warnings; i++) {
+        free(e->warnings[i]);
+    }
+    free(e->warnings);
     memset(e, 0, sizeof *e);
 }
 
@@ -97,6 +101,33 @@ int event_doc_parse(const unsigned char *json, size_t len, event_doc *e)
             goto done;
         }
     }
+    /* the dates of the rules (issue 6): optional, absent from older bundles */
+    const char *dkeys[] = {"changed_on", "closed_on", "opened_on"};
+    char *dout[] = {e->changed_on, e->closed_on, e->opened_on};
+    for (size_t k = 0; k < 3; k++) {
+        json_t *d = json_object_get(root, dkeys[k]);
+        if (d && (!copy_str(root, dkeys[k], dout[k], 11) || !beian_date_valid(dout[k]))) {
+            goto done;
+        }
+    }
+    json_t *warnings = json_object_get(root, "warnings");
+    if (warnings && !json_is_array(warnings)) {
+        goto done;
+    }
+    if (json_array_size(warnings)) {
+        e->warnings = calloc(json_array_size(warnings), sizeof *e->warnings);
+        if (!e->warnings) {
+            rc = BEIAN_EINTERNAL;
+            goto done;
+        }
+        for (size_t i = 0; i < json_array_size(warnings); i++) {
+            const char *w = json_string_value(json_array_get(warnings, i));
+            if (!w || !(e->warnings[i] = beian_strdup(w))) {
+                goto done;
+            }
+            e->n_warnings = i + 1;
+        }
+    }
     size_t n = json_array_size(reviews);
     if (n) {
         e->reviews = calloc(n, sizeof *e->reviews);
@@ -156,6 +187,24 @@ int event_doc_dump(const event_doc *e, unsigned char **out, size_t *len)
                                        json_pack("{s:s, s:s}", "file", e->scan, "name",
                                                  e->scan_name ? e->scan_name : "")) != 0) {
         goto done;
+    }
+    const char *dkeys[] = {"changed_on", "closed_on", "opened_on"};
+    const char *dval[] = {e->changed_on, e->closed_on, e->opened_on};
+    for (size_t k = 0; k < 3; k++) {
+        if (dval[k][0] && json_object_set_new(root, dkeys[k], json_string(dval[k])) != 0) {
+            goto done;
+        }
+    }
+    if (e->n_warnings) {
+        json_t *w = json_array();
+        if (json_object_set_new(root, "warnings", w) != 0) {
+            goto done;
+        }
+        for (size_t i = 0; i < e->n_warnings; i++) {
+            if (json_array_append_new(w, json_string(e->warnings[i])) != 0) {
+                goto done;
+            }
+        }
     }
     json_t *reviews = json_object_get(root, "reviews");
     for (size_t i = 0; i < e->n_reviews; i++) {

@@ -171,6 +171,12 @@ typedef struct {
     char *signed_copy;            /* the signed copy of the printed form (entry name), or NULL */
     review_entry *reviews;        /* every review so far */
     size_t n_reviews;
+    /* added for the rules (issue 6); absent from older bundles: "" / NULL */
+    char changed_on[11]; /* the day a change happened (第七条) */
+    char closed_on[11];  /* the day a platform or group closed (第十三条) */
+    char opened_on[11];  /* the day a platform opened (第七条), carried to later versions */
+    char **warnings;     /* the checks' warnings at this filing */
+    size_t n_warnings;
 } event_doc;
 
 void event_doc_release(event_doc *e);

@@ -112,11 +112,21 @@ typedef struct {
     const beian_tracking *scan_code; /* the tracking code read from the scan, or NULL: the
                                         archive refuses a code that names another record, an
                                         older printed version, or other data */
+    /* The dates the regulation's deadlines count from (YYYY-MM-DD, or NULL), kept in
+     * data/event.json; none may be after the event's date (docs/rules.md): */
+    const char *changed_on; /* changed: the day the administrator or head changed (第七条) */
+    const char *closed_on;  /* dissolved: the day the platform or group was closed (第十三条) */
+    const char *opened_on;  /* any event: the day the platform opened (第七条: not before its
+                               approval) */
+    /* Warnings of the checks before signing (beian_rules_check), kept in data/event.json. */
+    const char *const *warnings;
+    size_t n_warnings;
 } beian_event;
 
 #define BEIAN_EVENT_INIT                                                                           \
     {                                                                                              \
-        BEIAN_EVENT_SUBMITTED, NULL, NULL, NULL, 0, 1, NULL, 0, NULL, NULL                         \
+        BEIAN_EVENT_SUBMITTED, NULL, NULL, NULL, 0, 1, NULL, 0, NULL, NULL, NULL, NULL, NULL,     \
+            NULL, 0                                                                                \
     }
 
 typedef struct {
@@ -170,6 +180,39 @@ int beian_archive_list(beian_archive *ar, beian_record_info **records, size_t *n
                        beian_problems *pr);
 void beian_record_info_release(beian_record_info *r);
 void beian_record_infos_free(beian_record_info *r, size_t n);
+/* What the regulation's rules read from one version (beian/rules.h). */
+typedef struct {
+    int version;
+    beian_event_kind event;
+    beian_state state;
+    char date[11];       /* the filing date */
+    char changed_on[11]; /* "" when not given */
+    char closed_on[11];
+    char opened_on[11];
+    int review_year; /* reviewed: the year, and whether it passed */
+    int review_pass;
+} beian_event_facts;
+
+/* A record's history and the fields of its latest data, for the register and the rules. */
+typedef struct {
+    beian_record_info info;
+    beian_event_kind last_event;
+    char *unit;    /* 主办单位 / 申请单位 / 所属部门名称, or NULL */
+    char *admin;   /* 管理员姓名 (the first), or NULL */
+    char *account; /* 账号, or NULL */
+    char *qr;      /* 群二维码 payload, or NULL */
+    char *number;  /* 群号, or NULL */
+    beian_event_facts *events; /* oldest first */
+    size_t n_events;
+} beian_record_facts;
+
+/*
+ * Every record of the archive with its history, by number (one read of each bundle). A
+ * bundle that is missing or damaged is skipped with a warning in pr (run verify).
+ */
+int beian_archive_facts(beian_archive *ar, beian_record_facts **out, size_t *n,
+                        beian_problems *pr);
+void beian_record_facts_free(beian_record_facts *r, size_t n);
 /* 1 when s looks like a record number (XMT-2026-0007). */
 int beian_record_no_valid(const char *s);
 
