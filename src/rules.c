@@ -338,7 +338,10 @@ static void review_items(item_list *L, const beian_record_facts *r, long today,
             failed = e;
         }
     }
-    if (!approved || r->info.state == BEIAN_STATE_DISSOLVED) {
+    /* only an approved record can be reviewed (the workflow of docs/archive.md): one that is
+     * changed and waits for its new approval, returned, or dissolved is not due */
+    if (!approved ||
+        (r->info.state != BEIAN_STATE_APPROVED && r->info.state != BEIAN_STATE_REVIEW_FAILED)) {
         return;
     }
     if (r->info.state == BEIAN_STATE_REVIEW_FAILED && failed) {

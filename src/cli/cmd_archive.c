@@ -19,6 +19,7 @@
 #include "../util.h"
 #include "beian/archive.h"
 #include "beian/record.h"
+#include "beian/rules.h"
 #include "beian/scan.h"
 #include "beian/tracking.h"
 #include "cli.h"
@@ -159,9 +160,62 @@ void archive_cli_print_findings(const beian_findings *f)
     }
 }
 
+int archive_cli_warnings(beian_archive *ar, const beian_record *rec, const char *self,
+                         char ***out, size_t *n_out)
+{
+    beian_record_facts *facts = NULL;
+    size_t n = 0;
+    beian_problems *quiet = beian_problems_new();
+    beian_problems *warn = beian_problems_new();
+    char **list = NULL;
+    size_t k = 0;
+    int rc = quiet && warn ? BEIAN_OK : BEIAN_EINTERNAL;
+    *out = NULL;
+    *n_out = 0;
+    if (rc == BEIAN_OK && ar) {
+        rc = beian_archive_facts(ar, &facts, &n, quiet); /* damage is verify's to report */
+    }
+    if (rc == BEIAN_OK) {
+        rc = beian_rules_check(rec, facts, n, self, warn);
+    }
+    size_t count = warn ? beian_problems_count(warn) : 0;
+    if (rc == BEIAN_OK && count && !(list = calloc(count, sizeof *list))) {
+        rc = BEIAN_EINTERNAL;
+    }
+    for (; rc == BEIAN_OK && k < count; k++) {
+        const beian_problem *p = beian_problems_get(warn, k);
+        list[k] = beian_asprintf("%s (%s): %s", p->field ? p->field : "-", p->label ? p->label : "",
+                                 p->message);
+        rc = list[k] ? BEIAN_OK : BEIAN_EINTERNAL;
+    }
+    if (rc == BEIAN_OK) {
+        cli_print_problems(warn);
+        *out = list;
+        *n_out = count;
+        list = NULL;
+    }
+    for (size_t i = 0; list && i < k; i++) {
+        free(list[i]);
+    }
+    free(list);
+    beian_record_facts_free(facts, n);
+    beian_problems_free(quiet);
+    beian_problems_free(warn);
+    return rc;
+}
+
 /* ---- parsing a filing command ---- */
 
-enum { OPT_OUT = 1, OPT_SCAN = 2, OPT_REASON = 4, OPT_YEAR = 8, OPT_RESULT = 16 };
+enum {
+    OPT_OUT = 1,
+    OPT_SCAN = 2,
+    OPT_REASON = 4,
+    OPT_YEAR = 8,
+    OPT_RESULT = 16,
+    OPT_CHANGED_ON = 32,
+    OPT_CLOSED_ON = 64,
+    OPT_OPENED_ON = 128
+};
 
 typedef struct {
     archive_cli_common common;
@@ -170,9 +224,29 @@ typedef struct {
     const char *reason;
     int year;
     int pass;
+    char changed_on[11], closed_on[11], opened_on[11]; /* "" when not given */
     const char *args[2];
     int nargs;
 } filing_args;
+
+/* --changed-on, --closed-on, --opened-on: a date, or the explicit "today". */
+static int day_option(const char *command, const char *option, const char *value, char out[11])
+{
+    if (strcmp(value, "today") == 0) {
+        if (!today(out)) {
+            cli_error(BEIAN_EUSAGE, "%s: cannot read today's date from the clock", command);
+            return BEIAN_EUSAGE;
+        }
+        return BEIAN_OK;
+    }
+    if (strlen(value) == 10 && beian_date_valid(value)) {
+        memcpy(out, value, 11);
+        return BEIAN_OK;
+    }
+    cli_error(BEIAN_EUSAGE, "%s: %s takes a date as YYYY-MM-DD (e.g. 2026-11-24), not \"%s\"",
+              command, option, value);
+    return BEIAN_EUSAGE;
+}
 
 /* Parses argv for a command that accepts the options in allowed; returns 0 or EUSAGE. */
 static int parse_filing(const char *command, int argc, char **argv, unsigned allowed,
@@ -210,8 +284,15 @@ static int parse_filing(const char *command, int argc, char **argv, unsigned all
         static const struct {
             const char *name;
             unsigned flag;
-        } opts[] = {{"-o", OPT_OUT},          {"--output", OPT_OUT}, {"--scan", OPT_SCAN},
-                    {"--reason", OPT_REASON}, {"--year", OPT_YEAR},  {"--result", OPT_RESULT}};
+        } opts[] = {{"-o", OPT_OUT},
+                    {"--output", OPT_OUT},
+                    {"--scan", OPT_SCAN},
+                    {"--reason", OPT_REASON},
+                    {"--year", OPT_YEAR},
+                    {"--result", OPT_RESULT},
+                    {"--changed-on", OPT_CHANGED_ON},
+                    {"--closed-on", OPT_CLOSED_ON},
+                    {"--opened-on", OPT_OPENED_ON}};
         unsigned flag = 0;
         const char *value = NULL;
         for (size_t k = 0; k < sizeof opts / sizeof opts[0] && !flag; k++) {
@@ -233,6 +314,16 @@ static int parse_filing(const char *command, int argc, char **argv, unsigned all
             return cli_usage(command);
         }
         switch (flag) {
+        case OPT_CHANGED_ON:
+        case OPT_CLOSED_ON:
+        case OPT_OPENED_ON:
+            if (day_option(command, s, value,
+                           flag == OPT_CHANGED_ON  ? a->changed_on
+                           : flag == OPT_CLOSED_ON ? a->closed_on
+                                                   : a->opened_on) != BEIAN_OK) {
+                return cli_usage(command);
+            }
+            break;
         case OPT_OUT:
             a->out = value;
             break;
@@ -318,9 +409,24 @@ static int file_event(beian_ctx *ctx, const filing_args *a, const char *command,
     if (!pr) {
         return cli_error(BEIAN_EINTERNAL, "out of memory");
     }
+    char **warnings = NULL;
+    size_t n_warnings = 0;
     int rc = archive_cli_open(ctx, &a->common, command, 1, &ar);
     if (rc != BEIAN_OK) {
         goto done;
+    }
+    ev->changed_on = a->changed_on[0] ? a->changed_on : NULL;
+    ev->closed_on = a->closed_on[0] ? a->closed_on : NULL;
+    ev->opened_on = a->opened_on[0] ? a->opened_on : NULL;
+    if (ev->record) {
+        /* the checks before signing: printed, and kept in the bundle */
+        rc = archive_cli_warnings(ar, ev->record, record_no, &warnings, &n_warnings);
+        if (rc != BEIAN_OK) {
+            cli_error(rc, "%s", beian_ctx_message(ctx)[0] ? beian_ctx_message(ctx) : "out of memory");
+            goto done;
+        }
+        ev->warnings = (const char *const *)warnings;
+        ev->n_warnings = n_warnings;
     }
     rc = beian_archive_commit(ar, record_no, ev, &res, pr);
     if (rc != BEIAN_OK) {
@@ -347,6 +453,10 @@ static int file_event(beian_ctx *ctx, const filing_args *a, const char *command,
         }
     }
 done:
+    for (size_t i = 0; i < n_warnings; i++) {
+        free(warnings[i]);
+    }
+    free(warnings);
     beian_commit_result_release(&res);
     beian_archive_free(ar);
     beian_problems_free(pr);
@@ -378,7 +488,8 @@ static int submit_or_change(beian_ctx *ctx, int argc, char **argv, int change)
     const char *command = change ? "change" : "submit";
     filing_args a;
     beian_record *rec = NULL;
-    int rc = parse_filing(command, argc, argv, OPT_OUT, &a);
+    int rc = parse_filing(command, argc, argv,
+                          OPT_OUT | OPT_OPENED_ON | (change ? OPT_CHANGED_ON : 0), &a);
     if (rc != BEIAN_OK) {
         return rc;
     }
@@ -607,7 +718,7 @@ static int approve_folder(beian_ctx *ctx, const filing_args *a, const char *dir)
 int cmd_approve(beian_ctx *ctx, int argc, char **argv)
 {
     filing_args a;
-    int rc = parse_filing("approve", argc, argv, OPT_SCAN, &a);
+    int rc = parse_filing("approve", argc, argv, OPT_SCAN | OPT_OPENED_ON, &a);
     if (rc != BEIAN_OK) {
         return rc;
     }
@@ -670,7 +781,7 @@ int cmd_review(beian_ctx *ctx, int argc, char **argv)
     filing_args a;
     beian_buf scan;
     beian_buf_init(&scan);
-    int rc = parse_filing("review", argc, argv, OPT_YEAR | OPT_SCAN | OPT_RESULT, &a);
+    int rc = parse_filing("review", argc, argv, OPT_YEAR | OPT_SCAN | OPT_RESULT | OPT_OPENED_ON, &a);
     if (rc != BEIAN_OK) {
         return rc;
     }
@@ -708,7 +819,7 @@ int cmd_review(beian_ctx *ctx, int argc, char **argv)
 int cmd_dissolve(beian_ctx *ctx, int argc, char **argv)
 {
     filing_args a;
-    int rc = parse_filing("dissolve", argc, argv, OPT_REASON, &a);
+    int rc = parse_filing("dissolve", argc, argv, OPT_REASON | OPT_CLOSED_ON, &a);
     if (rc != BEIAN_OK) {
         return rc;
     }

@@ -4,6 +4,7 @@
 
 #include "beian/archive.h"
 #include "beian/common.h"
+#include "beian/record.h"
 #include "beian/verify.h"
 
 /* cmd_archive.c: filing */
@@ -17,6 +18,10 @@ int cmd_dissolve(beian_ctx *ctx, int argc, char **argv);
 int cmd_log(beian_ctx *ctx, int argc, char **argv);
 int cmd_list(beian_ctx *ctx, int argc, char **argv);
 int cmd_reprint(beian_ctx *ctx, int argc, char **argv);
+/* cmd_register.c, cmd_due.c: the register (台账) and the regulation's deadlines; cmd_list
+ * (cmd_reprint.c) is the archive's first register, replaced by cmd_register in the table */
+int cmd_register(beian_ctx *ctx, int argc, char **argv);
+int cmd_due(beian_ctx *ctx, int argc, char **argv);
 /* cmd_verify.c: checking and repairing */
 int cmd_verify(beian_ctx *ctx, int argc, char **argv);
 int cmd_fsck(beian_ctx *ctx, int argc, char **argv);
@@ -43,6 +48,13 @@ int archive_cli_open(beian_ctx *ctx, const archive_cli_common *c, const char *co
                      beian_archive **ar);
 /* Prints the problems and, when none is an error, the context's message; returns rc. */
 int archive_cli_report(beian_ctx *ctx, int rc, beian_problems *pr);
+/*
+ * The checks before signing (beian_rules_check) of rec against the archive ar (may be NULL):
+ * prints them as warnings and gives them as "field (label): message" strings (*out: the
+ * caller frees each and the array). self is the record's own number, or NULL.
+ */
+int archive_cli_warnings(beian_archive *ar, const beian_record *rec, const char *self,
+                         char ***out, size_t *n_out);
 /* Prints findings as `beian: PATH: error: CODE: message`. */
 void archive_cli_print_findings(const beian_findings *f);
 

@@ -1,0 +1,233 @@
+/*
+ * cmd_register.c - `beian list`: the register (台账) of every record, filtered by state, unit,
+ * form and year; an aligned table on a terminal, the tab-separated lines of the archive's
+ * first `list` elsewhere (scripts kept working), CSV with a BOM for Excel, JSON, or an A4
+ * landscape PDF for the annual report (beian/register.h does the formats).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../util.h"
+#include "beian/archive.h"
+#include "beian/pdf.h"
+#include "beian/record.h"
+#include "beian/register.h"
+#include "cli.h"
+#include "cmd_archive.h"
+#include "cmd_rules.h"
+
+static int write_file(const char *path, const void *data, size_t len)
+{
+    int err = 0;
+    int rc = beian_file_write_atomic(path, data, len, &err);
+    if (rc != BEIAN_OK) {
+        return cli_error(rc, "%s: cannot write: %s", path, strerror(err));
+    }
+    return BEIAN_OK;
+}
+
+/* "状态：已备案；单位含：信息；共3条；制表日期：2026年12月10日" for the printed register. */
+static char *subtitle(const beian_register_filter *f, size_t n, const char *date)
+{
+    beian_buf b;
+    char cn[32];
+    beian_buf_init(&b);
+    if (f->state_set) {
+        beian_buf_appendf(&b, "状态：%s；", beian_state_label(f->state));
+    }
+    if (f->form) {
+        beian_buf_appendf(&b, "表格：%s；", f->form);
+    }
+    if (f->unit) {
+        beian_buf_appendf(&b, "单位含：%s；", f->unit);
+    }
+    if (f->year) {
+        beian_buf_appendf(&b, "年度：%d；", f->year);
+    }
+    beian_buf_appendf(&b, "共%zu条", n);
+    if (date && beian_date_format_cn(date, cn, sizeof cn)) {
+        beian_buf_appendf(&b, "；制表日期：%s", cn);
+    }
+    if (beian_buf_terminate(&b) != BEIAN_OK) {
+        beian_buf_release(&b);
+        return NULL;
+    }
+    return (char *)b.data;
+}
+
+static int print_pdf(beian_ctx *ctx, const beian_record_facts *const *rows, size_t n,
+                     const beian_register_filter *f, const char *date, const char *path)
+{
+    beian_dlist *dl = NULL;
+    unsigned char *pdf = NULL;
+    size_t len = 0;
+    beian_problems *pr = beian_problems_new();
+    char *sub = subtitle(f, n, date);
+    int rc = pr && sub ? beian_register_layout(ctx, rows, n, sub, date, &dl, pr) : BEIAN_EINTERNAL;
+    if (rc == BEIAN_OK) {
+        rc = beian_pdf_render(ctx, dl, &pdf, &len);
+    }
+    if (rc != BEIAN_OK) {
+        archive_cli_report(ctx, rc, pr);
+    } else {
+        rc = write_file(path, pdf, len);
+        if (rc == BEIAN_OK) {
+            cli_note("wrote %s (%zu record%s, %zu page%s)", path, n, n == 1 ? "" : "s",
+                     dl->npages, dl->npages == 1 ? "" : "s");
+        }
+    }
+    free(pdf);
+    free(sub);
+    beian_dlist_free(dl);
+    beian_problems_free(pr);
+    return rc;
+}
+
+int cmd_register(beian_ctx *ctx, int argc, char **argv)
+{
+    archive_cli_common c;
+    beian_register_filter f;
+    const char *format = NULL, *pdf = NULL;
+    memset(&c, 0, sizeof c);
+    memset(&f, 0, sizeof f);
+    c.wait = 30;
+    for (int i = 1; i < argc; i++) {
+        const char *s = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(s, "-q") == 0 || strcmp(s, "--quiet") == 0) {
+            cli_quiet = 1;
+            continue;
+        }
+        int took = archive_cli_common_option("list", argc, argv, &i, &c);
+        if (took < 0) {
+            return cli_usage("list");
+        }
+        if (took) {
+            continue;
+        }
+        if (!v || s[0] != '-') {
+            cli_error(BEIAN_EUSAGE, "list: %s %s", s,
+                      s[0] == '-' ? "needs a value or is not an option" : "is not an option");
+            return cli_usage("list");
+        }
+        i++;
+        if (strcmp(s, "--state") == 0) {
+            if (beian_state_parse(v, &f.state) != BEIAN_OK) {
+                cli_error(BEIAN_EUSAGE,
+                          "list: --state is one of submitted, approved, changed, rejected, "
+                          "review-failed, dissolved; not \"%s\"",
+                          v);
+                return cli_usage("list");
+            }
+            f.state_set = 1;
+        } else if (strcmp(s, "--form") == 0) {
+            f.form = v;
+        } else if (strcmp(s, "--unit") == 0) {
+            f.unit = v;
+        } else if (strcmp(s, "--year") == 0) {
+            char *end;
+            long y = strtol(v, &end, 10);
+            if (*end || y < 2000 || y > 2199) {
+                cli_error(BEIAN_EUSAGE, "list: --year takes a year such as 2026, not \"%s\"", v);
+                return cli_usage("list");
+            }
+            f.year = (int)y;
+        } else if (strcmp(s, "--format") == 0) {
+            if (strcmp(v, "table") && strcmp(v, "tsv") && strcmp(v, "csv") && strcmp(v, "json")) {
+                cli_error(BEIAN_EUSAGE, "list: --format is table, tsv, csv or json, not \"%s\"", v);
+                return cli_usage("list");
+            }
+            format = v;
+        } else if (strcmp(s, "--pdf") == 0) {
+            pdf = v;
+        } else {
+            cli_error(BEIAN_EUSAGE, "list: unknown option %s", s);
+            return cli_usage("list");
+        }
+    }
+    if (!format && !pdf) {
+        format = isatty(STDOUT_FILENO) ? "table" : "tsv";
+    }
+    beian_archive *ar = NULL;
+    beian_problems *pr = beian_problems_new();
+    beian_record_facts *facts = NULL;
+    const beian_record_facts **rows = NULL;
+    const char **cells = NULL;
+    char (*vers)[16] = NULL;
+    char *text = NULL;
+    size_t n = 0, m = 0, len = 0;
+    int rc = pr ? archive_cli_open(ctx, &c, "list", 0, &ar) : BEIAN_EINTERNAL;
+    if (rc != BEIAN_OK) {
+        goto done;
+    }
+    rc = beian_archive_facts(ar, &facts, &n, pr);
+    archive_cli_report(ctx, rc, pr);
+    if (rc != BEIAN_OK) {
+        goto done;
+    }
+    rows = calloc(n + 1, sizeof *rows);
+    if (!rows) {
+        rc = cli_error(BEIAN_EINTERNAL, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (beian_register_match(&facts[i], &f)) {
+            rows[m++] = &facts[i];
+        }
+    }
+    if (pdf) {
+        rc = print_pdf(ctx, rows, m, &f, c.date[0] ? c.date : NULL, pdf);
+        if (rc != BEIAN_OK || !format) {
+            goto done;
+        }
+    }
+    if (strcmp(format, "csv") == 0 || strcmp(format, "json") == 0) {
+        rc = format[0] == 'c' ? beian_register_csv(rows, m, &text, &len)
+                              : beian_register_json(rows, m, &text, &len);
+        if (rc != BEIAN_OK) {
+            rc = cli_error(rc, "out of memory");
+            goto done;
+        }
+        fwrite(text, 1, len, stdout);
+    } else if (strcmp(format, "tsv") == 0) {
+        /* the archive's first register format, kept for scripts */
+        for (size_t i = 0; i < m; i++) {
+            const beian_record_info *r = &rows[i]->info;
+            printf("%s\tv%d\t%s\t%s\t%s\t%s\t%s\n", r->record_no, r->version, r->date,
+                   beian_state_name(r->state), beian_state_label(r->state), r->form_id, r->name);
+        }
+    } else if (m) {
+        enum { NC = 8 };
+        cells = calloc((m + 1) * NC, sizeof *cells);
+        vers = calloc(m, sizeof *vers);
+        if (!cells || !vers) {
+            rc = cli_error(BEIAN_EINTERNAL, "out of memory");
+            goto done;
+        }
+        for (size_t k = 0; k < NC; k++) {
+            cells[k] = beian_register_headings[k];
+        }
+        for (size_t i = 0; i < m; i++) {
+            const char *all[BEIAN_REGISTER_COLUMNS];
+            beian_register_cells(rows[i], all, vers[i]);
+            memcpy(cells + (i + 1) * NC, all, NC * sizeof *cells);
+        }
+        cli_table_print(stdout, cells, m + 1, NC);
+    }
+    if (fflush(stdout) != 0) {
+        rc = cli_error(BEIAN_EIO, "cannot write the register: %s", strerror(errno));
+    }
+done:
+    free(text);
+    free(vers);
+    free(cells);
+    free(rows);
+    beian_record_facts_free(facts, n);
+    beian_archive_free(ar);
+    beian_problems_free(pr);
+    return rc;
+}
