@@ -15,7 +15,9 @@
 #include "beian/png.h"
 #include "beian/record.h"
 #include "beian/render.h"
+#include "beian/archive.h"
 #include "cli.h"
+#include "cmd_archive.h"
 
 /* Reports a status from the library that came with problems or a context message. */
 static int report(beian_ctx *ctx, int rc, beian_problems *pr)
@@ -42,11 +44,64 @@ static int load_record(beian_ctx *ctx, const char *path, beian_record **rec,
     return rc;
 }
 
+/*
+ * The checks before signing (docs/rules.md): printed as warnings, never changing the exit
+ * code. The record is compared with the archive (--archive DIR, else $BEIAN_ARCHIVE, else
+ * ./archive) when there is one; without an archive the other checks still run.
+ */
+static void warn_before_signing(beian_ctx *ctx, const beian_record *rec, const char *dir)
+{
+    beian_archive *ar = NULL;
+    beian_archive_options o = BEIAN_ARCHIVE_OPTIONS_INIT;
+    char **w = NULL;
+    size_t n = 0;
+    o.dir = dir;
+    if (beian_archive_open(ctx, &o, 0, &ar) != BEIAN_OK) {
+        ar = NULL; /* no archive to compare with */
+    }
+    if (archive_cli_warnings(ar, rec, NULL, &w, &n) != BEIAN_OK) {
+        cli_note("the checks before signing could not run (out of memory)");
+    }
+    for (size_t i = 0; i < n; i++) {
+        free(w[i]);
+    }
+    free(w);
+    beian_archive_free(ar);
+}
+
+/* --archive DIR or --archive=DIR at argv[*i]: 1 when taken, -1 when its value is missing. */
+static int archive_option(int argc, char **argv, int *i, const char **dir)
+{
+    if (strncmp(argv[*i], "--archive=", 10) == 0) {
+        *dir = argv[*i] + 10;
+        return 1;
+    }
+    if (strcmp(argv[*i], "--archive") != 0) {
+        return 0;
+    }
+    if (*i + 1 >= argc) {
+        return -1;
+    }
+    *dir = argv[++*i];
+    return 1;
+}
+
 int cmd_check(beian_ctx *ctx, int argc, char **argv)
 {
-    if (argc != 2) {
+    const char *dir = NULL, *data = NULL;
+    for (int i = 1; i < argc; i++) {
+        int took = archive_option(argc, argv, &i, &dir);
+        if (took < 0 || (!took && data)) {
+            return cli_usage("check");
+        }
+        if (!took) {
+            data = argv[i];
+        }
+    }
+    if (!data) {
         return cli_usage("check");
     }
+    argv[1] = (char *)data;
     beian_problems *pr = beian_problems_new();
     beian_record *rec = NULL;
     unsigned char *pdf = NULL;
@@ -56,6 +111,7 @@ int cmd_check(beian_ctx *ctx, int argc, char **argv)
     }
     int rc = load_record(ctx, argv[1], &rec, pr);
     if (rc == BEIAN_OK) {
+        warn_before_signing(ctx, rec, dir);
         beian_layout_options opts = BEIAN_LAYOUT_OPTIONS_INIT;
         rc = beian_render(ctx, rec->form, rec, &opts, NULL, &pdf, &len, pr);
         report(ctx, rc, pr);
@@ -101,8 +157,9 @@ int cmd_fill(beian_ctx *ctx, int argc, char **argv)
                                               {"blank", required_argument, NULL, 'b'},
                                               {"quiet", no_argument, NULL, 'q'},
                                               {"no-tracking", no_argument, NULL, 'n'},
+                                              {"archive", required_argument, NULL, 'a'},
                                               {NULL, 0, NULL, 0}};
-    const char *out = NULL, *png = NULL, *blank = NULL;
+    const char *out = NULL, *png = NULL, *blank = NULL, *dir = NULL;
     double dpi = 150;
     int tracking = 1;
     int c;
@@ -124,6 +181,9 @@ int cmd_fill(beian_ctx *ctx, int argc, char **argv)
             break;
         case 'n':
             tracking = 0;
+            break;
+        case 'a':
+            dir = optarg;
             break;
         case 'd': {
             char *end;
@@ -179,6 +239,7 @@ int cmd_fill(beian_ctx *ctx, int argc, char **argv)
         if (rc != BEIAN_OK) {
             goto done;
         }
+        warn_before_signing(ctx, rec, dir);
     }
     rc = beian_render(ctx, blank ? form : rec->form, rec, &opts, &dl, &pdf, &len, pr);
     if (rc != BEIAN_OK) {

@@ -163,7 +163,8 @@ static void print_help(void)
            "exit codes: 0 ok, 64 usage, 65 bad data, 66 missing input, 70 internal error,\n"
            "73 cannot create output, 74 I/O error, 75 archive busy, 78 bad form definition\n"
            "or configuration.\n\n"
-           "environment: BEIAN_FORMS and BEIAN_FONTS name the forms and fonts folders.\n");
+           "environment: BEIAN_FORMS and BEIAN_FONTS name the forms and fonts folders.\n"
+           "BEIAN_ARCHIVE names the archive (default ./archive; --archive DIR wins).\n");
 }
 
 static void print_version(void)
