@@ -266,9 +266,17 @@ int cmd_due(beian_ctx *ctx, int argc, char **argv)
         goto done;
     }
     if (o.mode == BEIAN_DAYS_WORKING) {
-        int year = (int)strtol(day, NULL, 10);
-        for (int y = year - 1; y <= year; y++) {
-            if (!beian_calendar_covers(cal, y)) {
+        /* the years the deadlines shown fall in, and today's */
+        int noted[8] = {0}, k = 0;
+        for (size_t i = 0; i <= n_items && k < 8; i++) {
+            const char *d = i < n_items ? items[i].due : day;
+            int y = d[0] ? (int)strtol(d, NULL, 10) : 0;
+            int seen = !y || beian_calendar_covers(cal, y);
+            for (int j = 0; j < k && !seen; j++) {
+                seen = noted[j] == y;
+            }
+            if (!seen) {
+                noted[k++] = y;
                 cli_note("no holiday calendar for %d (--holidays): only Saturdays and Sundays "
                          "are skipped in %d",
                          y, y);

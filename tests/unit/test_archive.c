@@ -194,7 +194,12 @@ static void test_archive__event_document_round_trip(void **state)
                    "年审.pdf",
                    "data/signed.jpg",
                    reviews,
-                   1};
+                   1,
+                   "",
+                   "",
+                   "",
+                   NULL,
+                   0};
     unsigned char *json = NULL;
     size_t len = 0;
     assert_int_equal(event_doc_dump(&e, &json, &len), 0);
