@@ -80,12 +80,12 @@ e2e: $(BIN)/beian
 	@BEIAN=$(BIN)/beian sh tests/e2e.sh
 
 test: deps
-	@$(MAKE) --no-print-directory all unit e2e
+	@$(MAKE) --no-print-directory all unit e2e hardening-test
 
 test-asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan BIN=build-asan/bin \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
-	  all unit e2e
+	  all unit e2e hardening-test
 
 install: $(BIN)/beian
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/beian/forms \
