@@ -137,7 +137,7 @@ static char *exe_dir(void)
 }
 
 /* Picks <env>, else the first of <exe>/../<name> (bin/ in the checkout),
- * <exe>/../../<name> (a build directory's bin/), <exe>/../share/beian/<name> (installed). */
+ * <exe>/../share/beian/<name> (installed), <exe>/../../<name> (a build directory's bin/). */
 static char *data_dir(const char *given, const char *env, const char *name)
 {
     if (given) {
@@ -149,7 +149,7 @@ static char *data_dir(const char *given, const char *env, const char *name)
     }
     char *dir = exe_dir();
     char *found = NULL;
-    static const char *const layouts[] = {"%s/../%s", "%s/../../%s", "%s/../share/beian/%s"};
+    static const char *const layouts[] = {"%s/../%s", "%s/../share/beian/%s", "%s/../../%s"};
     for (size_t i = 0; dir && !found && i < sizeof layouts / sizeof layouts[0]; i++) {
         char *p = beian_asprintf(layouts[i], dir, name);
         if (p && beian_path_exists(p)) {
