@@ -152,7 +152,7 @@ done:
 #define PAD (1.5 * MM)
 
 /* The printed columns: 序号 then cells 0..7 (widths in mm; scaled to the page). */
-static const double col_mm[] = {10, 30, 22, 60, 50, 20, 28, 20, 22};
+static const double col_mm[] = {10, 30, 22, 56, 50, 26, 28, 18, 22};
 #define NCOLS (sizeof col_mm / sizeof col_mm[0])
 
 typedef struct {
