@@ -16,10 +16,8 @@ int cmd_review(beian_ctx *ctx, int argc, char **argv);
 int cmd_dissolve(beian_ctx *ctx, int argc, char **argv);
 /* cmd_reprint.c: reading */
 int cmd_log(beian_ctx *ctx, int argc, char **argv);
-int cmd_list(beian_ctx *ctx, int argc, char **argv);
 int cmd_reprint(beian_ctx *ctx, int argc, char **argv);
-/* cmd_register.c, cmd_due.c: the register (台账) and the regulation's deadlines; cmd_list
- * (cmd_reprint.c) is the archive's first register, replaced by cmd_register in the table */
+/* cmd_register.c, cmd_due.c: the register (台账) and the regulation's deadlines */
 int cmd_register(beian_ctx *ctx, int argc, char **argv);
 int cmd_due(beian_ctx *ctx, int argc, char **argv);
 /* cmd_verify.c: checking and repairing */

@@ -108,48 +108,6 @@ int cmd_log(beian_ctx *ctx, int argc, char **argv)
     return rc;
 }
 
-int cmd_list(beian_ctx *ctx, int argc, char **argv)
-{
-    archive_cli_common c;
-    const char *state = NULL, *form = NULL;
-    const char *args[1];
-    int nargs = 0;
-    const extra_opt extra[] = {{"--state", 1, &state, NULL}, {"--form", 1, &form, NULL}};
-    int rc = parse("list", argc, argv, &c, extra, 2, args, 0, &nargs);
-    if (rc != BEIAN_OK) {
-        return rc;
-    }
-    beian_state want = BEIAN_STATE_NONE;
-    if (state && beian_state_parse(state, &want) != BEIAN_OK) {
-        cli_error(BEIAN_EUSAGE,
-                  "list: --state is one of submitted, approved, changed, rejected, "
-                  "review-failed, dissolved; not \"%s\"",
-                  state);
-        return cli_usage("list");
-    }
-    beian_archive *ar = NULL;
-    beian_problems *pr = beian_problems_new();
-    beian_record_info *r = NULL;
-    size_t n = 0;
-    rc = pr ? archive_cli_open(ctx, &c, "list", 0, &ar) : BEIAN_EINTERNAL;
-    if (rc == BEIAN_OK) {
-        rc = beian_archive_list(ar, &r, &n, pr);
-        archive_cli_report(ctx, rc, pr);
-    }
-    for (size_t i = 0; rc == BEIAN_OK && i < n; i++) {
-        if ((state && r[i].state != want) || (form && strcmp(r[i].form_id, form) != 0)) {
-            continue;
-        }
-        printf("%s\tv%d\t%s\t%s\t%s\t%s\t%s\n", r[i].record_no, r[i].version, r[i].date,
-               beian_state_name(r[i].state), beian_state_label(r[i].state), r[i].form_id,
-               r[i].name);
-    }
-    beian_record_infos_free(r, n);
-    beian_archive_free(ar);
-    beian_problems_free(pr);
-    return rc;
-}
-
 int cmd_reprint(beian_ctx *ctx, int argc, char **argv)
 {
     archive_cli_common c;

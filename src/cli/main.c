@@ -29,15 +29,18 @@ static const cli_command commands[] = {
      "\n"
      "example: beian forms workgroup-filing\n"},
     {"check", cmd_check, "validate a data file; every problem listed",
-     "usage: beian check DATA.json\n"
+     "usage: beian check DATA.json [--archive DIR]\n"
      "\n"
      "Reads the record, checks every field by its type and lays the form out without\n"
      "writing anything, so every problem that `fill` would refuse is listed at once.\n"
      "Exit 0 when the record can be printed, 65 when it cannot, 66 when the file is missing.\n"
+     "Warnings of the checks before signing (the same person as 管理员 and 负责人, a\n"
+     "负责人 who is not a unit head, a group over 200 members, a second filing of what the\n"
+     "archive already holds, a new app client) are printed and never change the exit code.\n"
      "\n"
      "example: beian check examples/workgroup-filing.json\n"},
     {"fill", cmd_fill, "print a filled (or blank) form to PDF, with a PNG preview",
-     "usage: beian fill DATA.json -o OUT.pdf [--png OUT.png]\n"
+     "usage: beian fill DATA.json -o OUT.pdf [--png OUT.png] [--archive DIR]\n"
      "       beian fill --blank FORM-ID -o OUT.pdf [--png OUT.png]\n"
      "\n"
      "options:\n"
@@ -48,6 +51,8 @@ static const cli_command commands[] = {
      "  --blank FORM-ID       an empty form to fill in by hand\n"
      "  --no-tracking         leave out the tracking footer (record, version, date, page,\n"
      "                        QR code) that matches a signed paper copy to its record\n"
+     "  --archive DIR         the archive to compare with for the warnings before signing\n"
+     "                        (default $BEIAN_ARCHIVE, else ./archive when it exists)\n"
      "  -q, --quiet           no notes on stderr\n"
      "\n"
      "example: beian fill examples/platform-application.json -o out/application.pdf\n"},
