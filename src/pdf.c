@@ -479,11 +479,14 @@ static int pdf_draw(void *self, const beian_op *op)
         }
         break;
     case BEIAN_OP_QR: {
-        /* vector modules: the dark modules of a row merged into one rectangle each */
+        /* vector modules, the dark modules of a row merged into one rectangle each, drawn in
+         * module units (a matrix scales them) so every rectangle is four small integers */
         int n = op->modules;
         double m = op->w / (n + 8);
-        double x0 = op->x + 4 * m, top = op->y + op->w - 4 * m;
         fill_gray(st, 0);
+        HPDF_Page_GSave(pg);
+        HPDF_Page_Concat(pg, (HPDF_REAL)m, 0, 0, (HPDF_REAL)-m, (HPDF_REAL)(op->x + 4 * m),
+                         (HPDF_REAL)(op->y + op->w - 4 * m));
         for (int r = 0; r < n; r++) {
             int c = 0;
             while (c < n) {
@@ -491,15 +494,15 @@ static int pdf_draw(void *self, const beian_op *op)
                     c++;
                     continue;
                 }
-                int s = c;
+                int s0 = c;
                 while (c < n && op->matrix[r * n + c]) {
                     c++;
                 }
-                HPDF_Page_Rectangle(pg, R(x0 + s * m), R(top - (r + 1) * m), R((c - s) * m),
-                                    R(m));
+                HPDF_Page_Rectangle(pg, (HPDF_REAL)s0, (HPDF_REAL)r, (HPDF_REAL)(c - s0), 1);
             }
         }
         HPDF_Page_Fill(pg);
+        HPDF_Page_GRestore(pg);
         break;
     }
     }
