@@ -226,7 +226,8 @@ int beian_file_read(const char *path, size_t limit, beian_buf *out, int *errno_o
         if (errno_out) {
             *errno_out = errno;
         }
-        return BEIAN_ENOINPUT;
+        /* no memory for the stream is not a missing file */
+        return errno == ENOMEM ? BEIAN_EINTERNAL : BEIAN_ENOINPUT;
     }
     int have_st = fstat(fileno(f), &st) == 0;
     if (have_st && S_ISDIR(st.st_mode)) {

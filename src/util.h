@@ -43,7 +43,8 @@ size_t beian_utf8_check(const unsigned char *s, size_t len);
 size_t beian_utf8_count(const char *s);
 
 /* Reads a whole file. BEIAN_ENOINPUT when it is missing or unreadable, BEIAN_EDATA when
- * it is larger than limit. *errno_out (may be NULL) receives errno on failure. */
+ * it is larger than limit (a regular file's size is checked before it is read),
+ * BEIAN_EINTERNAL when out of memory. *errno_out (may be NULL) receives errno on failure. */
 int beian_file_read(const char *path, size_t limit, beian_buf *out, int *errno_out);
 
 /*
