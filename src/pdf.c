@@ -143,24 +143,27 @@ static void cp_unique(cp_set *s)
  * re-distils the file, and the text is lost.)
  * The descendant font's /Ordering becomes (Identity), as Identity-H requires.
  */
-static void bfchars(beian_buf *b, const cp_set *set)
+/* Appends the bfchar sections; BEIAN_EINTERNAL when memory ran out on the way. */
+static int bfchars(beian_buf *b, const cp_set *set)
 {
+    int rc = BEIAN_OK;
     for (size_t i = 0; i < set->n; i += 100) { /* at most 100 entries a section */
         size_t m = set->n - i < 100 ? set->n - i : 100;
-        beian_buf_appendf(b, "%zu beginbfchar\n", m);
+        rc |= beian_buf_appendf(b, "%zu beginbfchar\n", m);
         for (size_t k = i; k < i + m; k++) {
             uint32_t real = set->cps[k];
             unsigned code = CODE_BASE + (unsigned)k;
             if (real > 0xFFFF) {
                 uint32_t v = real - 0x10000;
-                beian_buf_appendf(b, "<%04X> <%04X%04X>\n", code, 0xD800 + (v >> 10),
-                                  0xDC00 + (v & 0x3FF));
+                rc |= beian_buf_appendf(b, "<%04X> <%04X%04X>\n", code, 0xD800 + (v >> 10),
+                                        0xDC00 + (v & 0x3FF));
             } else {
-                beian_buf_appendf(b, "<%04X> <%04X>\n", code, real);
+                rc |= beian_buf_appendf(b, "<%04X> <%04X>\n", code, real);
             }
         }
-        beian_buf_appendf(b, "endbfchar\n");
+        rc |= beian_buf_appendf(b, "endbfchar\n");
     }
+    return rc == BEIAN_OK ? BEIAN_OK : BEIAN_EINTERNAL;
 }
 
 static int fix_tounicode(HPDF_Font font, const cp_set *set)
@@ -173,12 +176,18 @@ static int fix_tounicode(HPDF_Font font, const cp_set *set)
     }
     beian_buf b;
     beian_buf_init(&b);
-    beian_buf_appendf(&b, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
-                          "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> "
-                          "def\n/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-                          "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
-    bfchars(&b, set);
-    beian_buf_appendf(&b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    int ok = beian_buf_appendf(&b, "/CIDInit /ProcSet findresource begin\n12 dict begin\n"
+                                   "begincmap\n/CIDSystemInfo << /Registry (Adobe) /Ordering "
+                                   "(UCS) /Supplement 0 >> def\n/CMapName /Adobe-Identity-UCS "
+                                   "def\n/CMapType 2 def\n1 begincodespacerange\n<0000> <FFFF>\n"
+                                   "endcodespacerange\n") == BEIAN_OK &&
+             bfchars(&b, set) == BEIAN_OK &&
+             beian_buf_appendf(&b, "endcmap\nCMapName currentdict /CMap defineresource pop\n"
+                                   "end\nend\n") == BEIAN_OK;
+    if (!ok) {
+        beian_buf_release(&b);
+        return BEIAN_EINTERNAL;
+    }
     int rc = BEIAN_EINTERNAL;
     if (b.data) {
         HPDF_MemStream_FreeData(tu->stream);
