@@ -17,7 +17,7 @@ BIN ?= bin
 # Debian packages: libraries (pkg-config names above), test tools and fonts.
 DEB_LIBS := libhpdf-dev libharfbuzz-dev libcairo2-dev libqrencode-dev libzip-dev \
             libjansson-dev libssl-dev libcmocka-dev libzbar-dev libexpat1-dev libjpeg-dev libpoppler-glib-dev pkg-config
-DEB_TOOLS := poppler-utils qpdf zbar-tools imagemagick qrencode ghostscript unzip python3 \
+DEB_TOOLS := poppler-utils qpdf zbar-tools imagemagick qrencode ghostscript unzip python3 valgrind \
              default-jre-headless libpdfbox2-java libactivation-java libjaxb-api-java
 DEB_FONTS := fonts-droid-fallback fonts-dejavu-core fonts-wqy-zenhei fonts-arphic-uming fonts-hanazono
 
