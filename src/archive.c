@@ -970,6 +970,30 @@ static char *describe(const beian_form *form, const char *name)
                           form->title[1] ? form->title[1] : form->id, name ? name : "");
 }
 
+/*
+ * A filing whose bundle this process linked but whose ledger step failed (an I/O error, not
+ * a kill) must not leave the bundle behind: "nothing was filed" is then true at
+ * once, not only after fsck. The ledger on disk decides: when it lists the bundle (the rename
+ * happened, only its sync failed) the bundle stays; otherwise it is unlinked. Best effort:
+ * whatever this cannot undo, verify reports and fsck repairs.
+ */
+static void undo_unledgered(beian_archive *ar, const char *rel)
+{
+    ledger disk;
+    if (ledger_load(ar, &disk, NULL) != BEIAN_OK) {
+        return;
+    }
+    int listed = ledger_find_path(&disk, rel) != NULL;
+    ledger_release(&disk);
+    char *final = listed ? NULL : archive_path(ar, rel);
+    char *dir = final ? beian_path_dirname(final) : NULL;
+    if (final && unlink(final) == 0 && dir) {
+        archive_fsync_dir(dir);
+    }
+    free(final);
+    free(dir);
+}
+
 int beian_archive_commit(beian_archive *ar, const char *record_no, const beian_event *ev,
                          beian_commit_result *res, beian_problems *pr)
 {
@@ -1330,7 +1354,7 @@ int beian_archive_commit(beian_archive *ar, const char *record_no, const beian_e
     archive_step(ar, "built");
     rc = commit_file(ar, rel, zip, zip_len, pr);
     if (rc != BEIAN_OK) {
-        goto done;
+        goto done; /* the link may be an earlier interrupted filing's: fsck decides */
     }
     ledger_line line;
     memset(&line, 0, sizeof line);
@@ -1345,6 +1369,7 @@ int beian_archive_commit(beian_archive *ar, const char *record_no, const beian_e
         rc = ledger_append(ar, &lg, &line);
     }
     if (rc != BEIAN_OK) {
+        undo_unledgered(ar, rel);
         goto done;
     }
     /* committed: what follows only derives */
