@@ -54,6 +54,7 @@ struct beian_fonts {
     int nfaces;
     int chain[2][CHAIN_MAX]; /* per role, face indexes in lookup order */
     int nchain[2];
+    int oom; /* memory ran out while faces were opened: the set is not what fonts.json says */
 };
 
 static void face_release(face_rec *f)
@@ -105,6 +106,11 @@ static int open_face(beian_fonts *fs, const char *path, int index)
         return -1;
     }
     f.face = hb_face_create(f.blob, (unsigned)index);
+    if (f.face == hb_face_get_empty() && hb_blob_get_length(f.blob) > 0) {
+        fs->oom = 1; /* harfbuzz gives the empty face when it cannot allocate one */
+        hb_blob_destroy(f.blob);
+        return -1;
+    }
     static const char *const need[] = {"glyf", "loca", "head", "hhea", "hmtx", "cmap", "maxp"};
     for (size_t i = 0; i < sizeof need / sizeof need[0]; i++) {
         if (!has_table(f.face, need[i])) {
@@ -135,6 +141,11 @@ static int open_face(beian_fonts *fs, const char *path, int index)
     f.name = beian_strdup(name);
     f.path = beian_strdup(path);
     f.index = index;
+    if (!f.name || !f.path || f.font == hb_font_get_empty()) {
+        fs->oom = 1;
+        face_release(&f);
+        return -1;
+    }
     f.q_upem = f.upem;
     fs->faces[fs->nfaces] = f;
     int slot = fs->nfaces++;
@@ -292,6 +303,11 @@ static int fonts_load(beian_ctx *ctx, beian_fonts **out)
                 chain_add(fs, role, candidate(fs, ctx->fonts_dir, json_string_value(v)));
             }
         }
+    }
+    if (fs->oom) {
+        /* never print in another font than the configuration names because memory ran out */
+        rc = beian_ctx_fail(ctx, BEIAN_EINTERNAL, "out of memory while opening the fonts");
+        goto done;
     }
     if (fs->nchain[BEIAN_ROLE_BODY] == 0) {
         rc = beian_ctx_fail(ctx, BEIAN_ECONFIG,
