@@ -89,6 +89,64 @@ int beian_page_add(beian_page *page, const beian_op *op)
     return BEIAN_OK;
 }
 
+/* The face that prints cp along the role's chain, or -1 (never for private-use characters:
+ * the PDF backend gives them no meaning). */
+static int face_for(const beian_fonts *fonts, beian_font_role role, uint32_t cp)
+{
+    return beian_fonts_private_use(cp) ? -1 : beian_fonts_lookup(fonts, role, cp);
+}
+
+int beian_page_add_text(beian_page *page, const beian_fonts *fonts, beian_font_role role,
+                        const char *text, size_t a, size_t b, double x, double y, double size,
+                        double *width)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    double x0 = x;
+    size_t i = a;
+    int rc = BEIAN_OK;
+    while (i < b && rc == BEIAN_OK) {
+        size_t run = i;
+        int face = -1;
+        double w = 0;
+        while (i < b) {
+            uint32_t cp;
+            size_t n = beian_utf8_decode(s + i, b - i, &cp);
+            if (n == 0) {
+                cp = 0xFFFD, n = 1;
+            }
+            int f = face_for(fonts, role, cp);
+            if (f < 0) {
+                if (i == run) { /* left out: no face has it */
+                    run = i + n;
+                    i += n;
+                    continue;
+                }
+                break;
+            }
+            if (face >= 0 && f != face) {
+                break;
+            }
+            face = f;
+            w += beian_fonts_advance(fonts, f, cp) * size / 1000.0;
+            i += n;
+        }
+        if (face >= 0 && i > run) {
+            char *piece = beian_strndup(text + run, i - run);
+            beian_op op = {.kind = BEIAN_OP_TEXT, .x = x, .y = y, .w = w, .h = size,
+                           .face = face, .size = size, .text = piece};
+            if (!piece || beian_page_add(page, &op) != BEIAN_OK) {
+                rc = BEIAN_EINTERNAL;
+            }
+            free(piece);
+            x += w;
+        }
+    }
+    if (width) {
+        *width = x - x0;
+    }
+    return rc;
+}
+
 int beian_dlist_append(beian_dlist *dst, beian_dlist *src)
 {
     for (size_t i = 0; i < src->npages; i++) {

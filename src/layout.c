@@ -330,59 +330,12 @@ done:
 static double emit_text(lay *L, beian_font_role role, const char *text, size_t a, size_t b,
                         double x, double y, double size)
 {
-    const unsigned char *s = (const unsigned char *)text;
-    double x0 = x;
-    size_t i = a;
-    while (i < b && L->status == BEIAN_OK) {
-        size_t run = i;
-        int face = -1;
-        double w = 0;
-        while (i < b) {
-            uint32_t cp;
-            size_t n = beian_utf8_decode(s + i, b - i, &cp);
-            if (n == 0) {
-                cp = 0xFFFD, n = 1;
-            }
-            int f = face_for(L->fonts, role, cp);
-            if (f < 0) { /* reported by check_text; never drawn as a box */
-                if (i == run) {
-                    run = i + n;
-                    i += n;
-                    continue;
-                }
-                break;
-            }
-            if (face >= 0 && f != face) {
-                break;
-            }
-            face = f;
-            w += beian_fonts_advance(L->fonts, f, cp) * size / 1000.0;
-            i += n;
-        }
-        if (face >= 0 && i > run) {
-            char *piece = beian_strndup(text + run, i - run);
-            beian_op op = {.kind = BEIAN_OP_TEXT, .x = x, .y = y, .w = w, .h = size,
-                           .face = face, .size = size, .text = piece};
-            if (!piece || beian_page_add(L->page, &op) != BEIAN_OK) {
-                L->status = BEIAN_EINTERNAL;
-            }
-            free(piece);
-            x += w;
-        }
-        /* skip characters with no font */
-        while (i < b) {
-            uint32_t cp;
-            size_t n = beian_utf8_decode(s + i, b - i, &cp);
-            if (n == 0) {
-                cp = 0xFFFD, n = 1;
-            }
-            if (face_for(L->fonts, role, cp) >= 0) {
-                break;
-            }
-            i += n;
-        }
+    double w = 0;
+    if (L->status != BEIAN_EINTERNAL &&
+        beian_page_add_text(L->page, L->fonts, role, text, a, b, x, y, size, &w) != BEIAN_OK) {
+        L->status = BEIAN_EINTERNAL;
     }
-    return x - x0;
+    return w;
 }
 
 /* Reports every character of text that cannot be printed, once per field. */

@@ -167,44 +167,12 @@ typedef struct {
 static double emit(reg *R, beian_font_role role, const char *text, size_t a, size_t b, double x,
                    double y, double size)
 {
-    const unsigned char *s = (const unsigned char *)text;
-    double x0 = x;
-    size_t i = a;
-    while (i < b && R->status == BEIAN_OK) {
-        size_t run = i;
-        int face = -1;
-        double w = 0;
-        while (i < b) {
-            uint32_t cp;
-            size_t k = beian_utf8_decode(s + i, b - i, &cp);
-            if (k == 0) {
-                cp = 0xFFFD, k = 1;
-            }
-            int f = beian_fonts_private_use(cp) ? -1 : beian_fonts_lookup(R->fonts, role, cp);
-            if (f < 0 || (face >= 0 && f != face)) {
-                if (f < 0 && i == run) {
-                    i += k; /* no font has it: left out (wrap measured it as nothing) */
-                    run = i;
-                    continue;
-                }
-                break;
-            }
-            face = f;
-            w += beian_fonts_advance(R->fonts, f, cp) * size / 1000.0;
-            i += k;
-        }
-        if (face >= 0 && i > run) {
-            char *piece = beian_strndup(text + run, i - run);
-            beian_op op = {.kind = BEIAN_OP_TEXT, .x = x, .y = y, .w = w, .h = size,
-                           .face = face, .size = size, .text = piece};
-            if (!piece || beian_page_add(R->page, &op) != BEIAN_OK) {
-                R->status = BEIAN_EINTERNAL;
-            }
-            free(piece);
-            x += w;
-        }
+    double w = 0;
+    if (R->status == BEIAN_OK &&
+        beian_page_add_text(R->page, R->fonts, role, text, a, b, x, y, size, &w) != BEIAN_OK) {
+        R->status = BEIAN_EINTERNAL;
     }
-    return x - x0;
+    return w;
 }
 
 static double text_width(reg *R, beian_font_role role, const char *text, double size)

@@ -55,6 +55,17 @@ void beian_dlist_free(beian_dlist *dl);
 beian_page *beian_dlist_add_page(beian_dlist *dl, double width, double height);
 /* Appends a copy of op (text and matrix are copied). Returns BEIAN_OK or BEIAN_EINTERNAL. */
 int beian_page_add(beian_page *page, const beian_op *op);
+/*
+ * Appends text[a, b) (UTF-8) with its baseline at (x, y) and size in points, as one TEXT op
+ * per run of characters that the same face prints: each character goes to the first face of
+ * the role's chain that has it. Characters no face has, and private-use ones, are left out
+ * (never drawn as a box): callers check and report them before. *width (may be NULL) gets the
+ * width drawn. Returns BEIAN_OK or BEIAN_EINTERNAL.
+ */
+int beian_page_add_text(beian_page *page, const beian_fonts *fonts, beian_font_role role,
+                        const char *text, size_t a, size_t b, double x, double y, double size,
+                        double *width);
+
 /* Appends all pages of src to dst (src keeps nothing). */
 int beian_dlist_append(beian_dlist *dst, beian_dlist *src);
 
