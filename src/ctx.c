@@ -124,20 +124,25 @@ int beian_problems_take(beian_problems *dst, beian_problems *src)
     return BEIAN_OK;
 }
 
-/* The executable's directory, or NULL. */
-static char *exe_dir(void)
+/* The executable's directory into *out: BEIAN_OK (*out NULL when it cannot be known), or
+ * BEIAN_EINTERNAL when memory ran out. */
+static int exe_dir(char **out)
 {
     char path[PATH_MAX];
+    *out = NULL;
     ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
     if (n <= 0) {
-        return NULL;
+        return BEIAN_OK;
     }
     path[n] = '\0';
-    return beian_path_dirname(path);
+    *out = beian_path_dirname(path);
+    return *out ? BEIAN_OK : BEIAN_EINTERNAL;
 }
 
 /* Picks <env>, else the first of <exe>/../<name> (bin/ in the checkout),
- * <exe>/../share/beian/<name> (installed), <exe>/../../<name> (a build directory's bin/). */
+ * <exe>/../share/beian/<name> (installed), <exe>/../../<name> (a build directory's bin/),
+ * else <name> in the working directory. NULL only when memory ran out: a directory missed
+ * for want of memory would be reported as missing data. */
 static char *data_dir(const char *given, const char *env, const char *name)
 {
     if (given) {
@@ -147,19 +152,21 @@ static char *data_dir(const char *given, const char *env, const char *name)
     if (e && e[0]) {
         return beian_strdup(e);
     }
-    char *dir = exe_dir();
-    char *found = NULL;
+    char *dir = NULL;
+    if (exe_dir(&dir) != BEIAN_OK) {
+        return NULL;
+    }
     static const char *const layouts[] = {"%s/../%s", "%s/../share/beian/%s", "%s/../../%s"};
-    for (size_t i = 0; dir && !found && i < sizeof layouts / sizeof layouts[0]; i++) {
+    for (size_t i = 0; dir && i < sizeof layouts / sizeof layouts[0]; i++) {
         char *p = beian_asprintf(layouts[i], dir, name);
-        if (p && beian_path_exists(p)) {
-            found = p;
-        } else {
-            free(p);
+        if (!p || beian_path_exists(p)) {
+            free(dir);
+            return p;
         }
+        free(p);
     }
     free(dir);
-    return found ? found : beian_strdup(name);
+    return beian_strdup(name);
 }
 
 int beian_ctx_new(beian_ctx **out, const beian_ctx_options *opts)

@@ -12,6 +12,7 @@
 
 #include <dirent.h>
 #include <strings.h>
+#include <hb-ot.h>
 #include <hb-subset.h>
 #include <hb.h>
 #include <jansson.h>
@@ -47,6 +48,8 @@ typedef struct {
     unsigned upem;
     unsigned q_upem;   /* units per em of the embedded subsets (QUANT_UPEM, or upem) */
     int ascent, descent; /* 1/1000 em */
+    int cap_height;      /* 1/1000 em */
+    char psname[64];     /* PostScript name, PDF name characters only */
 } face_rec;
 
 struct beian_fonts {
@@ -75,6 +78,30 @@ void beian_fonts_free(beian_fonts *fs)
         face_release(&fs->faces[i]);
     }
     free(fs);
+}
+
+/* The face's PostScript name for the PDF's /BaseFont, reduced to characters a PDF name takes
+ * unescaped (the name table is untrusted); "Font" when it has none. */
+static void ps_name(face_rec *f)
+{
+    char raw[128];
+    unsigned size = sizeof raw;
+    size_t k = 0;
+    if (hb_ot_name_get_utf8(f->face, HB_OT_NAME_ID_POSTSCRIPT_NAME, HB_LANGUAGE_INVALID, &size,
+                            raw) > 0) {
+        for (size_t i = 0; raw[i] && k + 1 < sizeof f->psname; i++) {
+            char c = raw[i];
+            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                c == '-' || c == '_' || c == '.') {
+                f->psname[k++] = c;
+            }
+        }
+    }
+    if (k == 0) {
+        memcpy(f->psname, "Font", 4);
+        k = 4;
+    }
+    f->psname[k] = '\0';
 }
 
 static int has_table(hb_face_t *face, const char *tag)
@@ -132,6 +159,11 @@ static int open_face(beian_fonts *fs, const char *path, int index)
     } else {
         f.ascent = 880, f.descent = -120;
     }
+    hb_position_t cap = 0;
+    f.cap_height = hb_ot_metrics_get_position(f.font, HB_OT_METRICS_TAG_CAP_HEIGHT, &cap) && cap > 0
+                       ? (int)((long)cap * 1000 / (long)f.upem)
+                       : f.ascent * 7 / 10;
+    ps_name(&f);
     char name[256];
     unsigned size = sizeof name;
     if (hb_ot_name_get_utf8(f.face, HB_OT_NAME_ID_FONT_FAMILY, hb_language_from_string("en", -1),
@@ -156,17 +188,32 @@ static int open_face(beian_fonts *fs, const char *path, int index)
         hb_codepoint_t first = HB_SET_VALUE_INVALID;
         unsigned char *data = NULL;
         size_t len = 0;
-        if (hb_set_next(all, &first) &&
-            beian_fonts_subset(fs, slot, &first, 1, &data, &len) == BEIAN_OK) {
+        int rc = BEIAN_OK;
+        if (!hb_set_allocation_successful(all)) {
+            rc = BEIAN_EINTERNAL;
+        } else if (hb_set_next(all, &first)) {
+            rc = beian_fonts_subset(fs, slot, &first, 1, &data, &len, NULL);
+        }
+        if (rc == BEIAN_OK && data) {
             unsigned char *q = NULL;
             size_t qlen = 0;
-            if (beian_ttf_rescale(data, len, QUANT_UPEM, &q, &qlen) == BEIAN_OK) {
+            rc = beian_ttf_rescale(data, len, QUANT_UPEM, &q, &qlen);
+            if (rc == BEIAN_OK) {
                 fs->faces[slot].q_upem = QUANT_UPEM;
+            } else if (rc == BEIAN_EDATA) {
+                rc = BEIAN_OK; /* a font the rescaler does not take is embedded as it is */
             }
             free(q);
         }
         free(data);
         hb_set_destroy(all);
+        if (rc != BEIAN_OK) {
+            /* out of memory: embedding unscaled would silently change the output */
+            fs->oom = 1;
+            face_release(&fs->faces[slot]);
+            fs->nfaces--;
+            return -1;
+        }
     }
     return slot;
 }
@@ -437,10 +484,21 @@ void beian_fonts_extents(const beian_fonts *fs, int face, int *ascent, int *desc
     *descent = fs->faces[face].descent;
 }
 
+int beian_fonts_cap_height(const beian_fonts *fs, int face)
+{
+    return fs->faces[face].cap_height;
+}
+
+const char *beian_fonts_postscript_name(const beian_fonts *fs, int face)
+{
+    return fs->faces[face].psname;
+}
+
 int beian_fonts_subset(beian_fonts *fs, int face, const uint32_t *cps, size_t n,
-                       unsigned char **data, size_t *len)
+                       unsigned char **data, size_t *len, uint32_t *gids)
 {
     int rc = BEIAN_EINTERNAL;
+    hb_subset_plan_t *plan = NULL;
     hb_face_t *sub = NULL;
     hb_blob_t *blob = NULL;
     *data = NULL;
@@ -450,41 +508,43 @@ int beian_fonts_subset(beian_fonts *fs, int face, const uint32_t *cps, size_t n,
         return BEIAN_EINTERNAL;
     }
     hb_set_t *uni = hb_subset_input_unicode_set(in);
-    int bmp = 0;
     for (size_t i = 0; i < n; i++) {
         hb_set_add(uni, cps[i]);
-        bmp |= cps[i] <= 0xFFFF;
-    }
-    if (!bmp) {
-        /* libharu reads only format 4 cmaps, which hb-subset writes only for BMP characters:
-         * a subset of characters above U+FFFF alone gets one BMP character of the face too */
-        hb_set_t *all = hb_set_create();
-        hb_face_collect_unicodes(fs->faces[face].face, all);
-        hb_codepoint_t first = HB_SET_VALUE_INVALID;
-        if (hb_set_next(all, &first) && first <= 0xFFFF) {
-            hb_set_add(uni, first);
-        }
-        hb_set_destroy(all);
     }
     hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING);
-    /* names: family, style, full and PostScript name (libharu names the font from them);
-     * copyright and licence texts stay in the font file, not in every PDF */
-    hb_set_t *names = hb_subset_input_set(in, HB_SUBSET_SETS_NAME_ID);
-    hb_set_clear(names);
-    hb_set_add(names, 1);
-    hb_set_add(names, 2);
-    hb_set_add(names, 4);
-    hb_set_add(names, 6);
-    /* Layout tables are of no use to a PDF viewer: dropping them keeps the subset small. */
+    /* What a PDF viewer needs of a CIDFontType2 program (ISO 32000-1, 9.9): the glyphs and
+     * their metrics. The PDF maps codes to glyphs itself (CIDToGIDMap), so cmap goes, and
+     * with it name, post and OS/2 (the descriptor carries the metrics), and the layout
+     * tables: about 1 KB of every document. */
     hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
-    static const char *const tables[] = {"GSUB", "GPOS", "GDEF", "BASE", "JSTF", "morx",
-                                         "kern", "vhea", "vmtx", "VORG", "DSIG", "EBDT",
-                                         "EBLC", "EBSC", "gasp", "hdmx", "LTSH", "VDMX",
-                                         "MATH"};
+    static const char *const tables[] = {"GSUB", "GPOS", "GDEF", "BASE", "JSTF", "morx", "kern",
+                                         "vhea", "vmtx", "VORG", "DSIG", "EBDT", "EBLC", "EBSC",
+                                         "gasp", "hdmx", "LTSH", "VDMX", "MATH", "cmap", "name",
+                                         "post", "OS/2", "PCLT", "meta", "STAT"};
     for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
         hb_set_add(drop, hb_tag_from_string(tables[i], 4));
     }
-    sub = hb_subset_or_fail(fs->faces[face].face, in);
+    if (!hb_set_allocation_successful(uni) || !hb_set_allocation_successful(drop)) {
+        goto done;
+    }
+    plan = hb_subset_plan_create_or_fail(fs->faces[face].face, in);
+    if (!plan) {
+        goto done;
+    }
+    if (gids) {
+        /* each character's glyph in the subset: its glyph in the face, renumbered */
+        const hb_map_t *to_old = hb_subset_plan_unicode_to_old_glyph_mapping(plan);
+        const hb_map_t *to_new = hb_subset_plan_old_to_new_glyph_mapping(plan);
+        for (size_t i = 0; i < n; i++) {
+            hb_codepoint_t old = hb_map_get(to_old, cps[i]);
+            hb_codepoint_t g = old == HB_MAP_VALUE_INVALID ? old : hb_map_get(to_new, old);
+            if (g == HB_MAP_VALUE_INVALID) {
+                goto done; /* a character the face lacks: the layout checked it has it */
+            }
+            gids[i] = g;
+        }
+    }
+    sub = hb_subset_plan_execute_or_fail(plan);
     if (!sub) {
         goto done;
     }
@@ -513,6 +573,7 @@ int beian_fonts_subset(beian_fonts *fs, int face, const uint32_t *cps, size_t n,
 done:
     hb_blob_destroy(blob);
     hb_face_destroy(sub);
+    hb_subset_plan_destroy(plan);
     hb_subset_input_destroy(in);
     return rc;
 }

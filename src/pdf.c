@@ -1,30 +1,32 @@
 /*
  * pdf.c - the PDF backend (with pdfa.c, the only files that include hpdf.h).
  *
- * libharu 2.3.0 traps and the ways around them (see NOTES.md of the project):
- * - compression is switched on right after HPDF_New, before any font exists;
- * - fonts are never loaded whole: each face is subset by harfbuzz to the characters the
- *   document prints, handed to libharu through a memfd (it only loads by path), once per
- *   face per document (it de-duplicates fonts by PostScript name);
- * - libharu follows composite glyphs one level only, so every glyph of the (small) subset
- *   is marked used and none loses its outline;
- * - errors are sticky and the handler must not longjmp: the handler records the first error
- *   and every step checks it.
+ * libharu is used as a PDF object writer: pages, dictionaries, streams, compression, the
+ * cross-reference table. beian writes the rest itself:
  *
- * Dense codes. With its UTF-8 encoder libharu makes CID = Unicode value: it looks up all
- * 65 536 BMP code points in the font (a linear cmap scan each, most of a form's cost), writes
- * a 128 KB CIDToGIDMap to deflate, and turns characters above U+FFFF into spaces. So the k-th
- * character a face prints in the document gets the code U+0100 + k instead: libharu is given a
- * one-segment cmap while it builds its map (every lookup ends at once), and beian writes the
- * CIDToGIDMap (codes to subset glyphs), the widths and the ToUnicode map (codes back to the
- * real characters, as UTF-16 with surrogate pairs) itself. The text shows the codes.
+ * - Fonts. Each face the document prints is subset by harfbuzz to exactly its characters and
+ *   embedded as a Type0 / CIDFontType2 font built here from libharu's object API: the font
+ *   program (glyphs and metrics only, rescaled to 64 units per em), the descriptor with
+ *   CapHeight and the CIDSet PDF/A-1 asks of a subset, the CIDToGIDMap, the widths and a
+ *   ToUnicode map. libharu's own font path (HPDF_LoadTTFontFromFile + HPDF_GetFont) re-parses
+ *   the subset, loops over all 65 536 BMP code points and rewrites the glyph table: some 7 M
+ *   instructions per face per document, more than all the rest of a form (NOTES.md).
+ * - Dense codes. The k-th character a face prints in the document is shown as the code
+ *   U+0100 + k (two bytes, Identity-H): the CIDToGIDMap takes codes to subset glyphs, the
+ *   ToUnicode map takes them back to the real characters (UTF-16, surrogate pairs above
+ *   U+FFFF), so the maps are as small as the document's character set.
+ * - Page content. Every operator is written into the page's content stream as text, numbers
+ *   rounded to 1/8 pt (0.044 mm, finer than a 600 dpi printer's dot); QR modules in module
+ *   units under one matrix. libharu's page functions cost thousands of instructions a call.
+ * - Compression is switched on right after HPDF_New, before any stream exists; errors are
+ *   sticky and the handler must not longjmp: it records the first error and every step
+ *   checks it.
  */
 #define _GNU_SOURCE
 #include "beian/pdf.h"
 
 #include <hpdf.h>
-#include <hpdf_font.h>
-#include <hpdf_fontdef.h>
+#include <hpdf_doc.h>
 #include <hpdf_objects.h>
 #include <hpdf_pages.h>
 #include <hpdf_streams.h>
@@ -33,10 +35,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
-
-#include <hb.h>
 
 #include "beian/font.h"
 #include "pdf_private.h"
@@ -48,13 +46,6 @@ typedef struct {
     HPDF_STATUS error;
     HPDF_STATUS detail;
 } pdf_error;
-
-/* Coordinates to 1/8 pt (0.044 mm, finer than a 600 dpi printer's dot): exact in binary
- * floating point, so libharu writes at most three decimals instead of five. */
-static HPDF_REAL R(double v)
-{
-    return (HPDF_REAL)(floor(v * 8.0 + 0.5) / 8.0);
-}
 
 static void HPDF_STDCALL on_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user)
 {
@@ -68,7 +59,7 @@ static void HPDF_STDCALL on_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, v
 typedef beian_cp_set cp_set;
 
 #define CODE_BASE 0x100u /* first dense code: clear of the C0 and C1 controls */
-#define CODE_MAX 0xD7FFu /* last: below the surrogates, which UTF-8 cannot carry */
+#define CODE_MAX 0xFFFFu /* last: codes are two bytes */
 
 /* Dense code of cp in the face's sorted set, or 0 when absent. */
 static uint32_t code_of(const cp_set *set, uint32_t cp)
@@ -89,13 +80,16 @@ typedef struct {
     HPDF_Doc pdf;
     HPDF_Page page;
     pdf_error err;
-    HPDF_Font fonts[PDF_MAX_FACES];
-    int fds[PDF_MAX_FACES];
+    HPDF_Dict font_res; /* the /Font resources, one dictionary every page refers to */
+    int has_face[PDF_MAX_FACES];
+    beian_buf cs; /* the page's content, written to its stream at the end of the page */
+    int bad;      /* an append to cs failed (memory) */
     int in_text;
     int in_path;
-    HPDF_Font cur_font;
+    int cur_face;
     double cur_size;
-    double lw, stroke_gray, fill_gray, dash; /* graphics state, to write only changes */
+    double tx, ty;                             /* start of the current text line */
+    double lw, stroke_gray, fill_gray, dash;   /* graphics state, to write only changes */
     const cp_set *sets; /* per face: the real code points, sorted; code = CODE_BASE + index */
 } pdf_state;
 
@@ -135,13 +129,12 @@ static void cp_unique(cp_set *s)
     s->n = k;
 }
 
+/* --- font objects ---------------------------------------------------------------------- */
+
 /*
- * Replaces libharu's ToUnicode map, which is a CID CMap (begincidrange) that Ghostscript and
- * PDF/A validators reject, with a CMapType 2 map over exactly the code points printed, one
- * bfchar each: codes are Unicode BMP values (libharu's UTF-8 encoder), so each maps to
- * itself. (bfrange entries would be shorter, but Ghostscript 10 rebuilds them wrongly when it
+ * The ToUnicode map: a CMapType 2 map over exactly the codes printed, one bfchar each.
+ * (bfrange entries would be shorter, but Ghostscript 10 rebuilds them wrongly when it
  * re-distils the file, and the text is lost.)
- * The descendant font's /Ordering becomes (Identity), as Identity-H requires.
  */
 /* Appends the bfchar sections; BEIAN_EINTERNAL when memory ran out on the way. */
 static int bfchars(beian_buf *b, const cp_set *set)
@@ -166,180 +159,328 @@ static int bfchars(beian_buf *b, const cp_set *set)
     return rc == BEIAN_OK ? BEIAN_OK : BEIAN_EINTERNAL;
 }
 
-static int fix_tounicode(HPDF_Font font, const cp_set *set)
+static int16_t be16s(const unsigned char *p)
 {
-    HPDF_FontAttr attr = (HPDF_FontAttr)font->attr;
-    HPDF_Dict tu = HPDF_Dict_GetItem(font, "ToUnicode", HPDF_OCLASS_DICT);
-    HPDF_Dict csi = HPDF_Dict_GetItem(attr->descendant_font, "CIDSystemInfo", HPDF_OCLASS_DICT);
-    if (!tu || !tu->stream || !csi) {
-        return BEIAN_EINTERNAL;
-    }
-    beian_buf b;
-    beian_buf_init(&b);
-    int ok = beian_buf_appendf(&b, "/CIDInit /ProcSet findresource begin\n12 dict begin\n"
-                                   "begincmap\n/CIDSystemInfo << /Registry (Adobe) /Ordering "
-                                   "(UCS) /Supplement 0 >> def\n/CMapName /Adobe-Identity-UCS "
-                                   "def\n/CMapType 2 def\n1 begincodespacerange\n<0000> <FFFF>\n"
-                                   "endcodespacerange\n") == BEIAN_OK &&
-             bfchars(&b, set) == BEIAN_OK &&
-             beian_buf_appendf(&b, "endcmap\nCMapName currentdict /CMap defineresource pop\n"
-                                   "end\nend\n") == BEIAN_OK;
-    if (!ok) {
-        beian_buf_release(&b);
-        return BEIAN_EINTERNAL;
-    }
-    int rc = BEIAN_EINTERNAL;
-    if (b.data) {
-        HPDF_MemStream_FreeData(tu->stream);
-        HPDF_Dict_RemoveElement(tu, "Type");
-        HPDF_Dict_RemoveElement(tu, "CMapName");
-        HPDF_Dict_RemoveElement(tu, "CIDSystemInfo");
-        tu->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-        if (HPDF_Stream_Write(tu->stream, b.data, (HPDF_UINT)b.len) == HPDF_OK &&
-            HPDF_Dict_Add(csi, "Ordering", HPDF_String_New(csi->mmgr, "Identity", NULL)) ==
-                HPDF_OK) {
-            rc = BEIAN_OK;
-        }
-    }
-    beian_buf_release(&b);
-    return rc;
+    return (int16_t)(uint16_t)((p[0] << 8) | p[1]);
 }
 
-/* The CIDToGIDMap: for each dense code, the glyph of its character in the subset bytes. */
-static int write_gid_map(HPDF_FontAttr attr, const unsigned char *font, size_t len,
-                         const cp_set *set)
+static uint32_t be32(const unsigned char *p)
 {
-    hb_blob_t *blob = hb_blob_create((const char *)font, (unsigned)len, HB_MEMORY_MODE_READONLY,
-                                     NULL, NULL);
-    hb_face_t *face = hb_face_create(blob, 0);
-    hb_font_t *hbf = hb_font_create(face);
-    size_t nbytes = 2 * (CODE_BASE + set->n);
-    unsigned char *map = calloc(nbytes, 1);
-    int rc = BEIAN_EINTERNAL;
-    if (map && attr->map_stream) {
-        rc = BEIAN_OK;
-        for (size_t k = 0; k < set->n; k++) {
-            hb_codepoint_t g = 0;
-            if (!hb_font_get_nominal_glyph(hbf, set->cps[k], &g)) {
-                rc = BEIAN_EINTERNAL; /* the subset lacks a character it was made for */
-                break;
-            }
-            map[2 * (CODE_BASE + k)] = (unsigned char)(g >> 8);
-            map[2 * (CODE_BASE + k) + 1] = (unsigned char)g;
-        }
-        if (rc == BEIAN_OK) {
-            HPDF_MemStream_FreeData(attr->map_stream->stream);
-            if (HPDF_Stream_Write(attr->map_stream->stream, map, (HPDF_UINT)nbytes) != HPDF_OK) {
-                rc = BEIAN_EINTERNAL;
-            }
-        }
-    }
-    free(map);
-    hb_font_destroy(hbf);
-    hb_face_destroy(face);
-    hb_blob_destroy(blob);
-    return rc;
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-/* The /W array by dense code: DW 1000 (ideographs are one em wide) and entries for the rest. */
-static int write_widths(HPDF_FontAttr attr, beian_fonts *fonts, int face, const cp_set *set)
+/* The font bounding box of a TrueType program in 1/1000 em, from its head table. */
+static int font_bbox(const unsigned char *font, size_t len, int bbox[4])
 {
-    HPDF_Dict desc = attr->descendant_font;
-    HPDF_Array w = HPDF_Array_New(desc->mmgr);
-    if (!w || HPDF_Dict_AddNumber(desc, "DW", 1000) != HPDF_OK ||
-        HPDF_Dict_Add(desc, "W", w) != HPDF_OK) {
+    if (len < 12) {
         return BEIAN_EINTERNAL;
     }
+    unsigned ntables = (unsigned)(font[4] << 8 | font[5]);
+    for (unsigned i = 0; i < ntables && 12 + 16 * (size_t)(i + 1) <= len; i++) {
+        const unsigned char *e = font + 12 + 16 * (size_t)i;
+        uint32_t off = be32(e + 8), tlen = be32(e + 12);
+        if (memcmp(e, "head", 4) != 0) {
+            continue;
+        }
+        if (tlen < 54 || off > len || len - off < tlen) {
+            return BEIAN_EINTERNAL;
+        }
+        const unsigned char *h = font + off;
+        long upem = (long)(h[18] << 8 | h[19]);
+        if (upem <= 0) {
+            return BEIAN_EINTERNAL;
+        }
+        for (int k = 0; k < 4; k++) {
+            long v = (long)be16s(h + 36 + 2 * k) * 1000;
+            /* outward: floor for the minimum, ceiling for the maximum */
+            bbox[k] = (int)(k < 2 ? (v >= 0 ? v / upem : -((-v + upem - 1) / upem))
+                                  : (v >= 0 ? (v + upem - 1) / upem : -(-v / upem)));
+        }
+        return BEIAN_OK;
+    }
+    return BEIAN_EINTERNAL;
+}
+
+/* A new stream object of the document, deflated, holding data[0..len). */
+static HPDF_Dict new_stream(pdf_state *st, const void *data, size_t len)
+{
+    HPDF_Dict d = HPDF_DictStream_New(st->pdf->mmgr, st->pdf->xref);
+    if (!d) {
+        return NULL;
+    }
+    d->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    if (HPDF_Stream_Write(d->stream, (const HPDF_BYTE *)data, (HPDF_UINT)len) != HPDF_OK) {
+        return NULL; /* the document owns d and frees it */
+    }
+    return d;
+}
+
+/* A new dictionary of the document, written as an indirect object. */
+static HPDF_Dict new_object(pdf_state *st)
+{
+    HPDF_Dict d = HPDF_Dict_New(st->pdf->mmgr);
+    if (!d || HPDF_Xref_Add(st->pdf->xref, d) != HPDF_OK) {
+        return NULL; /* HPDF_Xref_Add frees what it cannot add */
+    }
+    return d;
+}
+
+/* The /W array by dense code: DW 1000 (ideographs are one em wide) and entries for the rest;
+ * the widths beian measured with, which are the rescaled program's advances. */
+static HPDF_Array widths(pdf_state *st, beian_fonts *fonts, int face, const cp_set *set)
+{
+    HPDF_MMgr mm = st->pdf->mmgr;
+    HPDF_Array w = HPDF_Array_New(mm);
     HPDF_Array run = NULL;
-    for (size_t k = 0; k < set->n; k++) {
+    for (size_t k = 0; w && k < set->n; k++) {
         int width = beian_fonts_advance(fonts, face, set->cps[k]);
         if (width == 1000) {
             run = NULL;
             continue;
         }
         if (!run) {
-            run = HPDF_Array_New(desc->mmgr);
+            run = HPDF_Array_New(mm);
             if (!run || HPDF_Array_AddNumber(w, (HPDF_INT32)(CODE_BASE + k)) != HPDF_OK ||
                 HPDF_Array_Add(w, run) != HPDF_OK) {
-                return BEIAN_EINTERNAL;
+                HPDF_Array_Free(w);
+                return NULL;
             }
         }
         if (HPDF_Array_AddNumber(run, width) != HPDF_OK) {
-            return BEIAN_EINTERNAL;
+            HPDF_Array_Free(w);
+            return NULL;
         }
     }
-    return BEIAN_OK;
+    return w;
 }
 
-/* Loads a subset of face into the document through a memfd and marks all its glyphs used. */
-static int load_face(pdf_state *st, beian_fonts *fonts, int face, const cp_set *set)
+/* The subset tag of /BaseFont: six capitals from the font program, so different subsets of a
+ * face get different names and the same subset the same name. */
+static void subset_tag(const unsigned char *data, size_t len, char tag[8])
 {
-    unsigned char *data = NULL;
-    size_t len = 0;
-    int rc = BEIAN_EINTERNAL;
-    if (set->n > CODE_MAX - CODE_BASE) {
-        return BEIAN_EINTERNAL; /* 55 000 different characters in one face of one document */
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (size_t i = 0; i < len; i++) {
+        h = (h ^ data[i]) * 1099511628211ull;
     }
-    rc = beian_fonts_subset(fonts, face, set->cps, set->n, &data, &len);
+    for (int i = 0; i < 6; i++) {
+        tag[i] = (char)('A' + h % 26);
+        h /= 26;
+    }
+    tag[6] = '+';
+    tag[7] = '\0';
+}
+
+/* Embeds the subset of face that prints set, as /F<face+1> of every page. */
+static int embed_face(pdf_state *st, beian_fonts *fonts, int face, const cp_set *set)
+{
+    unsigned char *data = NULL, *map = NULL, *bits = NULL;
+    size_t len = 0;
+    uint32_t *gids = NULL;
+    beian_buf tu;
+    beian_buf_init(&tu);
+    int rc = BEIAN_EINTERNAL;
+    HPDF_MMgr mm = st->pdf->mmgr;
+    if (set->n > CODE_MAX - CODE_BASE) {
+        return BEIAN_EINTERNAL; /* 65 000 different characters in one face of one document */
+    }
+    gids = malloc(set->n * sizeof *gids);
+    if (!gids) {
+        return BEIAN_EINTERNAL;
+    }
+    rc = beian_fonts_subset(fonts, face, set->cps, set->n, &data, &len, gids);
     if (rc != BEIAN_OK) {
-        return rc;
+        goto done;
     }
     rc = BEIAN_EINTERNAL;
-    int fd = memfd_create("beian-font", MFD_CLOEXEC);
-    if (fd < 0) {
+    int bbox[4], ascent, descent;
+    if (font_bbox(data, len, bbox) != BEIAN_OK) {
         goto done;
     }
-    st->fds[face] = fd;
-    for (size_t off = 0; off < len;) {
-        ssize_t w = write(fd, data + off, len - off);
-        if (w <= 0) {
-            goto done;
-        }
-        off += (size_t)w;
-    }
-    char path[64];
-    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-    const char *name = HPDF_LoadTTFontFromFile(st->pdf, path, HPDF_TRUE);
-    HPDF_FontDef fdef = name ? HPDF_GetFontDef(st->pdf, name) : NULL;
-    if (!fdef || st->err.error) {
+    beian_fonts_extents(fonts, face, &ascent, &descent);
+    char name[96], res[8];
+    subset_tag(data, len, name);
+    snprintf(name + 7, sizeof name - 7, "%s", beian_fonts_postscript_name(fonts, face));
+    snprintf(res, sizeof res, "F%d", face + 1);
+
+    /* CIDToGIDMap: two bytes per code, the glyph of its character */
+    size_t ncodes = CODE_BASE + set->n;
+    map = calloc(ncodes, 2);
+    /* CIDSet: one bit per CID the program holds, CID 0 (.notdef) and the codes printed */
+    size_t nbits = ncodes / 8 + 1;
+    bits = calloc(nbits, 1);
+    if (!map || !bits) {
         goto done;
     }
-    /* a one-segment cmap while libharu builds its CID map: every lookup ends at once */
-    HPDF_TTFontDefAttr da = (HPDF_TTFontDefAttr)fdef->attr;
-    HPDF_TTF_CmapRange real = da->cmap;
-    HPDF_UINT16 ffff = 0xFFFF, zero = 0;
-    HPDF_INT16 one = 1;
-    da->cmap.seg_count_x2 = 2;
-    da->cmap.end_count = &ffff;
-    da->cmap.start_count = &ffff;
-    da->cmap.id_delta = &one;
-    da->cmap.id_range_offset = &zero;
-    HPDF_Font font = HPDF_GetFont(st->pdf, name, "UTF-8");
-    da->cmap = real;
-    if (!font || st->err.error) {
+    bits[0] |= 0x80;
+    for (size_t k = 0; k < set->n; k++) {
+        size_t cid = CODE_BASE + k;
+        map[2 * cid] = (unsigned char)(gids[k] >> 8);
+        map[2 * cid + 1] = (unsigned char)gids[k];
+        bits[cid / 8] |= (unsigned char)(0x80 >> (cid % 8));
+    }
+    if (beian_buf_appendf(&tu, "/CIDInit /ProcSet findresource begin\n12 dict begin\n"
+                               "begincmap\n/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) "
+                               "/Supplement 0 >> def\n/CMapName /Adobe-Identity-UCS def\n"
+                               "/CMapType 2 def\n1 begincodespacerange\n<0000> <FFFF>\n"
+                               "endcodespacerange\n") != BEIAN_OK ||
+        bfchars(&tu, set) != BEIAN_OK ||
+        beian_buf_appendf(&tu, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\n"
+                               "end\n") != BEIAN_OK) {
         goto done;
     }
-    /* libharu follows composite glyphs one level only: mark every glyph of the subset used
-     * so nested components keep their outlines. The subset is small, so this costs little. */
-    HPDF_FontAttr attr = (HPDF_FontAttr)font->attr;
-    if (da->glyph_tbl.flgs) {
-        memset(da->glyph_tbl.flgs, 1, da->num_glyphs);
-    }
-    if (write_gid_map(attr, data, len, set) != BEIAN_OK ||
-        write_widths(attr, fonts, face, set) != BEIAN_OK || fix_tounicode(font, set) != BEIAN_OK) {
+
+    HPDF_STATUS e = HPDF_OK;
+    HPDF_Dict file = new_stream(st, data, len);
+    if (!file || HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)len) != HPDF_OK) {
         goto done;
     }
-    st->fonts[face] = font;
+    HPDF_Dict cidset = new_stream(st, bits, nbits);
+    HPDF_Dict gidmap = cidset ? new_stream(st, map, ncodes * 2) : NULL;
+    HPDF_Dict tounicode = gidmap ? new_stream(st, tu.data, tu.len) : NULL;
+    HPDF_Dict desc = tounicode ? new_object(st) : NULL;
+    if (!desc) {
+        goto done;
+    }
+    HPDF_Array fbox = HPDF_Array_New(mm);
+    if (!fbox) {
+        goto done;
+    }
+    for (int k = 0; k < 4; k++) {
+        e |= HPDF_Array_AddNumber(fbox, bbox[k]);
+    }
+    e |= HPDF_Dict_AddName(desc, "Type", "FontDescriptor");
+    e |= HPDF_Dict_AddName(desc, "FontName", name);
+    e |= HPDF_Dict_AddNumber(desc, "Flags", 32); /* nonsymbolic, as before and validated */
+    e |= HPDF_Dict_Add(desc, "FontBBox", fbox);
+    e |= HPDF_Dict_AddNumber(desc, "ItalicAngle", 0);
+    e |= HPDF_Dict_AddNumber(desc, "Ascent", ascent);
+    e |= HPDF_Dict_AddNumber(desc, "Descent", descent);
+    e |= HPDF_Dict_AddNumber(desc, "CapHeight", beian_fonts_cap_height(fonts, face));
+    e |= HPDF_Dict_AddNumber(desc, "StemV", 0);
+    e |= HPDF_Dict_Add(desc, "FontFile2", file);
+    e |= HPDF_Dict_Add(desc, "CIDSet", cidset);
+    if (e != HPDF_OK) {
+        goto done;
+    }
+
+    HPDF_Dict cid = new_object(st);
+    HPDF_Dict csi = cid ? HPDF_Dict_New(mm) : NULL;
+    if (!csi || HPDF_Dict_Add(cid, "CIDSystemInfo", csi) != HPDF_OK) {
+        goto done;
+    }
+    e |= HPDF_Dict_Add(csi, "Registry", HPDF_String_New(mm, "Adobe", NULL));
+    e |= HPDF_Dict_Add(csi, "Ordering", HPDF_String_New(mm, "Identity", NULL));
+    e |= HPDF_Dict_AddNumber(csi, "Supplement", 0);
+    e |= HPDF_Dict_AddName(cid, "Type", "Font");
+    e |= HPDF_Dict_AddName(cid, "Subtype", "CIDFontType2");
+    e |= HPDF_Dict_AddName(cid, "BaseFont", name);
+    e |= HPDF_Dict_Add(cid, "FontDescriptor", desc);
+    e |= HPDF_Dict_AddNumber(cid, "DW", 1000);
+    HPDF_Array w = e == HPDF_OK ? widths(st, fonts, face, set) : NULL;
+    if (!w || HPDF_Dict_Add(cid, "W", w) != HPDF_OK ||
+        HPDF_Dict_Add(cid, "CIDToGIDMap", gidmap) != HPDF_OK || e != HPDF_OK) {
+        goto done;
+    }
+
+    HPDF_Dict type0 = new_object(st);
+    HPDF_Array desc_fonts = type0 ? HPDF_Array_New(mm) : NULL;
+    if (!desc_fonts || HPDF_Dict_Add(type0, "DescendantFonts", desc_fonts) != HPDF_OK) {
+        goto done;
+    }
+    e |= HPDF_Array_Add(desc_fonts, cid);
+    e |= HPDF_Dict_AddName(type0, "Type", "Font");
+    e |= HPDF_Dict_AddName(type0, "Subtype", "Type0");
+    e |= HPDF_Dict_AddName(type0, "BaseFont", name);
+    e |= HPDF_Dict_AddName(type0, "Encoding", "Identity-H");
+    e |= HPDF_Dict_Add(type0, "ToUnicode", tounicode);
+    e |= HPDF_Dict_Add(st->font_res, res, type0);
+    if (e != HPDF_OK || st->err.error) {
+        goto done;
+    }
+    st->has_face[face] = 1;
     rc = BEIAN_OK;
 done:
+    beian_buf_release(&tu);
+    free(gids);
+    free(map);
+    free(bits);
     free(data);
     return rc;
+}
+
+/* --- page content ---------------------------------------------------------------------- */
+
+/* Decimal digits of v into out (no NUL); returns their count. */
+static size_t put_uint(char *out, unsigned long long v)
+{
+    char tmp[24];
+    size_t n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    for (size_t i = 0; i < n; i++) {
+        out[i] = tmp[n - 1 - i];
+    }
+    return n;
+}
+
+static void out(pdf_state *st, const char *s, size_t n)
+{
+    if (beian_buf_append(&st->cs, s, n) != BEIAN_OK) {
+        st->bad = 1;
+    }
+}
+
+#define OUT(st, lit) out(st, lit, sizeof lit - 1)
+
+/* v with at most `decimals` decimals (3 or 4), no trailing zeros, then a space. printf costs
+ * a form more than all its geometry. */
+static void num(pdf_state *st, double v, int decimals)
+{
+    long long scale = decimals == 4 ? 10000 : 1000;
+    long long q = llround(v * (double)scale);
+    char b[48];
+    size_t n = 0;
+    if (q < 0) {
+        b[n++] = '-';
+        q = -q;
+    }
+    n += put_uint(b + n, (unsigned long long)(q / scale));
+    long long f = q % scale;
+    if (f) {
+        char d[4];
+        int nd = decimals;
+        for (int i = nd - 1; i >= 0; i--) {
+            d[i] = (char)('0' + f % 10);
+            f /= 10;
+        }
+        while (nd > 0 && d[nd - 1] == '0') {
+            nd--;
+        }
+        b[n++] = '.';
+        memcpy(b + n, d, (size_t)nd);
+        n += (size_t)nd;
+    }
+    b[n++] = ' ';
+    out(st, b, n);
+}
+
+/* Coordinates to 1/8 pt (0.044 mm): exact in binary, at most three decimals. */
+static double R(double v)
+{
+    return floor(v * 8.0 + 0.5) / 8.0;
+}
+
+static void pt(pdf_state *st, double v)
+{
+    num(st, R(v), 3);
 }
 
 static void end_text(pdf_state *st)
 {
     if (st->in_text) {
-        HPDF_Page_EndText(st->page);
+        OUT(st, "ET\n");
         st->in_text = 0;
     }
 }
@@ -349,7 +490,7 @@ static void end_text(pdf_state *st)
 static void flush_path(pdf_state *st)
 {
     if (st->in_path) {
-        HPDF_Page_Stroke(st->page);
+        OUT(st, "S\n");
         st->in_path = 0;
     }
 }
@@ -364,7 +505,14 @@ static int pdf_begin_page(void *self, const beian_page *page, size_t index)
     }
     HPDF_Page_SetWidth(st->page, (HPDF_REAL)page->width);
     HPDF_Page_SetHeight(st->page, (HPDF_REAL)page->height);
-    st->cur_font = NULL;
+    if (st->font_res) {
+        HPDF_Dict res = HPDF_Dict_GetItem(st->page, "Resources", HPDF_OCLASS_DICT);
+        if (!res || HPDF_Dict_Add(res, "Font", st->font_res) != HPDF_OK) {
+            return BEIAN_EINTERNAL;
+        }
+    }
+    st->cs.len = 0;
+    st->cur_face = -1;
     st->cur_size = 0;
     st->in_text = 0;
     st->in_path = 0;
@@ -386,17 +534,24 @@ static void stroke_style(pdf_state *st, const beian_op *op)
     }
     flush_path(st);
     if (lw != st->lw) {
-        HPDF_Page_SetLineWidth(st->page, (HPDF_REAL)lw);
+        num(st, lw, 3);
+        OUT(st, "w\n");
         st->lw = lw;
     }
     if (op->gray != st->stroke_gray) {
-        HPDF_Page_SetGrayStroke(st->page, R(op->gray));
+        pt(st, op->gray);
+        OUT(st, "G\n");
         st->stroke_gray = op->gray;
     }
     if (dash != st->dash) {
-        HPDF_UINT16 d = (HPDF_UINT16)(dash > 0 ? dash : 1);
-        HPDF_UINT16 pattern[2] = {d, d};
-        HPDF_Page_SetDash(st->page, dash > 0 ? pattern : NULL, dash > 0 ? 2 : 0, 0);
+        if (dash > 0) {
+            OUT(st, "[");
+            num(st, dash, 3);
+            num(st, dash, 3);
+            OUT(st, "] 0 d\n");
+        } else {
+            OUT(st, "[] 0 d\n");
+        }
         st->dash = dash;
     }
 }
@@ -404,55 +559,101 @@ static void stroke_style(pdf_state *st, const beian_op *op)
 static void fill_gray(pdf_state *st, double gray)
 {
     if (gray != st->fill_gray) {
-        HPDF_Page_SetGrayFill(st->page, R(gray));
+        pt(st, gray);
+        OUT(st, "g\n");
         st->fill_gray = gray;
     }
 }
 
-/* text in the face's dense codes (UTF-8 of U+0100 + k); caller frees */
-static char *coded_text(const cp_set *set, const char *text)
+/* Shows text in the face's dense codes, as a hex string of two-byte codes. */
+static int show_text(pdf_state *st, const cp_set *set, const char *text)
 {
-    size_t len = strlen(text);
-    char *out = malloc(len * 2 + 1); /* a code takes at most 3 bytes, a character at least 1 */
+    static const char hex[] = "0123456789ABCDEF";
     const unsigned char *s = (const unsigned char *)text;
-    size_t o = 0;
-    for (size_t i = 0; out && i < len;) {
+    size_t len = strlen(text);
+    char b[64];
+    size_t n = 0;
+    b[n++] = '<';
+    for (size_t i = 0; i < len;) {
         uint32_t cp;
-        size_t n = beian_utf8_decode(s + i, len - i, &cp);
-        uint32_t code = n ? code_of(set, cp) : 0;
+        size_t l = beian_utf8_decode(s + i, len - i, &cp);
+        uint32_t code = l ? code_of(set, cp) : 0;
         if (code == 0) {
-            free(out);
-            return NULL;
+            return BEIAN_EINTERNAL; /* the set was made from these texts */
         }
-        o += beian_utf8_encode(code, out + o);
-        i += n;
+        for (int sh = 12; sh >= 0; sh -= 4) {
+            b[n++] = hex[(code >> sh) & 0xF];
+        }
+        if (n > sizeof b - 8) {
+            out(st, b, n);
+            n = 0;
+        }
+        i += l;
     }
-    if (out) {
-        out[o] = '\0';
-    }
-    return out;
+    memcpy(b + n, "> Tj\n", 5);
+    out(st, b, n + 5);
+    return BEIAN_OK;
 }
 
-/* Decimal digits of v into out (no NUL); returns their count. printf costs a QR code more
- * than all else of drawing it. */
-static size_t put_uint(char *out, unsigned v)
+/* A quarter of a circle as a Bezier curve, from angle a to a + 90 degrees (a in quarters). */
+static void circle(pdf_state *st, double x, double y, double r)
 {
-    char tmp[12];
-    size_t n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    for (size_t i = 0; i < n; i++) {
-        out[i] = tmp[n - 1 - i];
+    const double k = 0.552284749831 * r; /* the control distance of a quarter circle */
+    pt(st, x - r), pt(st, y), OUT(st, "m\n");
+    pt(st, x - r), pt(st, y + k), pt(st, x - k), pt(st, y + r), pt(st, x), pt(st, y + r);
+    OUT(st, "c\n");
+    pt(st, x + k), pt(st, y + r), pt(st, x + r), pt(st, y + k), pt(st, x + r), pt(st, y);
+    OUT(st, "c\n");
+    pt(st, x + r), pt(st, y - k), pt(st, x + k), pt(st, y - r), pt(st, x), pt(st, y - r);
+    OUT(st, "c\n");
+    pt(st, x - k), pt(st, y - r), pt(st, x - r), pt(st, y - k), pt(st, x - r), pt(st, y);
+    OUT(st, "c\n");
+}
+
+static void qr(pdf_state *st, const beian_op *op)
+{
+    /* vector modules, the dark modules of a row merged into one rectangle each, drawn in
+     * module units (a matrix scales them) so every rectangle is four small integers */
+    int n = op->modules;
+    double m = op->w / (n + 8);
+    int any = 0;
+    for (int i = 0; i < n * n && !any; i++) {
+        any = op->matrix[i] != 0;
     }
-    return n;
+    if (!any) {
+        return; /* an all-light matrix: nothing to fill */
+    }
+    fill_gray(st, 0);
+    OUT(st, "q\n");
+    num(st, m, 4), OUT(st, "0 0 "), num(st, -m, 4);
+    num(st, op->x + 4 * m, 4), num(st, op->y + op->w - 4 * m, 4), OUT(st, "cm\n");
+    for (int r = 0; r < n; r++) {
+        int c = 0;
+        while (c < n) {
+            if (!op->matrix[r * n + c]) {
+                c++;
+                continue;
+            }
+            int s0 = c;
+            while (c < n && op->matrix[r * n + c]) {
+                c++;
+            }
+            char line[48];
+            size_t k = put_uint(line, (unsigned)s0);
+            line[k++] = ' ';
+            k += put_uint(line + k, (unsigned)r);
+            line[k++] = ' ';
+            k += put_uint(line + k, (unsigned)(c - s0));
+            memcpy(line + k, " 1 re\n", 6);
+            out(st, line, k + 6);
+        }
+    }
+    OUT(st, "f\nQ\n");
 }
 
 static int pdf_draw(void *self, const beian_op *op)
 {
     pdf_state *st = self;
-    HPDF_Page pg = st->page;
     int stroked = op->kind == BEIAN_OP_LINE || op->kind == BEIAN_OP_CIRCLE ||
                   (op->kind == BEIAN_OP_RECT && !op->fill);
     if (op->kind != BEIAN_OP_TEXT) {
@@ -466,103 +667,57 @@ static int pdf_draw(void *self, const beian_op *op)
     }
     switch (op->kind) {
     case BEIAN_OP_LINE:
-        HPDF_Page_MoveTo(pg, R(op->x), R(op->y));
-        HPDF_Page_LineTo(pg, R(op->x + op->w), R(op->y + op->h));
+        pt(st, op->x), pt(st, op->y), OUT(st, "m\n");
+        pt(st, op->x + op->w), pt(st, op->y + op->h), OUT(st, "l\n");
         break;
     case BEIAN_OP_RECT:
         if (op->fill) {
             fill_gray(st, op->gray);
-            HPDF_Page_Rectangle(pg, R(op->x), R(op->y), R(op->w), R(op->h));
-            HPDF_Page_Fill(pg);
+        }
+        pt(st, op->x), pt(st, op->y), pt(st, op->w), pt(st, op->h);
+        if (op->fill) {
+            OUT(st, "re\nf\n");
         } else {
-            HPDF_Page_Rectangle(pg, R(op->x), R(op->y), R(op->w), R(op->h));
+            OUT(st, "re\n");
         }
         break;
     case BEIAN_OP_CIRCLE:
-        HPDF_Page_Circle(pg, R(op->x), R(op->y), R(op->w));
+        circle(st, op->x, op->y, op->w);
         break;
-    case BEIAN_OP_TEXT:
-        if (op->face < 0 || op->face >= PDF_MAX_FACES || !st->fonts[op->face]) {
+    case BEIAN_OP_TEXT: {
+        if (op->face < 0 || op->face >= PDF_MAX_FACES || !st->has_face[op->face]) {
             return BEIAN_EINTERNAL;
         }
         if (!st->in_text) {
             fill_gray(st, 0);
-            HPDF_Page_BeginText(pg);
+            OUT(st, "BT\n");
             st->in_text = 1;
+            st->tx = st->ty = 0;
         }
-        if (st->cur_font != st->fonts[op->face] || st->cur_size != op->size) {
-            HPDF_Page_SetFontAndSize(pg, st->fonts[op->face], R(op->size));
-            st->cur_font = st->fonts[op->face];
+        if (st->cur_face != op->face || st->cur_size != op->size) {
+            char f[16];
+            int k = snprintf(f, sizeof f, "/F%d ", op->face + 1);
+            out(st, f, (size_t)k);
+            pt(st, op->size);
+            OUT(st, "Tf\n");
+            st->cur_face = op->face;
             st->cur_size = op->size;
         }
-        {
-            char *shown = coded_text(&st->sets[op->face], op->text);
-            if (!shown) {
-                return BEIAN_EINTERNAL;
-            }
-            HPDF_Page_TextOut(pg, R(op->x), R(op->y), shown);
-            free(shown);
+        /* Td moves from the start of the previous line: differences of 1/8 pt, exact */
+        double x = R(op->x), y = R(op->y);
+        num(st, x - st->tx, 3), num(st, y - st->ty, 3), OUT(st, "Td\n");
+        st->tx = x;
+        st->ty = y;
+        if (show_text(st, &st->sets[op->face], op->text) != BEIAN_OK) {
+            return BEIAN_EINTERNAL;
         }
         break;
-    case BEIAN_OP_QR: {
-        /* vector modules, the dark modules of a row merged into one rectangle each, drawn in
-         * module units (a matrix scales them) so every rectangle is four small integers */
-        int n = op->modules;
-        double m = op->w / (n + 8);
-        fill_gray(st, 0);
-        HPDF_Page_GSave(pg);
-        HPDF_Page_Concat(pg, (HPDF_REAL)m, 0, 0, (HPDF_REAL)-m, (HPDF_REAL)(op->x + 4 * m),
-                         (HPDF_REAL)(op->y + op->w - 4 * m));
-        /* the first rectangle through libharu (it enters path mode), the rest written to the
-         * page's content stream directly: HPDF_Page_Rectangle costs some 3 500 instructions a
-         * call, a quarter of a print job's time */
-        int first = 1;
-        beian_buf path;
-        beian_buf_init(&path);
-        for (int r = 0; r < n; r++) {
-            int c = 0;
-            while (c < n) {
-                if (!op->matrix[r * n + c]) {
-                    c++;
-                    continue;
-                }
-                int s0 = c;
-                while (c < n && op->matrix[r * n + c]) {
-                    c++;
-                }
-                if (first) {
-                    HPDF_Page_Rectangle(pg, (HPDF_REAL)s0, (HPDF_REAL)r, (HPDF_REAL)(c - s0), 1);
-                    first = 0;
-                } else {
-                    char line[32];
-                    size_t k = put_uint(line, (unsigned)s0);
-                    line[k++] = ' ';
-                    k += put_uint(line + k, (unsigned)r);
-                    line[k++] = ' ';
-                    k += put_uint(line + k, (unsigned)(c - s0));
-                    memcpy(line + k, " 1 re\n", 6);
-                    beian_buf_append(&path, line, k + 6);
-                }
-            }
-        }
-        if (path.len > 0) {
-            HPDF_PageAttr pattr = (HPDF_PageAttr)pg->attr;
-            if (HPDF_Stream_Write(pattr->stream, path.data, (HPDF_UINT)path.len) != HPDF_OK) {
-                beian_buf_release(&path);
-                return BEIAN_EINTERNAL;
-            }
-        }
-        beian_buf_release(&path);
-        if (first) { /* an all-light matrix: nothing to fill, leave path mode untouched */
-            HPDF_Page_GRestore(pg);
-            break;
-        }
-        HPDF_Page_Fill(pg);
-        HPDF_Page_GRestore(pg);
+    }
+    case BEIAN_OP_QR:
+        qr(st, op);
         break;
     }
-    }
-    return st->err.error ? BEIAN_EINTERNAL : BEIAN_OK;
+    return st->bad ? BEIAN_EINTERNAL : BEIAN_OK;
 }
 
 static int pdf_end_page(void *self)
@@ -570,6 +725,14 @@ static int pdf_end_page(void *self)
     pdf_state *st = self;
     end_text(st);
     flush_path(st);
+    if (st->bad) {
+        return BEIAN_EINTERNAL;
+    }
+    HPDF_PageAttr attr = (HPDF_PageAttr)st->page->attr;
+    if (st->cs.len > 0 &&
+        HPDF_Stream_Write(attr->stream, st->cs.data, (HPDF_UINT)st->cs.len) != HPDF_OK) {
+        return BEIAN_EINTERNAL;
+    }
     return st->err.error ? BEIAN_EINTERNAL : BEIAN_OK;
 }
 
@@ -581,12 +744,11 @@ int beian_pdf_render(beian_ctx *ctx, const beian_dlist *dl, unsigned char **data
     int rc = BEIAN_EINTERNAL;
     memset(&st, 0, sizeof st);
     memset(sets, 0, sizeof sets);
-    for (int i = 0; i < PDF_MAX_FACES; i++) {
-        st.fds[i] = -1;
-    }
+    beian_buf_init(&st.cs);
     *data = NULL;
     *len = 0;
     /* 1. the characters each face prints */
+    int any_text = 0;
     for (size_t p = 0; p < dl->npages; p++) {
         for (size_t k = 0; k < dl->pages[p].nops; k++) {
             const beian_op *op = &dl->pages[p].ops[k];
@@ -594,15 +756,16 @@ int beian_pdf_render(beian_ctx *ctx, const beian_dlist *dl, unsigned char **data
                 continue;
             }
             if (op->face < 0 || op->face >= PDF_MAX_FACES) {
-                goto done;
+                goto oom;
             }
+            any_text = 1;
             const unsigned char *s = (const unsigned char *)op->text;
             size_t n = strlen(op->text);
             for (size_t i = 0; i < n;) {
                 uint32_t cp;
                 size_t l = beian_utf8_decode(s + i, n - i, &cp);
                 if (l == 0 || cp_add(&sets[op->face], cp) != BEIAN_OK) {
-                    goto done;
+                    goto oom;
                 }
                 i += l;
             }
@@ -610,19 +773,20 @@ int beian_pdf_render(beian_ctx *ctx, const beian_dlist *dl, unsigned char **data
     }
     st.pdf = HPDF_New(on_error, &st.err);
     if (!st.pdf) {
-        goto done;
+        goto oom;
     }
     st.sets = sets;
-    /* first, before any font object exists (see the file comment) */
+    /* first, before any stream exists (see the file comment) */
     HPDF_SetCompressionMode(st.pdf, HPDF_COMP_ALL);
-    HPDF_UseUTFEncodings(st.pdf);
-    HPDF_SetCurrentEncoder(st.pdf, "UTF-8");
+    if (any_text && !(st.font_res = new_object(&st))) {
+        goto oom;
+    }
     for (int f = 0; f < PDF_MAX_FACES; f++) {
         if (sets[f].n == 0) {
             continue;
         }
         cp_unique(&sets[f]);
-        if ((rc = load_face(&st, dl->fonts, f, &sets[f])) != BEIAN_OK) {
+        if ((rc = embed_face(&st, dl->fonts, f, &sets[f])) != BEIAN_OK) {
             rc = beian_ctx_fail(ctx, rc, "cannot embed the font %s (libharu error 0x%04X/%u)",
                                 beian_fonts_path(dl->fonts, f), (unsigned)st.err.error,
                                 (unsigned)st.err.detail);
@@ -635,7 +799,7 @@ int beian_pdf_render(beian_ctx *ctx, const beian_dlist *dl, unsigned char **data
                             (unsigned)st.err.error, (unsigned)st.err.detail);
         goto done;
     }
-    rc = beian_pdfa_finish(st.pdf, dl, st.fonts, sets, PDF_MAX_FACES, CODE_BASE);
+    rc = beian_pdfa_finish(st.pdf, dl);
     if (rc != BEIAN_OK || st.err.error) {
         rc = beian_ctx_fail(ctx, BEIAN_EINTERNAL,
                             "cannot make the PDF archival (libharu error 0x%04X/%u)",
@@ -661,14 +825,15 @@ int beian_pdf_render(beian_ctx *ctx, const beian_dlist *dl, unsigned char **data
     *data = buf;
     *len = size;
     rc = BEIAN_OK;
+    goto done;
+oom:
+    rc = beian_ctx_fail(ctx, BEIAN_EINTERNAL, "out of memory while building the PDF");
 done:
     if (st.pdf) {
         HPDF_Free(st.pdf);
     }
+    beian_buf_release(&st.cs);
     for (int i = 0; i < PDF_MAX_FACES; i++) {
-        if (st.fds[i] >= 0) {
-            close(st.fds[i]);
-        }
         free(sets[i].cps);
     }
     return rc;

@@ -18,13 +18,10 @@ typedef struct {
 } beian_cp_set;
 
 /*
- * Makes doc a PDF/A-1b document: XMP metadata agreeing with the document information,
- * an sRGB output intent, a content-derived /ID, and CapHeight and CIDSet on each font's
- * descriptor (fonts[i] with sets[i], NULL where the face is unused; the font's CIDs are
- * code_base + index into the set). Call after the pages are drawn, before saving.
- * Returns a beian_status.
+ * Makes doc a PDF/A-1b document: XMP metadata agreeing with the document information, an
+ * sRGB output intent and a content-derived /ID. Call after the pages are drawn, before
+ * saving. Returns a beian_status.
  */
-int beian_pdfa_finish(HPDF_Doc doc, const beian_dlist *dl, HPDF_Font *fonts,
-                      const beian_cp_set *sets, int nfaces, unsigned code_base);
+int beian_pdfa_finish(HPDF_Doc doc, const beian_dlist *dl);
 
 #endif

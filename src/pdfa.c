@@ -6,14 +6,12 @@
  * zones, so beian writes its own: XMP metadata that agrees with the document information
  * (title = form name and record number, dates from the data), an sRGB output intent whose
  * small ICC v2 profile is built here from the sRGB primaries (IEC 61966-2-1), a /ID derived
- * from the content (same input, same bytes), and the CapHeight and CIDSet that libharu leaves
- * out of a CID font's descriptor.
+ * from the content (same input, same bytes). (The fonts' descriptors, with the CapHeight and
+ * CIDSet PDF/A-1 asks for, are built by pdf.c.)
  */
 #define _GNU_SOURCE
 #include <hpdf.h>
 #include <hpdf_doc.h>
-#include <hpdf_font.h>
-#include <hpdf_fontdef.h>
 #include <hpdf_objects.h>
 #include <hpdf_streams.h>
 #include <openssl/evp.h>
@@ -321,48 +319,7 @@ static int document_id(HPDF_Doc doc, const beian_dlist *dl)
     return BEIAN_OK;
 }
 
-/*
- * libharu builds a CID font's descriptor (and embeds the font program) in the font's
- * before-write hook, at save. It is run here first, so the descriptor exists and can be
- * completed: CapHeight, and the CIDSet that PDF/A-1 asks of a subset (one bit per CID the
- * font program holds: CID 0 and the dense codes of the characters printed). At save the hook sees the
- * descriptor and does not build it again.
- */
-static int complete_descriptor(HPDF_Font font, const beian_cp_set *set, unsigned code_base)
-{
-    HPDF_FontAttr attr = (HPDF_FontAttr)font->attr;
-    if (!font->before_write_fn || font->before_write_fn(font) != HPDF_OK) {
-        return BEIAN_EINTERNAL;
-    }
-    HPDF_FontDef def = attr->fontdef;
-    HPDF_Dict desc = def->descriptor;
-    if (!desc) {
-        return BEIAN_EINTERNAL;
-    }
-    HPDF_STATUS ret = HPDF_OK;
-    int cap = def->cap_height ? def->cap_height : def->ascent * 7 / 10;
-    ret |= HPDF_Dict_AddNumber(desc, "CapHeight", cap);
-    size_t nbytes = (code_base + set->n) / 8 + 1;
-    unsigned char *bits = calloc(nbytes, 1);
-    HPDF_Dict cidset = bits ? HPDF_DictStream_New(font->mmgr, attr->xref) : NULL;
-    if (!cidset) {
-        free(bits);
-        return BEIAN_EINTERNAL;
-    }
-    bits[0] |= 0x80; /* CID 0, .notdef */
-    for (size_t i = 0; i < set->n; i++) {
-        size_t cid = code_base + i;
-        bits[cid / 8] |= (unsigned char)(0x80 >> (cid % 8));
-    }
-    cidset->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-    ret |= HPDF_Stream_Write(cidset->stream, bits, (HPDF_UINT)nbytes);
-    ret |= HPDF_Dict_Add(desc, "CIDSet", cidset);
-    free(bits);
-    return ret == HPDF_OK ? BEIAN_OK : BEIAN_EINTERNAL;
-}
-
-int beian_pdfa_finish(HPDF_Doc doc, const beian_dlist *dl, HPDF_Font *fonts,
-                      const beian_cp_set *sets, int nfaces, unsigned code_base)
+int beian_pdfa_finish(HPDF_Doc doc, const beian_dlist *dl)
 {
     int rc = metadata(doc, dl);
     if (rc == BEIAN_OK) {
@@ -370,11 +327,6 @@ int beian_pdfa_finish(HPDF_Doc doc, const beian_dlist *dl, HPDF_Font *fonts,
     }
     if (rc == BEIAN_OK) {
         rc = document_id(doc, dl);
-    }
-    for (int i = 0; rc == BEIAN_OK && i < nfaces; i++) {
-        if (fonts[i]) {
-            rc = complete_descriptor(fonts[i], &sets[i], code_base);
-        }
     }
     return rc;
 }

@@ -65,10 +65,18 @@ void beian_fonts_outline(const beian_fonts *fonts, int face, uint32_t gid,
 
 /*
  * A TrueType subset of face with exactly the code points cps[0..n) (and what their glyphs
- * need), hinting dropped, rescaled to the face's embedding units per em. *data is malloc'd
- * and owned by the caller.
+ * need) for embedding in a PDF: glyphs and metrics only (no cmap, name, post, OS/2, hinting
+ * or layout tables), rescaled to the face's embedding units per em. *data is malloc'd and
+ * owned by the caller. When gids is not NULL, gids[i] is set to the glyph of cps[i] in the
+ * subset. BEIAN_EINTERNAL when memory runs out or the face lacks one of the characters.
  */
 int beian_fonts_subset(beian_fonts *fonts, int face, const uint32_t *cps, size_t n,
-                       unsigned char **data, size_t *len);
+                       unsigned char **data, size_t *len, uint32_t *gids);
+
+/* Cap height of face, 1/1000 em (7/10 of the ascent when the font does not say). */
+int beian_fonts_cap_height(const beian_fonts *fonts, int face);
+
+/* PostScript name of face (only characters a PDF name takes as they are; "Font" if none). */
+const char *beian_fonts_postscript_name(const beian_fonts *fonts, int face);
 
 #endif
