@@ -225,6 +225,7 @@ static int candidate(beian_fonts *fs, const char *dir, const char *spec)
     int index = 0;
     int slot = -1;
     if (!s) {
+        fs->oom = 1;
         return -1;
     }
     char *hash = strrchr(s, '#');
@@ -235,6 +236,8 @@ static int candidate(beian_fonts *fs, const char *dir, const char *spec)
     char *path = strchr(s, '/') ? beian_strdup(s) : beian_path_join(dir, s);
     if (path) {
         slot = open_face(fs, path, index);
+    } else {
+        fs->oom = 1;
     }
     free(path);
     free(s);
@@ -289,7 +292,11 @@ static void dropped_fonts(beian_fonts *fs, const char *dir, int *slots, int *n)
         if (len > 4 && (strcasecmp(e->d_name + len - 4, ".ttf") == 0 ||
                         strcasecmp(e->d_name + len - 4, ".ttc") == 0)) {
             names[count] = beian_strdup(e->d_name);
-            count += names[count] != NULL;
+            if (!names[count]) {
+                fs->oom = 1;
+                continue;
+            }
+            count++;
         }
     }
     closedir(d);
@@ -312,6 +319,10 @@ static int fonts_load(beian_ctx *ctx, beian_fonts **out)
     beian_fonts *fs = calloc(1, sizeof *fs);
     *out = NULL;
     if (!conf || !fs) {
+        rc = BEIAN_EINTERNAL;
+        goto done;
+    }
+    if (!root && json_error_code(&jerr) == json_error_out_of_memory) {
         rc = BEIAN_EINTERNAL;
         goto done;
     }

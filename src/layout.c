@@ -913,7 +913,7 @@ int beian_layout_form(beian_ctx *ctx, const beian_form *f, const beian_record *r
     }
     double pw = MM(f->page_w), ph = MM(f->page_h);
     L.page = beian_dlist_add_page(L.dl, pw, ph);
-    if (!L.page || !L.dl->title) {
+    if (!L.page || !L.dl->title || (doc_date && beian_date_valid(doc_date) && !L.dl->date)) {
         rc = BEIAN_EINTERNAL;
         goto done;
     }

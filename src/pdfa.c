@@ -172,7 +172,7 @@ static HPDF_Binary text_string(HPDF_MMgr mmgr, const char *utf8)
         }
         i += n;
     }
-    HPDF_Binary bin = b.data ? HPDF_Binary_New(mmgr, b.data, (HPDF_UINT)b.len) : NULL;
+    HPDF_Binary bin = b.data && !b.failed ? HPDF_Binary_New(mmgr, b.data, (HPDF_UINT)b.len) : NULL;
     beian_buf_release(&b);
     return bin;
 }
@@ -223,7 +223,7 @@ static int metadata(HPDF_Doc doc, const beian_dlist *dl)
                           "</x:xmpmeta><?xpacket end=\"w\"?>");
     int rc = BEIAN_EINTERNAL;
     /* PDF/A-1 6.7.2: the metadata stream is not filtered */
-    HPDF_Dict meta = x.data ? HPDF_DictStream_New(mmgr, doc->xref) : NULL;
+    HPDF_Dict meta = x.data && !x.failed ? HPDF_DictStream_New(mmgr, doc->xref) : NULL;
     if (meta) {
         meta->filter = HPDF_STREAM_FILTER_NONE;
         ret |= HPDF_Dict_AddName(meta, "Type", "Metadata");

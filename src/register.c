@@ -127,7 +127,7 @@ int beian_register_json(const beian_record_facts *const *rows, size_t n, char **
             goto done;
         }
     }
-    s = arr ? json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+    s = arr ? beian_json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
     if (s) {
         *out = beian_asprintf("%s\n", s);
         if (*out) {

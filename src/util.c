@@ -23,6 +23,7 @@ void beian_buf_init(beian_buf *b)
     b->data = NULL;
     b->len = 0;
     b->cap = 0;
+    b->failed = 0;
 }
 
 void beian_buf_release(beian_buf *b)
@@ -33,7 +34,8 @@ void beian_buf_release(beian_buf *b)
 
 static int buf_reserve(beian_buf *b, size_t extra)
 {
-    if (extra > SIZE_MAX - b->len - 1) {
+    if (b->failed || extra > SIZE_MAX - b->len - 1) {
+        b->failed = 1;
         return BEIAN_EINTERNAL;
     }
     size_t need = b->len + extra + 1;
@@ -46,6 +48,7 @@ static int buf_reserve(beian_buf *b, size_t extra)
     }
     unsigned char *p = realloc(b->data, cap);
     if (!p) {
+        b->failed = 1;
         return BEIAN_EINTERNAL;
     }
     b->data = p;
@@ -72,7 +75,11 @@ int beian_buf_appendv(beian_buf *b, const char *fmt, va_list ap)
     va_copy(aq, ap);
     int n = vsnprintf(NULL, 0, fmt, aq);
     va_end(aq);
-    if (n < 0 || buf_reserve(b, (size_t)n) != BEIAN_OK) {
+    if (n < 0) {
+        b->failed = 1;
+        return BEIAN_EINTERNAL;
+    }
+    if (buf_reserve(b, (size_t)n) != BEIAN_OK) {
         return BEIAN_EINTERNAL;
     }
     vsnprintf((char *)b->data + b->len, (size_t)n + 1, fmt, ap);
@@ -273,16 +280,18 @@ done:
     return rc;
 }
 
-int beian_file_write_atomic(const char *path, const void *data, size_t len, int *errno_out)
+int beian_file_stage(const char *path, const void *data, size_t len, char **tmp_out,
+                     int *errno_out)
 {
     int rc = BEIAN_OK;
     int fd = -1;
-    int dfd = -1;
-    char *dir = beian_path_dirname(path);
     char *tmp = beian_asprintf("%s.tmp-XXXXXX", path);
-    if (!dir || !tmp) {
-        rc = BEIAN_EINTERNAL;
-        goto done;
+    *tmp_out = NULL;
+    if (errno_out) {
+        *errno_out = 0;
+    }
+    if (!tmp) {
+        return BEIAN_EINTERNAL;
     }
     fd = mkostemp(tmp, O_CLOEXEC);
     if (fd < 0) {
@@ -290,9 +299,7 @@ int beian_file_write_atomic(const char *path, const void *data, size_t len, int 
             *errno_out = errno;
         }
         free(tmp);
-        tmp = NULL;
-        rc = BEIAN_ECREATE;
-        goto done;
+        return BEIAN_ECREATE;
     }
     if (fchmod(fd, 0644) != 0) {
         goto io_error;
@@ -313,37 +320,63 @@ int beian_file_write_atomic(const char *path, const void *data, size_t len, int 
     if (fsync(fd) != 0) {
         goto io_error;
     }
-    if (close(fd) != 0) {
-        fd = -1;
-        goto io_error;
-    }
+    int c = close(fd);
     fd = -1;
-    if (rename(tmp, path) != 0) {
+    if (c != 0) {
         goto io_error;
     }
-    free(tmp);
-    tmp = NULL;
-    dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        (void)fsync(dfd); /* best effort: some file systems refuse fsync on directories */
-        close(dfd);
-    }
-    goto done;
+    *tmp_out = tmp;
+    return BEIAN_OK;
 io_error:
     if (errno_out) {
         *errno_out = errno;
     }
     rc = BEIAN_EIO;
-done:
     if (fd >= 0) {
         close(fd);
     }
+    unlink(tmp);
+    free(tmp);
+    return rc;
+}
+
+int beian_file_commit(char *tmp, const char *path, int *errno_out)
+{
+    if (errno_out) {
+        *errno_out = 0;
+    }
+    if (rename(tmp, path) != 0) {
+        if (errno_out) {
+            *errno_out = errno;
+        }
+        unlink(tmp);
+        free(tmp);
+        return BEIAN_EIO;
+    }
+    free(tmp);
+    char *dir = beian_path_dirname(path);
+    int dfd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+    if (dfd >= 0) {
+        (void)fsync(dfd); /* best effort: some file systems refuse fsync on directories */
+        close(dfd);
+    }
+    free(dir);
+    return BEIAN_OK;
+}
+
+void beian_file_discard(char *tmp)
+{
     if (tmp) {
         unlink(tmp);
         free(tmp);
     }
-    free(dir);
-    return rc;
+}
+
+int beian_file_write_atomic(const char *path, const void *data, size_t len, int *errno_out)
+{
+    char *tmp = NULL;
+    int rc = beian_file_stage(path, data, len, &tmp, errno_out);
+    return rc == BEIAN_OK ? beian_file_commit(tmp, path, errno_out) : rc;
 }
 
 /*
@@ -360,6 +393,19 @@ static void *json_alloc(size_t n)
         json_alloc_failures++;
     }
     return p;
+}
+
+char *beian_json_dumps(const struct json_t *root, size_t flags)
+{
+    char *s = json_dumps(root, flags);
+    json_error_t jerr;
+    json_t *back = s ? json_loads(s, 0, &jerr) : NULL;
+    if (!back || !json_equal(back, root)) {
+        free(s);
+        s = NULL;
+    }
+    json_decref(back);
+    return s;
 }
 
 struct json_t *beian_json_loadb(const void *data, size_t len, size_t flags,

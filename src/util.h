@@ -10,10 +10,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* A growable byte buffer. Failure is sticky: once an append runs out of memory, `failed` is
+ * set and every later append and terminate fails too, so a caller may build a text with
+ * unchecked appends and check `failed` (or the last call) once at the end. */
 typedef struct {
     unsigned char *data;
     size_t len;
     size_t cap;
+    int failed;
 } beian_buf;
 
 void beian_buf_init(beian_buf *b);
@@ -53,6 +57,27 @@ int beian_file_read(const char *path, size_t limit, beian_buf *out, int *errno_o
  * as it was) and no temporary file remains. Returns BEIAN_OK, BEIAN_ECREATE or BEIAN_EIO.
  */
 int beian_file_write_atomic(const char *path, const void *data, size_t len, int *errno_out);
+
+/*
+ * The two halves of an atomic write, for commands that write several files and want none
+ * written unless all could be: beian_file_stage writes data to a new temporary file beside
+ * path and fsyncs it (*tmp_out, malloc'd; nothing is left on failure); beian_file_commit
+ * renames it over path (and frees tmp; on failure it removes the temporary file);
+ * beian_file_discard removes and frees a staged file. Return BEIAN_OK, BEIAN_ECREATE,
+ * BEIAN_EIO or BEIAN_EINTERNAL (out of memory); *errno_out is 0 when errno says nothing.
+ */
+int beian_file_stage(const char *path, const void *data, size_t len, char **tmp_out,
+                     int *errno_out);
+int beian_file_commit(char *tmp, const char *path, int *errno_out);
+void beian_file_discard(char *tmp);
+
+/*
+ * json_dumps that returns NULL instead of a wrong text: jansson 2.14 can drop a key while
+ * dumping when an allocation fails and still return a string (the fault sweep found it), so
+ * the text is read back and compared with root. Free the result with free().
+ */
+struct json_t;
+char *beian_json_dumps(const struct json_t *root, size_t flags);
 
 /*
  * json_loadb that tells a lack of memory from bad JSON. jansson 2.14 reports a failed

@@ -733,11 +733,11 @@ int beian_xlsx_read(beian_sheet *sh, const unsigned char *data, size_t len, cons
     char *wb_part = NULL, *wb_dir = NULL, *wb_rels_name = NULL, *ws_part = NULL, *sst_part = NULL;
     const sheet_ref *chosen = NULL;
     ws_state st;
-    xml_part x_root = {NULL, rels_start, NULL, &root, 0, {NULL, 0, 0}, BEIAN_OK};
-    xml_part x_wb = {NULL, workbook_start, NULL, &sheets, 0, {NULL, 0, 0}, BEIAN_OK};
-    xml_part x_rels = {NULL, rels_start, NULL, &wb_rels, 0, {NULL, 0, 0}, BEIAN_OK};
-    xml_part x_sst = {NULL, sst_start, sst_end, &sst, 0, {NULL, 0, 0}, BEIAN_OK};
-    xml_part x_ws = {NULL, ws_start, ws_end, &st, 0, {NULL, 0, 0}, BEIAN_OK};
+    xml_part x_root = {NULL, rels_start, NULL, &root, 0, {NULL, 0, 0, 0}, BEIAN_OK};
+    xml_part x_wb = {NULL, workbook_start, NULL, &sheets, 0, {NULL, 0, 0, 0}, BEIAN_OK};
+    xml_part x_rels = {NULL, rels_start, NULL, &wb_rels, 0, {NULL, 0, 0, 0}, BEIAN_OK};
+    xml_part x_sst = {NULL, sst_start, sst_end, &sst, 0, {NULL, 0, 0, 0}, BEIAN_OK};
+    xml_part x_ws = {NULL, ws_start, ws_end, &st, 0, {NULL, 0, 0, 0}, BEIAN_OK};
     int rc;
     memset(&st, 0, sizeof st);
     st.w = &w;

@@ -24,8 +24,11 @@ static int report(beian_ctx *ctx, int rc, beian_problems *pr)
 {
     cli_print_problems(pr);
     if (beian_problems_errors(pr) == 0 && rc != BEIAN_OK) {
-        cli_error(rc, "%s", beian_ctx_message(ctx)[0] ? beian_ctx_message(ctx)
-                                                        : "failed (no details)");
+        /* the library names every data, configuration and I/O failure; an internal failure
+         * without a message is an allocation that failed */
+        cli_error(rc, "%s", beian_ctx_message(ctx)[0]       ? beian_ctx_message(ctx)
+                            : rc == BEIAN_EINTERNAL ? "out of memory"
+                                                    : "failed (no details)");
     }
     return rc;
 }
@@ -139,14 +142,59 @@ static char *png_name(const char *base, size_t page)
     return beian_asprintf("%s-%zu", base, page + 1);
 }
 
-static int write_out(const char *path, const unsigned char *data, size_t len)
+/* Reports a failed write of path. */
+static int write_failed(int rc, const char *path, int err)
 {
-    int err = 0;
-    int rc = beian_file_write_atomic(path, data, len, &err);
-    if (rc != BEIAN_OK) {
-        return cli_error(rc, "%s: cannot write: %s", path, strerror(err));
+    if (rc == BEIAN_EINTERNAL) {
+        return cli_error(rc, "%s: cannot write: out of memory", path);
     }
-    return BEIAN_OK;
+    return cli_error(rc, "%s: cannot write: %s", path, err ? strerror(err) : "I/O error");
+}
+
+/*
+ * Writes the PDF and its previews all or nothing: every file is staged (written to a
+ * temporary file and synced) before any is renamed into place, so a failure while writing
+ * leaves every output as it was. The PDF, the product, is renamed first.
+ */
+static int write_all(const char *out, const unsigned char *pdf, size_t len, const char *png,
+                     unsigned char **pngs, const size_t *png_len, size_t npages)
+{
+    size_t n = 1 + (png ? npages : 0);
+    char **names = calloc(n, sizeof *names);
+    char **tmps = calloc(n, sizeof *tmps);
+    int rc = BEIAN_OK, err = 0;
+    if (!names || !tmps) {
+        free(names);
+        free(tmps);
+        return cli_error(BEIAN_EINTERNAL, "out of memory");
+    }
+    for (size_t i = 0; i < n && rc == BEIAN_OK; i++) {
+        names[i] = i == 0 ? beian_strdup(out) : png_name(png, i - 1);
+        if (!names[i]) {
+            rc = cli_error(BEIAN_EINTERNAL, "out of memory");
+            break;
+        }
+        rc = beian_file_stage(names[i], i == 0 ? pdf : pngs[i - 1], i == 0 ? len : png_len[i - 1],
+                              &tmps[i], &err);
+        if (rc != BEIAN_OK) {
+            rc = write_failed(rc, names[i], err);
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (rc == BEIAN_OK) {
+            int r = beian_file_commit(tmps[i], names[i], &err);
+            if (r != BEIAN_OK) {
+                rc = write_failed(r, names[i], err);
+            }
+        } else {
+            beian_file_discard(tmps[i]);
+        }
+        tmps[i] = NULL;
+        free(names[i]);
+    }
+    free(names);
+    free(tmps);
+    return rc;
 }
 
 int cmd_fill(beian_ctx *ctx, int argc, char **argv)
@@ -264,16 +312,8 @@ int cmd_fill(beian_ctx *ctx, int argc, char **argv)
                 goto done;
             }
         }
-        for (size_t p = 0; p < dl->npages; p++) {
-            char *name = png_name(png, p);
-            rc = name ? write_out(name, pngs[p], png_len[p]) : BEIAN_EINTERNAL;
-            free(name);
-            if (rc != BEIAN_OK) {
-                goto done;
-            }
-        }
     }
-    rc = write_out(out, pdf, len);
+    rc = write_all(out, pdf, len, png, pngs, png_len, dl->npages);
     if (rc == BEIAN_OK) {
         cli_note("wrote %s (%zu page%s, %.1f KiB)", out, dl->npages, dl->npages > 1 ? "s" : "",
                  (double)len / 1024.0);
