@@ -189,9 +189,11 @@ static int open_face(beian_fonts *fs, const char *path, int index)
         unsigned char *data = NULL;
         size_t len = 0;
         int rc = BEIAN_OK;
-        if (!hb_set_allocation_successful(all)) {
+        if (!hb_set_allocation_successful(all) || !hb_set_next(all, &first)) {
+            /* the face has a cmap (checked above): no character at all means harfbuzz
+             * could not allocate while reading it */
             rc = BEIAN_EINTERNAL;
-        } else if (hb_set_next(all, &first)) {
+        } else {
             rc = beian_fonts_subset(fs, slot, &first, 1, &data, &len, NULL);
         }
         if (rc == BEIAN_OK && data) {
