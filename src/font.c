@@ -25,7 +25,8 @@
 #include "ctx_private.h"
 #include "util.h"
 
-enum { MAX_FACES = 16, CHAIN_MAX = MAX_FACES };
+enum { MAX_FACES = 16, CHAIN_MAX = MAX_FACES, CACHE_SIZE = 4096 };
+#define CACHE_EMPTY 0xFFFFFFFFu
 
 /*
  * Embedded subsets are rescaled to 64 units per em (beian_ttf_rescale): 1/64 em is 0.07 mm
@@ -58,6 +59,18 @@ struct beian_fonts {
     int chain[2][CHAIN_MAX]; /* per role, face indexes in lookup order */
     int nchain[2];
     int oom; /* memory ran out while faces were opened: the set is not what fonts.json says */
+    /* Answers already given, direct-mapped by code point: the layout asks the same few
+     * hundred characters thousands of times a page, and every harfbuzz lookup costs about
+     * a hundred instructions. Not observable state (the fonts never change once loaded), so
+     * the const accessors fill them; a beian_fonts is used by one thread. */
+    struct {
+        uint32_t key; /* role << 24 | cp, CACHE_EMPTY when unused */
+        int face;
+    } lookups[CACHE_SIZE];
+    struct {
+        uint32_t key; /* face << 24 | cp */
+        int width;
+    } advances[CACHE_SIZE];
 };
 
 static void face_release(face_rec *f)
@@ -324,6 +337,9 @@ static int fonts_load(beian_ctx *ctx, beian_fonts **out)
         rc = BEIAN_EINTERNAL;
         goto done;
     }
+    for (size_t i = 0; i < CACHE_SIZE; i++) {
+        fs->lookups[i].key = fs->advances[i].key = CACHE_EMPTY;
+    }
     if (!root && json_error_code(&jerr) == json_error_out_of_memory) {
         rc = BEIAN_EINTERNAL;
         goto done;
@@ -448,14 +464,36 @@ uint32_t beian_fonts_glyph(const beian_fonts *fs, int face, uint32_t cp)
     return g;
 }
 
+/* cp below 2^24 and role or face below 256 make a key; anything else is never cached */
+static int cache_key(unsigned hi, uint32_t cp, uint32_t *key)
+{
+    if (cp >= 0x1000000u || hi >= 0xFFu) {
+        return 0;
+    }
+    *key = (uint32_t)hi << 24 | cp;
+    return 1;
+}
+
 int beian_fonts_lookup(const beian_fonts *fs, beian_font_role role, uint32_t cp)
 {
-    for (int i = 0; i < fs->nchain[role]; i++) {
+    uint32_t key;
+    int cached = cache_key((unsigned)role, cp, &key);
+    beian_fonts *mut = (beian_fonts *)fs; /* the cache only, see struct beian_fonts */
+    size_t slot = (cp * 2654435761u >> 20) % CACHE_SIZE;
+    if (cached && fs->lookups[slot].key == key) {
+        return fs->lookups[slot].face;
+    }
+    int face = -1;
+    for (int i = 0; i < fs->nchain[role] && face < 0; i++) {
         if (beian_fonts_glyph(fs, fs->chain[role][i], cp) != 0) {
-            return fs->chain[role][i];
+            face = fs->chain[role][i];
         }
     }
-    return -1;
+    if (cached) {
+        mut->lookups[slot].key = key;
+        mut->lookups[slot].face = face;
+    }
+    return face;
 }
 
 int beian_fonts_private_use(uint32_t cp)
@@ -476,7 +514,26 @@ const char *beian_fonts_unprintable(const beian_fonts *fs, beian_font_role role,
     return NULL;
 }
 
+static int advance(const beian_fonts *fs, int face, uint32_t cp);
+
 int beian_fonts_advance(const beian_fonts *fs, int face, uint32_t cp)
+{
+    uint32_t key;
+    int cached = cache_key((unsigned)face, cp, &key);
+    beian_fonts *mut = (beian_fonts *)fs; /* the cache only, see struct beian_fonts */
+    size_t slot = ((cp ^ (uint32_t)face << 17) * 2654435761u >> 20) % CACHE_SIZE;
+    if (cached && fs->advances[slot].key == key) {
+        return fs->advances[slot].width;
+    }
+    int width = advance(fs, face, cp);
+    if (cached) {
+        mut->advances[slot].key = key;
+        mut->advances[slot].width = width;
+    }
+    return width;
+}
+
+static int advance(const beian_fonts *fs, int face, uint32_t cp)
 {
     const face_rec *f = &fs->faces[face];
     hb_codepoint_t g = beian_fonts_glyph(fs, face, cp);

@@ -91,7 +91,15 @@ typedef struct {
     double tx, ty;                             /* start of the current text line */
     double lw, stroke_gray, fill_gray, dash;   /* graphics state, to write only changes */
     const cp_set *sets; /* per face: the real code points, sorted; code = CODE_BASE + index */
+    EVP_MD_CTX *md;     /* SHA-256 of what is printed, for the /ID (pdfa.c) */
+    int md_ok;
 } pdf_state;
+
+/* Feeds what the document prints into the /ID hash. */
+static void hash(pdf_state *st, const void *data, size_t len)
+{
+    st->md_ok = st->md_ok && EVP_DigestUpdate(st->md, data, len) == 1;
+}
 
 static int cp_add(cp_set *s, uint32_t cp)
 {
@@ -329,6 +337,8 @@ static int embed_face(pdf_state *st, beian_fonts *fonts, int face, const cp_set 
         goto done;
     }
 
+    hash(st, res, strlen(res) + 1);
+    hash(st, data, len);
     HPDF_STATUS e = HPDF_OK;
     HPDF_Dict file = new_stream(st, data, len);
     if (!file || HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)len) != HPDF_OK) {
@@ -505,6 +515,9 @@ static int pdf_begin_page(void *self, const beian_page *page, size_t index)
     }
     HPDF_Page_SetWidth(st->page, (HPDF_REAL)page->width);
     HPDF_Page_SetHeight(st->page, (HPDF_REAL)page->height);
+    char size[64];
+    int n = snprintf(size, sizeof size, "page %.3f %.3f\n", page->width, page->height);
+    hash(st, size, (size_t)n);
     if (st->font_res) {
         HPDF_Dict res = HPDF_Dict_GetItem(st->page, "Resources", HPDF_OCLASS_DICT);
         if (!res || HPDF_Dict_Add(res, "Font", st->font_res) != HPDF_OK) {
@@ -766,6 +779,7 @@ static int pdf_end_page(void *self)
     if (st->bad) {
         return BEIAN_EINTERNAL;
     }
+    hash(st, st->cs.data, st->cs.len);
     HPDF_PageAttr attr = (HPDF_PageAttr)st->page->attr;
     if (st->cs.len > 0 &&
         HPDF_Stream_Write(attr->stream, st->cs.data, (HPDF_UINT)st->cs.len) != HPDF_OK) {
@@ -809,7 +823,9 @@ int beian_pdf_render(beian_ctx *ctx, const beian_dlist *dl, unsigned char **data
             }
         }
     }
-    st.pdf = HPDF_New(on_error, &st.err);
+    st.md = EVP_MD_CTX_new();
+    st.md_ok = st.md && EVP_DigestInit_ex(st.md, EVP_sha256(), NULL) == 1;
+    st.pdf = st.md_ok ? HPDF_New(on_error, &st.err) : NULL;
     if (!st.pdf) {
         goto oom;
     }
@@ -837,7 +853,7 @@ int beian_pdf_render(beian_ctx *ctx, const beian_dlist *dl, unsigned char **data
                             (unsigned)st.err.error, (unsigned)st.err.detail);
         goto done;
     }
-    rc = beian_pdfa_finish(st.pdf, dl);
+    rc = st.md_ok ? beian_pdfa_finish(st.pdf, dl, st.md) : BEIAN_EINTERNAL;
     if (rc != BEIAN_OK || st.err.error) {
         rc = beian_ctx_fail(ctx, BEIAN_EINTERNAL,
                             "cannot make the PDF archival (libharu error 0x%04X/%u)",
@@ -871,6 +887,7 @@ done:
         HPDF_Free(st.pdf);
     }
     beian_buf_release(&st.cs);
+    EVP_MD_CTX_free(st.md);
     for (int i = 0; i < PDF_MAX_FACES; i++) {
         free(sets[i].cps);
     }

@@ -6,6 +6,7 @@
 #define BEIAN_PDF_PRIVATE_H
 
 #include <hpdf.h>
+#include <openssl/evp.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,9 +20,10 @@ typedef struct {
 
 /*
  * Makes doc a PDF/A-1b document: XMP metadata agreeing with the document information, an
- * sRGB output intent and a content-derived /ID. Call after the pages are drawn, before
- * saving. Returns a beian_status.
+ * sRGB output intent and a /ID from content, a SHA-256 context into which the caller fed
+ * everything the document prints (finished here, not freed). Call after the pages are
+ * drawn, before saving. Returns a beian_status.
  */
-int beian_pdfa_finish(HPDF_Doc doc, const beian_dlist *dl);
+int beian_pdfa_finish(HPDF_Doc doc, const beian_dlist *dl, EVP_MD_CTX *content);
 
 #endif

@@ -262,84 +262,18 @@ static int output_intent(HPDF_Doc doc)
     return ret == HPDF_OK ? BEIAN_OK : BEIAN_EINTERNAL;
 }
 
-/* SHA-256 input gathered in blocks: a form's display list is hundreds of small pieces, and
- * one EVP_DigestUpdate per piece cost more than the hashing. */
-typedef struct {
-    EVP_MD_CTX *md;
-    int ok;
-    size_t n;
-    unsigned char buf[8192];
-} hasher;
-
-static void feed(hasher *h, const void *data, size_t len)
+/* /ID: the first 16 bytes of SHA-256 over what the document prints — its page sizes, content
+ * streams and font programs, fed by pdf.c into md as it writes them — and the title and date.
+ * The same input gives the same /ID; any change to what is printed gives another. Takes md. */
+static int document_id(HPDF_Doc doc, const beian_dlist *dl, EVP_MD_CTX *md)
 {
-    if (len > sizeof h->buf - h->n) {
-        h->ok = h->ok && EVP_DigestUpdate(h->md, h->buf, h->n) == 1;
-        h->n = 0;
-        if (len > sizeof h->buf) {
-            h->ok = h->ok && EVP_DigestUpdate(h->md, data, len) == 1;
-            return;
-        }
-    }
-    memcpy(h->buf + h->n, data, len);
-    h->n += len;
-}
-
-static void hash_num(hasher *h, double v)
-{
-    /* to 1/8 pt, as the content stream has it: the same page gives the same bytes */
-    long long q = (long long)(v * 8.0 + (v < 0 ? -0.5 : 0.5));
-    unsigned char b[8];
-    for (int i = 0; i < 8; i++) {
-        b[i] = (unsigned char)((unsigned long long)q >> (8 * i));
-    }
-    feed(h, b, 8);
-}
-
-/* /ID: the first 16 bytes of SHA-256 over every operation of the display list (fed as
- * numbers and bytes, not formatted) and the title and date. */
-static int document_id(HPDF_Doc doc, const beian_dlist *dl)
-{
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int dlen = 0;
-    hasher *h = malloc(sizeof *h);
-    int ok = h && md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1;
-    if (h) {
-        h->md = md;
-        h->ok = ok;
-        h->n = 0;
-    }
-    for (size_t p = 0; ok && p < dl->npages; p++) {
-        const beian_page *pg = &dl->pages[p];
-        hash_num(h, pg->width);
-        hash_num(h, pg->height);
-        for (size_t k = 0; k < pg->nops; k++) {
-            const beian_op *op = &pg->ops[k];
-            double nums[9] = {op->kind, op->x,    op->y,    op->w,   op->h,
-                              op->line_width, op->gray, op->dash, op->size};
-            for (int i = 0; i < 9; i++) {
-                hash_num(h, nums[i]);
-            }
-            hash_num(h, op->face);
-            if (op->text) {
-                feed(h, op->text, strlen(op->text) + 1);
-            }
-            if (op->matrix) {
-                feed(h, op->matrix, (size_t)op->modules * (size_t)op->modules);
-            }
-        }
-    }
-    if (h) {
-        ok = ok && h->ok && EVP_DigestUpdate(md, h->buf, h->n) == 1;
-        free(h);
-    }
-    ok = ok &&
-         EVP_DigestUpdate(md, dl->title ? dl->title : "", dl->title ? strlen(dl->title) : 0) ==
-             1 &&
-         EVP_DigestUpdate(md, dl->date ? dl->date : "", dl->date ? strlen(dl->date) : 0) == 1 &&
+    int ok = md != NULL;
+    const char *title = dl->title ? dl->title : "", *date = dl->date ? dl->date : "";
+    ok = ok && EVP_DigestUpdate(md, title, strlen(title) + 1) == 1 &&
+         EVP_DigestUpdate(md, date, strlen(date) + 1) == 1 &&
          EVP_DigestFinal_ex(md, digest, &dlen) == 1;
-    EVP_MD_CTX_free(md);
     if (!ok) {
         return BEIAN_EINTERNAL;
     }
@@ -352,14 +286,14 @@ static int document_id(HPDF_Doc doc, const beian_dlist *dl)
     return BEIAN_OK;
 }
 
-int beian_pdfa_finish(HPDF_Doc doc, const beian_dlist *dl)
+int beian_pdfa_finish(HPDF_Doc doc, const beian_dlist *dl, EVP_MD_CTX *content)
 {
     int rc = metadata(doc, dl);
     if (rc == BEIAN_OK) {
         rc = output_intent(doc);
     }
     if (rc == BEIAN_OK) {
-        rc = document_id(doc, dl);
+        rc = document_id(doc, dl, content);
     }
     return rc;
 }
