@@ -363,6 +363,9 @@ static int make_dirs(beian_archive *ar, const char *rel)
         if (mkdir(path, 0755) == 0) {
             char *parent = beian_path_dirname(path);
             rc = parent ? archive_fsync_dir(parent) : BEIAN_EINTERNAL;
+            if (rc == BEIAN_EIO) {
+                rc = beian_ctx_fail(ar->ctx, rc, "%s: cannot sync the folder", parent);
+            }
             free(parent);
         } else if (errno != EEXIST) {
             rc = beian_ctx_fail(ar->ctx, BEIAN_ECREATE, "%s: cannot create the folder: %s", path,
@@ -394,10 +397,13 @@ static int write_all(int fd, const unsigned char *p, size_t len)
 }
 
 int archive_replace_file(beian_archive *ar, const char *rel, const void *data, size_t len,
-                         const char *before)
+                         const char *before, int *renamed)
 {
     int rc = BEIAN_OK;
     int fd = -1;
+    if (renamed) {
+        *renamed = 0;
+    }
     char *path = archive_path(ar, rel);
     char *tmp = path ? beian_asprintf("%s.tmp-XXXXXX", path) : NULL;
     char *dir = path ? beian_path_dirname(path) : NULL;
@@ -428,6 +434,9 @@ int archive_replace_file(beian_archive *ar, const char *rel, const void *data, s
     }
     free(tmp);
     tmp = NULL;
+    if (renamed) {
+        *renamed = 1;
+    }
     if (archive_fsync_dir(dir) != BEIAN_OK) {
         rc = beian_ctx_fail(ar->ctx, BEIAN_EIO, "%s: cannot sync the folder", dir);
     }
@@ -694,7 +703,12 @@ static int commit_file(beian_archive *ar, const char *rel, const unsigned char *
     }
     archive_step(ar, "linked");
     if (archive_fsync_dir(dir) != BEIAN_OK) {
+        /* the link is this process's (the ledger, under the lock, cannot list it): undo it,
+         * so that "nothing was filed" holds at once */
         rc = beian_ctx_fail(ar->ctx, BEIAN_EIO, "%s: cannot sync the folder", dir);
+        if (unlink(final) == 0) {
+            archive_fsync_dir(dir);
+        }
         goto done;
     }
     unlink(tmp);
@@ -1365,14 +1379,27 @@ int beian_archive_commit(beian_archive *ar, const char *record_no, const beian_e
     line.event = ev->kind;
     line.state = to;
     line.path = rel;
+    int unsynced = 0;
     if (rc == BEIAN_OK) {
-        rc = ledger_append(ar, &lg, &line);
+        rc = ledger_append(ar, &lg, &line, &unsynced);
     }
     if (rc != BEIAN_OK) {
         undo_unledgered(ar, rel);
         goto done;
     }
     /* committed: what follows only derives */
+    if (unsynced) {
+        /* the new ledger is in place; only its folder's sync failed. Saying "nothing was
+         * filed" now would be false (the next filing sees it), and a retry would file it
+         * twice. The bundle's own folder was synced: after a power failure that lost the
+         * ledger's rename, fsck completes the filing from it. */
+        beian_problems_add(pr, BEIAN_SEV_WARNING, ar->dir, 0, 0, NULL, NULL,
+                           "%s v%d is filed, but the disk reported an error while storing the "
+                           "ledger (%s): check the disk, and if the computer loses power before "
+                           "it is fixed, run `beian fsck`, which completes the filing from its "
+                           "bundle",
+                           number, version, beian_ctx_message(ar->ctx));
+    }
     memcpy(res->record_no, number, strlen(number) + 1);
     res->version = version;
     res->state = to;
@@ -1387,11 +1414,17 @@ int beian_archive_commit(beian_archive *ar, const char *record_no, const beian_e
     beian_record_info row = {"", doc.form, name, to, version, ""};
     memcpy(row.record_no, number, strlen(number) + 1);
     memcpy(row.date, ev->date, 11);
+    beian_ctx_fail(ar->ctx, BEIAN_OK, "%s", ""); /* a failure below without a message: memory */
     if (index_update(ar, &lg, old_n, old_head, &row) != BEIAN_OK) {
-        /* the index is derived: a failure here leaves it stale, which fsck repairs */
+        /* the index is a cache of the ledger, replaced whole: a failure leaves the previous
+         * one, which lags behind; readers see that and read the ledger, verify accepts it,
+         * and the next filing or fsck rebuilds it. The filing itself stands. */
+        const char *why = beian_ctx_message(ar->ctx);
         beian_problems_add(pr, BEIAN_SEV_WARNING, ar->dir, 0, 0, NULL, NULL,
-                           "filed, but index.tsv could not be updated (%s); run `beian fsck`",
-                           beian_ctx_message(ar->ctx));
+                           "%s v%d is filed, but index.tsv (the register's cache) could not be "
+                           "updated (%s); nothing is lost: `beian list` reads the ledger until "
+                           "the next filing or `beian fsck` rebuilds it",
+                           number, version, why[0] ? why : "out of memory");
     }
     archive_step(ar, "indexed");
 done:

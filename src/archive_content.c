@@ -215,7 +215,7 @@ int event_doc_dump(const event_doc *e, unsigned char **out, size_t *len)
             goto done;
         }
     }
-    s = json_dumps(root, JSON_SORT_KEYS | JSON_INDENT(2));
+    s = beian_json_dumps(root, JSON_SORT_KEYS | JSON_INDENT(2)); /* checked: see util.h */
     if (!s) {
         goto done;
     }
@@ -259,7 +259,7 @@ int provenance_dump(beian_ctx *ctx, unsigned char **out, size_t *len)
             goto done;
         }
     }
-    s = json_dumps(root, JSON_SORT_KEYS | JSON_INDENT(2));
+    s = beian_json_dumps(root, JSON_SORT_KEYS | JSON_INDENT(2)); /* checked: see util.h */
     if (s) {
         *out = (unsigned char *)beian_asprintf("%s\n", s);
         if (*out) {

@@ -296,7 +296,7 @@ int beian_archive_fsck(beian_archive *ar, int dry, beian_problems *pr)
         if (!why) {
             line.path = loose[i];
             if (!dry) {
-                rc = ledger_append(ar, &lg, &line);
+                rc = ledger_append(ar, &lg, &line, NULL);
             }
             if (rc == BEIAN_OK) {
                 char what[96];
@@ -337,7 +337,7 @@ int beian_archive_fsck(beian_archive *ar, int dry, beian_problems *pr)
         free(path);
         if (!same) {
             if (!dry) {
-                rc = archive_replace_file(ar, ARCHIVE_INDEX, index_now, len, NULL);
+                rc = archive_replace_file(ar, ARCHIVE_INDEX, index_now, len, NULL, NULL);
             }
             if (rc == BEIAN_OK) {
                 note(pr, ar->dir, "%s%s", dry ? "would rebuild" : "rebuilt",

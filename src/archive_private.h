@@ -73,10 +73,12 @@ int archive_parse_bundle_rel(const char *rel, char record[32], int *version, cha
 int archive_fsync_dir(const char *path);
 /*
  * Replaces DIR/rel by data: temporary file beside it, fsync, rename, fsync of the directory.
- * before (may be NULL) names the step reported between the fsync and the rename.
+ * before (may be NULL) names the step reported between the fsync and the rename. *renamed
+ * (renamed may be NULL) is 1 once the rename happened: a failure after it (the folder's sync)
+ * leaves the new file in place.
  */
 int archive_replace_file(beian_archive *ar, const char *rel, const void *data, size_t len,
-                         const char *before);
+                         const char *before, int *renamed);
 /* SHA-256 of data as 64 lowercase hex digits. */
 int archive_sha256(const void *data, size_t len, char out[65]);
 /* SHA-256 of a file; BEIAN_ENOINPUT when missing. */
@@ -118,8 +120,10 @@ void ledger_release(ledger *lg);
 const ledger_line *ledger_latest(const ledger *lg, const char *record);
 const ledger_line *ledger_find_path(const ledger *lg, const char *path);
 /* Appends a line (seq, prev and hash are computed), with the steps "ledger-written" and
- * "ledger-renamed". The lock must be held. */
-int ledger_append(beian_archive *ar, ledger *lg, const ledger_line *line);
+ * "ledger-renamed". The lock must be held. With unsynced (may be NULL), a failed sync of the
+ * folder after the rename is no failure: the new ledger is in place (committed), *unsynced
+ * is 1 and the context's message says why; nothing after the rename fails for memory. */
+int ledger_append(beian_archive *ar, ledger *lg, const ledger_line *line, int *unsynced);
 /* Parses "N:HASH". */
 int ledger_parse_anchor(const char *s, size_t *n, char hash[65]);
 
@@ -221,6 +225,13 @@ void loaded_bundle_release(loaded_bundle *lb);
 int index_render(beian_archive *ar, const ledger *lg, char **text, size_t *len);
 /* Rewrites index.tsv from the bundles (lock held). */
 int index_write(beian_archive *ar, const ledger *lg);
+/*
+ * What index.tsv is to the ledger lg: FRESH, BEHIND (exactly the index of the first
+ * *made_from lines: a failed update, not damage), MISSING, or WRONG with *why (malloc'd) saying
+ * how it contradicts the ledger. Returns BEIAN_OK or BEIAN_EINTERNAL.
+ */
+int index_check(beian_archive *ar, const ledger *lg, beian_index_state *state, size_t *made_from,
+                char **why);
 /* After a commit: when index.tsv was fresh for the ledger before it (old_n lines, old_head),
  * replaces or adds row; otherwise rebuilds it from the bundles (lock held). */
 int index_update(beian_archive *ar, const ledger *lg, size_t old_n, const char *old_head,

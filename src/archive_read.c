@@ -2,10 +2,14 @@
  * archive_read.c - reading the archive: one bundle checked through every layer, a record's
  * history, and the register (台账) kept in index.tsv.
  *
- * index.tsv is derived, never trusted: its first line names the ledger it was made from
- * (line count and head hash), so a reader can tell it is stale and derive the rows from the
- * ledger and the bundles instead; `beian fsck` rewrites it, and verify compares it with what
- * it should be (STORE-INDEX).
+ * index.tsv is a cache derived from the ledger (the source of truth) and the bundles it
+ * lists, never trusted: its first line names the ledger it was made from (line count and the
+ * hash of that line), so a reader can tell it is stale and derive the rows from the ledger
+ * and the bundles instead. Every writer replaces it whole (temporary file, fsync, rename),
+ * never appends, so a failed update leaves the previous, complete index: one made from a
+ * prefix of the ledger. That is a lag, not damage: the next filing or `beian fsck` rebuilds
+ * it. verify accepts an index that is missing or exactly the index of a prefix of the ledger
+ * (index_check), and reports one that contradicts the ledger as STORE-INDEX.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -242,13 +246,22 @@ int index_render(beian_archive *ar, const ledger *lg, char **text, size_t *len)
     return rc;
 }
 
+/* Replaces index.tsv whole. Once the new file is in place, a failed sync of its folder is no
+ * failure: a crash that lost the rename would leave the previous index, which only lags. */
+static int index_replace(beian_archive *ar, const char *text, size_t len)
+{
+    int renamed = 0;
+    int rc = archive_replace_file(ar, ARCHIVE_INDEX, text, len, NULL, &renamed);
+    return renamed ? BEIAN_OK : rc;
+}
+
 int index_write(beian_archive *ar, const ledger *lg)
 {
     char *text = NULL;
     size_t len = 0;
     int rc = index_render(ar, lg, &text, &len);
     if (rc == BEIAN_OK) {
-        rc = archive_replace_file(ar, ARCHIVE_INDEX, text, len, NULL);
+        rc = index_replace(ar, text, len);
     }
     free(text);
     return rc;
@@ -343,6 +356,106 @@ static char *index_if_fresh(beian_archive *ar, size_t n, const char *head)
     return text;
 }
 
+/* Parses the first line of an index: the number of ledger lines and the hash it names. */
+static int index_parse_header(const char *text, size_t len, size_t *n, char head[65])
+{
+    static const char lead[] = "# beian index, derived from ledger.txt (beian fsck rebuilds it): "
+                               "ledger ";
+    size_t k = sizeof lead - 1;
+    if (len < k || memcmp(text, lead, k) != 0) {
+        return 0;
+    }
+    size_t v = 0, digits = 0;
+    while (k < len && text[k] >= '0' && text[k] <= '9' && digits < 12) {
+        v = v * 10 + (size_t)(text[k++] - '0');
+        digits++;
+    }
+    if (digits == 0 || (digits > 1 && text[k - digits] == '0') || k + 66 > len || text[k] != ' ' ||
+        text[k + 65] != '\n') {
+        return 0;
+    }
+    memcpy(head, text + k + 1, 64);
+    head[64] = '\0';
+    if (!archive_hex64(head)) {
+        return 0;
+    }
+    *n = v;
+    return 1;
+}
+
+int index_check(beian_archive *ar, const ledger *lg, beian_index_state *state, size_t *made_from,
+                char **why)
+{
+    beian_buf have;
+    int err = 0;
+    char *want = NULL;
+    size_t want_len = 0;
+    char *path = archive_path(ar, ARCHIVE_INDEX);
+    *state = BEIAN_INDEX_WRONG;
+    *made_from = 0;
+    *why = NULL;
+    beian_buf_init(&have);
+    if (!path) {
+        return BEIAN_EINTERNAL;
+    }
+    int rc = beian_file_read(path, INDEX_MAX_BYTES, &have, &err);
+    free(path);
+    if (rc == BEIAN_ENOINPUT && err == ENOENT) {
+        *state = lg->n == 0 ? BEIAN_INDEX_FRESH : BEIAN_INDEX_MISSING;
+        return BEIAN_OK;
+    }
+    if (rc == BEIAN_EINTERNAL) {
+        return rc;
+    }
+    if (rc != BEIAN_OK) {
+        *why = rc == BEIAN_EDATA
+                   ? beian_asprintf("is larger than %u MiB, far more than any register",
+                                    INDEX_MAX_BYTES >> 20)
+                   : beian_asprintf("cannot be read: %s", strerror(err));
+        return *why ? BEIAN_OK : BEIAN_EINTERNAL;
+    }
+    size_t k = 0;
+    char head[65];
+    const char *text = (const char *)have.data;
+    if (!index_parse_header(text, have.len, &k, head)) {
+        *why = beian_strdup("its first line does not name the ledger it was made from");
+    } else if (k > lg->n) {
+        *why = beian_asprintf("was made from a ledger of %zu line%s, but ledger.txt has %zu: the "
+                              "ledger was cut short, or the index comes from elsewhere",
+                              k, k == 1 ? "" : "s", lg->n);
+    } else if (strcmp(head, k ? lg->lines[k - 1].hash : ARCHIVE_ZERO_HASH) != 0) {
+        *why = beian_asprintf("was made from a ledger whose line %zu hashes to %.16s…, but line "
+                              "%zu of ledger.txt hashes to %.16s…: the ledger was rewritten, or "
+                              "the index comes from elsewhere",
+                              k, head, k, k ? lg->lines[k - 1].hash : ARCHIVE_ZERO_HASH);
+    } else {
+        /* what beian writes for the ledger's first k lines */
+        ledger prefix = *lg;
+        prefix.n = k;
+        memcpy(prefix.head, head, 65);
+        rc = index_render(ar, &prefix, &want, &want_len);
+        if (rc != BEIAN_OK) {
+            beian_buf_release(&have);
+            return rc;
+        }
+        if (have.len != want_len || memcmp(have.data, want, want_len) != 0) {
+            *why = beian_asprintf(
+                "does not match the ledger%s and the bundles it lists (a row was edited, added or "
+                "removed)",
+                k < lg->n ? "'s first lines" : "");
+        } else {
+            *state = k == lg->n ? BEIAN_INDEX_FRESH : BEIAN_INDEX_BEHIND;
+            *made_from = k;
+        }
+        free(want);
+    }
+    beian_buf_release(&have);
+    if (*state == BEIAN_INDEX_WRONG && !*why) {
+        return BEIAN_EINTERNAL;
+    }
+    return BEIAN_OK;
+}
+
 int index_update(beian_archive *ar, const ledger *lg, size_t old_n, const char *old_head,
                  const beian_record_info *row)
 {
@@ -376,7 +489,7 @@ int index_update(beian_archive *ar, const ledger *lg, size_t old_n, const char *
     rows[i].name = beian_strdup(row->name ? row->name : "?");
     rc = rows[i].form_id && rows[i].name ? rows_text(lg, rows, n, &text, &len) : BEIAN_EINTERNAL;
     if (rc == BEIAN_OK) {
-        rc = archive_replace_file(ar, ARCHIVE_INDEX, text, len, NULL);
+        rc = index_replace(ar, text, len);
     }
     free(text);
     beian_record_infos_free(rows, n);
@@ -410,8 +523,9 @@ int beian_archive_list(beian_archive *ar, beian_record_info **records, size_t *n
     }
     if (lg.n > 0) {
         beian_problems_add(pr, BEIAN_SEV_NOTE, ar->dir, 0, 0, NULL, NULL,
-                           "index.tsv is out of date; the list is read from the bundles (run "
-                           "`beian fsck` to rebuild the index)");
+                           "index.tsv is behind the ledger or missing; the list is read from the "
+                           "ledger and the bundles (the next filing or `beian fsck` rebuilds the "
+                           "index)");
     }
     rc = rows_from_bundles(ar, &lg, records, n);
     if (rc == BEIAN_OK) {

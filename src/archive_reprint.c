@@ -92,7 +92,7 @@ static int log_reprint(beian_archive *ar, const char *line)
         rc = beian_buf_appendf(&b, "%s\n", line);
     }
     if (rc == BEIAN_OK) {
-        rc = archive_replace_file(ar, ARCHIVE_REPRINTS, b.data, b.len, NULL);
+        rc = archive_replace_file(ar, ARCHIVE_REPRINTS, b.data, b.len, NULL, NULL);
     } else if (rc == BEIAN_EDATA) {
         rc = beian_ctx_fail(ar->ctx, BEIAN_EIO, "%s is larger than 64 MiB; move it aside", path);
     }

@@ -223,9 +223,13 @@ const ledger_line *ledger_find_path(const ledger *lg, const char *path)
     return NULL;
 }
 
-int ledger_append(beian_archive *ar, ledger *lg, const ledger_line *line)
+int ledger_append(beian_archive *ar, ledger *lg, const ledger_line *line, int *unsynced)
 {
     int rc = BEIAN_OK;
+    int renamed = 0;
+    if (unsynced) {
+        *unsynced = 0;
+    }
     beian_buf text;
     char *s = NULL;
     ledger_line l = *line;
@@ -246,17 +250,29 @@ int ledger_append(beian_archive *ar, ledger *lg, const ledger_line *line)
         rc = BEIAN_EINTERNAL;
         goto done;
     }
-    archive_sha256(s, strlen(s), l.hash);
-    rc = archive_replace_file(ar, ARCHIVE_LEDGER, text.data, text.len, "ledger-written");
+    if (archive_sha256(s, strlen(s), l.hash) != BEIAN_OK) {
+        rc = BEIAN_EINTERNAL;
+        goto done;
+    }
+    /* room for the line before the commit point: nothing after it may fail for memory */
+    ledger_line *room = realloc(lg->lines, (lg->n + 1) * sizeof *room);
+    if (!room) {
+        rc = BEIAN_EINTERNAL;
+        goto done;
+    }
+    lg->lines = room;
+    rc = archive_replace_file(ar, ARCHIVE_LEDGER, text.data, text.len, "ledger-written", &renamed);
+    if (rc != BEIAN_OK && renamed && unsynced) {
+        *unsynced = 1; /* the new ledger is in place; only the folder's sync failed */
+        rc = BEIAN_OK;
+    }
     if (rc != BEIAN_OK) {
         goto done;
     }
     archive_step(ar, "ledger-renamed");
-    rc = ledger_push(lg, &l);
-    if (rc == BEIAN_OK) {
-        memcpy(lg->head, l.hash, 65);
-        l.path = NULL;
-    }
+    lg->lines[lg->n++] = l;
+    memcpy(lg->head, l.hash, 65);
+    l.path = NULL;
 done:
     free(l.path);
     free(s);

@@ -101,7 +101,10 @@ static const beian_verify_code codes[] = {
     {BEIAN_V_STORE_STRAY, "a file in records/ that is not a bundle beian names",
      "move the file out of the archive"},
     {BEIAN_V_STORE_TEMP, "temporary files left by an interrupted commit", "run `beian fsck`"},
-    {BEIAN_V_STORE_INDEX, "index.tsv is missing, out of date or wrong (it is derived)",
+    {BEIAN_V_STORE_INDEX,
+     "index.tsv contradicts the ledger: a row that differs from the ledger and the bundles, a "
+     "record the ledger lacks, or a ledger it was not made from (one that is only behind, or "
+     "missing, is not damage: it is a cache the next filing rebuilds)",
      "run `beian fsck` to rebuild it"},
     {BEIAN_V_STORE_ANCHOR,
      "the ledger does not match a paper anchor: lines before it were rewritten or the ledger "

@@ -10,7 +10,8 @@
  *
  *     DIR/records/<YEAR>/<RECORD>/v<N>-<YYYYMMDD>.zip
  *     DIR/ledger.txt   one hash-chained line per bundle, in filing order
- *     DIR/index.tsv    one line per record (derived; `beian fsck` rebuilds it)
+ *     DIR/index.tsv    one line per record: a cache derived from the ledger, replaced whole
+ *                      after each filing (may lag behind after a failed update; never trusted)
  *     DIR/reprints.log one line per reprint
  *     DIR/lock         the writers' lock (flock); holds the holder's pid and command
  *     DIR/tmp/         bundles being committed
@@ -226,9 +227,21 @@ typedef struct {
     void *progress_user;
 } beian_verify_options;
 
+/* What index.tsv (a cache derived from the ledger) was found to be. */
+typedef enum {
+    BEIAN_INDEX_NOT_CHECKED = 0, /* one record was verified, or the ledger is damaged */
+    BEIAN_INDEX_FRESH,           /* the index of the whole ledger */
+    BEIAN_INDEX_BEHIND,  /* the index of the ledger's first index_lines lines: an update after
+                            a filing failed; the next filing or fsck rebuilds it (not damage) */
+    BEIAN_INDEX_MISSING, /* absent (not damage either: readers use the ledger) */
+    BEIAN_INDEX_WRONG    /* contradicts the ledger: a STORE-INDEX finding */
+} beian_index_state;
+
 typedef struct {
     size_t records, bundles, ledger_lines;
     char head[65]; /* hash of the ledger's last line */
+    beian_index_state index;
+    size_t index_lines; /* BEIAN_INDEX_BEHIND: the ledger lines the index was made from */
 } beian_verify_summary;
 
 /*

@@ -446,6 +446,13 @@ static int file_event(beian_ctx *ctx, const filing_args *a, const char *command,
              beian_archive_dir(ar), res.path);
     if (a->out && res.pdf) {
         rc = write_pdf(a->out, res.pdf, res.pdf_len);
+        if (rc != BEIAN_OK) {
+            /* the filing stands: say so, and how to get its form (never file it again) */
+            cli_error(rc,
+                      "%s v%d is filed all the same (do not file it again); get its form with "
+                      "`beian reprint %s@v%d --exact -o FILE --date today`",
+                      res.record_no, res.version, res.record_no, res.version);
+        }
         if (rc == BEIAN_OK) {
             cli_note("wrote %s: print it, have it signed and sealed, then file the scan with "
                      "`beian approve --scan FILE`",

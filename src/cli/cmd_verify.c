@@ -128,6 +128,15 @@ int cmd_verify(beian_ctx *ctx, int argc, char **argv)
     }
     beian_verify_summary sum;
     rc = beian_archive_verify(ar, &vo, f, &sum);
+    if ((rc == BEIAN_OK || rc == BEIAN_EDATA) && sum.index == BEIAN_INDEX_BEHIND) {
+        cli_note("note: index.tsv is behind the ledger (made from %zu of its %zu lines: updating "
+                 "it failed after a filing); the next filing or `beian fsck` rebuilds it, and "
+                 "`beian list` reads the ledger until then",
+                 sum.index_lines, sum.ledger_lines);
+    } else if ((rc == BEIAN_OK || rc == BEIAN_EDATA) && sum.index == BEIAN_INDEX_MISSING) {
+        cli_note("note: index.tsv is missing; the next filing or `beian fsck` rebuilds it, and "
+                 "`beian list` reads the ledger until then");
+    }
     if (rc == BEIAN_OK) {
         printf("%s: ok: %zu bundle%s of %zu record%s, ledger of %zu line%s intact (head %s)%s\n",
                target ? target : beian_archive_dir(ar), sum.bundles, sum.bundles == 1 ? "" : "s",

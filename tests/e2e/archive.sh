@@ -314,6 +314,38 @@ PY
   expect_rc 65 && expect_err "STORE-ANCHOR" && expect_err "cut short"
 }
 
+test_index_behind_the_ledger_verifies_and_the_next_filing_rebuilds_it() {
+  # as a filing whose index update failed (a full disk after the commit) leaves the archive
+  rm -rf "$T/ib"; cp -r "$ROOT/tests/fixtures/verify/intact-index-behind" "$T/ib"
+  export BEIAN_ARCHIVE="$T/ib/archive"
+  chmod -R u+w "$BEIAN_ARCHIVE"
+  run "$BEIAN" verify
+  expect_rc 0 && expect_out "ok: 2 bundles of 1 record" &&
+    expect_err "index.tsv is behind the ledger (made from 1 of its 2 lines" || return 1
+  # readers never trust it: the register comes from the ledger
+  run "$BEIAN" list
+  expect_rc 0 && expect_out "QUN-2026-0001	v2	2026-12-01	approved" || return 1
+  # an index that contradicts the ledger is damage
+  sed 's/	1	submitted	/	1	approved	/' "$ROOT/tests/fixtures/verify/intact-index-behind/archive/index.tsv" >"$BEIAN_ARCHIVE/index.tsv"
+  run "$BEIAN" verify
+  expect_rc 65 && expect_err "index.tsv: error: STORE-INDEX: does not match the ledger" || return 1
+  cp "$ROOT/tests/fixtures/verify/intact-index-behind/archive/index.tsv" "$BEIAN_ARCHIVE/index.tsv"
+  # the next filing rebuilds it whole
+  run "$BEIAN" submit "$QUN" --date 2026-12-02
+  expect_rc 0 && expect_out "QUN-2026-0002" || return 1
+  run "$BEIAN" verify
+  expect_rc 0 || return 1
+  if grep -q "index.tsv" "$T/err"; then fail "the index is still behind: $(cat "$T/err")"; return 1; fi
+  [ "$(head -1 "$BEIAN_ARCHIVE/index.tsv" | cut -d' ' -f12)" = 3 ] ||
+    fail "index.tsv not rebuilt for 3 lines: $(head -1 "$BEIAN_ARCHIVE/index.tsv")" || return 1
+  # and so does fsck, with a missing one
+  rm "$BEIAN_ARCHIVE/index.tsv"
+  run "$BEIAN" verify
+  expect_rc 0 && expect_err "index.tsv is missing" || return 1
+  run "$BEIAN" fsck
+  expect_rc 0 && expect_out "rebuilt index.tsv" || return 1
+}
+
 test_every_verify_code_has_a_fixture_that_raises_it() {
   "$BEIAN" verify --codes | awk '/^[A-Z]/ {print $1}' >"$T/codes"
   [ "$(wc -l <"$T/codes")" -ge 30 ] || fail "too few codes: $(cat "$T/codes")" || return 1

@@ -277,6 +277,123 @@ static void test_archive__commit_then_verify(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* The whole of a small file; NULL when it cannot be read. */
+static char *slurp(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    char *buf = fp ? calloc(1, 65536) : NULL;
+    if (buf) {
+        size_t n = fread(buf, 1, 65535, fp);
+        buf[n] = '\0';
+    }
+    if (fp) {
+        fclose(fp);
+    }
+    return buf;
+}
+
+static void spill(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "wb");
+    assert_non_null(fp);
+    assert_int_equal(fwrite(text, 1, strlen(text), fp), strlen(text));
+    assert_int_equal(fclose(fp), 0);
+}
+
+static int verify_index(beian_archive *ar, beian_verify_summary *sum, int *store_index)
+{
+    beian_findings *f = beian_findings_new();
+    assert_non_null(f);
+    int rc = beian_archive_verify(ar, NULL, f, sum);
+    *store_index = beian_findings_has(f, BEIAN_V_STORE_INDEX);
+    beian_findings_free(f);
+    return rc;
+}
+
+/* index.tsv is a cache of the ledger: one that lags behind (the previous filing's) or is
+ * missing verifies, one that contradicts the ledger is STORE-INDEX, and the next filing
+ * rebuilds it whole. */
+static void test_archive__index_behind_the_ledger_is_a_lag_not_damage(void **state)
+{
+    beian_ctx *ctx = *state;
+    char dir[] = "/tmp/beian-test-index-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    beian_archive_options o = BEIAN_ARCHIVE_OPTIONS_INIT;
+    o.dir = dir;
+    beian_archive *ar = NULL;
+    beian_problems *pr = beian_problems_new();
+    beian_record *rec = NULL;
+    assert_int_equal(beian_archive_open(ctx, &o, 1, &ar), 0);
+    char data[4096], index[4200];
+    snprintf(data, sizeof data, "%s/../examples/workgroup-filing.json", beian_ctx_forms_dir(ctx));
+    snprintf(index, sizeof index, "%s/index.tsv", dir);
+    assert_int_equal(beian_record_read_file(ctx, data, &rec, pr), 0);
+    beian_event ev = BEIAN_EVENT_INIT;
+    ev.kind = BEIAN_EVENT_SUBMITTED;
+    ev.date = "2026-11-24";
+    ev.record = rec;
+    beian_commit_result res;
+    assert_int_equal(beian_archive_commit(ar, NULL, &ev, &res, pr), 0);
+    beian_commit_result_release(&res);
+    char *first = slurp(index);
+    assert_non_null(first);
+    beian_event rj = BEIAN_EVENT_INIT;
+    rj.kind = BEIAN_EVENT_REJECTED;
+    rj.date = "2026-11-25";
+    rj.reason = "负责人未签字";
+    assert_int_equal(beian_archive_commit(ar, "QUN-2026-0001", &rj, &res, pr), 0);
+    beian_commit_result_release(&res);
+    beian_verify_summary sum;
+    int bad = 0;
+    assert_int_equal(verify_index(ar, &sum, &bad), 0);
+    assert_int_equal(sum.index, BEIAN_INDEX_FRESH);
+
+    spill(index, first); /* as if the second filing's index update had failed */
+    assert_int_equal(verify_index(ar, &sum, &bad), 0);
+    assert_int_equal(sum.index, BEIAN_INDEX_BEHIND);
+    assert_int_equal(sum.index_lines, 1);
+    assert_int_equal(sum.ledger_lines, 2);
+    beian_record_info *rows = NULL;
+    size_t n = 0;
+    assert_int_equal(beian_archive_list(ar, &rows, &n, pr), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(rows[0].version, 2); /* from the ledger, not the lagging index */
+    assert_int_equal(rows[0].state, BEIAN_STATE_REJECTED);
+    beian_record_infos_free(rows, n);
+
+    char *edited = strdup(first);
+    assert_non_null(edited);
+    char *at = strstr(edited, "\tsubmitted\t");
+    assert_non_null(at);
+    memcpy(at, "\tapproved\t", strlen("\tapproved\t"));
+    memmove(at + strlen("\tapproved\t"), at + strlen("\tsubmitted\t"),
+            strlen(at + strlen("\tsubmitted\t")) + 1);
+    spill(index, edited); /* a lagging index that says something the ledger never did */
+    assert_int_equal(verify_index(ar, &sum, &bad), BEIAN_EDATA);
+    assert_true(bad);
+    assert_int_equal(sum.index, BEIAN_INDEX_WRONG);
+
+    assert_int_equal(remove(index), 0);
+    assert_int_equal(verify_index(ar, &sum, &bad), 0);
+    assert_int_equal(sum.index, BEIAN_INDEX_MISSING);
+
+    ev.date = "2026-11-26"; /* the next filing rebuilds it whole */
+    assert_int_equal(beian_archive_commit(ar, NULL, &ev, &res, pr), 0);
+    assert_string_equal(res.record_no, "QUN-2026-0002");
+    beian_commit_result_release(&res);
+    assert_int_equal(verify_index(ar, &sum, &bad), 0);
+    assert_int_equal(sum.index, BEIAN_INDEX_FRESH);
+
+    free(edited);
+    free(first);
+    beian_record_free(rec);
+    beian_problems_free(pr);
+    beian_archive_free(ar);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 static int setup(void **state)
 {
     beian_ctx *ctx = NULL;
@@ -303,6 +420,7 @@ int main(void)
         cmocka_unit_test(test_archive__bag_round_trip_and_a_changed_payload),
         cmocka_unit_test(test_archive__event_document_round_trip),
         cmocka_unit_test(test_archive__commit_then_verify),
+        cmocka_unit_test(test_archive__index_behind_the_ledger_is_a_lag_not_damage),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
