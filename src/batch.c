@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctx_private.h"
 #include "util.h"
 
 struct beian_batch {
@@ -96,42 +97,59 @@ static char *normalise_name(const char *s)
     return out;
 }
 
-/* The field a header names, or -1. */
-static int match_header(const beian_form *f, const char *header)
+/* The field a header names into *field, or -1. Returns BEIAN_OK or BEIAN_EINTERNAL (no
+ * memory: never "no such field"). */
+static int match_header(const beian_form *f, const char *header, int *field)
 {
     int i = beian_form_field_index(f, header, 1);
+    *field = i;
     if (i >= 0) {
-        return i;
+        return BEIAN_OK;
     }
     char *h = normalise_name(header);
     if (!h) {
-        return -1;
+        return BEIAN_EINTERNAL;
     }
-    for (size_t k = 0; k < f->nfields && i < 0; k++) {
+    int rc = BEIAN_OK;
+    for (size_t k = 0; k < f->nfields && i < 0 && rc == BEIAN_OK; k++) {
         const beian_field *fd = &f->fields[k];
         for (size_t a = 0; a < fd->n_aliases + 2 && i < 0; a++) {
             const char *name = a == 0 ? fd->id : a == 1 ? fd->label : fd->aliases[a - 2];
             char *n = normalise_name(name);
-            if (n && strcmp(n, h) == 0) {
+            if (!n) {
+                rc = BEIAN_EINTERNAL;
+                break;
+            }
+            if (strcmp(n, h) == 0) {
                 i = (int)k;
             }
             free(n);
         }
     }
     free(h);
-    return i;
+    *field = i;
+    return rc;
 }
 
-/* The field a header that matched nothing probably meant, or -1: a label contained in the
- * header ("部门负责人手机号") or containing it, else the form's closest id or label. */
-static int suggest_field(const beian_form *f, const char *header)
+/* The field a header that matched nothing probably meant into *field, or -1: a label
+ * contained in the header ("部门负责人手机号") or containing it, else the form's closest id
+ * or label. Returns BEIAN_OK or BEIAN_EINTERNAL. */
+static int suggest_field(const beian_form *f, const char *header, int *field)
 {
     char *h = normalise_name(header);
     int best = -1;
     size_t best_len = 0;
-    for (size_t k = 0; h && h[0] && k < f->nfields; k++) {
+    *field = -1;
+    if (!h) {
+        return BEIAN_EINTERNAL;
+    }
+    for (size_t k = 0; h[0] && k < f->nfields; k++) {
         char *n = normalise_name(f->fields[k].label);
-        if (n && n[0] && (strstr(h, n) || strstr(n, h)) && strlen(n) > best_len) {
+        if (!n) {
+            free(h);
+            return BEIAN_EINTERNAL;
+        }
+        if (n[0] && (strstr(h, n) || strstr(n, h)) && strlen(n) > best_len) {
             best = (int)k;
             best_len = strlen(n);
         }
@@ -142,7 +160,8 @@ static int suggest_field(const beian_form *f, const char *header)
         const char *id = beian_form_suggest(f, header);
         best = id ? beian_form_field_index(f, id, 0) : -1;
     }
-    return best;
+    *field = best;
+    return BEIAN_OK;
 }
 
 /* Columns without a header that hold values, reported once per column. */
@@ -211,30 +230,40 @@ int beian_batch_new(const beian_form *form, const beian_sheet *sheet, beian_batc
             }
             continue;
         }
-        int f = match_header(form, h);
+        int f = -1, s = -1;
+        if (match_header(form, h, &f) != BEIAN_OK) {
+            goto done;
+        }
         if (f < 0) {
-            int s = suggest_field(form, h);
+            if (suggest_field(form, h, &s) != BEIAN_OK) {
+                goto done;
+            }
             char *hint = s >= 0 ? beian_asprintf("; did you mean %s (%s)?", form->fields[s].id,
                                                  form->fields[s].label)
                                 : beian_strdup("");
-            if (!hint) {
+            int added = hint ? beian_problems_add(pr, BEIAN_SEV_ERROR, path, hline, 0, NULL, NULL,
+                                                  "column %s \"%s\" is not a field of %s%s; head "
+                                                  "each column with a field id or its Chinese "
+                                                  "label, or delete the column",
+                                                  name, h, form->id, hint)
+                             : BEIAN_EINTERNAL;
+            free(hint);
+            if (added != BEIAN_OK) {
                 goto done;
             }
-            beian_problems_add(pr, BEIAN_SEV_ERROR, path, hline, 0, NULL, NULL,
-                               "column %s \"%s\" is not a field of %s%s; head each column with "
-                               "a field id or its Chinese label, or delete the column",
-                               name, h, form->id, hint);
-            free(hint);
             continue;
         }
         if (b->column_of[f] >= 0) {
             char first[8];
             column_name((size_t)b->column_of[f], first);
-            beian_problems_add(pr, BEIAN_SEV_ERROR, path, hline, 0, form->fields[f].id,
-                               form->fields[f].label,
-                               "columns %s (\"%s\") and %s (\"%s\") both give this field; "
-                               "keep one of them",
-                               first, beian_sheet_header(sheet, (size_t)b->column_of[f]), name, h);
+            if (beian_problems_add(pr, BEIAN_SEV_ERROR, path, hline, 0, form->fields[f].id,
+                                   form->fields[f].label,
+                                   "columns %s (\"%s\") and %s (\"%s\") both give this field; "
+                                   "keep one of them",
+                                   first, beian_sheet_header(sheet, (size_t)b->column_of[f]), name,
+                                   h) != BEIAN_OK) {
+                goto done;
+            }
             continue;
         }
         b->column_of[f] = (int)c;
@@ -243,35 +272,40 @@ int beian_batch_new(const beian_form *form, const beian_sheet *sheet, beian_batc
     for (size_t k = 0; k < form->nfields; k++) {
         const beian_field *fd = &form->fields[k];
         if (fd->required && b->column_of[k] < 0) {
-            beian_problems_add(pr, BEIAN_SEV_ERROR, path, hline, 0, fd->id, fd->label,
-                               "is required, but the sheet has no column for it: add a column "
-                               "headed %s or %s",
-                               fd->id, fd->label);
+            if (beian_problems_add(pr, BEIAN_SEV_ERROR, path, hline, 0, fd->id, fd->label,
+                                   "is required, but the sheet has no column for it: add a "
+                                   "column headed %s or %s",
+                                   fd->id, fd->label) != BEIAN_OK) {
+                goto done;
+            }
             b->quiet[k] = 1;
         }
     }
     for (size_t g = 0; g < form->n_one_of; g++) {
         const int *grp = form->one_of[g];
-        int any = 0;
+        int any = 0, grc = BEIAN_OK;
         beian_buf names;
         beian_buf_init(&names);
-        for (const int *k = grp; *k >= 0; k++) {
+        for (const int *k = grp; *k >= 0 && grc == BEIAN_OK; k++) {
             any |= b->column_of[*k] >= 0;
-            beian_buf_appendf(&names, "%s%s (%s)",
-                              k == grp   ? ""
-                              : k[1] < 0 ? " or "
-                                         : ", ",
-                              form->fields[*k].id, form->fields[*k].label);
+            grc = beian_buf_appendf(&names, "%s%s (%s)",
+                                    k == grp   ? ""
+                                    : k[1] < 0 ? " or "
+                                               : ", ",
+                                    form->fields[*k].id, form->fields[*k].label);
         }
-        if (!any && grp[0] >= 0) {
-            beian_problems_add(pr, BEIAN_SEV_ERROR, path, hline, 0, NULL, NULL,
-                               "the sheet has no column for %s: one of them is required",
-                               names.data ? (const char *)names.data : "");
+        if (grc == BEIAN_OK && !any && grp[0] >= 0) {
+            grc = beian_problems_add(pr, BEIAN_SEV_ERROR, path, hline, 0, NULL, NULL,
+                                     "the sheet has no column for %s: one of them is required",
+                                     (const char *)names.data);
             for (const int *k = grp; *k >= 0; k++) {
                 b->quiet[*k] = 1;
             }
         }
         beian_buf_release(&names);
+        if (grc != BEIAN_OK) {
+            goto done;
+        }
     }
     b->ncols = width;
     b->name_field = beian_form_field_index(form, "group_name", 0);
@@ -383,10 +417,12 @@ static const char re_export[] =
 
 /*
  * What Excel did to value (a copy of the cell, trimmed) in a field of this type, as a message
- * (malloc'd), or NULL when the cell looks as typed.
+ * (malloc'd), or NULL when the cell looks as typed. *found is 1 when Excel did something,
+ * even when the message could not be made (NULL then means no memory).
  */
-static char *excel_damage(const beian_field *fd, const char *v, int flags)
+static char *excel_damage(const beian_field *fd, const char *v, int flags, int *found)
 {
+    *found = 1;
     int numeric = fd->type == BEIAN_FIELD_MOBILE || fd->type == BEIAN_FIELD_PHONE ||
                   fd->type == BEIAN_FIELD_OFFICE_PHONE || fd->type == BEIAN_FIELD_COUNT;
     if ((numeric || fd->type == BEIAN_FIELD_TEXT) && is_scientific(v)) {
@@ -396,6 +432,7 @@ static char *excel_damage(const beian_field *fd, const char *v, int flags)
                               v, re_export);
     }
     if (!numeric || fd->type == BEIAN_FIELD_COUNT) {
+        *found = 0;
         return NULL;
     }
     if (is_decimal_integer(v)) {
@@ -418,6 +455,7 @@ static char *excel_damage(const beian_field *fd, const char *v, int flags)
                               flags & BEIAN_CELL_NUMBER ? "the workbook" : "Excel", area, v,
                               v + area);
     }
+    *found = 0;
     return NULL;
 }
 
@@ -535,12 +573,21 @@ int beian_batch_record(const beian_batch *b, size_t row, beian_record **out, bei
         if (!v) {
             goto done;
         }
-        char *why = v[0] ? excel_damage(fd, v, flags) : NULL;
+        int found = 0;
+        char *why = v[0] ? excel_damage(fd, v, flags, &found) : NULL;
+        if (found && !why) {
+            free(v);
+            goto done;
+        }
         if (why) {
             damaged[k] = 1;
-            beian_problems_add(pr, BEIAN_SEV_ERROR, path, line, 0, fd->id, fd->label, "%s%s", why,
-                               where);
+            int added = beian_problems_add(pr, BEIAN_SEV_ERROR, path, line, 0, fd->id, fd->label,
+                                           "%s%s", why, where);
             free(why);
+            if (added != BEIAN_OK) {
+                free(v);
+                goto done;
+            }
         }
         const char *value = cell;
         if (fd->type == BEIAN_FIELD_DATE &&
@@ -554,6 +601,9 @@ int beian_batch_record(const beian_batch *b, size_t row, beian_record **out, bei
         }
     }
     beian_record_validate(rec, mine);
+    if (beian_problems_lost(mine)) {
+        goto done; /* a refusal is only as good as its list of problems */
+    }
     for (size_t i = 0; i < beian_problems_count(mine); i++) {
         const beian_problem *p = beian_problems_get(mine, i);
         int k = p->field ? beian_form_field_index(f, p->field, 0) : -1;
@@ -612,7 +662,8 @@ char *beian_batch_name(const beian_batch *b, size_t row, const beian_record *rec
     beian_buf name;
     beian_buf_init(&name);
     size_t len = v ? strlen(v) : 0;
-    for (size_t i = 0; i < len;) {
+    int rc = BEIAN_OK;
+    for (size_t i = 0; i < len && rc == BEIAN_OK;) {
         uint32_t cp;
         size_t k = beian_utf8_decode((const unsigned char *)v + i, len - i, &cp);
         if (k == 0) {
@@ -623,12 +674,16 @@ char *beian_batch_name(const beian_batch *b, size_t row, const beian_record *rec
         }
         if (unsafe_char(cp)) {
             if (name.len > 0 && name.data[name.len - 1] != '_') {
-                beian_buf_append(&name, "_", 1);
+                rc = beian_buf_append(&name, "_", 1);
             }
         } else if (!(name.len == 0 && (cp == '.' || cp == '-' || cp == '_'))) {
-            beian_buf_append(&name, v + i, k);
+            rc = beian_buf_append(&name, v + i, k);
         }
         i += k;
+    }
+    if (rc != BEIAN_OK) {
+        beian_buf_release(&name);
+        return NULL; /* never a shorter name */
     }
     /* Windows drops trailing dots and spaces; a trailing '_' only looks broken */
     while (name.len > 0 && (name.data[name.len - 1] == '.' || name.data[name.len - 1] == '_')) {

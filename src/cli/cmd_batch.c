@@ -188,7 +188,8 @@ static int each_output(const batch_run *run,
             for (size_t p = 0; p < pages; p++) {
                 char *tmp = out_path(run, row, png, p, 1);
                 char *final = out_path(run, row, png, p, 0);
-                int rc = tmp && final ? fn(run, tmp, final, user) : BEIAN_EINTERNAL;
+                int rc = tmp && final ? fn(run, tmp, final, user)
+                                      : cli_error(BEIAN_EINTERNAL, "out of memory");
                 free(tmp);
                 free(final);
                 if (rc != BEIAN_OK) {
@@ -364,13 +365,22 @@ static void print_all_problems(const batch_run *run)
     }
 }
 
+/* Reports a failure that is not the data's. A library call that returns BEIAN_EINTERNAL
+ * without a message (the batch module has no context) ran out of memory. */
 static int report_internal(batch_run *run, int rc, beian_problems *pr)
 {
     if (pr) {
         cli_print_problems(pr);
     }
     const char *m = beian_ctx_message(run->ctx);
-    return cli_error(rc, "%s", m[0] ? m : "failed (no details)");
+    return cli_error(rc, "%s", m[0] ? m : rc == BEIAN_EINTERNAL ? "out of memory" : "failed");
+}
+
+/* Clears the context's message before a library call, so that report_internal never prints
+ * an older failure's message for one that left none. */
+static void forget_message(batch_run *run)
+{
+    beian_ctx_fail(run->ctx, BEIAN_OK, "%s", "");
 }
 
 /* "5, 9, 12 and 3 more": the lines of the rows that will not be printed. */
@@ -405,6 +415,7 @@ static int layout_problems(batch_run *run, size_t row)
     beian_record *rec = NULL;
     beian_dlist *dl = NULL;
     beian_problems *pr = row_problems(run, row);
+    forget_message(run);
     int rc = pr ? beian_batch_record(run->batch, row, &rec, pr) : BEIAN_EINTERNAL;
     if (rc == BEIAN_OK) {
         rc = beian_layout_form(run->ctx, run->form, rec, &run->layout, &dl, pr);
@@ -440,6 +451,7 @@ static int check_rows(batch_run *run)
         if (!pr) {
             return cli_error(BEIAN_EINTERNAL, "out of memory");
         }
+        forget_message(run);
         rc = beian_batch_record(run->batch, r, &rec, pr);
         if (rc == BEIAN_OK && run->all) {
             rc = beian_layout_form(run->ctx, run->form, rec, &run->layout, &dl, pr);
@@ -447,7 +459,7 @@ static int check_rows(batch_run *run)
         if (rc == BEIAN_OK) {
             run->valid[r] = 1;
             run->names[r] = beian_batch_name(run->batch, r, rec);
-            rc = run->names[r] ? BEIAN_OK : BEIAN_EINTERNAL;
+            rc = run->names[r] ? BEIAN_OK : BEIAN_EINTERNAL; /* no memory: never a shorter name */
         }
         if (rc == BEIAN_OK && run->all) {
             run->first_page[r] = run->all->npages;
@@ -501,6 +513,7 @@ static int render_row(batch_run *run, size_t row, int mode, int *fits, size_t *p
         dl = &view;
     } else {
         pr = beian_problems_new();
+        forget_message(run);
         rc = pr ? beian_batch_record(run->batch, row, &rec, pr) : BEIAN_EINTERNAL;
         if (rc == BEIAN_OK) {
             rc = beian_layout_form(run->ctx, run->form, rec, &run->layout, &own, pr);
@@ -522,13 +535,14 @@ static int render_row(batch_run *run, size_t row, int mode, int *fits, size_t *p
         goto done;
     }
     if (run->out_dir) {
+        forget_message(run);
         rc = beian_pdf_render(run->ctx, dl, &data, &len);
         if (rc != BEIAN_OK) {
             rc = report_internal(run, rc, NULL);
             goto done;
         }
         path = out_path(run, row, 0, 0, 1);
-        rc = path ? write_new(path, data, len) : BEIAN_EINTERNAL;
+        rc = path ? write_new(path, data, len) : cli_error(BEIAN_EINTERNAL, "out of memory");
         free(path);
         path = NULL;
         free(data);
@@ -538,13 +552,14 @@ static int render_row(batch_run *run, size_t row, int mode, int *fits, size_t *p
         }
     }
     for (size_t p = 0; run->png_dir && p < dl->npages; p++) {
+        forget_message(run);
         rc = beian_png_render(run->ctx, dl, p, run->dpi, &data, &len);
         if (rc != BEIAN_OK) {
             rc = report_internal(run, rc, NULL);
             goto done;
         }
         path = out_path(run, row, 1, p, 1);
-        rc = path ? write_new(path, data, len) : BEIAN_EINTERNAL;
+        rc = path ? write_new(path, data, len) : cli_error(BEIAN_EINTERNAL, "out of memory");
         free(path);
         path = NULL;
         free(data);
@@ -762,6 +777,7 @@ static int drop_failed_rows(batch_run *run)
  * nothing behind. */
 static int render_combined(batch_run *run, unsigned char **data, size_t *len)
 {
+    forget_message(run);
     int rc = beian_pdf_render(run->ctx, run->all, data, len);
     return rc == BEIAN_OK ? BEIAN_OK : report_internal(run, rc, NULL);
 }
