@@ -305,7 +305,7 @@ static int embed_face(pdf_state *st, beian_fonts *fonts, int face, const cp_set 
         goto done;
     }
     beian_fonts_extents(fonts, face, &ascent, &descent);
-    char name[96], res[8];
+    char name[96], res[16];
     subset_tag(data, len, name);
     snprintf(name + 7, sizeof name - 7, "%s", beian_fonts_postscript_name(fonts, face));
     snprintf(res, sizeof res, "F%d", face + 1);
