@@ -4,12 +4,18 @@
  * It draws the same display list as the PDF backend, glyph outlines taken from the same
  * font files through harfbuzz, so what the preview shows is what the PDF prints. The
  * display list's origin is bottom-left; cairo's is top-left, so y is flipped here.
+ *
+ * The PNG file is written here (8-bit grayscale, the page is black on white), not by
+ * cairo: cairo's writer goes through libpng, whose error path longjmps into a stack frame
+ * that is gone when an allocation fails inside it (an abort found by the fault sweep), and
+ * a grayscale file is a third of the size of cairo's RGB one.
  */
 #define _GNU_SOURCE
 #include "beian/png.h"
 
 #include <cairo.h>
 #include <math.h>
+#include <zlib.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -144,10 +150,77 @@ static int png_end_page(void *self)
     return BEIAN_OK;
 }
 
-static cairo_status_t collect(void *closure, const unsigned char *data, unsigned int length)
+static void put32be(unsigned char *p, uint32_t v)
 {
-    return beian_buf_append(closure, data, length) == BEIAN_OK ? CAIRO_STATUS_SUCCESS
-                                                               : CAIRO_STATUS_NO_MEMORY;
+    p[0] = (unsigned char)(v >> 24), p[1] = (unsigned char)(v >> 16);
+    p[2] = (unsigned char)(v >> 8), p[3] = (unsigned char)v;
+}
+
+/* Appends one PNG chunk: length, type, data, CRC of type and data. */
+static void chunk(beian_buf *out, const char type[4], const unsigned char *data, size_t len)
+{
+    unsigned char b[8];
+    put32be(b, (uint32_t)len);
+    memcpy(b + 4, type, 4);
+    beian_buf_append(out, b, 8);
+    if (len) {
+        beian_buf_append(out, data, len);
+    }
+    uLong crc = crc32(0L, (const Bytef *)type, 4);
+    if (len) { /* crc32 with no buffer answers 0, not the CRC so far */
+        crc = crc32(crc, data, (uInt)len);
+    }
+    put32be(b, (uint32_t)crc);
+    beian_buf_append(out, b, 4);
+}
+
+/* The surface as an 8-bit grayscale PNG (filter None on every row, deflated by zlib).
+ * BEIAN_EINTERNAL when memory runs out. */
+static int encode_png(cairo_surface_t *surf, beian_buf *out)
+{
+    int w = cairo_image_surface_get_width(surf), h = cairo_image_surface_get_height(surf);
+    int stride = cairo_image_surface_get_stride(surf);
+    const unsigned char *px = cairo_image_surface_get_data(surf);
+    if (!px || w <= 0 || h <= 0) {
+        return BEIAN_EINTERNAL;
+    }
+    size_t row = (size_t)w + 1, raw_len = row * (size_t)h;
+    unsigned char *raw = malloc(raw_len);
+    uLongf zlen = compressBound((uLong)raw_len);
+    unsigned char *z = raw ? malloc(zlen) : NULL;
+    int rc = BEIAN_EINTERNAL;
+    if (!z) {
+        goto done;
+    }
+    for (int y = 0; y < h; y++) {
+        const uint32_t *src = (const uint32_t *)(const void *)(px + (size_t)y * (size_t)stride);
+        unsigned char *dst = raw + (size_t)y * row;
+        dst[0] = 0; /* filter: None */
+        for (int x = 0; x < w; x++) {
+            dst[1 + x] = (unsigned char)(src[x] >> 8); /* green = gray: only grays are drawn */
+        }
+    }
+    if (compress2(z, &zlen, raw, (uLong)raw_len, 6) != Z_OK) {
+        goto done;
+    }
+    static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+    unsigned char ihdr[13];
+    put32be(ihdr, (uint32_t)w);
+    put32be(ihdr + 4, (uint32_t)h);
+    ihdr[8] = 8;  /* bit depth */
+    ihdr[9] = 0;  /* grayscale */
+    ihdr[10] = 0; /* deflate */
+    ihdr[11] = 0; /* adaptive filtering, here always None */
+    ihdr[12] = 0; /* not interlaced */
+    beian_buf_append(out, sig, sizeof sig);
+    chunk(out, "IHDR", ihdr, sizeof ihdr);
+    chunk(out, "IDAT", z, zlen);
+    chunk(out, "IEND", NULL, 0);
+    rc = out->failed ? BEIAN_EINTERNAL : BEIAN_OK;
+done:
+    free(raw);
+    free(z);
+    return rc;
 }
 
 int beian_png_render(beian_ctx *ctx, const beian_dlist *dl, size_t page, double dpi,
@@ -174,7 +247,8 @@ int beian_png_render(beian_ctx *ctx, const beian_dlist *dl, size_t page, double 
     beian_buf_init(&out);
     if (rc == BEIAN_OK) {
         cairo_surface_flush(surf);
-        if (cairo_surface_write_to_png_stream(surf, collect, &out) != CAIRO_STATUS_SUCCESS) {
+        if (cairo_status(cr) != CAIRO_STATUS_SUCCESS ||
+            cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS || encode_png(surf, &out) != BEIAN_OK) {
             rc = BEIAN_EINTERNAL;
         }
     }

@@ -92,9 +92,34 @@ expect_qpdf_clean() {
   grep -q 'No syntax or stream encoding errors' "$T/qpdf" || fail "qpdf --check $1: $(cat "$T/qpdf")"
 }
 
-# png_dims PNG: "WIDTH HEIGHT" from the IHDR chunk, after checking the PNG signature.
+# png_dims PNG: "WIDTH HEIGHT" from the IHDR chunk, after checking the PNG signature and that
+# the file is well formed: chunks to IEND, each with its CRC, and the image data inflating
+# to one filter byte and WIDTH gray or RGB samples per row.
 png_dims() {
   [ "$(od -An -tx1 -N8 "$1" | tr -d ' \n')" = 89504e470d0a1a0a ] || return 1
+  /usr/bin/python3 - "$1" <<'PY' || return 1
+import struct, sys, zlib
+d = open(sys.argv[1], "rb").read()
+i, idat, ihdr = 8, b"", None
+while i < len(d):
+    n, t = struct.unpack(">I4s", d[i:i + 8])
+    body = d[i + 8:i + 8 + n]
+    if struct.unpack(">I", d[i + 8 + n:i + 12 + n])[0] != zlib.crc32(t + body):
+        sys.exit("bad CRC in " + t.decode("latin1"))
+    if t == b"IHDR":
+        ihdr = struct.unpack(">IIBBBBB", body)
+    elif t == b"IDAT":
+        idat += body
+    elif t == b"IEND":
+        break
+    i += 12 + n
+else:
+    sys.exit("no IEND")
+w, h, depth, color = ihdr[:4]
+channels = {0: 1, 2: 3, 6: 4}[color]
+if depth != 8 or len(zlib.decompress(idat)) != h * (1 + w * channels):
+    sys.exit("image data does not match the header")
+PY
   [ "$(od -An -c -j12 -N4 "$1" | tr -d ' \n')" = IHDR ] || return 1
   od -An -tu1 -j16 -N8 "$1" | awk '{ print $1*16777216 + $2*65536 + $3*256 + $4,
                                             $5*16777216 + $6*65536 + $7*256 + $8 }'
