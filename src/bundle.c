@@ -369,7 +369,9 @@ static int check_entry_kind(reader *R, cd_entry *e)
     if (e->usize > BEIAN_BUNDLE_MAX_ENTRY) {
         FIND(R, BEIAN_V_ZIP_SIZE, "entry \"%s\" declares %lu bytes, more than the %u MiB limit",
              e->cname, (unsigned long)e->usize, BEIAN_BUNDLE_MAX_ENTRY >> 20);
-    } else if (e->usize > 0 && (e->csize == 0 || e->usize / e->csize >= BEIAN_BUNDLE_MAX_RATIO)) {
+    } else if (e->usize > 0 &&
+               (e->csize == 0 || (e->usize - 1) / e->csize >= BEIAN_BUNDLE_MAX_RATIO)) {
+        /* usize > csize * RATIO, without the overflow: exactly RATIO times is allowed */
         FIND(R, BEIAN_V_ZIP_SIZE,
              "entry \"%s\" expands %lu bytes into %lu: more than %d times (a zip bomb?)", e->cname,
              (unsigned long)e->csize, (unsigned long)e->usize, BEIAN_BUNDLE_MAX_RATIO);

@@ -213,7 +213,23 @@ int beian_csv_decode(const char *path, const unsigned char *data, size_t len, co
             char hex[40];
             bytes_at(body, body_len, bad, hex, sizeof hex);
             int line = line_of(text, text_len);
-            if (encoding) {
+            if (enc != ENC_GB18030 && body_len % 2 != 0) {
+                /* UTF-16 ends in half a character: cut short or damaged */
+                beian_problems_add(pr, BEIAN_SEV_ERROR, path, line, 0, NULL, NULL,
+                                   "the file is %s text (\"Unicode 文本\") but has an odd number "
+                                   "of bytes (%zu): UTF-16 stores every character in 2 or 4 "
+                                   "bytes, so the file was cut short or damaged. Save the sheet "
+                                   "again from Excel or WPS as \"Unicode 文本\" (Unicode Text) "
+                                   "or as \"CSV UTF-8\"",
+                                   from, len);
+            } else if (enc != ENC_GB18030) {
+                beian_problems_add(pr, BEIAN_SEV_ERROR, path, line, 0, NULL, NULL,
+                                   "the file is %s text (\"Unicode 文本\") but holds bytes that "
+                                   "are not UTF-16 (%s): it was damaged or saved in another "
+                                   "encoding. Save the sheet again from Excel or WPS as "
+                                   "\"Unicode 文本\" (Unicode Text) or as \"CSV UTF-8\"",
+                                   from, hex);
+            } else if (encoding) {
                 beian_problems_add(pr, BEIAN_SEV_ERROR, path, line, 0, NULL, NULL,
                                    "the text is not valid %s (bytes %s): is it saved in "
                                    "another encoding? Save it again as \"CSV UTF-8\"",

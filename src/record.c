@@ -316,7 +316,12 @@ static int field_problem(beian_problems *pr, const beian_record *r, int i, const
                               fmt, a ? a : "");
 }
 
-int beian_record_validate(const beian_record *r, beian_problems *pr)
+/*
+ * Validates r. reported (may be NULL) marks the fields whose value the data file gave with the
+ * wrong JSON type: that was said already, so their absence is not reported again as "is
+ * missing" (nor a group of "one of" fields they belong to).
+ */
+static int record_validate(const beian_record *r, beian_problems *pr, const unsigned char *reported)
 {
     size_t before = beian_problems_errors(pr);
     const beian_form *f = r->form;
@@ -324,7 +329,7 @@ int beian_record_validate(const beian_record *r, beian_problems *pr)
         const beian_field *fd = &f->fields[i];
         const char *v = r->values[i];
         if (!v) {
-            if (fd->required) {
+            if (fd->required && !(reported && reported[i])) {
                 field_problem(pr, r, (int)i, "is missing: %s is required on this form",
                               fd->label);
             }
@@ -360,19 +365,23 @@ int beian_record_validate(const beian_record *r, beian_problems *pr)
         }
     }
     for (size_t g = 0; g < f->n_one_of; g++) {
-        int any = 0;
+        int any = 0, brc = BEIAN_OK;
         beian_buf names;
         beian_buf_init(&names);
         for (const int *k = f->one_of[g]; *k >= 0; k++) {
-            any |= r->values[*k] != NULL;
-            beian_buf_appendf(&names, "%s%s (%s)", k == f->one_of[g] ? "" : ", ",
-                              f->fields[*k].id, f->fields[*k].label);
+            any |= r->values[*k] != NULL || (reported && reported[*k]);
+            if (brc == BEIAN_OK) {
+                brc = beian_buf_appendf(&names, "%s%s (%s)", k == f->one_of[g] ? "" : ", ",
+                                        f->fields[*k].id, f->fields[*k].label);
+            }
         }
         if (!any && f->one_of[g][0] >= 0) {
             const beian_field *fd = &f->fields[f->one_of[g][0]];
+            /* without memory for the names the problem is still an error, never dropped */
             beian_problems_add(pr, BEIAN_SEV_ERROR, r->path, 0, 0, fd->id, fd->label,
                                "is missing: give at least one of %s",
-                               names.data ? (char *)names.data : "");
+                               brc == BEIAN_OK ? (char *)names.data
+                                               : "the fields grouped with it (see: beian forms)");
         }
         beian_buf_release(&names);
     }
@@ -396,6 +405,11 @@ int beian_record_validate(const beian_record *r, beian_problems *pr)
                            r->date);
     }
     return beian_problems_errors(pr) > before ? BEIAN_EDATA : BEIAN_OK;
+}
+
+int beian_record_validate(const beian_record *r, beian_problems *pr)
+{
+    return record_validate(r, pr, NULL);
 }
 
 /* Line (1-based) of the first `"key"` followed by a colon in text, or 0. memmem looks for
@@ -568,6 +582,26 @@ static int check_characters(beian_ctx *ctx, const beian_record *r, beian_problem
     return rc;
 }
 
+/* What a JSON value that is not a string is, for a message: "the number 2026", "true", "a
+ * list [...]", "an object {...}"; and a number as the text it should have been ("2026"). */
+static void json_kind(const json_t *v, char *out, size_t size, char *as_text, size_t text_size)
+{
+    snprintf(as_text, text_size, "...");
+    if (json_is_integer(v)) {
+        snprintf(as_text, text_size, "%lld", (long long)json_integer_value(v));
+        snprintf(out, size, "the number %s", as_text);
+    } else if (json_is_real(v)) {
+        snprintf(as_text, text_size, "%.15g", json_real_value(v));
+        snprintf(out, size, "the number %s", as_text);
+    } else if (json_is_boolean(v)) {
+        snprintf(out, size, "%s", json_is_true(v) ? "true" : "false");
+    } else if (json_is_array(v)) {
+        snprintf(out, size, "a list [...]");
+    } else {
+        snprintf(out, size, "an object {...}");
+    }
+}
+
 static int record_read(beian_ctx *ctx, const char *path, const unsigned char *data, size_t len,
                        beian_record **out, beian_problems *pr)
 {
@@ -575,6 +609,7 @@ static int record_read(beian_ctx *ctx, const char *path, const unsigned char *da
     json_t *root = NULL;
     beian_form *form = NULL;
     beian_record *r = NULL;
+    unsigned char *wrong_type = NULL; /* per field: its value had the wrong JSON type */
     *out = NULL;
     if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
         data += 3; /* a UTF-8 byte order mark, as Windows Notepad writes it */
@@ -672,7 +707,8 @@ static int record_read(beian_ctx *ctx, const char *path, const unsigned char *da
     r->owns_form = 1;
     r->path = beian_strdup(path);
     form = NULL;
-    if (!r->path) {
+    wrong_type = calloc(r->form->nfields ? r->form->nfields : 1, 1);
+    if (!r->path || !wrong_type) {
         rc = beian_ctx_fail(ctx, BEIAN_EINTERNAL, "%s: out of memory while reading it", path);
         goto done;
     }
@@ -732,9 +768,26 @@ static int record_read(beian_ctx *ctx, const char *path, const unsigned char *da
         } else if (json_is_null(v)) {
             sv = NULL;
         } else {
+            /* said once, as what it is: not also "is missing" (record_validate) */
+            char got[64], as_text[40];
+            json_kind(v, got, sizeof got, as_text, sizeof as_text);
+            if (beian_problems_add(pr, BEIAN_SEV_ERROR, path, line, 0, fd->id, fd->label,
+                                   "must be text in quotes, such as \"%s\", not %s",
+                                   fd->example ? fd->example : as_text, got) != BEIAN_OK) {
+                rc = beian_ctx_fail(ctx, BEIAN_EINTERNAL, "%s: out of memory while reading it",
+                                    path);
+                goto done;
+            }
+            if (r->values[i] || r->lines[i] || wrong_type[i]) {
+                beian_problems_add(pr, BEIAN_SEV_ERROR, path, line, 0, fd->id, fd->label,
+                                   "is given twice (by its id and by its label)");
+            }
+            wrong_type[i] = 1;
+            continue;
+        }
+        if (wrong_type[i]) {
             beian_problems_add(pr, BEIAN_SEV_ERROR, path, line, 0, fd->id, fd->label,
-                               "must be text in quotes, such as \"%s\"",
-                               fd->example ? fd->example : "...");
+                               "is given twice (by its id and by its label)");
             continue;
         }
         if (r->values[i] || r->lines[i]) {
@@ -755,7 +808,7 @@ done:
     json_decref(root);
     beian_form_free(form);
     if (rc == BEIAN_OK && r) {
-        if (beian_record_validate(r, pr) != BEIAN_OK || beian_problems_errors(pr) > 0) {
+        if (record_validate(r, pr, wrong_type) != BEIAN_OK || beian_problems_errors(pr) > 0) {
             rc = BEIAN_EDATA;
         } else {
             rc = beian_scan_resolve_record(ctx, r, pr);
@@ -764,6 +817,7 @@ done:
             rc = rc == BEIAN_OK ? BEIAN_EDATA : rc;
         }
     }
+    free(wrong_type);
     if (rc == BEIAN_OK) {
         *out = r;
     } else {
@@ -841,7 +895,7 @@ int beian_record_canonical(const beian_record *r, char **json, size_t *len)
         json_object_set(root, "fields", fields) != 0) {
         goto done;
     }
-    *json = json_dumps(root, JSON_SORT_KEYS | JSON_COMPACT);
+    *json = beian_json_dumps(root, JSON_SORT_KEYS | JSON_COMPACT); /* checked: see util.h */
     if (*json) {
         *len = strlen(*json);
         rc = BEIAN_OK;

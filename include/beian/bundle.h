@@ -25,7 +25,7 @@
 #define BEIAN_BUNDLE_MAX_BYTES (512u * 1024u * 1024u) /* the ZIP file */
 #define BEIAN_BUNDLE_MAX_ENTRY (128u * 1024u * 1024u) /* one entry (a scan: 64 MiB) */
 #define BEIAN_BUNDLE_MAX_ENTRIES 1000
-#define BEIAN_BUNDLE_MAX_RATIO 100 /* uncompressed / compressed size of one entry */
+#define BEIAN_BUNDLE_MAX_RATIO 100 /* inflated / stored size of one entry; more is refused */
 
 typedef struct {
     char *name;          /* ASCII path, '/'-separated, relative */

@@ -14,6 +14,7 @@
 
 #include "beian/bundle.h"
 #include "beian/common.h"
+#include "beian/verify.h"
 
 static beian_bundle_entry sample[] = {
     {"manifest-sha256.txt", (unsigned char *)"abc  data/x.txt\n", 16},
@@ -134,6 +135,68 @@ static void test_bundle__every_flipped_byte_is_found_or_harmless(void **state)
     free(zip);
 }
 
+/* A ZIP of one deflated entry that declares csize bytes in the file and usize inflated (its
+ * data is csize bytes of filler: only the declared sizes matter for the expansion check). */
+static unsigned char *declared_zip(uint32_t csize, uint32_t usize, size_t *len)
+{
+    static const char name[] = "data/x.bin";
+    const size_t nlen = sizeof name - 1;
+    size_t cd_off = 30 + nlen + csize, cd_size = 46 + nlen;
+    *len = cd_off + cd_size + 22;
+    unsigned char *z = calloc(1, *len);
+    assert_non_null(z);
+    unsigned char *p = z;
+#define PUT16(v) (p[0] = (unsigned char)(v), p[1] = (unsigned char)((v) >> 8), p += 2)
+#define PUT32(v) (PUT16((v)&0xFFFFu), PUT16(((uint32_t)(v)) >> 16))
+    PUT32(0x04034b50u), PUT16(20), PUT16(0), PUT16(8), PUT16(0), PUT16(0x21);
+    PUT32(0), PUT32(csize), PUT32(usize), PUT16(nlen), PUT16(0);
+    memcpy(p, name, nlen), p += nlen;
+    memset(p, 0x55, csize), p += csize;
+    PUT32(0x02014b50u), PUT16((3 << 8) | 20), PUT16(20), PUT16(0), PUT16(8), PUT16(0);
+    PUT16(0x21), PUT32(0), PUT32(csize), PUT32(usize), PUT16(nlen), PUT16(0), PUT16(0);
+    PUT16(0), PUT16(0), PUT32(0100644u << 16), PUT32(0);
+    memcpy(p, name, nlen), p += nlen;
+    PUT32(0x06054b50u), PUT16(0), PUT16(0), PUT16(1), PUT16(1), PUT32(cd_size), PUT32(cd_off);
+    PUT16(0);
+#undef PUT32
+#undef PUT16
+    assert_int_equal((size_t)(p - z), *len);
+    return z;
+}
+
+/* 1 when reading zip reports that an entry expands too much. */
+static int expansion_refused(const unsigned char *zip, size_t len)
+{
+    beian_bundle *b = NULL;
+    beian_findings *f = beian_findings_new();
+    int found = 0;
+    assert_non_null(f);
+    beian_bundle_read(zip, len, "t.zip", &b, f);
+    for (size_t i = 0; i < beian_findings_count(f); i++) {
+        const beian_finding *x = beian_findings_get(f, i);
+        found |= strcmp(x->code, BEIAN_V_ZIP_SIZE) == 0 && strstr(x->message, "expands") != NULL;
+    }
+    beian_bundle_free(b);
+    beian_findings_free(f);
+    return found;
+}
+
+/* "More than 100 times" means what it says: exactly 100 times passes, a byte more does not. */
+static void test_bundle__expansion_of_exactly_the_limit_is_allowed(void **state)
+{
+    (void)state;
+    size_t len = 0;
+    unsigned char *z = declared_zip(40, 40 * BEIAN_BUNDLE_MAX_RATIO, &len);
+    assert_false(expansion_refused(z, len));
+    free(z);
+    z = declared_zip(40, 40 * BEIAN_BUNDLE_MAX_RATIO + 1, &len);
+    assert_true(expansion_refused(z, len));
+    free(z);
+    z = declared_zip(0, 1, &len);
+    assert_true(expansion_refused(z, len));
+    free(z);
+}
+
 static int setup(void **state)
 {
     beian_ctx *ctx = NULL;
@@ -158,6 +221,7 @@ int main(void)
         cmocka_unit_test(test_bundle__refuses_to_write_unsafe_or_twice_given_names),
         cmocka_unit_test(test_bundle__safe_names),
         cmocka_unit_test(test_bundle__every_flipped_byte_is_found_or_harmless),
+        cmocka_unit_test(test_bundle__expansion_of_exactly_the_limit_is_allowed),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -406,6 +406,35 @@ static void test_record__number_where_text_belongs_is_refused(void **state)
     const beian_problem *p = find(pr, "admin1_mobile");
     assert_int_equal(p->line, 4);
     assert_string_equal(p->label, "管理员1手机");
+    assert_non_null(strstr(p->message, "must be text in quotes"));
+    assert_non_null(strstr(p->message, "not the number 13619512468"));
+    /* said once, as the wrong type: not also "is missing" */
+    size_t about = 0;
+    for (size_t i = 0; i < beian_problems_count(pr); i++) {
+        const beian_problem *q = beian_problems_get(pr, i);
+        about += q->field && strcmp(q->field, "admin1_mobile") == 0;
+    }
+    assert_int_equal(about, 1);
+    beian_problems_free(pr);
+}
+
+static void test_record__wrong_type_in_a_one_of_group_is_reported_once(void **state)
+{
+    (void)state;
+    static const char json[] = "{\n"
+                               "  \"form\": \"workgroup-filing\",\n"
+                               "  \"fields\": {\n"
+                               "    \"group_number\": 52841937\n"
+                               "  }\n"
+                               "}\n";
+    beian_problems *pr = read_json(json, BEIAN_EDATA);
+    const beian_problem *p = find(pr, "group_number");
+    assert_int_equal(p->line, 4);
+    assert_non_null(strstr(p->message, "such as"));
+    for (size_t i = 0; i < beian_problems_count(pr); i++) {
+        const beian_problem *q = beian_problems_get(pr, i);
+        assert_null(strstr(q->message, "give at least one of"));
+    }
     beian_problems_free(pr);
 }
 
@@ -429,6 +458,7 @@ int main(void)
         cmocka_unit_test(test_record__utf8_byte_order_mark_is_accepted),
         cmocka_unit_test(test_record__duplicate_key_is_refused),
         cmocka_unit_test(test_record__number_where_text_belongs_is_refused),
+        cmocka_unit_test(test_record__wrong_type_in_a_one_of_group_is_reported_once),
     };
     return cmocka_run_group_tests_name("record", tests, group_setup, group_teardown);
 }
