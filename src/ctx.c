@@ -9,7 +9,6 @@
 
 #include <limits.h>
 #include <stdarg.h>
-#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -173,14 +172,6 @@ static char *data_dir(const char *given, const char *env, const char *name)
 int beian_ctx_new(beian_ctx **out, const beian_ctx_options *opts)
 {
     *out = NULL;
-    /* OpenSSL 3 builds its method stores on first use, and an allocation failing in there
-     * leaves a NULL lock that a later digest dereferences (found by the fault sweep): fetch
-     * SHA-256 once, first, while a failure is still a clean one. */
-    EVP_MD *sha256 = EVP_MD_fetch(NULL, "SHA2-256", NULL);
-    if (!sha256) {
-        return BEIAN_EINTERNAL;
-    }
-    EVP_MD_free(sha256);
     beian_ctx *ctx = calloc(1, sizeof *ctx);
     if (!ctx) {
         return BEIAN_EINTERNAL;
