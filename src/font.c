@@ -329,8 +329,10 @@ static int fonts_load(beian_ctx *ctx, beian_fonts **out)
 {
     int rc = BEIAN_OK;
     json_error_t jerr;
+    json_t *root = NULL;
+    beian_buf text;
+    beian_buf_init(&text);
     char *conf = beian_path_join(ctx->fonts_dir, "fonts.json");
-    json_t *root = conf ? json_load_file(conf, JSON_REJECT_DUPLICATES, &jerr) : NULL;
     beian_fonts *fs = calloc(1, sizeof *fs);
     *out = NULL;
     if (!conf || !fs) {
@@ -340,7 +342,21 @@ static int fonts_load(beian_ctx *ctx, beian_fonts **out)
     for (size_t i = 0; i < CACHE_SIZE; i++) {
         fs->lookups[i].key = fs->advances[i].key = CACHE_EMPTY;
     }
-    if (!root && json_error_code(&jerr) == json_error_out_of_memory) {
+    /* read, then parse through beian_json_loadb: jansson reports a failed allocation in its
+     * lexer as a syntax error, which would blame the configuration for a lack of memory */
+    int err = 0;
+    rc = beian_file_read(conf, 1u << 20, &text, &err);
+    if (rc == BEIAN_EINTERNAL) {
+        goto done;
+    }
+    if (rc != BEIAN_OK) {
+        rc = beian_ctx_fail(ctx, BEIAN_ECONFIG, "%s: cannot read the font configuration: %s",
+                            conf, err ? strerror(err) : "larger than 1 MiB");
+        goto done;
+    }
+    int oom = 0;
+    root = beian_json_loadb(text.data, text.len, JSON_REJECT_DUPLICATES, &jerr, &oom);
+    if (oom) {
         rc = BEIAN_EINTERNAL;
         goto done;
     }
@@ -397,6 +413,7 @@ static int fonts_load(beian_ctx *ctx, beian_fonts **out)
     fs = NULL;
 done:
     json_decref(root);
+    beian_buf_release(&text);
     free(conf);
     beian_fonts_free(fs);
     return rc;
