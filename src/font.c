@@ -531,6 +531,39 @@ const char *beian_fonts_unprintable(const beian_fonts *fs, beian_font_role role,
     return NULL;
 }
 
+int beian_fonts_report_unprintable(const beian_fonts *fs, beian_font_role role, const char *text,
+                                   beian_problems *pr, const char *file, int line,
+                                   const char *field, const char *label)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t len = strlen(text);
+    uint32_t seen[16];
+    int nseen = 0;
+    for (size_t i = 0; i < len && nseen < 16;) {
+        uint32_t cp;
+        size_t n = beian_utf8_decode(s + i, len - i, &cp);
+        if (n == 0) {
+            i++; /* ill-formed bytes are the reader's to report */
+            continue;
+        }
+        i += n;
+        const char *why = cp == '\n' ? NULL : beian_fonts_unprintable(fs, role, cp);
+        int dup = 0;
+        for (int k = 0; k < nseen; k++) {
+            dup |= seen[k] == cp;
+        }
+        if (!why || dup) {
+            continue;
+        }
+        seen[nseen++] = cp;
+        char ch[5] = {0};
+        beian_utf8_encode(cp, ch);
+        beian_problems_add(pr, BEIAN_SEV_ERROR, file, line, 0, field, label,
+                           "the character U+%04X \"%s\" %s", cp, ch, why);
+    }
+    return nseen;
+}
+
 static int advance(const beian_fonts *fs, int face, uint32_t cp);
 
 int beian_fonts_advance(const beian_fonts *fs, int face, uint32_t cp)

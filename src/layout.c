@@ -344,38 +344,15 @@ static void check_text(lay *L, beian_font_role role, const char *text, int field
     if (field >= 0 && L->reported[field]) {
         return;
     }
-    const unsigned char *s = (const unsigned char *)text;
-    size_t len = strlen(text);
-    uint32_t seen[16];
-    int nseen = 0;
-    for (size_t i = 0; i < len;) {
-        uint32_t cp;
-        size_t n = beian_utf8_decode(s + i, len - i, &cp);
-        if (n == 0) {
-            cp = 0xFFFD, n = 1;
+    const beian_field *fd = field >= 0 ? &L->form->fields[field] : NULL;
+    if (beian_fonts_report_unprintable(L->fonts, role, text, L->pr,
+                                       L->rec ? L->rec->path : L->form->path,
+                                       field >= 0 && L->rec ? L->rec->lines[field] : 0,
+                                       fd ? fd->id : NULL, fd ? fd->label : NULL) > 0) {
+        L->status = L->status == BEIAN_OK ? BEIAN_EDATA : L->status;
+        if (field >= 0) {
+            L->reported[field] = 1;
         }
-        if (cp != '\n' && face_for(L->fonts, role, cp) < 0) {
-            int dup = 0;
-            for (int k = 0; k < nseen; k++) {
-                dup |= seen[k] == cp;
-            }
-            if (!dup && nseen < 16) {
-                seen[nseen++] = cp;
-                char ch[5] = {0};
-                beian_utf8_encode(cp, ch);
-                const beian_field *fd = field >= 0 ? &L->form->fields[field] : NULL;
-                const char *why = beian_fonts_unprintable(L->fonts, role, cp);
-                beian_problems_add(L->pr, BEIAN_SEV_ERROR, L->rec ? L->rec->path : L->form->path,
-                                   field >= 0 && L->rec ? L->rec->lines[field] : 0, 0,
-                                   fd ? fd->id : NULL, fd ? fd->label : NULL,
-                                   "the character U+%04X \"%s\" %s", cp, ch, why);
-                L->status = L->status == BEIAN_OK ? BEIAN_EDATA : L->status;
-            }
-        }
-        i += n;
-    }
-    if (field >= 0 && nseen > 0) {
-        L->reported[field] = 1;
     }
 }
 

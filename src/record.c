@@ -553,30 +553,9 @@ static int check_characters(beian_ctx *ctx, const beian_record *r, beian_problem
         if (!v || fd->type == BEIAN_FIELD_QR || fd->type == BEIAN_FIELD_IMAGE) {
             continue; /* QR payloads are encoded, not printed; pictures are paths */
         }
-        const unsigned char *s = (const unsigned char *)v;
-        size_t len = strlen(v);
-        uint32_t seen[8];
-        int nseen = 0;
-        for (size_t k = 0; k < len;) {
-            uint32_t cp;
-            size_t n = beian_utf8_decode(s + k, len - k, &cp);
-            if (n == 0) {
-                break;
-            }
-            const char *why = cp == '\n' ? NULL : beian_fonts_unprintable(fonts, BEIAN_ROLE_BODY, cp);
-            int dup = 0;
-            for (int d = 0; d < nseen; d++) {
-                dup |= seen[d] == cp;
-            }
-            if (why && !dup && nseen < 8) {
-                char ch[5] = {0};
-                beian_utf8_encode(cp, ch);
-                seen[nseen++] = cp;
-                beian_problems_add(pr, BEIAN_SEV_ERROR, r->path, r->lines[i], 0, fd->id,
-                                   fd->label, "the character U+%04X \"%s\" %s", cp, ch, why);
-                rc = BEIAN_EDATA;
-            }
-            k += n;
+        if (beian_fonts_report_unprintable(fonts, BEIAN_ROLE_BODY, v, pr, r->path, r->lines[i],
+                                           fd->id, fd->label) > 0) {
+            rc = BEIAN_EDATA;
         }
     }
     return rc;

@@ -36,9 +36,19 @@ int beian_fonts_lookup(const beian_fonts *fonts, beian_font_role role, uint32_t 
 /*
  * Why cp cannot be printed along the role's chain (a sentence for a message: "is in none of
  * the installed fonts; ..."), or NULL when a face has it. Private-use characters are never
- * printed from data: they have no agreed meaning, and the PDF backend uses them itself.
+ * printed from data: they have no agreed meaning and print differently in every font.
  */
 const char *beian_fonts_unprintable(const beian_fonts *fonts, beian_font_role role, uint32_t cp);
+
+/*
+ * Adds to pr an error for each distinct character of the UTF-8 text (at most 16) that role's
+ * fonts cannot print — "the character U+XXXX "c" <why>", why as beian_fonts_unprintable says
+ * it — at file:line, naming field and label (either may be NULL). Newlines are not checked.
+ * Returns how many were reported.
+ */
+int beian_fonts_report_unprintable(const beian_fonts *fonts, beian_font_role role, const char *text,
+                                   beian_problems *pr, const char *file, int line,
+                                   const char *field, const char *label);
 /* 1 for the private-use code points (U+E000-U+F8FF, planes 15 and 16). */
 int beian_fonts_private_use(uint32_t cp);
 
