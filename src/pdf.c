@@ -37,6 +37,7 @@
 #include <string.h>
 
 #include "beian/font.h"
+#include "beian/ttf.h"
 #include "pdf_private.h"
 #include "util.h"
 
@@ -56,7 +57,11 @@ static void HPDF_STDCALL on_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, v
     }
 }
 
-typedef beian_cp_set cp_set;
+/* Code points one face prints in the document, sorted and unique. */
+typedef struct {
+    uint32_t *cps;
+    size_t n, cap;
+} cp_set;
 
 #define CODE_BASE 0x100u /* first dense code: clear of the C0 and C1 controls */
 #define CODE_MAX 0xFFFFu /* last: codes are two bytes */
@@ -83,7 +88,6 @@ typedef struct {
     HPDF_Dict font_res; /* the /Font resources, one dictionary every page refers to */
     int has_face[PDF_MAX_FACES];
     beian_buf cs; /* the page's content, written to its stream at the end of the page */
-    int bad;      /* an append to cs failed (memory) */
     int in_text;
     int in_path;
     int cur_face;
@@ -165,48 +169,6 @@ static int bfchars(beian_buf *b, const cp_set *set)
         rc |= beian_buf_appendf(b, "endbfchar\n");
     }
     return rc == BEIAN_OK ? BEIAN_OK : BEIAN_EINTERNAL;
-}
-
-static int16_t be16s(const unsigned char *p)
-{
-    return (int16_t)(uint16_t)((p[0] << 8) | p[1]);
-}
-
-static uint32_t be32(const unsigned char *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-/* The font bounding box of a TrueType program in 1/1000 em, from its head table. */
-static int font_bbox(const unsigned char *font, size_t len, int bbox[4])
-{
-    if (len < 12) {
-        return BEIAN_EINTERNAL;
-    }
-    unsigned ntables = (unsigned)(font[4] << 8 | font[5]);
-    for (unsigned i = 0; i < ntables && 12 + 16 * (size_t)(i + 1) <= len; i++) {
-        const unsigned char *e = font + 12 + 16 * (size_t)i;
-        uint32_t off = be32(e + 8), tlen = be32(e + 12);
-        if (memcmp(e, "head", 4) != 0) {
-            continue;
-        }
-        if (tlen < 54 || off > len || len - off < tlen) {
-            return BEIAN_EINTERNAL;
-        }
-        const unsigned char *h = font + off;
-        long upem = (long)(h[18] << 8 | h[19]);
-        if (upem <= 0) {
-            return BEIAN_EINTERNAL;
-        }
-        for (int k = 0; k < 4; k++) {
-            long v = (long)be16s(h + 36 + 2 * k) * 1000;
-            /* outward: floor for the minimum, ceiling for the maximum */
-            bbox[k] = (int)(k < 2 ? (v >= 0 ? v / upem : -((-v + upem - 1) / upem))
-                                  : (v >= 0 ? (v + upem - 1) / upem : -(-v / upem)));
-        }
-        return BEIAN_OK;
-    }
-    return BEIAN_EINTERNAL;
 }
 
 /* A new stream object of the document, deflated, holding data[0..len). */
@@ -301,7 +263,7 @@ static int embed_face(pdf_state *st, beian_fonts *fonts, int face, const cp_set 
     }
     rc = BEIAN_EINTERNAL;
     int bbox[4], ascent, descent;
-    if (font_bbox(data, len, bbox) != BEIAN_OK) {
+    if (beian_ttf_bbox(data, len, bbox) != BEIAN_OK) {
         goto done;
     }
     beian_fonts_extents(fonts, face, &ascent, &descent);
@@ -435,11 +397,10 @@ static size_t put_uint(char *out, unsigned long long v)
     return n;
 }
 
+/* Appends to the page's content; a failure sticks in st->cs.failed, checked per operation. */
 static void out(pdf_state *st, const char *s, size_t n)
 {
-    if (beian_buf_append(&st->cs, s, n) != BEIAN_OK) {
-        st->bad = 1;
-    }
+    beian_buf_append(&st->cs, s, n);
 }
 
 #define OUT(st, lit) out(st, lit, sizeof lit - 1)
@@ -768,7 +729,7 @@ static int pdf_draw(void *self, const beian_op *op)
         }
         break;
     }
-    return st->bad ? BEIAN_EINTERNAL : BEIAN_OK;
+    return st->cs.failed ? BEIAN_EINTERNAL : BEIAN_OK;
 }
 
 static int pdf_end_page(void *self)
@@ -776,7 +737,7 @@ static int pdf_end_page(void *self)
     pdf_state *st = self;
     end_text(st);
     flush_path(st);
-    if (st->bad) {
+    if (st->cs.failed) {
         return BEIAN_EINTERNAL;
     }
     hash(st, st->cs.data, st->cs.len);

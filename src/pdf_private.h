@@ -7,16 +7,8 @@
 
 #include <hpdf.h>
 #include <openssl/evp.h>
-#include <stddef.h>
-#include <stdint.h>
 
 #include "beian/dlist.h"
-
-/* Code points one face prints in the document, sorted and unique. */
-typedef struct {
-    uint32_t *cps;
-    size_t n, cap;
-} beian_cp_set;
 
 /*
  * Makes doc a PDF/A-1b document: XMP metadata agreeing with the document information, an

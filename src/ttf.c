@@ -1055,6 +1055,40 @@ static int assemble(table *t, size_t n, unsigned char **out, size_t *out_len)
     return BEIAN_OK;
 }
 
+int beian_ttf_bbox(const unsigned char *font, size_t len, int bbox[4])
+{
+    if (len < 12) {
+        return BEIAN_EDATA;
+    }
+    size_t n = rd16(font + 4);
+    if (!fits(12, 16 * n, len)) {
+        return BEIAN_EDATA;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char *r = font + 12 + 16 * i;
+        size_t off = rd32(r + 8), tlen = rd32(r + 12);
+        if (rd32(r) != TAG('h', 'e', 'a', 'd')) {
+            continue;
+        }
+        if (tlen < HEAD_LEN || !fits(off, tlen, len)) {
+            return BEIAN_EDATA;
+        }
+        const unsigned char *h = font + off;
+        long upem = (long)rd16(h + 18);
+        if (upem == 0) {
+            return BEIAN_EDATA;
+        }
+        for (int k = 0; k < 4; k++) {
+            long v = (long)rds16(h + 36 + 2 * k) * 1000;
+            /* outward: floor for the minimum, ceiling for the maximum */
+            bbox[k] = (int)(k < 2 ? (v >= 0 ? v / upem : -((-v + upem - 1) / upem))
+                                  : (v >= 0 ? (v + upem - 1) / upem : -(-v / upem)));
+        }
+        return BEIAN_OK;
+    }
+    return BEIAN_EDATA;
+}
+
 int beian_ttf_rescale(const unsigned char *font, size_t len, unsigned new_upem, unsigned char **out,
                       size_t *out_len)
 {

@@ -49,4 +49,10 @@
 int beian_ttf_rescale(const unsigned char *font, size_t len, unsigned new_upem, unsigned char **out,
                       size_t *out_len);
 
+/*
+ * The font bounding box of the TrueType font[0..len) from its head table, in 1/1000 em,
+ * rounded outward (xMin, yMin, xMax, yMax). BEIAN_EDATA when there is no sound head table.
+ */
+int beian_ttf_bbox(const unsigned char *font, size_t len, int bbox[4]);
+
 #endif

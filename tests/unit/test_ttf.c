@@ -910,6 +910,51 @@ static void write_file(const char *path, const void *data, size_t len)
     assert_int_equal(fclose(fp), 0);
 }
 
+/* Asserts that beian_ttf_bbox gives f's head box in 1/1000 em, rounded outward. */
+static void expect_head_bbox(const bytes *f, int bbox[4])
+{
+    size_t hlen = 0;
+    const unsigned char *h = table(f, "head", &hlen);
+    assert_non_null(h);
+    long upem = rd16(h + 18);
+    assert_int_equal(beian_ttf_bbox(f->data, f->len, bbox), BEIAN_OK);
+    for (int k = 0; k < 4; k++) {
+        long v = (int16_t)rd16(h + 36 + 2 * k); /* font units */
+        if (k < 2) { /* the minimum rounded down, the maximum up */
+            assert_true(bbox[k] * upem <= v * 1000 && (bbox[k] + 1) * upem > v * 1000);
+        } else {
+            assert_true(bbox[k] * upem >= v * 1000 && (bbox[k] - 1) * upem < v * 1000);
+        }
+    }
+}
+
+/* The descriptor's FontBBox: the head table's box in 1/1000 em, rounded outward, for a
+ * subset and for its rescaled program; a clean refusal without a sound head table. */
+static void test_ttf__bbox_in_thousandths_rounded_outward(void **state)
+{
+    (void)state;
+    const uint32_t cps[] = {'0', '9', 'A', 'g', 'y', '@'};
+    bytes f = subset(DEJAVU, cps, sizeof cps / sizeof cps[0], 0);
+    int bbox[4];
+    expect_head_bbox(&f, bbox);
+    assert_true(bbox[1] < 0 && bbox[3] > 700); /* 'g' and 'y' descend; digits are tall */
+    bytes q = rescale(&f, 64);
+    expect_head_bbox(&q, bbox);
+    assert_int_equal(beian_ttf_bbox(f.data, 11, bbox), BEIAN_EDATA);
+    unsigned char *cut = malloc(f.len);
+    assert_non_null(cut);
+    memcpy(cut, f.data, f.len);
+    for (size_t i = 0; i < rd16(cut + 4); i++) {
+        if (memcmp(cut + 12 + 16 * i, "head", 4) == 0) {
+            memcpy(cut + 12 + 16 * i, "hexd", 4); /* no head table left */
+        }
+    }
+    assert_int_equal(beian_ttf_bbox(cut, f.len, bbox), BEIAN_EDATA);
+    free(cut);
+    free(q.data);
+    free(f.data);
+}
+
 static void test_ttf__fonttools_agrees_when_installed(void **state)
 {
     (void)state;
@@ -956,6 +1001,7 @@ int main(void)
         cmocka_unit_test(test_ttf__merges_only_points_that_change_nothing),
         cmocka_unit_test(test_ttf__refuses_what_it_cannot_rescale),
         cmocka_unit_test(test_ttf__damaged_fonts_get_a_clean_answer),
+        cmocka_unit_test(test_ttf__bbox_in_thousandths_rounded_outward),
         cmocka_unit_test(test_ttf__fonttools_agrees_when_installed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
