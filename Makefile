@@ -23,25 +23,57 @@ DEB_FONTS := fonts-droid-fallback fonts-dejavu-core fonts-wqy-zenhei fonts-arphi
 
 WARN := -Wall -Wextra -Wpedantic -Wshadow -Werror
 CFLAGS ?= -O2 -g
-ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) -Iinclude $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhpdf -lm
 TEST_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
-LIB_SRC := $(wildcard src/*.c)
+# The layers of src/, bottom first: each calls only the ones before it. A layer's files are
+# compiled with an include path that holds only its own and the lower layers' headers (public
+# ones through build/inc/<layer>/beian/, private ones by their folder), so an upward include
+# fails to compile; tests/layers.py checks the calls and that no two modules call each other.
+LAYERS := util fonts input layout backend archive rules cli
+PUBLIC_util := common.h version.h date.h
+PUBLIC_fonts := font.h ttf.h
+PUBLIC_input := form.h record.h scan.h tracking.h sheet.h batch.h
+PUBLIC_layout := layout.h dlist.h qr.h
+PUBLIC_backend := pdf.h png.h render.h
+PUBLIC_archive := archive.h bundle.h verify.h
+PUBLIC_rules := rules.h register.h
+PUBLIC_cli :=
+
+# upto L: the layers from util up to and including L
+upto = $(wordlist 1,$(firstword $(foreach i,1 2 3 4 5 6 7 8 9 10 11 12,$(if $(filter $(1),$(word $(i),$(LAYERS))),$(i)))),$(LAYERS))
+layer_of = $(word 2,$(subst /, ,$(1)))
+LAYER_CFLAGS = -I$(BUILD)/inc/$(1) $(foreach l,$(call upto,$(1)),-Isrc/$(l))
+
+LIB_LAYERS := $(filter-out cli,$(LAYERS))
+LIB_SRC := $(foreach l,$(LIB_LAYERS),$(wildcard src/$(l)/*.c))
 CLI_SRC := $(wildcard src/cli/*.c)
-LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/%.o)
-CLI_OBJ := $(CLI_SRC:src/%.c=$(BUILD)/%.o)
+LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
+CLI_OBJ := $(CLI_SRC:src/%.c=$(BUILD)/obj/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+# Tests see every header, public and private.
+ALL_INC := -Iinclude $(foreach l,$(LAYERS),-Isrc/$(l))
 
-.PHONY: all deps demo test test-asan unit e2e install lint clean bench
+.PHONY: all deps demo test test-asan unit e2e install lint clean bench layers
 
 all: $(BIN)/beian
 
-$(BUILD)/%.o: src/%.c $(wildcard include/beian/*.h src/*.h src/cli/*.h src/cli/*.inc)
+# build/inc/<layer>/beian/: links to the public headers a layer may include.
+$(BUILD)/inc/%/.stamp: Makefile
+	@rm -rf $(BUILD)/inc/$* && mkdir -p $(BUILD)/inc/$*/beian
+	@for h in $(foreach l,$(call upto,$*),$(PUBLIC_$(l))); do \
+	  ln -s $(CURDIR)/include/beian/$$h $(BUILD)/inc/$*/beian/$$h; done
+	@touch $@
+
+.SECONDEXPANSION:
+$(BUILD)/obj/%.o: src/%.c $$(BUILD)/inc/$$(call layer_of,src/$$*)/.stamp
 	@mkdir -p $(dir $@)
 	@echo "  CC    $<"
-	@$(CC) $(ALL_CFLAGS) -c $< -o $@
+	@$(CC) $(ALL_CFLAGS) $(call LAYER_CFLAGS,$(call layer_of,$<)) -MMD -MP -c $< -o $@
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 
 $(BUILD)/libbeian.a: $(LIB_OBJ)
 	@rm -f $@
@@ -55,7 +87,11 @@ $(BIN)/beian: $(CLI_OBJ) $(BUILD)/libbeian.a
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libbeian.a
 	@mkdir -p $(dir $@)
 	@echo "  TEST  $@"
-	@$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(BUILD)/libbeian.a $(LIBS) $(TEST_LIBS)
+	@$(CC) $(ALL_CFLAGS) $(ALL_INC) -o $@ $< $(BUILD)/libbeian.a $(LIBS) $(TEST_LIBS)
+
+# The include graph and the calls between files: only downwards, no circle.
+layers:
+	@python3 tests/layers.py
 
 # Installs only what is missing; says what to do when it cannot install.
 deps:
@@ -95,7 +131,7 @@ install: $(BIN)/beian
 	install -m 644 fonts/fonts.json $(DESTDIR)$(PREFIX)/share/beian/fonts/
 
 lint:
-	@! grep -nE '\b(strcpy|strcat|sprintf|strtok|atoi|gets)\s*\(' src/*.c src/cli/*.c \
+	@! grep -nE '\b(strcpy|strcat|sprintf|strtok|atoi|gets)\s*\(' src/*/*.c \
 	  tests/unit/*.c || (echo "lint: banned function (see STYLE)"; exit 1)
 	@echo "lint: ok"
 

@@ -19,7 +19,7 @@ FUZZ_REPLAY_BIN := $(FUZZ_TARGETS:%=$(BUILD)/fuzz-replay/%)
 $(BUILD)/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(BUILD)/libbeian.a
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ  $@ (replay)"
-	@$(CC) $(ALL_CFLAGS) -Isrc -DFUZZ_ROOT='"$(CURDIR)"' -o $@ $< tests/fuzz/replay.c \
+	@$(CC) $(ALL_CFLAGS) $(ALL_INC) -DFUZZ_ROOT='"$(CURDIR)"' -o $@ $< tests/fuzz/replay.c \
 	  $(BUILD)/libbeian.a $(LIBS)
 
 fuzz-replay: $(FUZZ_REPLAY_BIN)
@@ -41,11 +41,11 @@ FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_RSS_MB ?= 2048
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
-FUZZ_CFLAGS = -std=c11 -O1 -g -Wall -Wextra $(FUZZ_SAN) -Iinclude -Isrc \
+FUZZ_CFLAGS = -std=c11 -O1 -g -Wall -Wextra $(FUZZ_SAN) $(ALL_INC) \
   $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -DFUZZ_ROOT='"$(CURDIR)"'
 FUZZ_LIB_OBJ := $(LIB_SRC:src/%.c=$(FUZZ_BUILD)/obj/%.o)
 
-$(FUZZ_BUILD)/obj/%.o: src/%.c $(wildcard include/beian/*.h src/*.h)
+$(FUZZ_BUILD)/obj/%.o: src/%.c $(wildcard include/beian/*.h src/*/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  CC    $< (fuzz)"
 	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@

@@ -9,6 +9,7 @@
 #define BEIAN_RECORD_H
 
 #include "beian/common.h"
+#include "beian/date.h"
 #include "beian/form.h"
 
 typedef struct {
@@ -54,12 +55,5 @@ int beian_record_digest(const beian_record *rec, char out[65]);
 
 /* Value of field id, or NULL. */
 const char *beian_record_get(const beian_record *rec, const char *id);
-
-/* Formats YYYY-MM-DD as 2026年11月24日 into out (at least 32 bytes); 0 when not a date. */
-int beian_date_format_cn(const char *iso, char *out, size_t size);
-/* Days since 1970-01-01 of a valid YYYY-MM-DD date. */
-long beian_date_days(const char *iso);
-/* 1 when s is a real calendar date YYYY-MM-DD (1900..2199). */
-int beian_date_valid(const char *s);
 
 #endif

@@ -15,13 +15,10 @@
 
 #include "beian/archive.h"
 #include "beian/common.h"
+#include "beian/date.h"
 #include "beian/record.h"
 
-/* ---- days ---- */
-
-/* Days since 1970-01-01 <-> YYYY-MM-DD (out: 11 bytes). */
-long beian_day_from_iso(const char *iso);
-void beian_day_to_iso(long day, char out[11]);
+/* ---- days (counted as in beian/date.h) ---- */
 
 /*
  * A holiday calendar: the State Council's yearly notice of public holidays (放假) and of the

@@ -11,7 +11,6 @@
 #include <stddef.h>
 
 #include "beian/common.h"
-#include "beian/record.h"
 
 #define BEIAN_SCAN_MAX_BYTES (64u * 1024u * 1024u) /* a scan file */
 #define BEIAN_SCAN_MAX_PIXELS (120u * 1000u * 1000u) /* one picture: A4 at 1200 dpi is 140 MP */
@@ -31,13 +30,5 @@ beian_scan_kind beian_scan_sniff(const unsigned char *data, size_t len);
 int beian_scan_codes(beian_ctx *ctx, const char *path, char ***payloads, size_t *n,
                      beian_problems *pr);
 void beian_scan_codes_free(char **payloads, size_t n);
-
-/*
- * For every QR cell of the record's form whose picture field is given (group_qr_image), reads
- * the picture (path relative to the data file), decodes it and stores the payload in the
- * cell's QR field. A picture with no readable code, with more than one, or disagreeing with a
- * QR field given as text is a problem naming the field. Returns BEIAN_OK or BEIAN_EDATA.
- */
-int beian_scan_resolve_record(beian_ctx *ctx, beian_record *rec, beian_problems *pr);
 
 #endif

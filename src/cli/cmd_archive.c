@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "../util.h"
+#include "util.h"
 #include "beian/archive.h"
 #include "beian/record.h"
 #include "beian/rules.h"

@@ -41,7 +41,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../util.h"
+#include "util.h"
 #include "beian/batch.h"
 #include "beian/font.h"
 #include "beian/form.h"

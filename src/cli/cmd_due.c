@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "../util.h"
+#include "util.h"
 #include "beian/archive.h"
 #include "beian/rules.h"
 #include "cli.h"

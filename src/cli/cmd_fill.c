@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../util.h"
+#include "util.h"
 #include "beian/form.h"
 #include "beian/png.h"
 #include "beian/record.h"

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../util.h"
+#include "util.h"
 #include "beian/archive.h"
 #include "beian/pdf.h"
 #include "beian/record.h"

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../util.h"
+#include "util.h"
 #include "beian/archive.h"
 #include "cli.h"
 #include "cmd_archive.h"

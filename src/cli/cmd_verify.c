@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../util.h"
+#include "util.h"
 #include "beian/archive.h"
 #include "beian/verify.h"
 #include "cli.h"

@@ -19,7 +19,7 @@
 #include "beian/form.h"
 #include "beian/record.h"
 #include "beian/sheet.h"
-#include "sheet_private.h"
+#include "csv.h"
 #include "util.h"
 
 typedef struct {

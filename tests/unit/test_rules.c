@@ -24,7 +24,7 @@ static const char calendar_2026[] =
 
 static long D(const char *iso)
 {
-    return beian_day_from_iso(iso);
+    return beian_date_days(iso);
 }
 
 static void test_rules__days_round_trip(void **state)
@@ -33,7 +33,7 @@ static void test_rules__days_round_trip(void **state)
     const char *days[] = {"1970-01-01", "2000-02-29", "2026-12-31", "2199-12-31", "1900-03-01"};
     for (size_t i = 0; i < 5; i++) {
         char back[11];
-        beian_day_to_iso(D(days[i]), back);
+        beian_date_from_days(D(days[i]), back);
         assert_string_equal(back, days[i]);
     }
 }
@@ -43,7 +43,7 @@ static void test_rules__calendar_days_do_not_count_the_starting_day(void **state
     (void)state;
     beian_rules_options o = BEIAN_RULES_OPTIONS_INIT;
     char iso[11];
-    beian_day_to_iso(beian_rules_deadline(&o, D("2026-04-01"), 7), iso);
+    beian_date_from_days(beian_rules_deadline(&o, D("2026-04-01"), 7), iso);
     assert_string_equal(iso, "2026-04-08");
     assert_int_equal(beian_rules_between(&o, D("2026-04-01"), D("2026-04-10")), 9);
     assert_int_equal(beian_rules_between(&o, D("2026-04-10"), D("2026-04-01")), -9);
@@ -67,11 +67,11 @@ static void test_rules__working_days_skip_holidays_and_count_tiaoxiu(void **stat
     o.calendar = cal;
     char iso[11];
     /* changed Monday 09-28: 09-29, 09-30, (holiday), 10-08, 10-09, 10-10 (Sat), 10-12, 10-13 */
-    beian_day_to_iso(beian_rules_deadline(&o, D("2026-09-28"), 7), iso);
+    beian_date_from_days(beian_rules_deadline(&o, D("2026-09-28"), 7), iso);
     assert_string_equal(iso, "2026-10-13");
     /* without the calendar only weekends are skipped */
     o.calendar = NULL;
-    beian_day_to_iso(beian_rules_deadline(&o, D("2026-09-28"), 7), iso);
+    beian_date_from_days(beian_rules_deadline(&o, D("2026-09-28"), 7), iso);
     assert_string_equal(iso, "2026-10-07");
     beian_calendar_free(cal);
     beian_problems_free(pr);

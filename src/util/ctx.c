@@ -1,5 +1,5 @@
 /*
- * ctx.c - the context (data directories, the process-wide font set, the last message)
+ * ctx.c - the context (data directories, the slot of the process-wide font set, the last message)
  * and problem lists. Directories default to $BEIAN_FORMS / $BEIAN_FONTS, else to the
  * installed layout next to the executable: <bin>/../forms for a build tree and
  * <bin>/../share/beian/forms for `make install`.
@@ -13,7 +13,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "beian/font.h"
 #include "ctx_private.h"
 #include "util.h"
 
@@ -192,7 +191,9 @@ void beian_ctx_free(beian_ctx *ctx)
     if (!ctx) {
         return;
     }
-    beian_fonts_free(ctx->fonts);
+    if (ctx->fonts && ctx->fonts_release) {
+        ctx->fonts_release(ctx->fonts);
+    }
     free(ctx->forms_dir);
     free(ctx->fonts_dir);
     free(ctx->message);

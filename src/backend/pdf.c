@@ -95,14 +95,13 @@ typedef struct {
     double tx, ty;                             /* start of the current text line */
     double lw, stroke_gray, fill_gray, dash;   /* graphics state, to write only changes */
     const cp_set *sets; /* per face: the real code points, sorted; code = CODE_BASE + index */
-    EVP_MD_CTX *md;     /* SHA-256 of what is printed, for the /ID (pdfa.c) */
-    int md_ok;
+    beian_sha256_ctx *md; /* SHA-256 of what is printed, for the /ID (pdfa.c); sticky failure */
 } pdf_state;
 
 /* Feeds what the document prints into the /ID hash. */
 static void hash(pdf_state *st, const void *data, size_t len)
 {
-    st->md_ok = st->md_ok && EVP_DigestUpdate(st->md, data, len) == 1;
+    beian_sha256_update(st->md, data, len);
 }
 
 static int cp_add(cp_set *s, uint32_t cp)
@@ -784,9 +783,8 @@ int beian_pdf_render(beian_ctx *ctx, const beian_dlist *dl, unsigned char **data
             }
         }
     }
-    st.md = EVP_MD_CTX_new();
-    st.md_ok = st.md && EVP_DigestInit_ex(st.md, EVP_sha256(), NULL) == 1;
-    st.pdf = st.md_ok ? HPDF_New(on_error, &st.err) : NULL;
+    st.md = beian_sha256_new();
+    st.pdf = st.md ? HPDF_New(on_error, &st.err) : NULL;
     if (!st.pdf) {
         goto oom;
     }
@@ -814,7 +812,7 @@ int beian_pdf_render(beian_ctx *ctx, const beian_dlist *dl, unsigned char **data
                             (unsigned)st.err.error, (unsigned)st.err.detail);
         goto done;
     }
-    rc = st.md_ok ? beian_pdfa_finish(st.pdf, dl, st.md) : BEIAN_EINTERNAL;
+    rc = beian_pdfa_finish(st.pdf, dl, st.md);
     if (rc != BEIAN_OK || st.err.error) {
         rc = beian_ctx_fail(ctx, BEIAN_EINTERNAL,
                             "cannot make the PDF archival (libharu error 0x%04X/%u)",
@@ -848,7 +846,7 @@ done:
         HPDF_Free(st.pdf);
     }
     beian_buf_release(&st.cs);
-    EVP_MD_CTX_free(st.md);
+    beian_sha256_free(st.md);
     for (int i = 0; i < PDF_MAX_FACES; i++) {
         free(sets[i].cps);
     }

@@ -14,7 +14,6 @@
 #include <hpdf_doc.h>
 #include <hpdf_objects.h>
 #include <hpdf_streams.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -265,16 +264,16 @@ static int output_intent(HPDF_Doc doc)
 /* /ID: the first 16 bytes of SHA-256 over what the document prints — its page sizes, content
  * streams and font programs, fed by pdf.c into md as it writes them — and the title and date.
  * The same input gives the same /ID; any change to what is printed gives another. Takes md. */
-static int document_id(HPDF_Doc doc, const beian_dlist *dl, EVP_MD_CTX *md)
+static int document_id(HPDF_Doc doc, const beian_dlist *dl, beian_sha256_ctx *md)
 {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int dlen = 0;
-    int ok = md != NULL;
+    unsigned char digest[BEIAN_SHA256_BYTES];
+    if (!md) {
+        return BEIAN_EINTERNAL;
+    }
     const char *title = dl->title ? dl->title : "", *date = dl->date ? dl->date : "";
-    ok = ok && EVP_DigestUpdate(md, title, strlen(title) + 1) == 1 &&
-         EVP_DigestUpdate(md, date, strlen(date) + 1) == 1 &&
-         EVP_DigestFinal_ex(md, digest, &dlen) == 1;
-    if (!ok) {
+    beian_sha256_update(md, title, strlen(title) + 1);
+    beian_sha256_update(md, date, strlen(date) + 1);
+    if (beian_sha256_final(md, digest) != BEIAN_OK) {
         return BEIAN_EINTERNAL;
     }
     HPDF_Array id = HPDF_Array_New(doc->mmgr);
@@ -286,7 +285,7 @@ static int document_id(HPDF_Doc doc, const beian_dlist *dl, EVP_MD_CTX *md)
     return BEIAN_OK;
 }
 
-int beian_pdfa_finish(HPDF_Doc doc, const beian_dlist *dl, EVP_MD_CTX *content)
+int beian_pdfa_finish(HPDF_Doc doc, const beian_dlist *dl, beian_sha256_ctx *content)
 {
     int rc = metadata(doc, dl);
     if (rc == BEIAN_OK) {

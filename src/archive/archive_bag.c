@@ -17,6 +17,7 @@
 
 #include "archive_private.h"
 #include "beian/version.h"
+#include "sha256.h"
 #include "util.h"
 
 #define DECLARATION "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
@@ -51,7 +52,7 @@ static int manifest_text(const beian_bundle_entry *e, size_t n, beian_buf *out)
     qsort(sorted, n, sizeof *sorted, cmp_names);
     for (size_t i = 0; i < n && rc == BEIAN_OK; i++) {
         char hex[65];
-        rc = archive_sha256(sorted[i].data, sorted[i].len, hex);
+        rc = beian_sha256_hex(sorted[i].data, sorted[i].len, hex);
         if (rc == BEIAN_OK) {
             rc = beian_buf_appendf(out, "%s  %s\n", hex, sorted[i].name);
         }
@@ -193,7 +194,7 @@ static int manifest_parse(const beian_bundle_entry *e, const char *prefix, manif
             l.hex[i] = c;
         }
         l.hex[64] = '\0';
-        if (!archive_hex64(l.hex)) {
+        if (!beian_sha256_hex_valid(l.hex)) {
             *bad_line = lineno;
             return BEIAN_OK;
         }
@@ -306,9 +307,9 @@ static int bag_info_check(const beian_bundle_entry *e, const char *label, bag_me
         what = "Beian-Event names no event";
     } else if (beian_state_parse(v[5], &st) != BEIAN_OK || st == BEIAN_STATE_NONE) {
         what = "Beian-State names no state";
-    } else if (!archive_hex64(v[7])) {
+    } else if (!beian_sha256_hex_valid(v[7])) {
         what = "Beian-Record-SHA256 is not a SHA-256";
-    } else if (ver > 1 && (!prev || !archive_hex64(prev))) {
+    } else if (ver > 1 && (!prev || !beian_sha256_hex_valid(prev))) {
         what = "Previous-Bundle-SHA256 is missing or not a SHA-256 (every version after the "
                "first names the bundle before it)";
     } else if (ver == 1 && prev) {
@@ -378,7 +379,7 @@ static int payload_check(const beian_bundle *b, const char *label, const char *o
             continue;
         }
         ml->seen = 1;
-        rc = archive_sha256(e->data, e->len, hex);
+        rc = beian_sha256_hex(e->data, e->len, hex);
         if (rc == BEIAN_OK && strcmp(hex, ml->hex) != 0) {
             rc = beian_findings_add(f, BEIAN_V_BAG_DIGEST, label,
                                     "%s does not match its SHA-256 in manifest-sha256.txt (the "
@@ -445,7 +446,7 @@ static int tagmanifest_check(const beian_bundle *b, const char *label, beian_fin
             continue;
         }
         ml->seen = 1;
-        rc = archive_sha256(e->data, e->len, hex);
+        rc = beian_sha256_hex(e->data, e->len, hex);
         if (rc == BEIAN_OK && strcmp(hex, ml->hex) != 0) {
             rc = beian_findings_add(f, BEIAN_V_BAG_TAGMANIFEST, label,
                                     "%s does not match its SHA-256 in tagmanifest-sha256.txt",

@@ -79,14 +79,10 @@ int archive_fsync_dir(const char *path);
  */
 int archive_replace_file(beian_archive *ar, const char *rel, const void *data, size_t len,
                          const char *before, int *renamed);
-/* SHA-256 of data as 64 lowercase hex digits. */
-int archive_sha256(const void *data, size_t len, char out[65]);
 /* SHA-256 of a file; BEIAN_ENOINPUT when missing. */
 int archive_sha256_file(const char *path, char out[65], size_t *size);
 /* The record number prefix of a form (XMT, QUN, BA). */
 const char *archive_prefix(const char *form_id);
-/* 1 when s is a valid 64-digit lowercase hex digest. */
-int archive_hex64(const char *s);
 
 /* ---- ledger.c ---- */
 

@@ -3,13 +3,16 @@
 #define BEIAN_CTX_PRIVATE_H
 
 #include "beian/common.h"
-#include "beian/font.h"
 
 struct beian_ctx {
     char *forms_dir;
     char *fonts_dir;
     char *message;
-    beian_fonts *fonts; /* loaded on first use, shared by every document of the process */
+    /* The font set (fonts/font.c), loaded on first use and shared by every document of the
+     * process. The context only owns it: the fonts layer sits above this one, so it leaves its
+     * destructor here rather than the context calling up into it. */
+    void *fonts;
+    void (*fonts_release)(void *fonts);
 };
 
 /* 1 when a problem could not be added to p for lack of memory (the list is incomplete, and a

@@ -21,6 +21,7 @@
 #include "archive_private.h"
 #include "beian/font.h"
 #include "beian/version.h"
+#include "sha256.h"
 #include "util.h"
 
 void event_doc_release(event_doc *e)
@@ -421,7 +422,7 @@ int content_check(beian_ctx *ctx, const beian_bundle *b, const bag_meta *m, cons
     const beian_bundle_entry *pe = beian_bundle_get(b, DATA_PDF);
     const beian_bundle_entry *ee = beian_bundle_get(b, DATA_EVENT);
     const beian_bundle_entry *prov = beian_bundle_get(b, DATA_PROVENANCE);
-    if (re && archive_sha256(re->data, re->len, hex) == BEIAN_OK &&
+    if (re && beian_sha256_hex(re->data, re->len, hex) == BEIAN_OK &&
         strcmp(hex, m->record_sha) != 0) {
         CONTENT("%s is not the record bag-info.txt names (Beian-Record-SHA256)", DATA_RECORD);
     }

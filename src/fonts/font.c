@@ -16,13 +16,13 @@
 #include <hb-subset.h>
 #include <hb.h>
 #include <jansson.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "beian/ttf.h"
 #include "ctx_private.h"
+#include "sha256.h"
 #include "util.h"
 
 enum { MAX_FACES = 16, CHAIN_MAX = MAX_FACES, CACHE_SIZE = 4096 };
@@ -419,14 +419,22 @@ done:
     return rc;
 }
 
+static void fonts_release(void *fs)
+{
+    beian_fonts_free(fs);
+}
+
 int beian_ctx_fonts(beian_ctx *ctx, beian_fonts **out)
 {
     if (!ctx->fonts) {
-        int rc = fonts_load(ctx, &ctx->fonts);
+        beian_fonts *fs = NULL;
+        int rc = fonts_load(ctx, &fs);
         if (rc != BEIAN_OK) {
             *out = NULL;
             return rc;
         }
+        ctx->fonts = fs;
+        ctx->fonts_release = fonts_release;
     }
     *out = ctx->fonts;
     return BEIAN_OK;
@@ -459,15 +467,10 @@ const char *beian_fonts_digest(const beian_fonts *cfs, int face)
     if (f->digest[0]) {
         return f->digest;
     }
-    unsigned int dlen = 0;
-    unsigned char md[EVP_MAX_MD_SIZE];
     unsigned len = 0;
     const char *data = hb_blob_get_data(f->blob, &len);
-    if (EVP_Digest(data, len, md, &dlen, EVP_sha256(), NULL) != 1) {
+    if (beian_sha256_hex(data, len, f->digest) != BEIAN_OK) {
         return "";
-    }
-    for (unsigned i = 0; i < dlen && i < 32; i++) {
-        snprintf(f->digest + 2 * i, 3, "%02x", md[i]);
     }
     return f->digest;
 }

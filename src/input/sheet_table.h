@@ -1,11 +1,11 @@
 /*
- * sheet_private.h - what the sheet readers (csv.c, xlsx.c) share with sheet.c: the table
- * builder. A reader pushes cells into the current row and then ends the row with its line;
+ * sheet_table.h - the table builder (sheet_table.c) that the sheet readers (csv.c, xlsx.c)
+ * push cells into. A reader pushes cells into the current row and then ends the row with its line;
  * the builder drops rows whose cells are all empty, makes the first non-empty row the
  * header, and enforces the row, column and cell limits of beian/sheet.h.
  */
-#ifndef BEIAN_SHEET_PRIVATE_H
-#define BEIAN_SHEET_PRIVATE_H
+#ifndef BEIAN_SHEET_TABLE_H
+#define BEIAN_SHEET_TABLE_H
 
 #include <stddef.h>
 
@@ -51,19 +51,5 @@ int beian_sheet_push_cell(beian_sheet *sh, size_t col, const char *text, size_t 
 int beian_sheet_end_row(beian_sheet *sh, int line, int number, beian_problems *problems);
 /* Replaces the format description (copied). */
 int beian_sheet_set_format(beian_sheet *sh, const char *format);
-
-/* The readers. text is UTF-8 without a BOM; sep is ',' or '\t' (0: detect). */
-int beian_csv_parse(beian_sheet *sh, const char *text, size_t len, int sep,
-                    beian_problems *problems);
-/*
- * Decodes a CSV file to UTF-8 (detecting the encoding unless forced) and names what it
- * found in *format ("UTF-8 with BOM", "GB18030", ...; static). *out is malloc'd, without a BOM.
- * *sep_hint is '\t' for UTF-16 ("Unicode 文本" is tab-separated), else 0.
- */
-int beian_csv_decode(const char *path, const unsigned char *data, size_t len, const char *encoding,
-                     char **out, size_t *out_len, const char **format, int *sep_hint,
-                     beian_problems *problems);
-int beian_xlsx_read(beian_sheet *sh, const unsigned char *data, size_t len, const char *sheet_name,
-                    beian_problems *problems);
 
 #endif

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "archive_private.h"
+#include "sha256.h"
 #include "util.h"
 
 #define INDEX_MAX_BYTES (64u * 1024u * 1024u)
@@ -90,7 +91,7 @@ int bundle_load(beian_archive *ar, const char *rel, loaded_bundle *out, beian_fi
         rc = beian_ctx_fail(ar->ctx, rc, "%s: cannot read: %s", path, strerror(err));
         goto done;
     }
-    rc = archive_sha256(b.data, b.len, out->sha256);
+    rc = beian_sha256_hex(b.data, b.len, out->sha256);
     if (rc == BEIAN_OK) {
         rc = beian_bundle_read(b.data, b.len, rel, &out->bundle, f);
     }
@@ -376,7 +377,7 @@ static int index_parse_header(const char *text, size_t len, size_t *n, char head
     }
     memcpy(head, text + k + 1, 64);
     head[64] = '\0';
-    if (!archive_hex64(head)) {
+    if (!beian_sha256_hex_valid(head)) {
         return 0;
     }
     *n = v;

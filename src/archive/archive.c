@@ -25,7 +25,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +36,7 @@
 
 #include "archive_private.h"
 #include "beian/render.h"
+#include "sha256.h"
 #include "util.h"
 
 /* ---- names ---- */
@@ -292,40 +292,13 @@ int archive_parse_bundle_rel(const char *rel, char record[32], int *version, cha
     return 1;
 }
 
-int archive_hex64(const char *s)
-{
-    if (!s || strlen(s) != 64) {
-        return 0;
-    }
-    for (int i = 0; i < 64; i++) {
-        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
-int archive_sha256(const void *data, size_t len, char out[65])
-{
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
-    out[0] = '\0';
-    if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen != 32) {
-        return BEIAN_EINTERNAL;
-    }
-    for (unsigned i = 0; i < 32; i++) {
-        snprintf(out + 2 * i, 3, "%02x", md[i]);
-    }
-    return BEIAN_OK;
-}
-
 int archive_sha256_file(const char *path, char out[65], size_t *size)
 {
     beian_buf b;
     int err = 0;
     int rc = beian_file_read(path, BEIAN_BUNDLE_MAX_BYTES, &b, &err);
     if (rc == BEIAN_OK) {
-        rc = archive_sha256(b.data, b.len, out);
+        rc = beian_sha256_hex(b.data, b.len, out);
         if (size) {
             *size = b.len;
         }
@@ -1061,7 +1034,7 @@ int beian_archive_commit(beian_archive *ar, const char *record_no, const beian_e
             return BEIAN_EINTERNAL;
         }
         if (beian_record_canonical(rec, &canon, &canon_len) != BEIAN_OK ||
-            archive_sha256(canon, canon_len, record_sha) != BEIAN_OK) {
+            beian_sha256_hex(canon, canon_len, record_sha) != BEIAN_OK) {
             rc = BEIAN_EINTERNAL;
             goto done;
         }
@@ -1372,7 +1345,7 @@ int beian_archive_commit(beian_archive *ar, const char *record_no, const beian_e
     }
     ledger_line line;
     memset(&line, 0, sizeof line);
-    rc = archive_sha256(zip, zip_len, line.sha256);
+    rc = beian_sha256_hex(zip, zip_len, line.sha256);
     memcpy(line.date, ev->date, 11);
     memcpy(line.record, number, strlen(number) + 1);
     line.version = version;

@@ -6,9 +6,9 @@
 #define BEIAN_PDF_PRIVATE_H
 
 #include <hpdf.h>
-#include <openssl/evp.h>
 
 #include "beian/dlist.h"
+#include "sha256.h"
 
 /*
  * Makes doc a PDF/A-1b document: XMP metadata agreeing with the document information, an
@@ -16,6 +16,6 @@
  * everything the document prints (finished here, not freed). Call after the pages are
  * drawn, before saving. Returns a beian_status.
  */
-int beian_pdfa_finish(HPDF_Doc doc, const beian_dlist *dl, EVP_MD_CTX *content);
+int beian_pdfa_finish(HPDF_Doc doc, const beian_dlist *dl, beian_sha256_ctx *content);
 
 #endif

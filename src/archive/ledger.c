@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "archive_private.h"
+#include "sha256.h"
 #include "util.h"
 
 #define LEDGER_MAX_BYTES (256u * 1024u * 1024u) /* about a million bundles */
@@ -62,7 +63,7 @@ static int parse_line(const char *text, ledger_line *l)
     char *end;
     errno = 0;
     unsigned long long s = strtoull(seq, &end, 10);
-    if (*end || errno || s == 0 || seq[0] == '0' || !archive_hex64(prev) || !archive_hex64(sha) ||
+    if (*end || errno || s == 0 || seq[0] == '0' || !beian_sha256_hex_valid(prev) || !beian_sha256_hex_valid(sha) ||
         !beian_date_valid(date) || !beian_record_no_valid(rec) || ver[0] != 'v' ||
         beian_event_parse(ev, &l->event) != BEIAN_OK ||
         beian_state_parse(st, &l->state) != BEIAN_OK) {
@@ -162,7 +163,7 @@ int ledger_load(beian_archive *ar, ledger *lg, beian_findings *f)
                 goto done;
             }
             /* the chain continues from the damaged line's text */
-            archive_sha256(line, strlen(line), prev);
+            beian_sha256_hex(line, strlen(line), prev);
             continue;
         }
         if (l.seq != lineno || strcmp(l.prev, prev) != 0) {
@@ -183,7 +184,7 @@ int ledger_load(beian_archive *ar, ledger *lg, beian_findings *f)
                 goto done;
             }
         }
-        archive_sha256(line, strlen(line), l.hash);
+        beian_sha256_hex(line, strlen(line), l.hash);
         memcpy(prev, l.hash, 65);
         if (ledger_push(lg, &l) != BEIAN_OK) {
             free(l.path);
@@ -250,7 +251,7 @@ int ledger_append(beian_archive *ar, ledger *lg, const ledger_line *line, int *u
         rc = BEIAN_EINTERNAL;
         goto done;
     }
-    if (archive_sha256(s, strlen(s), l.hash) != BEIAN_OK) {
+    if (beian_sha256_hex(s, strlen(s), l.hash) != BEIAN_OK) {
         rc = BEIAN_EINTERNAL;
         goto done;
     }
@@ -300,7 +301,7 @@ int ledger_parse_anchor(const char *s, size_t *n, char hash[65])
         hash[i] = (char)(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c);
     }
     hash[64] = '\0';
-    if (!archive_hex64(hash)) {
+    if (!beian_sha256_hex_valid(hash)) {
         return BEIAN_EUSAGE;
     }
     *n = (size_t)v;

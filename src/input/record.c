@@ -14,14 +14,15 @@
 #include <strings.h>
 #include <errno.h>
 #include <jansson.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "beian/date.h"
 #include "beian/font.h"
 #include "beian/scan.h"
 #include "ctx_private.h"
+#include "sha256.h"
 #include "util.h"
 
 /*
@@ -130,58 +131,6 @@ const char *beian_record_get(const beian_record *r, const char *id)
 {
     int i = beian_form_field_index(r->form, id, 0);
     return i >= 0 ? r->values[i] : NULL;
-}
-
-static int is_leap(int y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-int beian_date_valid(const char *s)
-{
-    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-') {
-        return 0;
-    }
-    for (int i = 0; i < 10; i++) {
-        if (i != 4 && i != 7 && !isdigit((unsigned char)s[i])) {
-            return 0;
-        }
-    }
-    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-    int m = (s[5] - '0') * 10 + (s[6] - '0');
-    int d = (s[8] - '0') * 10 + (s[9] - '0');
-    if (y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1) {
-        return 0;
-    }
-    int max = mdays[m - 1] + (m == 2 && is_leap(y));
-    return d <= max;
-}
-
-long beian_date_days(const char *s)
-{
-    /* days since 1970-01-01 of the proleptic Gregorian calendar (H. Hinnant's algorithm) */
-    long y = strtol(s, NULL, 10);
-    long m = (s[5] - '0') * 10 + (s[6] - '0');
-    long d = (s[8] - '0') * 10 + (s[9] - '0');
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-int beian_date_format_cn(const char *iso, char *out, size_t size)
-{
-    if (!beian_date_valid(iso)) {
-        return 0;
-    }
-    int y = (int)strtol(iso, NULL, 10);
-    int m = (iso[5] - '0') * 10 + (iso[6] - '0');
-    int d = (iso[8] - '0') * 10 + (iso[9] - '0');
-    snprintf(out, size, "%d年%d月%d日", y, m, d);
-    return 1;
 }
 
 static int all_digits(const char *s, size_t n)
@@ -581,6 +530,83 @@ static void json_kind(const json_t *v, char *out, size_t size, char *as_text, si
     }
 }
 
+/*
+ * For every QR cell of the record's form whose picture field is given (group_qr_image), reads
+ * the picture (path relative to the data file), decodes it and stores the payload in the
+ * cell's QR field. A picture with no readable code, with more than one, or disagreeing with a
+ * QR field given as text is a problem naming the field. Returns BEIAN_OK or BEIAN_EDATA.
+ */
+static int resolve_qr_pictures(beian_ctx *ctx, beian_record *rec, beian_problems *pr)
+{
+    const beian_form *f = rec->form;
+    int rc = BEIAN_OK;
+    for (size_t i = 0; i < f->ncells; i++) {
+        const beian_cell *c = &f->cells[i];
+        if (c->kind != BEIAN_CELL_QR || c->qr_image_field < 0 || !rec->values[c->qr_image_field]) {
+            continue;
+        }
+        int fi = c->qr_image_field;
+        const beian_field *fd = &f->fields[fi];
+        char *dir = beian_path_dirname(rec->path ? rec->path : ".");
+        char *path = dir ? beian_path_join(dir, rec->values[fi]) : NULL;
+        free(dir);
+        if (!path) {
+            return beian_ctx_fail(ctx, BEIAN_EINTERNAL, "out of memory");
+        }
+        beian_problems *sub = beian_problems_new();
+        char **codes = NULL;
+        size_t n = 0;
+        int src = sub ? beian_scan_codes(ctx, path, &codes, &n, sub)
+                      : beian_ctx_fail(ctx, BEIAN_EINTERNAL, "out of memory");
+        if (src == BEIAN_EINTERNAL) {
+            rc = BEIAN_EINTERNAL;
+        } else if (src != BEIAN_OK) {
+            const beian_problem *p = beian_problems_get(sub, 0);
+            beian_problems_add(pr, BEIAN_SEV_ERROR, rec->path, rec->lines[fi], 0, fd->id,
+                               fd->label, "%s: %s", rec->values[fi],
+                               p ? p->message : "cannot be read");
+            rc = BEIAN_EDATA;
+        } else if (n != 1) {
+            beian_problems_add(pr, BEIAN_SEV_ERROR, rec->path, rec->lines[fi], 0, fd->id,
+                               fd->label,
+                               n == 0 ? "%s: no readable QR code in the picture; save the "
+                                        "group's code again from the chat app (or give its "
+                                        "link as group_qr)"
+                                      : "%s: the picture holds more than one QR code; crop it "
+                                        "to the group's code",
+                               rec->values[fi]);
+            rc = BEIAN_EDATA;
+        } else if (rec->values[c->qr_field] && strcmp(rec->values[c->qr_field], codes[0]) != 0) {
+            const beian_field *qf = &f->fields[c->qr_field];
+            beian_problems_add(pr, BEIAN_SEV_ERROR, rec->path, rec->lines[fi], 0, fd->id,
+                               fd->label,
+                               "the picture's code (%s) differs from %s (%s); give only one",
+                               codes[0], qf->id, qf->label);
+            rc = BEIAN_EDATA;
+        } else if (!rec->values[c->qr_field]) {
+            size_t max = f->fields[c->qr_field].max_chars;
+            if (beian_utf8_check((const unsigned char *)codes[0], strlen(codes[0])) !=
+                    strlen(codes[0]) ||
+                beian_utf8_count(codes[0]) > max) {
+                beian_problems_add(pr, BEIAN_SEV_ERROR, rec->path, rec->lines[fi], 0, fd->id,
+                                   fd->label,
+                                   "the picture's code is not text of at most %zu characters",
+                                   max);
+                rc = BEIAN_EDATA;
+            } else if (beian_record_set(rec, c->qr_field, codes[0], rec->lines[fi]) != BEIAN_OK) {
+                rc = beian_ctx_fail(ctx, BEIAN_EINTERNAL, "out of memory");
+            }
+        }
+        beian_scan_codes_free(codes, n);
+        beian_problems_free(sub);
+        free(path);
+        if (rc == BEIAN_EINTERNAL) {
+            return rc;
+        }
+    }
+    return rc;
+}
+
 static int record_read(beian_ctx *ctx, const char *path, const unsigned char *data, size_t len,
                        beian_record **out, beian_problems *pr)
 {
@@ -790,7 +816,7 @@ done:
         if (record_validate(r, pr, wrong_type) != BEIAN_OK || beian_problems_errors(pr) > 0) {
             rc = BEIAN_EDATA;
         } else {
-            rc = beian_scan_resolve_record(ctx, r, pr);
+            rc = resolve_qr_pictures(ctx, r, pr);
         }
         if (check_characters(ctx, r, pr) != BEIAN_OK) {
             rc = rc == BEIAN_OK ? BEIAN_EDATA : rc;
@@ -889,15 +915,10 @@ int beian_record_digest(const beian_record *r, char out[65])
 {
     char *json = NULL;
     size_t len = 0;
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
     out[0] = '\0';
     int rc = beian_record_canonical(r, &json, &len);
-    if (rc == BEIAN_OK && EVP_Digest(json, len, md, &mdlen, EVP_sha256(), NULL) != 1) {
-        rc = BEIAN_EINTERNAL;
-    }
-    for (unsigned i = 0; rc == BEIAN_OK && i < mdlen && i < 32; i++) {
-        snprintf(out + 2 * i, 3, "%02x", md[i]);
+    if (rc == BEIAN_OK) {
+        rc = beian_sha256_hex(json, len, out);
     }
     free(json);
     return rc;

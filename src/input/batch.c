@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "beian/date.h"
 #include "ctx_private.h"
 #include "util.h"
 
@@ -512,19 +513,7 @@ static int serial_date(const char *v, char out[32])
     if (serial < 61 || serial > 109572) {
         return 0;
     }
-    /* days since 1970-01-01, then the civil-from-days algorithm (H. Hinnant, public domain
-     * description of the proleptic Gregorian calendar) */
-    long z = serial - 25569 + 719468;
-    long era = z / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long y = yoe + era * 400;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    long d = doy - (153 * mp + 2) / 5 + 1;
-    long m = mp < 10 ? mp + 3 : mp - 9;
-    y += m <= 2;
-    snprintf(out, 32, "%04ld-%02ld-%02ld", y, m, d);
+    beian_date_from_days(serial - 25569, out); /* Excel's day 25569 is 1970-01-01 */
     return beian_date_valid(out);
 }
 

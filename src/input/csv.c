@@ -22,7 +22,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "sheet_private.h"
+#include "csv.h"
 #include "util.h"
 
 typedef enum { ENC_DETECT, ENC_UTF8, ENC_GB18030, ENC_UTF16LE, ENC_UTF16BE, ENC_UTF16 } csv_enc;

@@ -19,6 +19,7 @@
 
 #include "archive_private.h"
 #include "beian/render.h"
+#include "sha256.h"
 #include "util.h"
 
 #define REPRINTS_MAX_BYTES (64u * 1024u * 1024u)
@@ -214,7 +215,7 @@ int beian_archive_reprint(beian_archive *ar, const char *record_no,
         }
     }
     char out_sha[65];
-    rc = archive_sha256(out, out_len, out_sha);
+    rc = beian_sha256_hex(out, out_len, out_sha);
     logline = beian_asprintf("%s %s v%d %s %s %s", opts->date, record_no, line->version,
                              opts->exact  ? "exact"
                              : opts->mask ? "masked"

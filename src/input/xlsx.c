@@ -27,7 +27,7 @@
 #include <string.h>
 #include <zip.h>
 
-#include "sheet_private.h"
+#include "xlsx.h"
 #include "util.h"
 
 enum { XLSX_CHUNK = 64 * 1024, XLSX_MAX_STRINGS = 4 * 1024 * 1024 };

@@ -17,32 +17,6 @@
 
 /* ---- days ---- */
 
-long beian_day_from_iso(const char *iso)
-{
-    return beian_date_days(iso);
-}
-
-/* The civil date of a day count (the proleptic Gregorian calendar). */
-void beian_day_to_iso(long day, char out[11])
-{
-    long z = day + 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long y = yoe + era * 400;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    long d = doy - (153 * mp + 2) / 5 + 1;
-    long m = mp < 10 ? mp + 3 : mp - 9;
-    if (m <= 2) {
-        y++;
-    }
-    char buf[64];
-    snprintf(buf, sizeof buf, "%04ld-%02ld-%02ld", y, m, d);
-    memcpy(out, buf, 10);
-    out[10] = '\0';
-}
-
 /* 0 Monday .. 6 Sunday (1970-01-01 was a Thursday). */
 static int weekday(long day)
 {
@@ -176,7 +150,7 @@ int beian_calendar_add(beian_calendar *cal, const char *path, const unsigned cha
         }
         if (weekday(d) < 5) {
             char iso[11];
-            beian_day_to_iso(d, iso);
+            beian_date_from_days(d, iso);
             beian_problems_add(pr, BEIAN_SEV_ERROR, path, 0, 0, where, "调休上班",
                                "%s is a weekday; only a Saturday or Sunday is made a working day",
                                iso);
@@ -303,7 +277,7 @@ static int add_item(item_list *L, beian_due_kind kind, const beian_record_facts 
     it->rule = rule[kind];
     it->what = what;
     if (due >= 0) {
-        beian_day_to_iso(due, it->due);
+        beian_date_from_days(due, it->due);
     }
     it->days = days;
     it->overdue = days < 0 || kind == BEIAN_DUE_STOPPED;
@@ -352,7 +326,7 @@ static void review_items(item_list *L, const beian_record_facts *r, long today,
         return;
     }
     char today_iso[11];
-    beian_day_to_iso(today, today_iso);
+    beian_date_from_days(today, today_iso);
     int first = (approved->date[0] - '0') * 1000 + (approved->date[1] - '0') * 100 +
                 (approved->date[2] - '0') * 10 + (approved->date[3] - '0');
     int last = (today_iso[0] - '0') * 1000 + (today_iso[1] - '0') * 100 +
