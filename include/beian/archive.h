@@ -82,20 +82,20 @@ typedef enum {
 } beian_state;
 
 /* "submitted", ... as in bag-info and the ledger; and the Chinese words the office uses. */
-const char *beian_event_name(beian_event_kind ev);
-const char *beian_event_label(beian_event_kind ev);
-int beian_event_parse(const char *name, beian_event_kind *ev);
-const char *beian_state_name(beian_state st);
-const char *beian_state_label(beian_state st);
-int beian_state_parse(const char *name, beian_state *st);
+const char *beian_archive_event_name(beian_event_kind ev);
+const char *beian_archive_event_label(beian_event_kind ev);
+int beian_archive_event_parse(const char *name, beian_event_kind *ev);
+const char *beian_archive_state_name(beian_state st);
+const char *beian_archive_state_label(beian_state st);
+int beian_archive_state_parse(const char *name, beian_state *st);
 
 /*
  * The state after ev in state from (review_pass for reviews), or BEIAN_EDATA when the
  * workflow does not allow it. The table is in archive.c and docs/archive.md.
  */
-int beian_workflow_next(beian_state from, beian_event_kind ev, int review_pass, beian_state *to);
+int beian_archive_workflow_next(beian_state from, beian_event_kind ev, int review_pass, beian_state *to);
 /* The events allowed in st, as "approve, reject or dissolve" (static). */
-const char *beian_workflow_allowed(beian_state st);
+const char *beian_archive_workflow_allowed(beian_state st);
 
 /* ---- filing ---- */
 
@@ -252,7 +252,7 @@ typedef struct {
 int beian_archive_verify(beian_archive *ar, const beian_verify_options *opts,
                          beian_findings *findings, beian_verify_summary *summary);
 /* Checks one bundle file on its own (container, bag, content). */
-int beian_verify_bundle_file(beian_ctx *ctx, const char *path, beian_findings *findings);
+int beian_archive_verify_bundle_file(beian_ctx *ctx, const char *path, beian_findings *findings);
 
 /*
  * Repairs what an interrupted commit leaves: removes temporary files, completes the commit of

@@ -64,4 +64,7 @@ const beian_bundle_entry *beian_bundle_get(const beian_bundle *b, const char *na
  * separated by '/', none "." or "..", at most 200 bytes. */
 int beian_bundle_name_safe(const char *name);
 
+/* The libzip version bundles are written with, for `beian --version`. */
+const char *beian_bundle_library_version(void);
+
 #endif

@@ -89,4 +89,7 @@ int beian_fonts_cap_height(const beian_fonts *fonts, int face);
 /* PostScript name of face (only characters a PDF name takes as they are; "Font" if none). */
 const char *beian_fonts_postscript_name(const beian_fonts *fonts, int face);
 
+/* The harfbuzz version the fonts run with, for `beian --version`. */
+const char *beian_fonts_library_version(void);
+
 #endif

@@ -15,4 +15,7 @@
 /* Renders dl into *data (malloc'd, owned by the caller). */
 int beian_pdf_render(beian_ctx *ctx, const beian_dlist *dl, unsigned char **data, size_t *len);
 
+/* The libharu version the PDF backend is built with, for `beian --version`. */
+const char *beian_pdf_library_version(void);
+
 #endif

@@ -14,4 +14,7 @@
 int beian_png_render(beian_ctx *ctx, const beian_dlist *dl, size_t page, double dpi,
                      unsigned char **data, size_t *len);
 
+/* The cairo version the previews are drawn with, for `beian --version`. */
+const char *beian_png_library_version(void);
+
 #endif

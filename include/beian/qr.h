@@ -18,4 +18,7 @@ typedef enum { BEIAN_QR_L, BEIAN_QR_M, BEIAN_QR_Q, BEIAN_QR_H } beian_qr_level;
 int beian_qr_encode(const char *payload, size_t len, beian_qr_level level,
                     unsigned char **matrix, int *modules);
 
+/* The libqrencode version, for `beian --version`. */
+const char *beian_qr_library_version(void);
+
 #endif

@@ -31,4 +31,8 @@ int beian_scan_codes(beian_ctx *ctx, const char *path, char ***payloads, size_t 
                      beian_problems *pr);
 void beian_scan_codes_free(char **payloads, size_t n);
 
+/* The zbar and poppler versions scans are read with, for `beian --version`. */
+const char *beian_scan_zbar_version(void);
+const char *beian_scan_poppler_version(void);
+
 #endif

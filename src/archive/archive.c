@@ -49,17 +49,17 @@ static const char *const state_names[] = {"none",     "submitted",     "approved
 static const char *const state_labels[] = {"未备案", "已提交，待审批", "已备案", "已变更，待审批",
                                            "已退回", "年审未通过",     "已注销"};
 
-const char *beian_event_name(beian_event_kind ev)
+const char *beian_archive_event_name(beian_event_kind ev)
 {
     return (unsigned)ev < 6 ? event_names[ev] : "?";
 }
 
-const char *beian_event_label(beian_event_kind ev)
+const char *beian_archive_event_label(beian_event_kind ev)
 {
     return (unsigned)ev < 6 ? event_labels[ev] : "?";
 }
 
-int beian_event_parse(const char *name, beian_event_kind *ev)
+int beian_archive_event_parse(const char *name, beian_event_kind *ev)
 {
     for (int i = 0; name && i < 6; i++) {
         if (strcmp(name, event_names[i]) == 0) {
@@ -70,17 +70,17 @@ int beian_event_parse(const char *name, beian_event_kind *ev)
     return BEIAN_EDATA;
 }
 
-const char *beian_state_name(beian_state st)
+const char *beian_archive_state_name(beian_state st)
 {
     return (unsigned)st < 7 ? state_names[st] : "?";
 }
 
-const char *beian_state_label(beian_state st)
+const char *beian_archive_state_label(beian_state st)
 {
     return (unsigned)st < 7 ? state_labels[st] : "?";
 }
 
-int beian_state_parse(const char *name, beian_state *st)
+int beian_archive_state_parse(const char *name, beian_state *st)
 {
     for (int i = 0; name && i < 7; i++) {
         if (strcmp(name, state_names[i]) == 0) {
@@ -120,7 +120,7 @@ static const struct {
     {BEIAN_STATE_REVIEW_FAILED, BEIAN_EVENT_DISSOLVED, BEIAN_STATE_DISSOLVED},
 };
 
-int beian_workflow_next(beian_state from, beian_event_kind ev, int review_pass, beian_state *to)
+int beian_archive_workflow_next(beian_state from, beian_event_kind ev, int review_pass, beian_state *to)
 {
     for (size_t i = 0; i < sizeof transitions / sizeof transitions[0]; i++) {
         if (transitions[i].from == from && transitions[i].ev == ev) {
@@ -132,7 +132,7 @@ int beian_workflow_next(beian_state from, beian_event_kind ev, int review_pass, 
     return BEIAN_EDATA;
 }
 
-const char *beian_workflow_allowed(beian_state st)
+const char *beian_archive_workflow_allowed(beian_state st)
 {
     switch (st) {
     case BEIAN_STATE_NONE:
@@ -827,7 +827,7 @@ static int check_event(beian_archive *ar, const beian_event *ev, const char **sc
         if (!days[i].allowed) {
             beian_problems_add(pr, BEIAN_SEV_ERROR, NULL, 0, 0, days[i].field, days[i].label,
                                "%s belongs to a %s, not to a filing that is %s", days[i].option,
-                               i == 0 ? "change" : "dissolution", beian_event_name(ev->kind));
+                               i == 0 ? "change" : "dissolution", beian_archive_event_name(ev->kind));
             return BEIAN_EDATA;
         }
         if (!beian_date_valid(days[i].value) || strlen(days[i].value) != 10 ||
@@ -1110,11 +1110,11 @@ int beian_archive_commit(beian_archive *ar, const char *record_no, const beian_e
         from = latest->state;
         version = latest->version + 1;
     }
-    if (beian_workflow_next(from, ev->kind, ev->review_pass, &to) != BEIAN_OK) {
+    if (beian_archive_workflow_next(from, ev->kind, ev->review_pass, &to) != BEIAN_OK) {
         beian_problems_add(pr, BEIAN_SEV_ERROR, NULL, 0, 0, NULL, NULL,
                            "cannot %s %s: it is %s (%s since v%d, %s); what it allows now: %s",
-                           verb(ev->kind), number, beian_state_label(from), beian_state_name(from),
-                           version - 1, prev.event.date, beian_workflow_allowed(from));
+                           verb(ev->kind), number, beian_archive_state_label(from), beian_archive_state_name(from),
+                           version - 1, prev.event.date, beian_archive_workflow_allowed(from));
         rc = BEIAN_EDATA;
         goto done;
     }
@@ -1122,7 +1122,7 @@ int beian_archive_commit(beian_archive *ar, const char *record_no, const beian_e
         beian_problems_add(pr, BEIAN_SEV_ERROR, NULL, 0, 0, "date", "日期",
                            "%s is before %s, the date of %s v%d (%s); events are filed in order",
                            ev->date, prev.meta.date, number, version - 1,
-                           beian_event_name(prev.meta.event));
+                           beian_archive_event_name(prev.meta.event));
         rc = BEIAN_EDATA;
         goto done;
     }

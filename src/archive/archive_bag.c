@@ -102,7 +102,7 @@ int bag_build(beian_ctx *ctx, const bag_meta *m, const beian_bundle_entry *paylo
                           "Beian-Form: %s\n"
                           "Beian-Record-SHA256: %s\n",
                           BEIAN_VERSION, m->date, m->record, m->version, octets, n, m->record,
-                          m->version, beian_event_name(m->event), beian_state_name(m->state),
+                          m->version, beian_archive_event_name(m->event), beian_archive_state_name(m->state),
                           m->form, m->record_sha) != BEIAN_OK ||
         (m->prev_sha && beian_buf_appendf(&info, "Previous-Bundle-SHA256: %s\n", m->prev_sha)) ||
         (m->description &&
@@ -303,9 +303,9 @@ static int bag_info_check(const beian_bundle_entry *e, const char *label, bag_me
         what = "Beian-Record is not a record number";
     } else if (*end || ver < 1 || ver > 100000) {
         what = "Beian-Version is not a version number";
-    } else if (beian_event_parse(v[4], &ev) != BEIAN_OK) {
+    } else if (beian_archive_event_parse(v[4], &ev) != BEIAN_OK) {
         what = "Beian-Event names no event";
-    } else if (beian_state_parse(v[5], &st) != BEIAN_OK || st == BEIAN_STATE_NONE) {
+    } else if (beian_archive_state_parse(v[5], &st) != BEIAN_OK || st == BEIAN_STATE_NONE) {
         what = "Beian-State names no state";
     } else if (!beian_sha256_hex_valid(v[7])) {
         what = "Beian-Record-SHA256 is not a SHA-256";

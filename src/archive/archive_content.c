@@ -72,8 +72,8 @@ int event_doc_parse(const unsigned char *json, size_t len, event_doc *e)
     if (!json_is_integer(ver) || json_integer_value(ver) < 1 || json_integer_value(ver) > 100000 ||
         !copy_str(root, "date", e->date, sizeof e->date) ||
         !copy_str(root, "record", e->record, sizeof e->record) ||
-        beian_event_parse(json_string_value(json_object_get(root, "event")), &e->event) != 0 ||
-        beian_state_parse(json_string_value(json_object_get(root, "state")), &e->state) != 0 ||
+        beian_archive_event_parse(json_string_value(json_object_get(root, "event")), &e->event) != 0 ||
+        beian_archive_state_parse(json_string_value(json_object_get(root, "state")), &e->state) != 0 ||
         !json_is_object(printed) || !json_is_integer(json_object_get(printed, "version")) ||
         !copy_str(printed, "date", e->printed_date, sizeof e->printed_date) ||
         (reviews && !json_is_array(reviews))) {
@@ -164,9 +164,9 @@ int event_doc_dump(const event_doc *e, unsigned char **out, size_t *len)
     char *s = NULL;
     json_t *root =
         json_pack("{s:s, s:s, s:s, s:{s:s, s:i}, s:s, s:[], s:s, s:i}", "date", e->date, "event",
-                  beian_event_name(e->event), "form", e->form, "printed", "date", e->printed_date,
+                  beian_archive_event_name(e->event), "form", e->form, "printed", "date", e->printed_date,
                   "version", e->printed_version, "record", e->record, "reviews", "state",
-                  beian_state_name(e->state), "version", e->version);
+                  beian_archive_state_name(e->state), "version", e->version);
     *out = NULL;
     *len = 0;
     if (!root) {
@@ -456,8 +456,8 @@ int content_check(beian_ctx *ctx, const beian_bundle *b, const bag_meta *m, cons
         strcmp(ev.record, m->record) != 0 || strcmp(ev.date, m->date) != 0 ||
         strcmp(ev.form, m->form) != 0) {
         CONTENT("%s (%s v%d %s %s) disagrees with bag-info.txt (%s v%d %s %s)", DATA_EVENT,
-                ev.record, ev.version, beian_event_name(ev.event), ev.date, m->record, m->version,
-                beian_event_name(m->event), m->date);
+                ev.record, ev.version, beian_archive_event_name(ev.event), ev.date, m->record, m->version,
+                beian_archive_event_name(m->event), m->date);
     }
     if (ev.printed_version < 1 || ev.printed_version > ev.version) {
         CONTENT("%s: the printed form's version %d is not one of this record's", DATA_EVENT,

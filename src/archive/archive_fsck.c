@@ -209,10 +209,10 @@ static char *why_not_next(beian_archive *ar, const ledger *lg, const char *rel, 
                              lb.meta.version, lb.meta.record, want);
     } else if (latest && (!lb.meta.prev_sha || strcmp(lb.meta.prev_sha, latest->sha256) != 0)) {
         why = beian_asprintf("it does not chain to v%d in the ledger", latest->version);
-    } else if (beian_workflow_next(from, lb.meta.event, lb.event.review_pass, &to) != BEIAN_OK ||
+    } else if (beian_archive_workflow_next(from, lb.meta.event, lb.event.review_pass, &to) != BEIAN_OK ||
                to != lb.meta.state) {
         why = beian_asprintf("the workflow does not allow %s after %s",
-                             beian_event_name(lb.meta.event), beian_state_name(from));
+                             beian_archive_event_name(lb.meta.event), beian_archive_state_name(from));
     } else if (latest && strcmp(lb.meta.date, latest->date) < 0) {
         why = beian_asprintf("it is dated before v%d", latest->version);
     } else {
@@ -301,7 +301,7 @@ int beian_archive_fsck(beian_archive *ar, int dry, beian_problems *pr)
             if (rc == BEIAN_OK) {
                 char what[96];
                 snprintf(what, sizeof what, "%s v%d %s", line.record, line.version,
-                         beian_event_name(line.event));
+                         beian_archive_event_name(line.event));
                 note(pr, ar->dir,
                      dry ? "would complete the interrupted commit of %s (%s)"
                          : "completed the interrupted commit of %s (%s)",

@@ -148,7 +148,7 @@ static int rows_text(const ledger *lg, beian_record_info *rows, size_t n, char *
     for (size_t i = 0; i < n && rc == BEIAN_OK; i++) {
         rc = beian_buf_appendf(&b, "%s\t%s\t%d\t%s\t%s\t%s\n", rows[i].record_no,
                                rows[i].form_id ? rows[i].form_id : "?", rows[i].version,
-                               beian_state_name(rows[i].state), rows[i].date,
+                               beian_archive_state_name(rows[i].state), rows[i].date,
                                rows[i].name ? rows[i].name : "?");
     }
     free(head);
@@ -301,7 +301,7 @@ static int index_parse(const char *text, beian_record_info **out, size_t *n_out)
         memset(&r, 0, sizeof r);
         char *end = NULL;
         if (!line || k != 6 || !beian_record_no_valid(f[0]) ||
-            beian_state_parse(f[3], &r.state) != BEIAN_OK || !beian_date_valid(f[4]) ||
+            beian_archive_state_parse(f[3], &r.state) != BEIAN_OK || !beian_date_valid(f[4]) ||
             (r.version = (int)strtol(f[2], &end, 10)) < 1 || *end) {
             free(line);
             rc = line ? BEIAN_EDATA : BEIAN_EINTERNAL;

@@ -305,15 +305,15 @@ static void check_record(walk *W, const ledger *lg, disk_bundle *b, size_t n)
         }
         if (chain_known || v == 1) {
             beian_state next;
-            if (beian_workflow_next(state, m->event, cur->review_pass, &next) != BEIAN_OK) {
+            if (beian_archive_workflow_next(state, m->event, cur->review_pass, &next) != BEIAN_OK) {
                 ADD(W, BEIAN_V_REC_WORKFLOW, cur->rel,
                     "v%d files \"%s\" after the record was %s: the workflow does not allow it", v,
-                    beian_event_name(m->event), beian_state_name(state));
+                    beian_archive_event_name(m->event), beian_archive_state_name(state));
             } else if (next != m->state) {
                 ADD(W, BEIAN_V_REC_WORKFLOW, cur->rel,
                     "v%d says the record is now %s, but %s after %s leads to %s", v,
-                    beian_state_name(m->state), beian_event_name(m->event), beian_state_name(state),
-                    beian_state_name(next));
+                    beian_archive_state_name(m->state), beian_archive_event_name(m->event), beian_archive_state_name(state),
+                    beian_archive_state_name(next));
             }
         }
         if (prev && prev->loaded && strcmp(m->date, prev->meta.date) < 0) {
@@ -324,8 +324,8 @@ static void check_record(walk *W, const ledger *lg, disk_bundle *b, size_t n)
             (strcmp(ll->date, m->date) != 0 || ll->event != m->event || ll->state != m->state)) {
             ADD(W, BEIAN_V_STORE_LEDGER, ARCHIVE_LEDGER,
                 "line %zu says %s v%d %s %s on %s, but the bundle says %s %s on %s", ll->seq, rec,
-                v, beian_event_name(ll->event), beian_state_name(ll->state), ll->date,
-                beian_event_name(m->event), beian_state_name(m->state), m->date);
+                v, beian_archive_event_name(ll->event), beian_archive_state_name(ll->state), ll->date,
+                beian_archive_event_name(m->event), beian_archive_state_name(m->state), m->date);
         }
         state = m->state;
         prev = cur;
@@ -464,7 +464,7 @@ int beian_archive_verify(beian_archive *ar, const beian_verify_options *opts,
             ADD(&W, BEIAN_V_STORE_MISSING, l->path,
                 "the ledger lists this bundle (line %zu: %s v%d %s) but it is not on disk "
                 "(deleted or moved)",
-                l->seq, l->record, l->version, beian_event_name(l->event));
+                l->seq, l->record, l->version, beian_archive_event_name(l->event));
         }
     }
     /* the record layer */
@@ -514,7 +514,7 @@ done:
     return beian_findings_count(findings) > before ? BEIAN_EDATA : BEIAN_OK;
 }
 
-int beian_verify_bundle_file(beian_ctx *ctx, const char *path, beian_findings *f)
+int beian_archive_verify_bundle_file(beian_ctx *ctx, const char *path, beian_findings *f)
 {
     beian_buf b;
     int err = 0;

@@ -865,3 +865,8 @@ const beian_bundle_entry *beian_bundle_get(const beian_bundle *b, const char *na
     }
     return NULL;
 }
+
+const char *beian_bundle_library_version(void)
+{
+    return zip_libzip_version();
+}

@@ -46,8 +46,8 @@ static int ledger_push(ledger *lg, const ledger_line *l)
 static char *format_line(const ledger_line *l)
 {
     return beian_asprintf("%zu %s %s %s %s v%d %s %s %s", l->seq, l->prev, l->sha256, l->date,
-                          l->record, l->version, beian_event_name(l->event),
-                          beian_state_name(l->state), l->path);
+                          l->record, l->version, beian_archive_event_name(l->event),
+                          beian_archive_state_name(l->state), l->path);
 }
 
 /* Splits one line into its nine fields; 0 when it is not a ledger line. */
@@ -65,8 +65,8 @@ static int parse_line(const char *text, ledger_line *l)
     unsigned long long s = strtoull(seq, &end, 10);
     if (*end || errno || s == 0 || seq[0] == '0' || !beian_sha256_hex_valid(prev) || !beian_sha256_hex_valid(sha) ||
         !beian_date_valid(date) || !beian_record_no_valid(rec) || ver[0] != 'v' ||
-        beian_event_parse(ev, &l->event) != BEIAN_OK ||
-        beian_state_parse(st, &l->state) != BEIAN_OK) {
+        beian_archive_event_parse(ev, &l->event) != BEIAN_OK ||
+        beian_archive_state_parse(st, &l->state) != BEIAN_OK) {
         return 0;
     }
     long v = strtol(ver + 1, &end, 10);

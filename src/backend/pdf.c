@@ -852,3 +852,8 @@ done:
     }
     return rc;
 }
+
+const char *beian_pdf_library_version(void)
+{
+    return HPDF_VERSION_TEXT;
+}

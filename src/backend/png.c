@@ -262,3 +262,8 @@ int beian_png_render(beian_ctx *ctx, const beian_dlist *dl, size_t page, double 
     *len = out.len;
     return BEIAN_OK;
 }
+
+const char *beian_png_library_version(void)
+{
+    return cairo_version_string();
+}

@@ -438,11 +438,11 @@ static int file_event(beian_ctx *ctx, const filing_args *a, const char *command,
     if (ev->kind == BEIAN_EVENT_SUBMITTED) {
         printf("%s\n", res.record_no);
     } else {
-        printf("%s v%d %s\n", res.record_no, res.version, beian_state_name(res.state));
+        printf("%s v%d %s\n", res.record_no, res.version, beian_archive_state_name(res.state));
     }
     fflush(stdout);
     cli_note("filed %s v%d (%s %s, now %s) as %s/%s", res.record_no, res.version,
-             beian_event_name(ev->kind), ev->date, beian_state_label(res.state),
+             beian_archive_event_name(ev->kind), ev->date, beian_archive_state_label(res.state),
              beian_archive_dir(ar), res.path);
     if (a->out && res.pdf) {
         rc = write_pdf(a->out, res.pdf, res.pdf_len);

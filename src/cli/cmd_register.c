@@ -37,7 +37,7 @@ static char *subtitle(const beian_register_filter *f, size_t n, const char *date
     char cn[32];
     beian_buf_init(&b);
     if (f->state_set) {
-        beian_buf_appendf(&b, "状态：%s；", beian_state_label(f->state));
+        beian_buf_appendf(&b, "状态：%s；", beian_archive_state_label(f->state));
     }
     if (f->form) {
         beian_buf_appendf(&b, "表格：%s；", f->form);
@@ -116,7 +116,7 @@ int cmd_register(beian_ctx *ctx, int argc, char **argv)
         }
         i++;
         if (strcmp(s, "--state") == 0) {
-            if (beian_state_parse(v, &f.state) != BEIAN_OK) {
+            if (beian_archive_state_parse(v, &f.state) != BEIAN_OK) {
                 cli_error(BEIAN_EUSAGE,
                           "list: --state is one of submitted, approved, changed, rejected, "
                           "review-failed, dissolved; not \"%s\"",
@@ -198,7 +198,7 @@ int cmd_register(beian_ctx *ctx, int argc, char **argv)
         for (size_t i = 0; i < m; i++) {
             const beian_record_info *r = &rows[i]->info;
             printf("%s\tv%d\t%s\t%s\t%s\t%s\t%s\n", r->record_no, r->version, r->date,
-                   beian_state_name(r->state), beian_state_label(r->state), r->form_id, r->name);
+                   beian_archive_state_name(r->state), beian_archive_state_label(r->state), r->form_id, r->name);
         }
     } else if (m) {
         enum { NC = 8 };

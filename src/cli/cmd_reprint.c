@@ -93,11 +93,11 @@ int cmd_log(beian_ctx *ctx, int argc, char **argv)
     }
     if (rc == BEIAN_OK) {
         printf("%s  %s  (%s)  %s %s\n", info.record_no, info.name ? info.name : "?",
-               info.form_id ? info.form_id : "?", beian_state_label(info.state),
-               beian_state_name(info.state));
+               info.form_id ? info.form_id : "?", beian_archive_state_label(info.state),
+               beian_archive_state_name(info.state));
         for (size_t i = 0; i < n; i++) {
             printf("v%-3d %s  %-9s %-12s %s  sha256 %.16s%s%s\n", v[i].version, v[i].date,
-                   beian_event_name(v[i].event), beian_event_label(v[i].event), v[i].path,
+                   beian_archive_event_name(v[i].event), beian_archive_event_label(v[i].event), v[i].path,
                    v[i].sha256, v[i].detail ? "  " : "", v[i].detail ? v[i].detail : "");
         }
     }

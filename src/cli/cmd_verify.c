@@ -96,7 +96,7 @@ int cmd_verify(beian_ctx *ctx, int argc, char **argv)
             cli_error(BEIAN_EUSAGE, "verify: --anchor checks an archive's ledger, not one bundle");
             return cli_usage("verify");
         }
-        rc = beian_verify_bundle_file(ctx, target, f);
+        rc = beian_archive_verify_bundle_file(ctx, target, f);
         if (rc == BEIAN_OK) {
             printf("%s: ok (container, bag and content intact; its place in the ledger is "
                    "checked by verifying the archive)\n",

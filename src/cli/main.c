@@ -3,20 +3,22 @@
  * Every command returns a beian_status, which is the sysexits.h code beian exits with.
  */
 #define _GNU_SOURCE
-#include <cairo.h>
-#include <hb.h>
-#include <hpdf.h>
-#include <qrencode.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zip.h>
 
+#include "beian/bundle.h"
+#include "beian/font.h"
+#include "beian/pdf.h"
+#include "beian/png.h"
+#include "beian/qr.h"
+#include "beian/scan.h"
 #include "beian/version.h"
 #include "cli.h"
 #include "cmd_archive.h"
 #include "cmd_batch.h"
+#include "sha256.h"
 
 int cli_quiet = 0;
 
@@ -175,9 +177,13 @@ static void print_help(void)
 static void print_version(void)
 {
     printf("beian %s\n", BEIAN_VERSION);
-    printf("libharu %s, harfbuzz %s, cairo %s, libqrencode %s, libzip %s\n", HPDF_VERSION_TEXT,
-           hb_version_string(), cairo_version_string(), QRcode_APIVersionString(),
-           zip_libzip_version());
+    /* each library's version comes from its adapter */
+    printf("libharu %s, harfbuzz %s, cairo %s, libqrencode %s, libzip %s\n",
+           beian_pdf_library_version(), beian_fonts_library_version(),
+           beian_png_library_version(), beian_qr_library_version(),
+           beian_bundle_library_version());
+    printf("zbar %s, poppler %s, OpenSSL %s\n", beian_scan_zbar_version(), beian_scan_poppler_version(),
+           beian_sha256_library_version());
 }
 
 int main(int argc, char **argv)

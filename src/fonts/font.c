@@ -759,3 +759,8 @@ void beian_fonts_outline(const beian_fonts *fs, int face, uint32_t gid,
     hb_font_get_glyph_shape(fs->faces[face].font, gid, df, &o);
     hb_draw_funcs_destroy(df);
 }
+
+const char *beian_fonts_library_version(void)
+{
+    return hb_version_string();
+}

@@ -410,3 +410,19 @@ int beian_scan_codes(beian_ctx *ctx, const char *path, char ***payloads, size_t 
     }
     return rc;
 }
+
+const char *beian_scan_zbar_version(void)
+{
+    static char v[32];
+    if (!v[0]) {
+        unsigned major = 0, minor = 0, patch = 0;
+        zbar_version(&major, &minor, &patch);
+        snprintf(v, sizeof v, "%u.%u.%u", major, minor, patch);
+    }
+    return v;
+}
+
+const char *beian_scan_poppler_version(void)
+{
+    return poppler_get_version();
+}

@@ -42,3 +42,8 @@ int beian_qr_encode(const char *payload, size_t len, beian_qr_level level,
     QRcode_free(qr);
     return BEIAN_OK;
 }
+
+const char *beian_qr_library_version(void)
+{
+    return QRcode_APIVersionString();
+}

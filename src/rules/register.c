@@ -56,8 +56,8 @@ void beian_register_cells(const beian_record_facts *r, const char *cells[BEIAN_R
     cells[2] = r->info.name ? r->info.name : "";
     cells[3] = r->unit ? r->unit : "";
     cells[4] = r->admin ? r->admin : "";
-    cells[5] = beian_state_label(r->info.state);
-    cells[6] = beian_event_label(r->last_event);
+    cells[5] = beian_archive_state_label(r->info.state);
+    cells[6] = beian_archive_event_label(r->last_event);
     cells[7] = r->info.date;
     cells[8] = r->info.form_id ? r->info.form_id : "";
     cells[9] = buf;
@@ -120,9 +120,9 @@ int beian_register_json(const beian_record_facts *const *rows, size_t n, char **
             "{s:s, s:s, s:s, s:s, s:s?, s:s?, s:s, s:s, s:s, s:s, s:s, s:i}", "record",
             r->info.record_no, "kind", beian_register_kind(r), "form", r->info.form_id, "name",
             r->info.name ? r->info.name : "", "unit", r->unit, "admin", r->admin, "state",
-            beian_state_name(r->info.state), "state_label", beian_state_label(r->info.state),
-            "event", beian_event_name(r->last_event), "event_label",
-            beian_event_label(r->last_event), "date", r->info.date, "version", r->info.version);
+            beian_archive_state_name(r->info.state), "state_label", beian_archive_state_label(r->info.state),
+            "event", beian_archive_event_name(r->last_event), "event_label",
+            beian_archive_event_label(r->last_event), "date", r->info.date, "version", r->info.version);
         if (!o || json_array_append_new(arr, o) != 0) {
             goto done;
         }

@@ -562,7 +562,7 @@ int beian_rules_check(const beian_record *rec, const beian_record_facts *archive
             WARN(id,
                  "\"%s\" is already filed as %s (%s, %s since %s): is this a second filing of "
                  "the same %s? (use `beian change %s` for new data)",
-                 value, r->info.record_no, r->info.name, beian_state_label(r->info.state),
+                 value, r->info.record_no, r->info.name, beian_archive_state_label(r->info.state),
                  r->info.date, strncmp(r->info.record_no, "QUN-", 4) == 0 ? "group" : "platform",
                  r->info.record_no);
         }

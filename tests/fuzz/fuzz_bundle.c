@@ -1,7 +1,7 @@
 /*
  * fuzz_bundle.c - the bundle verifier on arbitrary ZIP bytes: the container reader
  * (beian_bundle_read, which walks the ZIP byte by byte before libzip sees it) and the whole
- * check of one bundle file (beian_verify_bundle_file: container, BagIt bag, record content).
+ * check of one bundle file (beian_archive_verify_bundle_file: container, BagIt bag, record content).
  *
  * Properties besides "no crash, no leak": entries come back only when no finding was made,
  * every entry name is one beian_bundle_name_safe accepts, and a sound bundle written again by
@@ -74,7 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     f = beian_findings_new();
     FUZZ_CHECK(f != NULL);
-    rc = beian_verify_bundle_file(fuzz_ctx(), path, f);
+    rc = beian_archive_verify_bundle_file(fuzz_ctx(), path, f);
     FUZZ_CHECK(rc == BEIAN_OK || rc == BEIAN_EDATA || rc == BEIAN_EINTERNAL);
     FUZZ_CHECK((rc == BEIAN_EDATA) == (beian_findings_count(f) > 0));
     beian_findings_free(f);

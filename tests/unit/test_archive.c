@@ -24,30 +24,30 @@ static void test_archive__workflow_follows_the_regulation(void **state)
 {
     (void)state;
     beian_state to;
-    assert_int_equal(beian_workflow_next(BEIAN_STATE_NONE, BEIAN_EVENT_SUBMITTED, 1, &to), 0);
+    assert_int_equal(beian_archive_workflow_next(BEIAN_STATE_NONE, BEIAN_EVENT_SUBMITTED, 1, &to), 0);
     assert_int_equal(to, BEIAN_STATE_SUBMITTED);
-    assert_int_equal(beian_workflow_next(BEIAN_STATE_SUBMITTED, BEIAN_EVENT_APPROVED, 1, &to), 0);
+    assert_int_equal(beian_archive_workflow_next(BEIAN_STATE_SUBMITTED, BEIAN_EVENT_APPROVED, 1, &to), 0);
     assert_int_equal(to, BEIAN_STATE_APPROVED);
     /* a change before approval, and anything after dissolution, are refused */
-    assert_int_equal(beian_workflow_next(BEIAN_STATE_SUBMITTED, BEIAN_EVENT_CHANGED, 1, &to),
+    assert_int_equal(beian_archive_workflow_next(BEIAN_STATE_SUBMITTED, BEIAN_EVENT_CHANGED, 1, &to),
                      BEIAN_EDATA);
     for (int ev = 0; ev < 6; ev++) {
-        assert_int_equal(beian_workflow_next(BEIAN_STATE_DISSOLVED, (beian_event_kind)ev, 1, &to),
+        assert_int_equal(beian_archive_workflow_next(BEIAN_STATE_DISSOLVED, (beian_event_kind)ev, 1, &to),
                          BEIAN_EDATA);
     }
     /* a failed review stops the platform until it is changed and reviewed again (art. 8) */
-    assert_int_equal(beian_workflow_next(BEIAN_STATE_APPROVED, BEIAN_EVENT_REVIEWED, 0, &to), 0);
+    assert_int_equal(beian_archive_workflow_next(BEIAN_STATE_APPROVED, BEIAN_EVENT_REVIEWED, 0, &to), 0);
     assert_int_equal(to, BEIAN_STATE_REVIEW_FAILED);
-    assert_int_equal(beian_workflow_next(BEIAN_STATE_REVIEW_FAILED, BEIAN_EVENT_CHANGED, 1, &to),
+    assert_int_equal(beian_archive_workflow_next(BEIAN_STATE_REVIEW_FAILED, BEIAN_EVENT_CHANGED, 1, &to),
                      0);
     assert_int_equal(to, BEIAN_STATE_CHANGED);
     /* a returned filing is corrected with a change */
-    assert_int_equal(beian_workflow_next(BEIAN_STATE_REJECTED, BEIAN_EVENT_CHANGED, 1, &to), 0);
-    assert_int_equal(beian_workflow_next(BEIAN_STATE_REJECTED, BEIAN_EVENT_APPROVED, 1, &to),
+    assert_int_equal(beian_archive_workflow_next(BEIAN_STATE_REJECTED, BEIAN_EVENT_CHANGED, 1, &to), 0);
+    assert_int_equal(beian_archive_workflow_next(BEIAN_STATE_REJECTED, BEIAN_EVENT_APPROVED, 1, &to),
                      BEIAN_EDATA);
     for (int st = 0; st < 7; st++) {
         beian_state back;
-        assert_int_equal(beian_state_parse(beian_state_name((beian_state)st), &back), 0);
+        assert_int_equal(beian_archive_state_parse(beian_archive_state_name((beian_state)st), &back), 0);
         assert_int_equal(back, st);
     }
 }
