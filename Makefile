@@ -5,7 +5,8 @@
 #   make demo       render the sample records in examples/ to out/ (PDF and PNG)
 #   make test       unit tests (cmocka) and end-to-end tests of the command line
 #   make test-asan  the same under AddressSanitizer and UBSan
-#   make install PREFIX=/usr/local
+#   make install PREFIX=/usr/local   (also the man page, man/beian.1)
+#   make man        regenerate man/beian.1 from the option tables in src/cli/
 #   make lint       banned functions and formatting
 
 PREFIX ?= /usr/local
@@ -17,9 +18,12 @@ BIN ?= bin
 # Debian packages: libraries (pkg-config names above), test tools and fonts.
 DEB_LIBS := libhpdf-dev libharfbuzz-dev libcairo2-dev libqrencode-dev libzip-dev \
             libjansson-dev libssl-dev libcmocka-dev libzbar-dev libexpat1-dev libjpeg-dev libpoppler-glib-dev zlib1g-dev pkg-config
-DEB_TOOLS := poppler-utils qpdf zbar-tools imagemagick qrencode ghostscript unzip python3 valgrind \
+DEB_TOOLS := poppler-utils qpdf zbar-tools imagemagick img2pdf qrencode ghostscript unzip python3 valgrind man-db \
              default-jre-headless libpdfbox2-java libactivation-java libjaxb-api-java
-DEB_FONTS := fonts-droid-fallback fonts-dejavu-core fonts-wqy-zenhei fonts-arphic-uming fonts-hanazono
+DEB_FONTS := fonts-noto-cjk fonts-liberation2 fonts-droid-fallback fonts-dejavu-core fonts-wqy-zenhei \
+             fonts-arphic-uming fonts-hanazono
+# Only the benchmarks need these (the ReportLab reference, GNU time, the scan generator).
+DEB_BENCH := python3-reportlab time python3-numpy libharfbuzz-bin
 
 WARN := -Wall -Wextra -Wpedantic -Wshadow -Werror
 CFLAGS ?= -O2 -g
@@ -56,11 +60,13 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # Tests see every header, public and private.
 ALL_INC := -Iinclude $(foreach l,$(LAYERS),-Isrc/$(l))
 
-.PHONY: all deps demo test test-asan unit e2e install lint clean bench layers
+.PHONY: all deps demo test test-asan unit e2e install lint clean bench bench-scan layers man
 
 all: $(BIN)/beian
 
-# build/inc/<layer>/beian/: links to the public headers a layer may include.
+# build/inc/<layer>/beian/: links to the public headers a layer may include (kept between runs:
+# make would otherwise delete the stamps as intermediate files and rebuild everything).
+.PRECIOUS: $(BUILD)/inc/%/.stamp
 $(BUILD)/inc/%/.stamp: Makefile
 	@rm -rf $(BUILD)/inc/$* && mkdir -p $(BUILD)/inc/$*/beian
 	@for h in $(foreach l,$(call upto,$*),$(PUBLIC_$(l))); do \
@@ -116,7 +122,7 @@ e2e: $(BIN)/beian
 	@BEIAN=$(BIN)/beian sh tests/e2e.sh
 
 test: deps
-	@$(MAKE) --no-print-directory all unit e2e hardening-test
+	@$(MAKE) --no-print-directory all layers unit e2e hardening-test
 
 test-asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan BIN=build-asan/bin \
@@ -125,10 +131,19 @@ test-asan: deps
 
 install: $(BIN)/beian
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/beian/forms \
-	  $(DESTDIR)$(PREFIX)/share/beian/fonts
+	  $(DESTDIR)$(PREFIX)/share/beian/fonts $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BIN)/beian $(DESTDIR)$(PREFIX)/bin/beian
+	install -m 644 man/beian.1 $(DESTDIR)$(PREFIX)/share/man/man1/beian.1
 	install -m 644 forms/*.json $(DESTDIR)$(PREFIX)/share/beian/forms/
 	install -m 644 fonts/fonts.json $(DESTDIR)$(PREFIX)/share/beian/fonts/
+
+# man/beian.1 is made by the binary from the option tables in src/cli/ and committed, so that
+# it can be read (and installed) without building beian and a change of the help shows in
+# review; tests/e2e/cli.sh fails when it is out of date.
+man: $(BIN)/beian
+	@mkdir -p man
+	@$(BIN)/beian help --man >man/beian.1.tmp && mv man/beian.1.tmp man/beian.1
+	@echo "man: wrote man/beian.1"
 
 lint:
 	@! grep -nE '\b(strcpy|strcat|sprintf|strtok|atoi|gets)\s*\(' src/*/*.c \
@@ -140,8 +155,17 @@ clean:
 
 # make bench: beian against the ReportLab reference, side by side in one run (bench/run.sh).
 bench: deps
+	@sh tests/deps.sh $(DEB_BENCH)
 	@$(MAKE) --no-print-directory all
 	@BEIAN=$(BIN)/beian sh bench/run.sh
+
+# make bench-scan: beian's reading of the tracking code over 320 generated degraded scans
+# (bench/scan/: 100-200 dpi, rotation, blur, JPEG, noise, perspective, scan-to-PDF); prints the
+# rate per kind of damage and the time per scan, and fails below 99 % or on any misread.
+bench-scan: deps
+	@sh tests/deps.sh $(DEB_BENCH)
+	@$(MAKE) --no-print-directory all
+	@BEIAN=$(BIN)/beian sh bench/scan/measure.sh -b -s 3 -n 320 -o $(BUILD)/scans-3
 
 # Fuzzing, valgrind and fault injection (make fuzz, make valgrind, ...).
 include tests/hardening.mk

@@ -101,8 +101,10 @@ awk -F'|' -v ref="$ref_rate" '
         printf "  target %d rows per file < 64 MiB peak: %s %s (1000 rows: %s)\n", n[i], kib(m[i] * 1024), (m[i] < 65536 ? "met" : "MISSED"), kib(small * 1024)
   }' "$W/results"
 largest=$(find "$W/one" -name '*.pdf' -printf '%s\n' | sort -n | tail -1)
-over=$(find "$W/one" -name '*.pdf' -size +20k | wc -l)
-echo "  largest PDF: $largest bytes; $over of $ROWS over 20 KiB"
+# a one-page form in the Song face with its Latin face carries two font subsets: the budget
+# is 48 KiB a form (issue 17), and a page of a print job under 4 KiB (the line above)
+over=$(find "$W/one" -name '*.pdf' -size +48k | wc -l)
+echo "  largest PDF: $largest bytes; $over of $ROWS over 48 KiB"
 
 if [ -n "${BENCH_PROFILE:-}" ] && command -v perf >/dev/null; then
   echo

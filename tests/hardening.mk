@@ -1,9 +1,14 @@
-# Hardening targets (fuzz, valgrind, fault injection): see docs/reliability.md.
+# Hardening targets (fuzz, valgrind, fault injection): see docs/internals/reliability.md.
 #
 #   make fuzz-replay   replay every fuzz corpus (tests/fuzz/corpus/*) through its target,
 #                      built with $(CC) and no fuzzer runtime (part of make test / test-asan)
 #   make fuzz          build the libFuzzer targets with clang and run each for FUZZ_SECONDS
 #   make fuzz-merge    minimise what the fuzzers found into tests/fuzz/corpus/
+#   make test-stress   the kill -9 loop (200 kills, fsck and verify after each) and parallel
+#                      writers with the lock file deleted mid-commit (tests/stress/; minutes)
+#   make test-stress-short   the same, short (about a minute): what CI runs
+#   make mutation      plants the bugs of tests/mutation/mutants.json one at a time in a copy
+#                      of the tree and reports how many the suite catches (long; outside CI)
 #
 # Included by the Makefile after its own variables, so $(BUILD), $(ALL_CFLAGS), $(LIBS) and
 # $(BUILD)/libbeian.a are the ones of the build being tested (build-asan under test-asan).
@@ -31,8 +36,10 @@ fuzz-replay: $(FUZZ_REPLAY_BIN)
 	  fi; \
 	done; [ $$fail -eq 0 ]
 
-# What make test adds for hardening: the corpus replay.
-hardening-test: fuzz-replay
+# What make test adds for hardening: the corpus replay, and in a build without sanitizers (the
+# fault shim is an LD_PRELOAD library, which ASan refuses) a short fault sweep: fill and submit
+# with each of their writes, fsyncs and renames failing in turn (about 30 runs, seconds).
+hardening-test: fuzz-replay $(if $(findstring sanitize,$(CFLAGS)),,faultinject-short)
 
 # --- libFuzzer (clang) ------------------------------------------------------------------------
 
@@ -102,7 +109,7 @@ fuzz-merge: fuzz-build
 
 # --- fault injection (plain build only: the shim replaces malloc, which ASan owns) ----------
 
-.PHONY: faultinject bad valgrind
+.PHONY: faultinject faultinject-short bad valgrind
 
 $(BUILD)/faultinject/shim.so: tests/faultinject/shim.c
 	@mkdir -p $(dir $@)
@@ -110,6 +117,10 @@ $(BUILD)/faultinject/shim.so: tests/faultinject/shim.c
 	@$(CC) -std=c11 -Wall -Wextra -O1 -g -shared -fPIC -o $@ $< -ldl
 
 # FAULT_SCENARIOS="fill" limits the sweep; FAULT_MALLOC_RUNS bounds the allocation points.
+faultinject-short: $(BIN)/beian $(BUILD)/faultinject/shim.so
+	@FAULT_KINDS="write fsync rename" BEIAN=$(BIN)/beian SHIM=$(BUILD)/faultinject/shim.so \
+	  bash tests/faultinject/sweep.sh fill submit
+
 faultinject: $(BIN)/beian $(BUILD)/faultinject/shim.so
 	@BEIAN=$(BIN)/beian SHIM=$(BUILD)/faultinject/shim.so bash tests/faultinject/sweep.sh $(FAULT_SCENARIOS)
 
@@ -122,3 +133,26 @@ bad: $(BIN)/beian
 
 valgrind: $(BIN)/beian
 	@BEIAN=$(BIN)/beian sh tests/valgrind/run.sh
+
+# --- stress (issue 14): the kill -9 loop and parallel writers with the lock deleted ---------
+
+.PHONY: test-stress test-stress-short mutation
+
+# STRESS_KILLS kills (default 200, each with fsck and verify after it) and STRESS_ROUNDS
+# rounds of parallel writers: a few minutes.
+STRESS_KILLS ?= 200
+STRESS_ROUNDS ?= 20
+test-stress: $(BIN)/beian
+	@BEIAN=$(BIN)/beian bash tests/stress/killloop.sh $(STRESS_KILLS)
+	@BEIAN=$(BIN)/beian bash tests/stress/lockrace.sh $(STRESS_ROUNDS)
+
+# The short form CI runs (about a minute): 50 kills, 6 rounds.
+test-stress-short: $(BIN)/beian
+	@BEIAN=$(BIN)/beian bash tests/stress/killloop.sh 50
+	@BEIAN=$(BIN)/beian bash tests/stress/lockrace.sh 6
+
+# --- the mutation check: plants each bug of tests/mutation/mutants.txt in a copy of the tree,
+# rebuilds, runs the suite, and reports how many the suite caught (a rebuild and a suite run per
+# mutant: long; outside CI). MUTANTS="id ..." runs some of them.
+mutation:
+	@bash tests/mutation/run.sh $(MUTANTS)

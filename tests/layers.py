@@ -7,7 +7,9 @@ function B defines. It fails (exit 1), naming the files and functions, when
   - a file depends on a file of a higher layer (the order is LAYERS below), or
   - the dependencies form a circle (A uses B and B, directly or through others, uses A).
 It also checks the include lines: a file may include only headers of its own layer or below
-(the Makefile's per-layer include paths make the compiler refuse the rest as well).
+(the Makefile's per-layer include paths make the compiler refuse the rest as well), and the
+sizes that keep a file readable: no source file over MAX_FILE_LINES lines, no function over
+MAX_FUNCTION_LINES.
 
   python3 tests/layers.py          check, print one line per problem, exit 1 if any
   python3 tests/layers.py --graph  print the file dependencies too
@@ -17,10 +19,13 @@ import re
 import sys
 
 LAYERS = ["util", "fonts", "input", "layout", "backend", "archive", "rules", "web", "cli"]
+MAX_FILE_LINES = 900
+MAX_FUNCTION_LINES = 150
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SRC = os.path.join(ROOT, "src")
 
 DEF = re.compile(r"^(?!static\b)(?!typedef\b)(?:[A-Za-z_][\w]*[\s\*]+)+?([A-Za-z_]\w*)\s*\(([^;]*)$")
+ANYDEF = re.compile(r"^(?!typedef\b)(?:[A-Za-z_][\w]*[\s\*]+)+?([A-Za-z_]\w*)\s*\(([^;]*)$")
 IDENT = re.compile(r"\b[A-Za-z_]\w*\b")
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
 
@@ -53,7 +58,17 @@ def main():
         incs[path] = [m.group(1) for m in map(INCLUDE.match, raw.splitlines()) if m]
         text = strip(raw)
         lines = text.splitlines()
+        if len(raw.splitlines()) > MAX_FILE_LINES:
+            problems.append(f"{rel(path)}: {len(raw.splitlines())} lines (at most {MAX_FILE_LINES})")
         for i, line in enumerate(lines):
+            fm = ANYDEF.match(line)
+            if fm and not line.startswith((" ", "\t", "#", "}")):
+                rest = "\n".join(lines[i:i + 8])
+                if re.search(r"\)\s*\{", rest) and not re.search(r"\)\s*;", rest.split("{")[0]):
+                    end = next((k for k in range(i + 1, len(lines)) if lines[k] == "}"), i)
+                    if end - i > MAX_FUNCTION_LINES:
+                        problems.append(f"{rel(path)}:{i + 1}: {fm.group(1)} is {end - i} lines "
+                                        f"(at most {MAX_FUNCTION_LINES})")
             m = DEF.match(line)
             if not m or line.startswith((" ", "\t", "#", "}")):
                 continue

@@ -28,11 +28,18 @@
 #include <stddef.h>
 
 #include "beian/common.h"
+#include "beian/date.h"
 #include "beian/record.h"
 #include "beian/tracking.h"
 #include "beian/verify.h"
 
 typedef struct beian_archive beian_archive;
+
+/* The size of a record number with its NUL: <PREFIX>-<YEAR>-<NNNN>, at most 31 characters
+ * (beian_record_no_valid). */
+#define BEIAN_RECORD_NO_SIZE 32
+/* The size of a SHA-256 as 64 lowercase hex digits with its NUL (a bundle, a ledger line). */
+#define BEIAN_ARCHIVE_HASH_SIZE 65
 
 /* Called at each named step of a commit (docs/archive.md lists them); the command line
  * uses it for fault injection (BEIAN_CRASH_AT). */
@@ -91,7 +98,7 @@ int beian_archive_state_parse(const char *name, beian_state *st);
 
 /*
  * The state after ev in state from (review_pass for reviews), or BEIAN_EDATA when the
- * workflow does not allow it. The table is in archive.c and docs/archive.md.
+ * workflow does not allow it. The table is in archive_workflow.c and docs/archive.md.
  */
 int beian_archive_workflow_next(beian_state from, beian_event_kind ev, int review_pass, beian_state *to);
 /* The events allowed in st, as "approve, reject or dissolve" (static). */
@@ -122,20 +129,23 @@ typedef struct {
     /* Warnings of the checks before signing (beian_rules_check), kept in data/event.json. */
     const char *const *warnings;
     size_t n_warnings;
+    /* 1: the date was confirmed (--date-confirmed): an event dated more than a year after the
+     * newest date in the ledger is otherwise refused as a likely typo (issue 14) */
+    int date_confirmed;
 } beian_event;
 
 #define BEIAN_EVENT_INIT                                                                           \
     {                                                                                              \
         BEIAN_EVENT_SUBMITTED, NULL, NULL, NULL, 0, 1, NULL, 0, NULL, NULL, NULL, NULL, NULL,     \
-            NULL, 0                                                                                \
+            NULL, 0, 0                                                                             \
     }
 
 typedef struct {
-    char record_no[32];
+    char record_no[BEIAN_RECORD_NO_SIZE];
     int version;
     beian_state state;
     char *path;         /* the bundle, relative to the archive */
-    char sha256[65];    /* of the bundle */
+    char sha256[BEIAN_ARCHIVE_HASH_SIZE]; /* of the bundle */
     unsigned char *pdf; /* submitted, changed: the printed form to print and sign */
     size_t pdf_len;
 } beian_commit_result;
@@ -157,19 +167,19 @@ typedef struct {
     int version;
     beian_event_kind event;
     beian_state state;
-    char date[11];
+    char date[BEIAN_DATE_SIZE];
     char *path;      /* relative to the archive */
-    char sha256[65]; /* of the bundle, as the ledger recorded it */
+    char sha256[BEIAN_ARCHIVE_HASH_SIZE]; /* of the bundle, as the ledger recorded it */
     char *detail;    /* reason, review result, scan file; may be NULL */
 } beian_version_info;
 
 typedef struct {
-    char record_no[32];
+    char record_no[BEIAN_RECORD_NO_SIZE];
     char *form_id;
     char *name; /* 名称 or 群名称 */
     beian_state state;
     int version;   /* latest */
-    char date[11]; /* of the latest version */
+    char date[BEIAN_DATE_SIZE]; /* of the latest version */
 } beian_record_info;
 
 /* The record's history, oldest first, from the ledger and the bundles. */
@@ -186,10 +196,10 @@ typedef struct {
     int version;
     beian_event_kind event;
     beian_state state;
-    char date[11];       /* the filing date */
-    char changed_on[11]; /* "" when not given */
-    char closed_on[11];
-    char opened_on[11];
+    char date[BEIAN_DATE_SIZE];       /* the filing date */
+    char changed_on[BEIAN_DATE_SIZE]; /* "" when not given */
+    char closed_on[BEIAN_DATE_SIZE];
+    char opened_on[BEIAN_DATE_SIZE];
     int review_year; /* reviewed: the year, and whether it passed */
     int review_pass;
 } beian_event_facts;
@@ -239,7 +249,7 @@ typedef enum {
 
 typedef struct {
     size_t records, bundles, ledger_lines;
-    char head[65]; /* hash of the ledger's last line */
+    char head[BEIAN_ARCHIVE_HASH_SIZE]; /* hash of the ledger's last line */
     beian_index_state index;
     size_t index_lines; /* BEIAN_INDEX_BEHIND: the ledger lines the index was made from */
 } beian_verify_summary;
@@ -272,9 +282,9 @@ typedef struct {
 } beian_reprint_options;
 
 typedef struct {
-    char record_no[32];
+    char record_no[BEIAN_RECORD_NO_SIZE];
     int version;
-    char bundle_sha256[65];
+    char bundle_sha256[BEIAN_ARCHIVE_HASH_SIZE];
     int identical; /* the re-rendered page equals the archived one apart from the mark */
 } beian_reprint_info;
 
@@ -290,10 +300,11 @@ int beian_archive_reprint(beian_archive *ar, const char *record_no,
 
 /* The ledger's line count and head hash (after checking its chain: BEIAN_EDATA with findings
  * when broken). */
-int beian_archive_anchor(beian_archive *ar, size_t *lines, char head[65], beian_findings *findings);
+int beian_archive_anchor(beian_archive *ar, size_t *lines, char head[BEIAN_ARCHIVE_HASH_SIZE],
+                         beian_findings *findings);
 /* A one-page slip with the anchor, dated date, to be signed, sealed and filed on paper. */
 int beian_archive_anchor_slip(beian_archive *ar, const char *date, unsigned char **pdf, size_t *len,
-                              size_t *lines, char head[65], beian_findings *findings,
-                              beian_problems *pr);
+                              size_t *lines, char head[BEIAN_ARCHIVE_HASH_SIZE],
+                              beian_findings *findings, beian_problems *pr);
 
 #endif

@@ -11,6 +11,13 @@
 
 #include <stddef.h>
 
+/*
+ * A SHA-256 digest written as 64 lowercase hex digits, with its NUL: the size of every
+ * printed digest in beian (records, fonts, bundles, the ledger). Public here so that public
+ * structs can hold one; util/sha256.h computes them.
+ */
+#define BEIAN_SHA256_HEX_SIZE 65
+
 typedef enum {
     BEIAN_OK = 0,
     BEIAN_EUSAGE = 64,    /* EX_USAGE: wrong command line */

@@ -30,6 +30,7 @@ typedef struct {
     int fill;
     int face;          /* TEXT: face of the font set */
     double size;       /* TEXT: font size in points */
+    double stroke;     /* TEXT: outline stroke width in em for a synthetic bold, 0 for none */
     char *text;        /* TEXT: UTF-8, owned */
     int modules;       /* QR: modules per side, quiet zone not included */
     unsigned char *matrix; /* QR: modules*modules bytes, 1 = dark, owned */

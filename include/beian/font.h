@@ -51,6 +51,51 @@ int beian_fonts_report_unprintable(const beian_fonts *fonts, beian_font_role rol
                                    const char *field, const char *label);
 /* 1 for the private-use code points (U+E000-U+F8FF, planes 15 and 16). */
 int beian_fonts_private_use(uint32_t cp);
+/*
+ * The face that prints cp from data along the role's chain: beian_fonts_lookup, except that
+ * a private-use character is never printed (-1): it has no agreed meaning, and the PDF
+ * backend uses U+E000-U+F8FF to carry the characters above U+FFFF. The layout measures and
+ * the display list draws with this one answer.
+ */
+int beian_fonts_face_for(const beian_fonts *fonts, beian_font_role role, uint32_t cp);
+
+/* Units per em of face's embedded program (64 when rescaled, else the face's own). */
+unsigned beian_fonts_embed_upem(const beian_fonts *fonts, int face);
+
+/* 1 when face has CFF outlines (beian_fonts_subset then gives an OpenType CFF font). */
+int beian_fonts_is_cff(const beian_fonts *fonts, int face);
+
+/* The i-th face of the role's chain (its first face first, then the fallbacks), and the
+ * i-th face of the Latin list; -1 past the end. */
+int beian_fonts_chain(const beian_fonts *fonts, beian_font_role role, size_t i);
+int beian_fonts_latin(const beian_fonts *fonts, size_t i);
+/* 1 when the i-th Latin face prints in role (its first face has no proportional Latin). */
+int beian_fonts_latin_used(const beian_fonts *fonts, beian_font_role role, size_t i);
+
+/*
+ * What `beian fonts` prints (malloc'd text, caller frees; NULL without memory): the file that
+ * serves each role (title, body, Latin with its scale per role) and each role's chain in
+ * lookup order. When text is not NULL, then which of its characters each face prints in
+ * role, and those no face prints, one line a face.
+ */
+char *beian_fonts_describe(const beian_fonts *fonts, beian_font_role role, const char *text);
+
+/*
+ * The factor by which face is drawn in role: the Latin faces of fonts.json's "latin" list
+ * print letters and digits before the role's chain, scaled to the height of the role's
+ * first (Chinese) face, so a line has one visual size; 1.0 for every other face. Widths and
+ * sizes are the face's advance and the nominal size times this factor.
+ */
+double beian_fonts_scale(const beian_fonts *fonts, beian_font_role role, int face);
+
+/*
+ * The outline stroke, in em, that role's text is drawn with as a synthetic bold: the title
+ * wants a heavier face than the body (方正小标宋 beside 仿宋), so when the configuration
+ * found no title face of its own (the title's first face is the body's) its text is filled
+ * and stroked with BEIAN_FONTS_EMBOLDEN em; 0 otherwise.
+ */
+#define BEIAN_FONTS_EMBOLDEN 0.03
+double beian_fonts_embolden(const beian_fonts *fonts, beian_font_role role);
 
 /* Glyph id of cp in face (0 when absent). */
 uint32_t beian_fonts_glyph(const beian_fonts *fonts, int face, uint32_t cp);
@@ -74,7 +119,8 @@ void beian_fonts_outline(const beian_fonts *fonts, int face, uint32_t gid,
                          const beian_outline_sink *sink, void *user);
 
 /*
- * A TrueType subset of face with exactly the code points cps[0..n) (and what their glyphs
+ * A TrueType subset of face (a TrueType face; a CFF face's program is
+ * beian_fonts_cff_program's) with exactly the code points cps[0..n) (and what their glyphs
  * need) for embedding in a PDF: glyphs and metrics only (no cmap, name, post, OS/2, hinting
  * or layout tables), rescaled to the face's embedding units per em. *data is malloc'd and
  * owned by the caller. When gids is not NULL, gids[i] is set to the glyph of cps[i] in the
@@ -82,6 +128,17 @@ void beian_fonts_outline(const beian_fonts *fonts, int face, uint32_t gid,
  */
 int beian_fonts_subset(beian_fonts *fonts, int face, const uint32_t *cps, size_t n,
                        unsigned char **data, size_t *len, uint32_t *gids);
+
+/*
+ * The CFF program (CID-keyed, Adobe-Identity-0) of a CFF face's subset with exactly the code
+ * points cps[0..n): glyph k + 1 prints cps[k] and has CID first_cid + k; outlines rounded to
+ * the face's embedding units per em (beian_fonts_embed_upem), widths as beian_fonts_advance
+ * measures them. For FontFile3 /CIDFontType0C. *out is malloc'd (owned by the caller);
+ * bbox gets the program's box in 1/1000 em, rounded outward. BEIAN_EINTERNAL when memory
+ * runs out, n is 0 or the CIDs pass 0xFFFF, or the face lacks one of the characters.
+ */
+int beian_fonts_cff_program(const beian_fonts *fonts, int face, const uint32_t *cps, size_t n,
+                            uint32_t first_cid, unsigned char **out, size_t *len, int bbox[4]);
 
 /* Cap height of face, 1/1000 em (7/10 of the ascent when the font does not say). */
 int beian_fonts_cap_height(const beian_fonts *fonts, int face);

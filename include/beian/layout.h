@@ -24,9 +24,10 @@ typedef struct {
     int version;           /* archive version, 0 for a draft */
     const char *date;      /* YYYY-MM-DD for the footer; NULL: the record's "date" */
     const char *reprint;   /* a reprint mark (补打 ...) printed on every page, or NULL */
+    int no_seal_mark;      /* leave out the dashed seal circle (a unit that stamps elsewhere) */
 } beian_layout_options;
 
-#define BEIAN_LAYOUT_OPTIONS_INIT {0, 1, NULL, 0, NULL, NULL}
+#define BEIAN_LAYOUT_OPTIONS_INIT {0, 1, NULL, 0, NULL, NULL, 0}
 
 /*
  * Lays out one form. On BEIAN_EDATA the problems name each field that cannot be printed;

@@ -40,6 +40,17 @@ int beian_record_read_buffer(beian_ctx *ctx, const char *path, const unsigned ch
 beian_record *beian_record_new(const beian_form *form);
 /* Sets a field value (copied); "" clears it. */
 int beian_record_set(beian_record *rec, int field, const char *value, int line);
+/*
+ * Rewrites what a person typed into the spelling the record keeps (and its digest hashes), with
+ * a note (BEIAN_SEV_NOTE, naming the field) for each value it changed: full-width ASCII and
+ * U+3000 as half-width in phone, e-mail, number, count and date fields (１３８９５１８７７０２
+ * -> 13895187702), and dates as beian_date_parse reads them as YYYY-MM-DD (2026/9/8 ->
+ * 2026-09-08), the record's "date" too. A value already right is left as it is; one that
+ * cannot be read is left for beian_record_validate to refuse. The reader calls it on every
+ * data file; a caller building a record in memory calls it before validating. Returns
+ * BEIAN_OK or BEIAN_EINTERNAL (no memory).
+ */
+int beian_record_normalise(beian_record *rec, beian_problems *problems);
 /* Checks every field; appends every problem; returns BEIAN_OK or BEIAN_EDATA. */
 int beian_record_validate(const beian_record *rec, beian_problems *problems);
 void beian_record_free(beian_record *rec);
@@ -50,8 +61,8 @@ void beian_record_free(beian_record *rec);
  * in the archive. *json is malloc'd (NUL-terminated); *len excludes the NUL.
  */
 int beian_record_canonical(const beian_record *rec, char **json, size_t *len);
-/* SHA-256 of the canonical JSON as 64 lowercase hex digits into out[65]. */
-int beian_record_digest(const beian_record *rec, char out[65]);
+/* SHA-256 of the canonical JSON as 64 lowercase hex digits into out. */
+int beian_record_digest(const beian_record *rec, char out[BEIAN_SHA256_HEX_SIZE]);
 
 /* Value of field id, or NULL. */
 const char *beian_record_get(const beian_record *rec, const char *id);

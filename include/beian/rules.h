@@ -80,7 +80,7 @@ typedef struct {
     const char *article;              /* "第七条", ... (static) */
     const char *rule;                 /* short Chinese name of the rule (static) */
     char *what;                       /* what is wrong, in Chinese, with dates (owned) */
-    char due[11];                     /* the deadline, "" when there is none */
+    char due[BEIAN_DATE_SIZE];        /* the deadline, "" when there is none */
     long days;     /* days left (> 0), 0 due today, < 0: overdue or filed late by -days */
     int overdue;   /* 1 when past its deadline (or filed late) */
     int year;      /* BEIAN_DUE_REVIEW: the year under review */

@@ -23,13 +23,21 @@
 
 #define BEIAN_TRACKING_PREFIX "beian:"
 
+/* Sizes with the NUL: a record number of at most 31 characters, the 16 digest digits. */
+#define BEIAN_TRACKING_RECORD_SIZE 32
+#define BEIAN_TRACKING_DIGEST_LEN 16
+/* Room for the longest payload: the prefix (6), a record (31), two slashes, a version (an int:
+ * at most 10 digits), the digest (16) and a NUL are 66 bytes. */
+#define BEIAN_TRACKING_PAYLOAD_SIZE 96
+
 typedef struct {
-    char record[32];  /* "DRAFT" for a draft */
+    char record[BEIAN_TRACKING_RECORD_SIZE]; /* "DRAFT" for a draft */
     int version;
-    char digest16[17]; /* lower case */
+    char digest16[BEIAN_TRACKING_DIGEST_LEN + 1]; /* lower case */
 } beian_tracking;
 
-/* Formats the payload into out (at least 64 bytes). record NULL means a draft. */
+/* Formats the payload into out (size bytes; BEIAN_TRACKING_PAYLOAD_SIZE holds the longest).
+ * record NULL means a draft; BEIAN_EINTERNAL when out is too small. */
 int beian_tracking_format(const char *record, int version, const char *digest_hex, char *out,
                           size_t size);
 /* Parses a payload; BEIAN_EDATA when it is not a beian tracking code. */

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "archive_private.h"
+#include "ledger.h"
 #include "beian/render.h"
 #include "util.h"
 
@@ -51,7 +51,8 @@ static const char slip_form[] =
     "核对参数。账本中此前任何一行被改写、删除或调换，\",\n"
     "            \"或账本被截短，核对即失败。本单签字盖章后存档，不得涂改。\"]}\n";
 
-int beian_archive_anchor(beian_archive *ar, size_t *lines, char head[65], beian_findings *findings)
+int beian_archive_anchor(beian_archive *ar, size_t *lines, char head[BEIAN_ARCHIVE_HASH_SIZE],
+                         beian_findings *findings)
 {
     ledger lg;
     int rc = ledger_load(ar, &lg, findings);
@@ -65,15 +66,15 @@ int beian_archive_anchor(beian_archive *ar, size_t *lines, char head[65], beian_
                             "the ledger of %s is empty: there is nothing to anchor yet", ar->dir);
     } else {
         *lines = lg.n;
-        memcpy(head, lg.head, 65);
+        memcpy(head, lg.head, BEIAN_SHA256_HEX_SIZE);
     }
     ledger_release(&lg);
     return rc;
 }
 
 int beian_archive_anchor_slip(beian_archive *ar, const char *date, unsigned char **pdf, size_t *len,
-                              size_t *lines, char head[65], beian_findings *findings,
-                              beian_problems *pr)
+                              size_t *lines, char head[BEIAN_ARCHIVE_HASH_SIZE],
+                              beian_findings *findings, beian_problems *pr)
 {
     beian_form *form = NULL;
     beian_record *rec = NULL;

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "archive_private.h"
+#include "archive_bag.h"
 #include "beian/version.h"
 #include "sha256.h"
 #include "util.h"
@@ -51,7 +51,7 @@ static int manifest_text(const beian_bundle_entry *e, size_t n, beian_buf *out)
     memcpy(sorted, e, n * sizeof *sorted);
     qsort(sorted, n, sizeof *sorted, cmp_names);
     for (size_t i = 0; i < n && rc == BEIAN_OK; i++) {
-        char hex[65];
+        char hex[BEIAN_SHA256_HEX_SIZE];
         rc = beian_sha256_hex(sorted[i].data, sorted[i].len, hex);
         if (rc == BEIAN_OK) {
             rc = beian_buf_appendf(out, "%s  %s\n", hex, sorted[i].name);
@@ -137,7 +137,7 @@ done:
 
 typedef struct {
     char *path;
-    char hex[65];
+    char hex[BEIAN_SHA256_HEX_SIZE];
     int seen;
 } manifest_line;
 
@@ -371,7 +371,7 @@ static int payload_check(const beian_bundle *b, const char *label, const char *o
         octets += e->len;
         streams++;
         manifest_line *ml = manifest_find(&mf, e->name);
-        char hex[65];
+        char hex[BEIAN_SHA256_HEX_SIZE];
         if (!ml) {
             rc = beian_findings_add(f, BEIAN_V_BAG_UNLISTED, label,
                                     "%s is not in manifest-sha256.txt (added after filing?)",
@@ -439,7 +439,7 @@ static int tagmanifest_check(const beian_bundle *b, const char *label, beian_fin
             continue;
         }
         manifest_line *ml = manifest_find(&mf, e->name);
-        char hex[65];
+        char hex[BEIAN_SHA256_HEX_SIZE];
         if (!ml) {
             rc = beian_findings_add(f, BEIAN_V_BAG_TAGMANIFEST, label,
                                     "tagmanifest-sha256.txt does not list %s", e->name);

@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "archive_private.h"
+#include "archive_content.h"
+#include "archive_load.h"
+#include "ledger.h"
 #include "util.h"
 
 void beian_record_facts_free(beian_record_facts *r, size_t n)
@@ -125,16 +127,16 @@ int beian_archive_facts(beian_archive *ar, beian_record_facts **out, size_t *n_o
         e->version = l->version;
         e->event = l->event;
         e->state = l->state;
-        memcpy(e->date, l->date, 11);
+        memcpy(e->date, l->date, BEIAN_DATE_SIZE);
         r->info.state = l->state;
         r->info.version = l->version;
-        memcpy(r->info.date, l->date, 11);
+        memcpy(r->info.date, l->date, BEIAN_DATE_SIZE);
         r->last_event = l->event;
 
-        loaded_bundle lb;
-        int lrc = bundle_load(ar, l->path, &lb, NULL);
+        load_bundle lb;
+        int lrc = load_bundle_read(ar, l->path, &lb, NULL);
         if (lrc == BEIAN_OK && strcmp(lb.sha256, l->sha256) != 0) {
-            loaded_bundle_release(&lb);
+            load_bundle_release(&lb);
             lrc = BEIAN_EDATA;
         }
         if (lrc == BEIAN_EINTERNAL) {
@@ -148,9 +150,9 @@ int beian_archive_facts(beian_archive *ar, beian_record_facts **out, size_t *n_o
                                lrc == BEIAN_ENOINPUT ? "missing" : "damaged", l->record);
             continue;
         }
-        memcpy(e->changed_on, lb.event.changed_on, 11);
-        memcpy(e->closed_on, lb.event.closed_on, 11);
-        memcpy(e->opened_on, lb.event.opened_on, 11);
+        memcpy(e->changed_on, lb.event.changed_on, BEIAN_DATE_SIZE);
+        memcpy(e->closed_on, lb.event.closed_on, BEIAN_DATE_SIZE);
+        memcpy(e->opened_on, lb.event.opened_on, BEIAN_DATE_SIZE);
         e->review_year = lb.event.review_year;
         e->review_pass = lb.event.review_pass;
         if (!r->info.form_id) {
@@ -168,7 +170,7 @@ int beian_archive_facts(beian_archive *ar, beian_record_facts **out, size_t *n_o
             beian_record_free(rec);
             beian_form_free(form);
         }
-        loaded_bundle_release(&lb);
+        load_bundle_release(&lb);
     }
     ledger_release(&lg);
     for (size_t i = 0; rc == BEIAN_OK && i < n; i++) {

@@ -1,7 +1,7 @@
 /*
  * archive_fsck.c - `beian fsck`: repairs what an interrupted commit leaves, and nothing else.
  *
- * A crash at any step of the commit (archive.c) leaves one of:
+ * A crash at any step of the commit (archive_commit.c) leaves one of:
  *   - a temporary file in tmp/ (before "linked", or after it and before "temp-removed"),
  *   - a temporary ledger or index beside the real one ("ledger-written"),
  *   - a complete bundle linked under records/ that the ledger does not list yet
@@ -16,7 +16,6 @@
  * it, and a backup restores it.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +23,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "archive_private.h"
+#include "archive_index.h"
+
+#include "archive_load.h"
+#include "archive_store.h"
+#include "array.h"
+#include "file.h"
+#include "ledger.h"
 #include "util.h"
 
 static void note(beian_problems *pr, const char *dir, const char *fmt, const char *a, const char *b)
@@ -35,142 +40,103 @@ static void note(beian_problems *pr, const char *dir, const char *fmt, const cha
 /* Removes every file in tmp/ and every "*.tmp-*" file beside the ledger and index. */
 static int remove_temps(beian_archive *ar, int dry, beian_problems *pr)
 {
-    const char *dirs[] = {ARCHIVE_TMP, ""};
+    const char *dirs[] = {STORE_TMP, ""};
     for (int k = 0; k < 2; k++) {
-        char *path = dirs[k][0] ? archive_path(ar, dirs[k]) : beian_strdup(ar->dir);
-        DIR *d = path ? opendir(path) : NULL;
-        struct dirent *de;
-        while (d && (de = readdir(d)) != NULL) {
-            if (de->d_name[0] == '.' && (!de->d_name[1] || !strcmp(de->d_name, ".."))) {
+        size_t n = 0;
+        char *path = dirs[k][0] ? store_path(ar, dirs[k]) : beian_strdup(ar->dir);
+        char **names = path ? store_list_dir(path, &n) : NULL;
+        for (size_t i = 0; i < n; i++) {
+            if (!dirs[k][0] && !strstr(names[i], ".tmp-")) {
                 continue;
             }
-            if (!dirs[k][0] && !strstr(de->d_name, ".tmp-")) {
-                continue;
-            }
-            char *f = beian_path_join(path, de->d_name);
+            char *f = beian_path_join(path, names[i]);
             if (f && (dry || unlink(f) == 0)) {
                 note(pr, ar->dir,
                      dry ? "would remove %s%s (left by an interrupted commit)"
                          : "removed %s%s (left by an interrupted commit)",
-                     dirs[k][0] ? "tmp/" : "", de->d_name);
+                     dirs[k][0] ? "tmp/" : "", names[i]);
             }
             free(f);
         }
-        if (d) {
-            closedir(d);
-        }
+        store_names_free(names, n);
         free(path);
     }
     return BEIAN_OK;
 }
 
 /* Removes record folders left empty by a crash right after they were made. */
+typedef struct {
+    beian_archive *ar;
+    int dry;
+    beian_problems *pr;
+} empty_walk;
+
+static int empty_visit(void *user, const store_entry *e)
+{
+    empty_walk *w = user;
+    if (e->level != STORE_AT_RECORD || !e->valid) {
+        return BEIAN_OK;
+    }
+    size_t n = 0;
+    char *path = store_path(w->ar, e->rel);
+    char **names = path ? store_list_dir(path, &n) : NULL;
+    int empty = names && n == 0;
+    store_names_free(names, n);
+    if (empty && (w->dry || rmdir(path) == 0)) {
+        note(w->pr, w->ar->dir,
+             w->dry ? "would remove the empty folder %s%s" : "removed the empty folder %s%s", "",
+             e->rel);
+    }
+    free(path);
+    return STORE_WALK_SKIP;
+}
+
 static void remove_empty_folders(beian_archive *ar, int dry, beian_problems *pr)
 {
-    char *root = archive_path(ar, ARCHIVE_RECORDS);
-    DIR *years = root ? opendir(root) : NULL;
-    struct dirent *y;
-    while (years && (y = readdir(years)) != NULL) {
-        if (y->d_name[0] == '.') {
-            continue;
-        }
-        char *ypath = beian_path_join(root, y->d_name);
-        DIR *recs = ypath ? opendir(ypath) : NULL;
-        struct dirent *r;
-        while (recs && (r = readdir(recs)) != NULL) {
-            if (r->d_name[0] == '.' || !beian_record_no_valid(r->d_name)) {
-                continue;
-            }
-            char *rpath = beian_path_join(ypath, r->d_name);
-            DIR *probe = rpath ? opendir(rpath) : NULL;
-            int empty = probe != NULL;
-            struct dirent *e;
-            while (probe && (e = readdir(probe)) != NULL) {
-                if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-                    empty = 0;
-                }
-            }
-            if (probe) {
-                closedir(probe);
-            }
-            if (empty && (dry || rmdir(rpath) == 0)) {
-                note(pr, ar->dir,
-                     dry ? "would remove the empty folder records/%s/%s"
-                         : "removed the empty folder records/%s/%s",
-                     y->d_name, r->d_name);
-            }
-            free(rpath);
-        }
-        if (recs) {
-            closedir(recs);
-        }
-        free(ypath);
+    empty_walk w = {ar, dry, pr};
+    (void)store_walk(ar, NULL, empty_visit, &w); /* best effort, as the removal of temps */
+}
+
+/* The bundles under records/ that the ledger does not list. */
+typedef struct {
+    const ledger *lg;
+    char **rels;
+    size_t n, cap;
+} loose_walk;
+
+static int loose_visit(void *user, const store_entry *e)
+{
+    loose_walk *w = user;
+    if (e->level != STORE_AT_FILE || !e->valid || ledger_find_path(w->lg, e->rel)) {
+        return BEIAN_OK;
     }
-    if (years) {
-        closedir(years);
+    char *rel = beian_strdup(e->rel);
+    if (!rel || BEIAN_ARRAY_GROW(w->rels, w->cap, w->n + 1) != BEIAN_OK) {
+        free(rel);
+        return BEIAN_EINTERNAL;
     }
-    free(root);
+    w->rels[w->n++] = rel;
+    return BEIAN_OK;
 }
 
 /* The bundles under records/ that the ledger does not list, sorted by record and version. */
 static int unledgered(beian_archive *ar, const ledger *lg, char ***out, size_t *n)
 {
-    char *root = archive_path(ar, ARCHIVE_RECORDS);
-    DIR *years = root ? opendir(root) : NULL;
-    struct dirent *y;
-    *out = NULL;
-    *n = 0;
-    while (years && (y = readdir(years)) != NULL) {
-        if (y->d_name[0] == '.') {
-            continue;
-        }
-        char *ypath = beian_path_join(root, y->d_name);
-        DIR *recs = ypath ? opendir(ypath) : NULL;
-        struct dirent *r;
-        while (recs && (r = readdir(recs)) != NULL) {
-            if (r->d_name[0] == '.') {
-                continue;
-            }
-            char *rpath = beian_path_join(ypath, r->d_name);
-            DIR *files = rpath ? opendir(rpath) : NULL;
-            struct dirent *f;
-            while (files && (f = readdir(files)) != NULL) {
-                char *rel =
-                    beian_asprintf("%s/%s/%s/%s", ARCHIVE_RECORDS, y->d_name, r->d_name, f->d_name);
-                char rec[32], date[11];
-                int version;
-                if (rel && archive_parse_bundle_rel(rel, rec, &version, date) &&
-                    !ledger_find_path(lg, rel)) {
-                    char **grown = realloc(*out, (*n + 1) * sizeof *grown);
-                    if (grown) {
-                        *out = grown;
-                        (*out)[(*n)++] = rel;
-                        rel = NULL;
-                    }
-                }
-                free(rel);
-            }
-            if (files) {
-                closedir(files);
-            }
-            free(rpath);
-        }
-        if (recs) {
-            closedir(recs);
-        }
-        free(ypath);
+    loose_walk w = {lg, NULL, 0, 0};
+    int rc = store_walk(ar, NULL, loose_visit, &w);
+    *out = w.rels;
+    *n = w.n;
+    if (rc != BEIAN_OK) {
+        return rc;
     }
-    if (years) {
-        closedir(years);
-    }
-    free(root);
     /* by record, then by version number (v10 after v9) */
     for (size_t i = 1; i < *n; i++) {
         for (size_t k = i; k > 0; k--) {
-            char ra[32], rb[32], da[11], db[11];
+            char ra[STORE_RECORD_NO_SIZE], rb[STORE_RECORD_NO_SIZE];
+            char da[BEIAN_DATE_SIZE], db[BEIAN_DATE_SIZE];
             int va = 0, vb = 0;
-            archive_parse_bundle_rel((*out)[k - 1], ra, &va, da);
-            archive_parse_bundle_rel((*out)[k], rb, &vb, db);
+            store_parse_bundle_rel((*out)[k - 1], ra, &va, da);
+            store_parse_bundle_rel((*out)[k], rb, &vb, db);
             int c = strcmp(ra, rb);
             if (c < 0 || (c == 0 && va <= vb)) {
                 break;
@@ -186,13 +152,13 @@ static int unledgered(beian_archive *ar, const ledger *lg, char ***out, size_t *
 /* Why rel cannot simply join the ledger, or NULL when it can (then *line is filled). */
 static char *why_not_next(beian_archive *ar, const ledger *lg, const char *rel, ledger_line *line)
 {
-    loaded_bundle lb;
+    load_bundle lb;
     beian_findings *f = beian_findings_new();
     char *why = NULL;
     if (!f) {
         return beian_strdup("out of memory");
     }
-    int rc = bundle_load(ar, rel, &lb, f);
+    int rc = load_bundle_read(ar, rel, &lb, f);
     if (rc != BEIAN_OK) {
         const beian_finding *x = beian_findings_get(f, 0);
         why = beian_asprintf("it does not verify (%s: %s)", x ? x->code : "?",
@@ -209,22 +175,24 @@ static char *why_not_next(beian_archive *ar, const ledger *lg, const char *rel, 
                              lb.meta.version, lb.meta.record, want);
     } else if (latest && (!lb.meta.prev_sha || strcmp(lb.meta.prev_sha, latest->sha256) != 0)) {
         why = beian_asprintf("it does not chain to v%d in the ledger", latest->version);
-    } else if (beian_archive_workflow_next(from, lb.meta.event, lb.event.review_pass, &to) != BEIAN_OK ||
+    } else if (beian_archive_workflow_next(from, lb.meta.event, lb.event.review_pass, &to) !=
+                   BEIAN_OK ||
                to != lb.meta.state) {
         why = beian_asprintf("the workflow does not allow %s after %s",
-                             beian_archive_event_name(lb.meta.event), beian_archive_state_name(from));
+                             beian_archive_event_name(lb.meta.event),
+                             beian_archive_state_name(from));
     } else if (latest && strcmp(lb.meta.date, latest->date) < 0) {
         why = beian_asprintf("it is dated before v%d", latest->version);
     } else {
         memset(line, 0, sizeof *line);
-        memcpy(line->sha256, lb.sha256, 65);
-        memcpy(line->date, lb.meta.date, 11);
+        memcpy(line->sha256, lb.sha256, BEIAN_SHA256_HEX_SIZE);
+        memcpy(line->date, lb.meta.date, BEIAN_DATE_SIZE);
         memcpy(line->record, lb.meta.record, strlen(lb.meta.record) + 1);
         line->version = lb.meta.version;
         line->event = lb.meta.event;
         line->state = lb.meta.state;
     }
-    loaded_bundle_release(&lb);
+    load_bundle_release(&lb);
     return why;
 }
 
@@ -232,12 +200,12 @@ static char *why_not_next(beian_archive *ar, const ledger *lg, const char *rel, 
 static int quarantine(beian_archive *ar, const char *rel)
 {
     int rc = BEIAN_OK;
-    char *qdir = archive_path(ar, ARCHIVE_QUARANTINE);
+    char *qdir = store_path(ar, STORE_QUARANTINE);
     char *flat = beian_strdup(rel);
     for (char *p = flat; p && *p; p++) {
         *p = *p == '/' ? '_' : *p;
     }
-    char *src = archive_path(ar, rel);
+    char *src = store_path(ar, rel);
     char *dst = qdir && flat ? beian_path_join(qdir, flat) : NULL;
     if (!qdir || !flat || !src || !dst) {
         rc = BEIAN_EINTERNAL;
@@ -252,10 +220,10 @@ static int quarantine(beian_archive *ar, const char *rel)
                             strerror(errno));
         goto done;
     }
-    archive_fsync_dir(qdir);
+    beian_file_sync_dir(qdir);
     char *sdir = beian_path_dirname(src);
     if (sdir) {
-        archive_fsync_dir(sdir);
+        beian_file_sync_dir(sdir);
     }
     free(sdir);
 done:
@@ -272,7 +240,7 @@ int beian_archive_fsck(beian_archive *ar, int dry, beian_problems *pr)
     char **loose = NULL;
     size_t nloose = 0;
     char *index_now = NULL;
-    int rc = archive_lock(ar);
+    int rc = store_lock(ar);
     memset(&lg, 0, sizeof lg);
     if (rc != BEIAN_OK) {
         return rc;
@@ -289,7 +257,28 @@ int beian_archive_fsck(beian_archive *ar, int dry, beian_problems *pr)
         rc = BEIAN_EDATA;
         goto done;
     }
+    size_t ahead = 0;
+    if (index_ahead(ar, &lg, &ahead)) {
+        beian_problems_add(pr, BEIAN_SEV_ERROR, ar->dir, 0, 0, NULL, NULL,
+                           "the ledger has %zu lines but index.tsv was made from %zu: the ledger "
+                           "was cut short or replaced by an older copy; fsck does not rewrite "
+                           "history: restore ledger.txt from a copy",
+                           lg.n, ahead);
+        rc = BEIAN_EDATA;
+        goto done;
+    }
     rc = unledgered(ar, &lg, &loose, &nloose);
+    if (rc == BEIAN_OK && nloose > 1) {
+        /* a crash leaves at most one commit half done: one bundle the ledger lacks. More is
+         * a ledger lost, cut short or replaced, and completing them would invent history. */
+        beian_problems_add(pr, BEIAN_SEV_ERROR, ar->dir, 0, 0, NULL, NULL,
+                           "%zu bundles are not in the ledger (the first %s); a crash leaves at "
+                           "most one, so the ledger was lost, cut short or replaced: fsck does "
+                           "not rewrite history; restore ledger.txt from a copy",
+                           nloose, loose[0]);
+        rc = BEIAN_EDATA;
+        goto done;
+    }
     for (size_t i = 0; i < nloose && rc == BEIAN_OK; i++) {
         ledger_line line;
         char *why = why_not_next(ar, &lg, loose[i], &line);
@@ -330,14 +319,14 @@ int beian_archive_fsck(beian_archive *ar, int dry, beian_problems *pr)
         beian_buf have;
         int err = 0;
         beian_buf_init(&have);
-        char *path = archive_path(ar, ARCHIVE_INDEX);
-        int same = path && beian_file_read(path, 64u * 1024u * 1024u, &have, &err) == BEIAN_OK &&
+        char *path = store_path(ar, STORE_INDEX);
+        int same = path && beian_file_read(path, INDEX_MAX_BYTES, &have, &err) == BEIAN_OK &&
                    have.len == len && memcmp(have.data, index_now, len) == 0;
         beian_buf_release(&have);
         free(path);
         if (!same) {
             if (!dry) {
-                rc = archive_replace_file(ar, ARCHIVE_INDEX, index_now, len, NULL, NULL);
+                rc = store_replace_file(ar, STORE_INDEX, index_now, len, NULL, NULL);
             }
             if (rc == BEIAN_OK) {
                 note(pr, ar->dir, "%s%s", dry ? "would rebuild" : "rebuilt",
@@ -352,6 +341,6 @@ done:
     free(loose);
     free(index_now);
     ledger_release(&lg);
-    archive_unlock(ar);
+    store_unlock(ar);
     return rc;
 }

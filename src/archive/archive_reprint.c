@@ -17,7 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "archive_private.h"
+#include "archive_content.h"
+#include "archive_load.h"
+#include "archive_store.h"
+#include "file.h"
+#include "ledger.h"
 #include "beian/render.h"
 #include "sha256.h"
 #include "util.h"
@@ -43,6 +47,70 @@ static char *mask_email(const char *v)
     return beian_asprintf("%c***%s", v[0], at);
 }
 
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* Characters of an e-mail address's local part and domain (RFC 5322's dot-atom, less the
+ * rarely used symbols that also end sentences). */
+static int is_mail_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '.' ||
+           c == '_' || c == '-' || c == '+' || c == '%';
+}
+
+/*
+ * Free text with every mobile number and e-mail address in it masked as the contact fields
+ * are (issue 14: a masked copy showed them inside 建群范围 and a group's name): a run of 11
+ * ASCII digits starting with 1, also written 3-4-4 with '-' or ' ', keeps its first 3 and
+ * last 4 digits; an address keeps the first character of its local part and its domain.
+ * Dates (2026-11-24) and shorter numbers are left alone. Caller frees.
+ */
+static char *mask_text(const char *v)
+{
+    size_t n = strlen(v);
+    char *out = beian_strdup(v);
+    for (size_t i = 0; out && i < n;) {
+        if (is_digit(out[i]) && (i == 0 || !is_digit(out[i - 1]))) {
+            size_t run = strspn(out + i, "0123456789");
+            int sep = run == 3 && i + 13 <= n && (out[i + 3] == '-' || out[i + 3] == ' ') &&
+                      strspn(out + i + 4, "0123456789") == 4 && out[i + 8] == out[i + 3] &&
+                      strspn(out + i + 9, "0123456789") == 4 && !is_digit(out[i + 13]);
+            if (out[i] == '1' && (run == 11 || sep)) {
+                memset(out + i + 3 + (sep ? 1 : 0), '*', 4);
+                run = sep ? 13 : 11;
+            }
+            i += run;
+            continue;
+        }
+        if (out[i] == '@' && i > 0 && is_mail_char(out[i - 1]) && i + 1 < n &&
+            is_mail_char(out[i + 1])) {
+            size_t start = i;
+            while (start > 0 && is_mail_char(out[start - 1])) {
+                start--;
+            }
+            const char *dot = memchr(out + i + 1, '.', strspn(out + i + 1,
+                                     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                     "0123456789.-"));
+            if (dot && i - start >= 1) {
+                char *m = beian_asprintf("%.*s%c***%s", (int)start, out, out[start], out + i);
+                if (!m) {
+                    free(out);
+                    return NULL;
+                }
+                free(out);
+                out = m;
+                i = start + 4 + 1;
+                n = strlen(out);
+                continue;
+            }
+        }
+        i++;
+    }
+    return out;
+}
+
 static int mask_record(beian_record *rec)
 {
     for (size_t i = 0; i < rec->form->nfields; i++) {
@@ -64,6 +132,16 @@ static int mask_record(beian_record *rec)
             rec->values[i] = m;
             break;
         }
+        case BEIAN_FIELD_TEXT:
+        case BEIAN_FIELD_MULTILINE: {
+            char *m = mask_text(v);
+            if (!m) {
+                return BEIAN_EINTERNAL;
+            }
+            free(rec->values[i]);
+            rec->values[i] = m;
+            break;
+        }
         default:
             break;
         }
@@ -75,8 +153,8 @@ static int log_reprint(beian_archive *ar, const char *line)
 {
     beian_buf b;
     int err = 0;
-    char *path = archive_path(ar, ARCHIVE_REPRINTS);
-    int rc = path ? archive_lock(ar) : BEIAN_EINTERNAL;
+    char *path = store_path(ar, STORE_REPRINTS);
+    int rc = path ? store_lock(ar) : BEIAN_EINTERNAL;
     if (rc != BEIAN_OK) {
         free(path);
         return rc;
@@ -93,12 +171,12 @@ static int log_reprint(beian_archive *ar, const char *line)
         rc = beian_buf_appendf(&b, "%s\n", line);
     }
     if (rc == BEIAN_OK) {
-        rc = archive_replace_file(ar, ARCHIVE_REPRINTS, b.data, b.len, NULL, NULL);
+        rc = store_replace_file(ar, STORE_REPRINTS, b.data, b.len, NULL, NULL);
     } else if (rc == BEIAN_EDATA) {
         rc = beian_ctx_fail(ar->ctx, BEIAN_EIO, "%s is larger than 64 MiB; move it aside", path);
     }
     beian_buf_release(&b);
-    archive_unlock(ar);
+    store_unlock(ar);
     free(path);
     return rc;
 }
@@ -108,7 +186,7 @@ int beian_archive_reprint(beian_archive *ar, const char *record_no,
                           beian_reprint_info *info, beian_findings *findings, beian_problems *pr)
 {
     ledger lg;
-    loaded_bundle lb;
+    load_bundle lb;
     beian_form *form = NULL;
     beian_record *rec = NULL;
     char *why = NULL, *mark = NULL, *logline = NULL;
@@ -164,14 +242,14 @@ int beian_archive_reprint(beian_archive *ar, const char *record_no,
         rc = BEIAN_EDATA;
         goto done;
     }
-    rc = bundle_load(ar, line->path, &lb, findings);
+    rc = load_bundle_read(ar, line->path, &lb, findings);
     if (rc != BEIAN_OK) {
         goto done;
     }
     const beian_bundle_entry *archived = beian_bundle_get(lb.bundle, DATA_PDF);
     memcpy(info->record_no, record_no, strlen(record_no) + 1);
     info->version = line->version;
-    memcpy(info->bundle_sha256, lb.sha256, 65);
+    memcpy(info->bundle_sha256, lb.sha256, BEIAN_SHA256_HEX_SIZE);
     if (opts->exact) {
         out = malloc(archived->len ? archived->len : 1);
         if (!out) {
@@ -214,7 +292,7 @@ int beian_archive_reprint(beian_archive *ar, const char *record_no,
             goto done;
         }
     }
-    char out_sha[65];
+    char out_sha[BEIAN_SHA256_HEX_SIZE];
     rc = beian_sha256_hex(out, out_len, out_sha);
     logline = beian_asprintf("%s %s v%d %s %s %s", opts->date, record_no, line->version,
                              opts->exact  ? "exact"
@@ -237,7 +315,7 @@ done:
     free(out);
     beian_record_free(rec);
     beian_form_free(form);
-    loaded_bundle_release(&lb);
+    load_bundle_release(&lb);
     ledger_release(&lg);
     return rc;
 }

@@ -3,7 +3,7 @@
  * code (beian/verify.h).
  *
  * The order is bottom up: the ledger's own chain first (ledger.c), then every file under
- * records/ (container, bag and content through bundle_load, and the bundle's SHA-256
+ * records/ (container, bag and content through load_bundle_read, and the bundle's SHA-256
  * against the ledger), then each record as a whole (versions contiguous, the hash chain of
  * Previous-Bundle-SHA256, the workflow replayed, dates in order), then the store (every
  * ledger line on disk, every bundle in the ledger, no crash residue, the index consistent
@@ -12,23 +12,27 @@
  * even where the ZIP and the bag stay readable.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "archive_private.h"
+#include "archive_bag.h"
+#include "archive_content.h"
+#include "archive_index.h"
+#include "archive_load.h"
+#include "archive_store.h"
+#include "ledger.h"
 #include "util.h"
 
 /* One bundle file found on disk, with what could be read of it. */
 typedef struct {
     char *rel;
-    char record[32];
+    char record[STORE_RECORD_NO_SIZE];
     int version;
-    char date[11];
-    char sha256[65];
+    char date[BEIAN_DATE_SIZE];
+    char sha256[BEIAN_SHA256_HEX_SIZE];
     int loaded; /* clean through every layer */
     bag_meta meta;
     int review_pass;
@@ -50,72 +54,6 @@ typedef struct {
         }                                                                                          \
     } while (0)
 
-static int is_year(const char *s)
-{
-    return strlen(s) == 4 && strspn(s, "0123456789") == 4;
-}
-
-/* Lists a directory's names, sorted; NULL on failure (errno set). */
-static char **list_dir(const char *path, size_t *n)
-{
-    DIR *d = opendir(path);
-    char **names = NULL;
-    *n = 0;
-    if (!d) {
-        return NULL;
-    }
-    struct dirent *de;
-    while ((de = readdir(d)) != NULL) {
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) {
-            continue;
-        }
-        char **grown = realloc(names, (*n + 2) * sizeof *grown);
-        if (!grown) {
-            break;
-        }
-        names = grown;
-        names[*n] = beian_strdup(de->d_name);
-        if (!names[*n]) {
-            break;
-        }
-        (*n)++;
-        names[*n] = NULL;
-    }
-    closedir(d);
-    if (!names) {
-        names = calloc(1, sizeof *names);
-    }
-    for (size_t i = 1; i < *n; i++) { /* insertion sort: folders are small */
-        for (size_t k = i; k > 0 && strcmp(names[k - 1], names[k]) > 0; k--) {
-            char *t = names[k];
-            names[k] = names[k - 1];
-            names[k - 1] = t;
-        }
-    }
-    return names;
-}
-
-static void free_names(char **names, size_t n)
-{
-    for (size_t i = 0; names && i < n; i++) {
-        free(names[i]);
-    }
-    free(names);
-}
-
-/* lstat of DIR/rel: 'd' directory, 'f' regular file, 'o' anything else, 0 missing. */
-static char kind_of(beian_archive *ar, const char *rel)
-{
-    struct stat st;
-    char *p = archive_path(ar, rel);
-    char k = 0;
-    if (p && lstat(p, &st) == 0) {
-        k = S_ISDIR(st.st_mode) ? 'd' : S_ISREG(st.st_mode) ? 'f' : 'o';
-    }
-    free(p);
-    return k;
-}
-
 static void add_bundle(walk *W, const char *rel, const char *record, int version, const char *date)
 {
     disk_bundle *grown = realloc(W->b, (W->n + 1) * sizeof *grown);
@@ -133,100 +71,70 @@ static void add_bundle(walk *W, const char *rel, const char *record, int version
     }
     memcpy(d->record, record, strlen(record) + 1);
     d->version = version;
-    memcpy(d->date, date, 11);
+    memcpy(d->date, date, BEIAN_DATE_SIZE);
     W->n++;
+}
+
+static int stray_visit(void *user, const store_entry *e)
+{
+    walk *W = user;
+    if (e->level == STORE_AT_YEAR && !e->valid) {
+        if (!W->only) {
+            ADD(W, BEIAN_V_STORE_STRAY, e->rel, "is not a year folder of records/");
+        }
+    } else if (e->level == STORE_AT_RECORD && !e->valid) {
+        ADD(W, BEIAN_V_STORE_STRAY, e->rel, "is not a record folder (records/<YEAR>/<RECORD>/)");
+    } else if (e->level == STORE_AT_RECORD) {
+        size_t n = 0;
+        char *path = store_path(W->ar, e->rel);
+        char **names = path ? store_list_dir(path, &n) : NULL;
+        if (names && n == 0) {
+            ADD(W, BEIAN_V_STORE_STRAY, e->rel,
+                "is an empty record folder (a failed filing's, or made by hand); `beian fsck` "
+                "removes it");
+        }
+        store_names_free(names, n);
+        free(path);
+    } else if (e->level == STORE_AT_FILE && !e->valid) {
+        ADD(W, BEIAN_V_STORE_STRAY, e->rel,
+            "is not a bundle beian names (v<N>-<YYYYMMDD>.zip, a plain file)");
+    } else if (e->level == STORE_AT_FILE) {
+        add_bundle(W, e->rel, e->record, e->version, e->date);
+    }
+    return W->rc;
 }
 
 /* Finds every file under records/; names that are not bundles are STORE-STRAY. */
 static void walk_records(walk *W)
 {
-    size_t ny = 0;
-    char *root = archive_path(W->ar, ARCHIVE_RECORDS);
-    char **years = root ? list_dir(root, &ny) : NULL;
-    free(root);
-    for (size_t i = 0; i < ny && W->rc == BEIAN_OK; i++) {
-        char *yrel = beian_asprintf("%s/%s", ARCHIVE_RECORDS, years[i]);
-        char yk = yrel ? kind_of(W->ar, yrel) : 0;
-        if (!yrel) {
-            W->rc = BEIAN_EINTERNAL;
-        } else if (yk != 'd' || !is_year(years[i])) {
-            if (!W->only) {
-                ADD(W, BEIAN_V_STORE_STRAY, yrel, "is not a year folder of records/");
-            }
-        } else {
-            size_t nr = 0;
-            char *ypath = archive_path(W->ar, yrel);
-            char **recs = ypath ? list_dir(ypath, &nr) : NULL;
-            free(ypath);
-            for (size_t k = 0; k < nr && W->rc == BEIAN_OK; k++) {
-                char *rrel = beian_asprintf("%s/%s", yrel, recs[k]);
-                const char *dash = strchr(recs[k], '-');
-                if (!rrel) {
-                    W->rc = BEIAN_EINTERNAL;
-                    break;
-                }
-                if (W->only && strcmp(recs[k], W->only) != 0) {
-                    free(rrel);
-                    continue;
-                }
-                if (kind_of(W->ar, rrel) != 'd' || !beian_record_no_valid(recs[k]) || !dash ||
-                    strncmp(dash + 1, years[i], 4) != 0) {
-                    ADD(W, BEIAN_V_STORE_STRAY, rrel,
-                        "is not a record folder (records/<YEAR>/<RECORD>/)");
-                    free(rrel);
-                    continue;
-                }
-                size_t nf = 0;
-                char *rpath = archive_path(W->ar, rrel);
-                char **files = rpath ? list_dir(rpath, &nf) : NULL;
-                free(rpath);
-                for (size_t j = 0; j < nf && W->rc == BEIAN_OK; j++) {
-                    char *frel = beian_asprintf("%s/%s", rrel, files[j]);
-                    char record[32], date[11];
-                    int version = 0;
-                    if (!frel) {
-                        W->rc = BEIAN_EINTERNAL;
-                    } else if (kind_of(W->ar, frel) != 'f' ||
-                               !archive_parse_bundle_rel(frel, record, &version, date)) {
-                        ADD(W, BEIAN_V_STORE_STRAY, frel,
-                            "is not a bundle beian names (v<N>-<YYYYMMDD>.zip, a plain file)");
-                    } else {
-                        add_bundle(W, frel, record, version, date);
-                    }
-                    free(frel);
-                }
-                free_names(files, nf);
-                free(rrel);
-            }
-            free_names(recs, nr);
-        }
-        free(yrel);
+    int rc = store_walk(W->ar, W->only, stray_visit, W);
+    if (W->rc == BEIAN_OK) {
+        W->rc = rc;
     }
-    free_names(years, ny);
 }
 
 /* Crash residue: anything in tmp/, and temporary files beside the ledger and index. */
 static void find_temps(walk *W)
 {
     size_t n = 0;
-    char *tmp = archive_path(W->ar, ARCHIVE_TMP);
-    char **names = tmp ? list_dir(tmp, &n) : NULL;
+    char *tmp = store_path(W->ar, STORE_TMP);
+    char **names = tmp ? store_list_dir(tmp, &n) : NULL;
     free(tmp);
     for (size_t i = 0; i < n; i++) {
-        char *rel = beian_asprintf("%s/%s", ARCHIVE_TMP, names[i]);
-        ADD(W, BEIAN_V_STORE_TEMP, rel ? rel : ARCHIVE_TMP,
+        char *rel = beian_asprintf("%s/%s", STORE_TMP, names[i]);
+        ADD(W, BEIAN_V_STORE_TEMP, rel ? rel : STORE_TMP,
             "a temporary file left by an interrupted commit; run `beian fsck`");
         free(rel);
     }
-    free_names(names, n);
-    names = list_dir(W->ar->dir, &n);
+    store_names_free(names, n);
+    names = store_list_dir(W->ar->dir, &n);
     for (size_t i = 0; i < n; i++) {
         if (strstr(names[i], ".tmp-")) {
             ADD(W, BEIAN_V_STORE_TEMP, names[i],
                 "a temporary file left by an interrupted update; run `beian fsck`");
         }
     }
-    free_names(names, n);
+    store_names_free(names, n);
 }
 
 static int cmp_bundles(const void *a, const void *b)
@@ -312,8 +220,8 @@ static void check_record(walk *W, const ledger *lg, disk_bundle *b, size_t n)
             } else if (next != m->state) {
                 ADD(W, BEIAN_V_REC_WORKFLOW, cur->rel,
                     "v%d says the record is now %s, but %s after %s leads to %s", v,
-                    beian_archive_state_name(m->state), beian_archive_event_name(m->event), beian_archive_state_name(state),
-                    beian_archive_state_name(next));
+                    beian_archive_state_name(m->state), beian_archive_event_name(m->event),
+                    beian_archive_state_name(state), beian_archive_state_name(next));
             }
         }
         if (prev && prev->loaded && strcmp(m->date, prev->meta.date) < 0) {
@@ -322,10 +230,11 @@ static void check_record(walk *W, const ledger *lg, disk_bundle *b, size_t n)
         }
         if (ll &&
             (strcmp(ll->date, m->date) != 0 || ll->event != m->event || ll->state != m->state)) {
-            ADD(W, BEIAN_V_STORE_LEDGER, ARCHIVE_LEDGER,
+            ADD(W, BEIAN_V_STORE_LEDGER, STORE_LEDGER,
                 "line %zu says %s v%d %s %s on %s, but the bundle says %s %s on %s", ll->seq, rec,
-                v, beian_archive_event_name(ll->event), beian_archive_state_name(ll->state), ll->date,
-                beian_archive_event_name(m->event), beian_archive_state_name(m->state), m->date);
+                v, beian_archive_event_name(ll->event), beian_archive_state_name(ll->state),
+                ll->date, beian_archive_event_name(m->event), beian_archive_state_name(m->state),
+                m->date);
         }
         state = m->state;
         prev = cur;
@@ -339,11 +248,22 @@ static void check_record(walk *W, const ledger *lg, disk_bundle *b, size_t n)
 static void check_index(walk *W, const ledger *lg, beian_verify_summary *summary)
 {
     char *why = NULL;
+    size_t ahead = 0;
+    if (index_ahead(W->ar, lg, &ahead)) {
+        /* the index follows the ledger, never precedes it: the ledger lost lines */
+        ADD(W, BEIAN_V_STORE_LEDGER, STORE_LEDGER,
+            "has %zu line%s, but index.tsv was made from a ledger of %zu: the ledger was cut "
+            "short or replaced by an older copy; this is damage, not a stale cache (fsck does "
+            "not repair it): restore ledger.txt from a copy",
+            lg->n, lg->n == 1 ? "" : "s", ahead);
+        summary->index = BEIAN_INDEX_WRONG;
+        return;
+    }
     int rc = index_check(W->ar, lg, &summary->index, &summary->index_lines, &why);
     if (rc != BEIAN_OK) {
         W->rc = rc;
     } else if (summary->index == BEIAN_INDEX_WRONG) {
-        ADD(W, BEIAN_V_STORE_INDEX, ARCHIVE_INDEX, "%s; run `beian fsck` to rebuild it", why);
+        ADD(W, BEIAN_V_STORE_INDEX, STORE_INDEX, "%s; run `beian fsck` to rebuild it", why);
     }
     free(why);
 }
@@ -351,17 +271,17 @@ static void check_index(walk *W, const ledger *lg, beian_verify_summary *summary
 static void check_anchor(walk *W, const ledger *lg, const char *anchor)
 {
     size_t n = 0;
-    char hash[65];
+    char hash[BEIAN_SHA256_HEX_SIZE];
     if (ledger_parse_anchor(anchor, &n, hash) != BEIAN_OK) {
         W->rc = BEIAN_EUSAGE;
         return;
     }
     if (n > lg->n) {
-        ADD(W, BEIAN_V_STORE_ANCHOR, ARCHIVE_LEDGER,
+        ADD(W, BEIAN_V_STORE_ANCHOR, STORE_LEDGER,
             "the anchor was taken at line %zu but the ledger has %zu lines: it was cut short", n,
             lg->n);
     } else if (strcmp(lg->lines[n - 1].hash, hash) != 0) {
-        ADD(W, BEIAN_V_STORE_ANCHOR, ARCHIVE_LEDGER,
+        ADD(W, BEIAN_V_STORE_ANCHOR, STORE_LEDGER,
             "line %zu hashes to %.16s…, not %.16s… as on the anchor slip: the ledger up to "
             "there was rewritten",
             n, lg->lines[n - 1].hash, hash);
@@ -376,7 +296,7 @@ int beian_archive_verify(beian_archive *ar, const beian_verify_options *opts,
     memset(summary, 0, sizeof *summary);
     if (opts && opts->anchor) {
         size_t n;
-        char h[65];
+        char h[BEIAN_SHA256_HEX_SIZE];
         if (ledger_parse_anchor(opts->anchor, &n, h) != BEIAN_OK) {
             return beian_ctx_fail(ar->ctx, BEIAN_EUSAGE,
                                   "--anchor takes LINES:HASH as printed on the anchor slip, "
@@ -386,14 +306,14 @@ int beian_archive_verify(beian_archive *ar, const beian_verify_options *opts,
     }
     size_t before = beian_findings_count(findings);
     int locked_here = ar->lock_fd < 0;
-    int rc = locked_here ? archive_lock_shared(ar) : BEIAN_OK;
+    int rc = locked_here ? store_lock_shared(ar) : BEIAN_OK;
     if (rc != BEIAN_OK) {
         return rc;
     }
     rc = ledger_load(ar, &lg, findings);
     if (rc != BEIAN_OK) {
         if (locked_here) {
-            archive_unlock(ar);
+            store_unlock(ar);
         }
         return rc;
     }
@@ -411,15 +331,15 @@ int beian_archive_verify(beian_archive *ar, const beian_verify_options *opts,
     /* every file: all layers, and its digest against the ledger */
     for (size_t i = 0; i < W.n && W.rc == BEIAN_OK; i++) {
         disk_bundle *d = &W.b[i];
-        loaded_bundle lb;
-        int lrc = bundle_load(ar, d->rel, &lb, findings);
+        load_bundle lb;
+        int lrc = load_bundle_read(ar, d->rel, &lb, findings);
         if (lrc == BEIAN_OK) {
             d->loaded = 1;
-            memcpy(d->sha256, lb.sha256, 65);
+            memcpy(d->sha256, lb.sha256, BEIAN_SHA256_HEX_SIZE);
             d->meta = lb.meta;
             memset(&lb.meta, 0, sizeof lb.meta);
             d->review_pass = lb.event.review_pass;
-            loaded_bundle_release(&lb);
+            load_bundle_release(&lb);
         } else if (lrc == BEIAN_EINTERNAL) {
             W.rc = lrc;
             break;
@@ -429,8 +349,8 @@ int beian_archive_verify(beian_archive *ar, const beian_verify_options *opts,
                     lrc == BEIAN_ENOINPUT ? "it vanished or may not be read"
                                           : beian_ctx_message(ar->ctx));
             }
-            char *p = archive_path(ar, d->rel);
-            if (!p || archive_sha256_file(p, d->sha256, NULL) != BEIAN_OK) {
+            char *p = store_path(ar, d->rel);
+            if (!p || store_sha256_file(p, d->sha256, NULL) != BEIAN_OK) {
                 d->sha256[0] = '\0';
             }
             free(p);
@@ -497,7 +417,7 @@ int beian_archive_verify(beian_archive *ar, const beian_verify_options *opts,
     summary->records = records;
     summary->bundles = W.n;
     summary->ledger_lines = lg.n;
-    memcpy(summary->head, lg.head, 65);
+    memcpy(summary->head, lg.head, BEIAN_SHA256_HEX_SIZE);
 done:
     for (size_t i = 0; i < W.n; i++) {
         free(W.b[i].rel);
@@ -506,7 +426,7 @@ done:
     free(W.b);
     ledger_release(&lg);
     if (locked_here) {
-        archive_unlock(ar);
+        store_unlock(ar);
     }
     if (W.rc != BEIAN_OK) {
         return W.rc;
@@ -537,11 +457,11 @@ int beian_archive_verify_bundle_file(beian_ctx *ctx, const char *path, beian_fin
         rc = bag_check(bundle, path, &m, f);
     }
     if (rc == BEIAN_OK && m.record) {
-        char rec[32], date[11];
+        char rec[STORE_RECORD_NO_SIZE], date[BEIAN_DATE_SIZE];
         int version;
-        const char *rel = strstr(path, ARCHIVE_RECORDS "/");
-        if (rel && archive_parse_bundle_rel(rel, rec, &version, date)) {
-            rc = archive_check_name(path, &m, path, f);
+        const char *rel = strstr(path, STORE_RECORDS "/");
+        if (rel && store_parse_bundle_rel(rel, rec, &version, date)) {
+            rc = load_check_name(path, &m, path, f);
         }
         if (rc == BEIAN_OK) {
             rc = content_check(ctx, bundle, &m, path, NULL, f);

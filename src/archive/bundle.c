@@ -1,12 +1,9 @@
 /*
- * bundle.c - the ZIP adapter of the archive: the only file that includes zip.h.
- *
- * Writing builds the whole ZIP in memory (zip_source_buffer_create + zip_open_from_source)
- * because libzip 1.7.3's zip_close on a file writes a temporary file with no fsync and
- * replaces the target even when another writer got there first (ZIP_EXCL is checked at open
- * only): the archive commits the bytes itself (archive.c). Determinism comes from writing
- * entries in name order with zip_file_set_dostime (zip_file_set_mtime converts to local
- * time, so its bytes change with TZ), ZIP_CM_STORE and fixed Unix attributes.
+ * bundle.c - the archive's bundles as ZIP files: building one in memory and reading one with
+ * every check a verifier makes. libzip itself is behind the ZIP adapter (util/zipio.c), which
+ * keeps the workarounds for libzip 1.7.3 (the ZIP built in memory, not by zip_close on a file;
+ * entries dated with zip_file_set_dostime, stored, with fixed Unix attributes); this file gives
+ * it the entries in name order, so the same entries always make the same bytes.
  *
  * Reading is a verification in two passes. First the bytes are walked by hand, following
  * APPNOTE.TXT (PKWARE's .ZIP File Format Specification, 6.3.x): the end of central directory
@@ -24,10 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <zip.h>
 
-#include "beian/record.h"
+#include "beian/date.h"
 #include "util.h"
+#include "zipio.h"
 
 #define SIG_LOCAL 0x04034b50u
 #define SIG_CENTRAL 0x02014b50u
@@ -36,11 +33,14 @@
 #define LOCAL_SIZE 30u   /* fixed part of a local file header (APPNOTE 4.3.7) */
 #define CENTRAL_SIZE 46u /* fixed part of a central directory header (4.3.12) */
 #define END_SIZE 22u     /* end of central directory record without comment (4.3.16) */
-#define UNIX_REGULAR_0644 (0100644u << 16) /* st_mode in the high half of the attributes */
 #define S_TYPE_MASK 0170000u
 #define S_TYPE_LINK 0120000u
 #define S_TYPE_DIR 0040000u
 #define DOS_ATTR_DIR 0x10u
+#define MADE_BY_UNIX 3u  /* "version made by", upper byte: UNIX (APPNOTE 4.4.2.2) */
+#define METHOD_STORED 0u /* compression method: stored, no compression (4.4.5) */
+#define METHOD_AES 99u   /* AE-x encryption marker (APPNOTE appendix E) */
+#define FLAGS_ENCRYPTED 0x0041u /* general purpose bits 0 (encrypted) and 6 (strong) (4.4.4) */
 
 int beian_bundle_name_safe(const char *name)
 {
@@ -80,7 +80,7 @@ static int cmp_entry_names(const void *a, const void *b)
 }
 
 /* DOS date of YYYY-MM-DD (APPNOTE 4.4.6: bits 15-9 year since 1980, 8-5 month, 4-0 day). */
-static int dos_date(const char *date, zip_uint16_t *out)
+static int dos_date(const char *date, uint16_t *out)
 {
     if (!date || !beian_date_valid(date)) {
         return 0;
@@ -91,46 +91,8 @@ static int dos_date(const char *date, zip_uint16_t *out)
     if (y < 1980 || y > 2107) {
         return 0;
     }
-    *out = (zip_uint16_t)(((y - 1980) << 9) | (m << 5) | d);
+    *out = (uint16_t)(((y - 1980) << 9) | (m << 5) | d);
     return 1;
-}
-
-/* Copies the committed bytes of a buffer source into a malloc'd block. */
-static int source_bytes(zip_source_t *src, unsigned char **out, size_t *len)
-{
-    int rc = BEIAN_EINTERNAL;
-    unsigned char *buf = NULL;
-    if (zip_source_open(src) != 0) {
-        return BEIAN_EINTERNAL;
-    }
-    if (zip_source_seek(src, 0, SEEK_END) != 0) {
-        goto done;
-    }
-    zip_int64_t size = zip_source_tell(src);
-    if (size <= 0 || (zip_uint64_t)size > BEIAN_BUNDLE_MAX_BYTES ||
-        zip_source_seek(src, 0, SEEK_SET) != 0) {
-        goto done;
-    }
-    buf = malloc((size_t)size);
-    if (!buf) {
-        goto done;
-    }
-    size_t got = 0;
-    while (got < (size_t)size) {
-        zip_int64_t r = zip_source_read(src, buf + got, (zip_uint64_t)size - got);
-        if (r <= 0) {
-            goto done;
-        }
-        got += (size_t)r;
-    }
-    *out = buf;
-    *len = got;
-    buf = NULL;
-    rc = BEIAN_OK;
-done:
-    zip_source_close(src);
-    free(buf);
-    return rc;
 }
 
 int beian_bundle_zip(beian_ctx *ctx, const beian_bundle_entry *entries, size_t n, const char *date,
@@ -138,11 +100,9 @@ int beian_bundle_zip(beian_ctx *ctx, const beian_bundle_entry *entries, size_t n
 {
     int rc = BEIAN_EINTERNAL;
     const beian_bundle_entry **sorted = NULL;
-    zip_source_t *src = NULL;
-    zip_t *za = NULL;
-    zip_error_t ze;
-    zip_uint16_t ddate = 0;
-    zip_error_init(&ze);
+    beian_zip_entry *ze = NULL;
+    uint16_t ddate = 0;
+    char why[BEIAN_ZIP_WHY_SIZE];
     *zip = NULL;
     *len = 0;
     if (n == 0 || n > BEIAN_BUNDLE_MAX_ENTRIES) {
@@ -158,7 +118,8 @@ int beian_bundle_zip(beian_ctx *ctx, const beian_bundle_entry *entries, size_t n
         goto done;
     }
     sorted = malloc(n * sizeof *sorted);
-    if (!sorted) {
+    ze = malloc(n * sizeof *ze);
+    if (!sorted || !ze) {
         goto done;
     }
     for (size_t i = 0; i < n; i++) {
@@ -179,56 +140,18 @@ int beian_bundle_zip(beian_ctx *ctx, const beian_bundle_entry *entries, size_t n
             goto done;
         }
     }
-    src = zip_source_buffer_create(NULL, 0, 0, &ze);
-    if (!src) {
-        goto libzip_error;
-    }
-    zip_source_keep(src); /* zip_close would free it; we read the result from it */
-    za = zip_open_from_source(src, ZIP_TRUNCATE, &ze);
-    if (!za) {
-        goto libzip_error;
-    }
     for (size_t i = 0; i < n; i++) {
-        zip_source_t *s = zip_source_buffer(za, sorted[i]->data, sorted[i]->len, 0);
-        if (!s) {
-            zip_error_set(&ze, zip_error_code_zip(zip_get_error(za)), 0);
-            goto libzip_error;
-        }
-        zip_int64_t idx = zip_file_add(za, sorted[i]->name, s, 0);
-        if (idx < 0) {
-            zip_source_free(s);
-            zip_error_set(&ze, zip_error_code_zip(zip_get_error(za)), 0);
-            goto libzip_error;
-        }
-        zip_uint64_t u = (zip_uint64_t)idx;
-        if (zip_set_file_compression(za, u, ZIP_CM_STORE, 0) != 0 ||
-            zip_file_set_dostime(za, u, 0, ddate, 0) != 0 ||
-            zip_file_set_external_attributes(za, u, 0, ZIP_OPSYS_UNIX, UNIX_REGULAR_0644) != 0) {
-            zip_error_set(&ze, zip_error_code_zip(zip_get_error(za)), 0);
-            goto libzip_error;
-        }
+        ze[i] = (beian_zip_entry){sorted[i]->name, sorted[i]->data, sorted[i]->len};
     }
-    if (zip_close(za) != 0) {
-        zip_error_set(&ze, zip_error_code_zip(zip_get_error(za)), 0);
-        zip_discard(za);
-        za = NULL;
-        goto libzip_error;
-    }
-    za = NULL;
-    rc = source_bytes(src, zip, len);
+    rc = beian_zip_write(ze, n, ddate, BEIAN_BUNDLE_MAX_BYTES, zip, len, why);
     if (rc != BEIAN_OK) {
-        rc = beian_ctx_fail(ctx, BEIAN_EINTERNAL, "cannot read back the bundle built in memory");
+        rc = why[0] ? beian_ctx_fail(ctx, BEIAN_EINTERNAL, "libzip: %s", why)
+                    : beian_ctx_fail(ctx, BEIAN_EINTERNAL,
+                                     "cannot read back the bundle built in memory");
     }
-    goto done;
-libzip_error:
-    rc = beian_ctx_fail(ctx, BEIAN_EINTERNAL, "libzip: %s", zip_error_strerror(&ze));
 done:
-    if (za) {
-        zip_discard(za);
-    }
-    zip_source_free(src);
-    zip_error_fini(&ze);
     free(sorted);
+    free(ze);
     return rc;
 }
 
@@ -347,7 +270,7 @@ static int check_name(reader *R, cd_entry *e)
 
 static int check_entry_kind(reader *R, cd_entry *e)
 {
-    int unix_attrs = (e->made_by >> 8) == ZIP_OPSYS_UNIX;
+    int unix_attrs = (e->made_by >> 8) == MADE_BY_UNIX;
     uint32_t mode = e->ext_attr >> 16;
     if ((unix_attrs && (mode & S_TYPE_MASK) == S_TYPE_LINK)) {
         FIND(R, BEIAN_V_ZIP_SYMLINK, "entry \"%s\" is a symbolic link; a bundle holds only files",
@@ -357,11 +280,11 @@ static int check_entry_kind(reader *R, cd_entry *e)
         FIND(R, BEIAN_V_ZIP_DIRECTORY, "entry \"%s\" is a directory; a bundle holds only files",
              e->cname);
     }
-    if ((e->flags & 0x0041u) || e->method == 99) {
+    if ((e->flags & FLAGS_ENCRYPTED) || e->method == METHOD_AES) {
         FIND(R, BEIAN_V_ZIP_ENCRYPTED, "entry \"%s\" is encrypted; an archive must stay readable",
              e->cname);
     }
-    if (e->method != ZIP_CM_STORE) {
+    if (e->method != METHOD_STORED) {
         FIND(R, BEIAN_V_ZIP_NOT_STORED,
              "entry \"%s\" is compressed (method %u); beian stores every entry as it is", e->cname,
              e->method);
@@ -376,7 +299,7 @@ static int check_entry_kind(reader *R, cd_entry *e)
              "entry \"%s\" expands %lu bytes into %lu: more than %d times (a zip bomb?)", e->cname,
              (unsigned long)e->csize, (unsigned long)e->usize, BEIAN_BUNDLE_MAX_RATIO);
     }
-    if (e->method == ZIP_CM_STORE && e->csize != e->usize) {
+    if (e->method == METHOD_STORED && e->csize != e->usize) {
         FIND(R, BEIAN_V_ZIP_STRUCTURE,
              "entry \"%s\" is stored but declares %lu bytes in the "
              "file and %lu bytes of data",
@@ -669,101 +592,99 @@ static int is_nested_archive(const char *name, const unsigned char *d, size_t le
            (len >= 262 && memcmp(d + 257, "ustar", 5) == 0);
 }
 
+/* Reads entry i of za to its end (libzip checks the CRC at the end) into b->entries[i]. */
+static int read_entry(reader *R, beian_zip *za, size_t i, beian_bundle_entry *out)
+{
+    cd_entry *e = &R->e[i];
+    beian_zip_file *zf = NULL;
+    char why[BEIAN_ZIP_WHY_SIZE];
+    int crc = 0;
+    int rc = beian_zip_fopen(za, i, &zf, why);
+    if (rc == BEIAN_EINTERNAL) {
+        return rc;
+    }
+    if (rc != BEIAN_OK) {
+        R->bad = 1;
+        return beian_findings_add(R->f, BEIAN_V_ZIP_UNREADABLE, R->label,
+                                  "entry \"%s\" cannot be opened: %s", e->cname, why);
+    }
+    /* read up to one byte past the declared size, then to the end: libzip checks the
+     * CRC only when a read reaches the end of the entry */
+    size_t want = (size_t)e->usize + 1, got = 0;
+    long long r = 0;
+    while (got < want && (r = beian_zip_fread(zf, out->data + got, want - got, &crc, why)) > 0) {
+        got += (size_t)r;
+    }
+    if (r > 0 && got == want) {
+        unsigned char extra;
+        r = beian_zip_fread(zf, &extra, 1, &crc, why);
+    }
+    if (got > e->usize) {
+        R->bad = 1;
+        rc = beian_findings_add(R->f, BEIAN_V_ZIP_LENGTH, R->label,
+                                "entry \"%s\" holds more data than the %lu bytes it declares",
+                                e->cname, (unsigned long)e->usize);
+    } else if (r < 0) {
+        R->bad = 1;
+        rc = beian_findings_add(R->f, crc ? BEIAN_V_ZIP_CRC : BEIAN_V_ZIP_UNREADABLE, R->label,
+                                "entry \"%s\": %s", e->cname,
+                                crc ? "its data does not match its CRC-32 (altered or "
+                                      "damaged)"
+                                    : why);
+    } else if (got < e->usize) {
+        R->bad = 1;
+        rc = beian_findings_add(R->f, BEIAN_V_ZIP_LENGTH, R->label,
+                                "entry \"%s\" holds %zu bytes of the %lu it declares", e->cname,
+                                got, (unsigned long)e->usize);
+    }
+    beian_zip_fclose(zf);
+    out->len = got <= e->usize ? got : e->usize;
+    if (rc == BEIAN_OK && is_nested_archive(e->cname, out->data, out->len)) {
+        R->bad = 1;
+        rc = beian_findings_add(R->f, BEIAN_V_ZIP_NESTED, R->label,
+                                "entry \"%s\" is itself an archive; a bundle holds no "
+                                "archives inside (they escape every check)",
+                                e->cname);
+    }
+    return rc;
+}
+
 /* Reads every entry to its end through libzip (which checks the CRC at the end). */
 static int read_entries(reader *R, beian_bundle *b)
 {
-    int rc = BEIAN_OK;
-    zip_error_t ze;
-    zip_error_init(&ze);
-    zip_source_t *src = zip_source_buffer_create(R->p, R->len, 0, &ze);
-    zip_t *za = src ? zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze) : NULL;
-    if (!za) {
-        zip_source_free(src);
-        src = NULL;
-        if (zip_error_code_zip(&ze) == ZIP_ER_MEMORY) {
-            rc = BEIAN_EINTERNAL;
-            goto done;
-        }
-        R->bad = 1;
-        if (beian_findings_add(R->f, BEIAN_V_ZIP_UNREADABLE, R->label, "libzip refuses it: %s",
-                               zip_error_strerror(&ze)) != BEIAN_OK) {
-            rc = BEIAN_EINTERNAL;
-        }
-        goto done;
+    beian_zip *za = NULL;
+    char why[BEIAN_ZIP_WHY_SIZE];
+    int rc = beian_zip_open(R->p, R->len, BEIAN_ZIP_CHECKCONS, &za, why);
+    if (rc == BEIAN_EINTERNAL) {
+        return rc;
     }
-    src = NULL; /* the archive owns it now */
-    if (zip_get_num_entries(za, 0) != (zip_int64_t)R->n) {
+    if (rc != BEIAN_OK) {
+        R->bad = 1;
+        return beian_findings_add(R->f, BEIAN_V_ZIP_UNREADABLE, R->label, "libzip refuses it: %s",
+                                  why) != BEIAN_OK
+                   ? BEIAN_EINTERNAL
+                   : BEIAN_OK;
+    }
+    if (beian_zip_count(za) != R->n) {
         R->bad = 1;
         rc = beian_findings_add(R->f, BEIAN_V_ZIP_STRUCTURE, R->label,
                                 "libzip sees %lld entries where the directory has %zu",
-                                (long long)zip_get_num_entries(za, 0), R->n);
+                                (long long)beian_zip_count(za), R->n);
         goto done;
     }
     for (size_t i = 0; i < R->n && rc == BEIAN_OK; i++) {
-        cd_entry *e = &R->e[i];
         beian_bundle_entry *out = &b->entries[i];
-        out->name = beian_strdup(e->cname);
-        out->data = malloc((size_t)e->usize + 1);
+        out->name = beian_strdup(R->e[i].cname);
+        out->data = malloc((size_t)R->e[i].usize + 1);
         if (!out->name || !out->data) {
             rc = BEIAN_EINTERNAL;
             break;
         }
         b->n = i + 1;
-        zip_file_t *zf = zip_fopen_index(za, i, 0);
-        if (!zf) {
-            R->bad = 1;
-            rc =
-                beian_findings_add(R->f, BEIAN_V_ZIP_UNREADABLE, R->label,
-                                   "entry \"%s\" cannot be opened: %s", e->cname, zip_strerror(za));
-            continue;
-        }
-        /* read up to one byte past the declared size, then to the end: libzip checks the
-         * CRC only when a read reaches the end of the entry */
-        size_t want = (size_t)e->usize + 1, got = 0;
-        zip_int64_t r = 0;
-        while (got < want && (r = zip_fread(zf, out->data + got, want - got)) > 0) {
-            got += (size_t)r;
-        }
-        if (r > 0 && got == want) {
-            unsigned char extra;
-            r = zip_fread(zf, &extra, 1);
-        }
-        if (got > e->usize) {
-            R->bad = 1;
-            rc = beian_findings_add(R->f, BEIAN_V_ZIP_LENGTH, R->label,
-                                    "entry \"%s\" holds more data than the %lu bytes it declares",
-                                    e->cname, (unsigned long)e->usize);
-        } else if (r < 0) {
-            int code = zip_error_code_zip(zip_file_get_error(zf));
-            R->bad = 1;
-            rc = beian_findings_add(
-                R->f, code == ZIP_ER_CRC ? BEIAN_V_ZIP_CRC : BEIAN_V_ZIP_UNREADABLE, R->label,
-                "entry \"%s\": %s", e->cname,
-                code == ZIP_ER_CRC ? "its data does not match its CRC-32 (altered or "
-                                     "damaged)"
-                                   : zip_file_strerror(zf));
-        } else if (got < e->usize) {
-            R->bad = 1;
-            rc = beian_findings_add(R->f, BEIAN_V_ZIP_LENGTH, R->label,
-                                    "entry \"%s\" holds %zu bytes of the %lu it declares", e->cname,
-                                    got, (unsigned long)e->usize);
-        }
-        zip_fclose(zf);
-        out->len = got <= e->usize ? got : e->usize;
-        if (rc == BEIAN_OK && is_nested_archive(e->cname, out->data, out->len)) {
-            R->bad = 1;
-            rc = beian_findings_add(R->f, BEIAN_V_ZIP_NESTED, R->label,
-                                    "entry \"%s\" is itself an archive; a bundle holds no "
-                                    "archives inside (they escape every check)",
-                                    e->cname);
-        }
+        rc = read_entry(R, za, i, out);
     }
 done:
-    if (za) {
-        zip_discard(za);
-    }
-    zip_source_free(src);
-    zip_error_fini(&ze);
+    beian_zip_close(za);
     return rc;
 }
 
@@ -868,5 +789,5 @@ const beian_bundle_entry *beian_bundle_get(const beian_bundle *b, const char *na
 
 const char *beian_bundle_library_version(void)
 {
-    return zip_libzip_version();
+    return beian_zip_library_version();
 }

@@ -17,7 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "archive_private.h"
+#include "ledger.h"
+#include "file.h"
 #include "sha256.h"
 #include "util.h"
 
@@ -73,16 +74,16 @@ static int parse_line(const char *text, ledger_line *l)
     if (*end || v < 1 || v > 100000 || ver[1] == '0') {
         return 0;
     }
-    char r2[32], d2[11];
+    char r2[STORE_RECORD_NO_SIZE], d2[BEIAN_DATE_SIZE];
     int v2 = 0;
-    if (!archive_parse_bundle_rel(path, r2, &v2, d2) || strcmp(r2, rec) != 0 || v2 != v ||
+    if (!store_parse_bundle_rel(path, r2, &v2, d2) || strcmp(r2, rec) != 0 || v2 != v ||
         strcmp(d2, date) != 0) {
         return 0;
     }
     l->seq = (size_t)s;
-    memcpy(l->prev, prev, 65);
-    memcpy(l->sha256, sha, 65);
-    memcpy(l->date, date, 11);
+    memcpy(l->prev, prev, BEIAN_SHA256_HEX_SIZE);
+    memcpy(l->sha256, sha, BEIAN_SHA256_HEX_SIZE);
+    memcpy(l->date, date, BEIAN_DATE_SIZE);
     memcpy(l->record, rec, strlen(rec) + 1);
     l->version = (int)v;
     l->path = beian_strdup(path);
@@ -96,7 +97,7 @@ static int finding(ledger *lg, beian_findings *f, const char *fmt, const char *a
     if (!f) {
         return BEIAN_OK;
     }
-    return beian_findings_add(f, BEIAN_V_STORE_LEDGER, ARCHIVE_LEDGER, fmt, a, n, b);
+    return beian_findings_add(f, BEIAN_V_STORE_LEDGER, STORE_LEDGER, fmt, a, n, b);
 }
 
 int ledger_load(beian_archive *ar, ledger *lg, beian_findings *f)
@@ -104,9 +105,9 @@ int ledger_load(beian_archive *ar, ledger *lg, beian_findings *f)
     int rc = BEIAN_OK;
     int err = 0;
     beian_buf b;
-    char *path = archive_path(ar, ARCHIVE_LEDGER);
+    char *path = store_path(ar, STORE_LEDGER);
     memset(lg, 0, sizeof *lg);
-    memcpy(lg->head, ARCHIVE_ZERO_HASH, 65);
+    memcpy(lg->head, STORE_ZERO_HASH, BEIAN_SHA256_HEX_SIZE);
     beian_buf_init(&b);
     if (!path) {
         return BEIAN_EINTERNAL;
@@ -135,8 +136,8 @@ int ledger_load(beian_archive *ar, ledger *lg, beian_findings *f)
                      ": the ledger is not text any more");
         goto done;
     }
-    char prev[65];
-    memcpy(prev, ARCHIVE_ZERO_HASH, 65);
+    char prev[BEIAN_SHA256_HEX_SIZE];
+    memcpy(prev, STORE_ZERO_HASH, BEIAN_SHA256_HEX_SIZE);
     size_t lineno = 0;
     char *next = b.len ? (char *)b.data : NULL;
     while (next && *next) {
@@ -166,6 +167,25 @@ int ledger_load(beian_archive *ar, ledger *lg, beian_findings *f)
             beian_sha256_hex(line, strlen(line), prev);
             continue;
         }
+        char *canon = format_line(&l);
+        if (!canon) {
+            free(l.path);
+            rc = BEIAN_EINTERNAL;
+            goto done;
+        }
+        int canonical = strcmp(canon, line) == 0;
+        free(canon);
+        if (!canonical) {
+            /* one line, one hash: a writer hashes the canonical text, so a line with a stray
+             * space or a carriage return would chain differently for writer and reader */
+            rc = finding(lg, f, "%sline %zu%s", "", lineno,
+                         " is not written the way beian writes it (a space, tab or carriage "
+                         "return added or removed): the ledger was edited");
+            if (rc != BEIAN_OK) {
+                free(l.path);
+                goto done;
+            }
+        }
         if (l.seq != lineno || strcmp(l.prev, prev) != 0) {
             rc = finding(lg, f, "%sline %zu%s", "", lineno,
                          l.seq != lineno ? " is numbered out of order: a line was removed, "
@@ -185,14 +205,14 @@ int ledger_load(beian_archive *ar, ledger *lg, beian_findings *f)
             }
         }
         beian_sha256_hex(line, strlen(line), l.hash);
-        memcpy(prev, l.hash, 65);
+        memcpy(prev, l.hash, BEIAN_SHA256_HEX_SIZE);
         if (ledger_push(lg, &l) != BEIAN_OK) {
             free(l.path);
             rc = BEIAN_EINTERNAL;
             goto done;
         }
     }
-    memcpy(lg->head, prev, 65);
+    memcpy(lg->head, prev, BEIAN_SHA256_HEX_SIZE);
 done:
     beian_buf_release(&b);
     free(path);
@@ -200,6 +220,24 @@ done:
         ledger_release(lg);
     }
     return rc;
+}
+
+int ledger_unchanged(beian_archive *ar, size_t n, const char head[BEIAN_SHA256_HEX_SIZE])
+{
+    ledger now;
+    int rc = ledger_load(ar, &now, NULL);
+    if (rc != BEIAN_OK) {
+        return rc;
+    }
+    int same = !now.damaged && now.n == n && strcmp(now.head, head) == 0;
+    ledger_release(&now);
+    if (!same) {
+        return beian_ctx_fail(ar->ctx, BEIAN_EBUSY,
+                              "the ledger changed while this filing was prepared: another beian "
+                              "filed at the same time (was the lock file removed?); nothing was "
+                              "filed, try again");
+    }
+    return BEIAN_OK;
 }
 
 const ledger_line *ledger_latest(const ledger *lg, const char *record)
@@ -236,7 +274,7 @@ int ledger_append(beian_archive *ar, ledger *lg, const ledger_line *line, int *u
     ledger_line l = *line;
     beian_buf_init(&text);
     l.seq = lg->n + 1;
-    memcpy(l.prev, lg->head, 65);
+    memcpy(l.prev, lg->head, BEIAN_SHA256_HEX_SIZE);
     l.path = beian_strdup(line->path);
     if (!l.path) {
         return BEIAN_EINTERNAL;
@@ -262,7 +300,7 @@ int ledger_append(beian_archive *ar, ledger *lg, const ledger_line *line, int *u
         goto done;
     }
     lg->lines = room;
-    rc = archive_replace_file(ar, ARCHIVE_LEDGER, text.data, text.len, "ledger-written", &renamed);
+    rc = store_replace_file(ar, STORE_LEDGER, text.data, text.len, "ledger-written", &renamed);
     if (rc != BEIAN_OK && renamed && unsynced) {
         *unsynced = 1; /* the new ledger is in place; only the folder's sync failed */
         rc = BEIAN_OK;
@@ -270,9 +308,9 @@ int ledger_append(beian_archive *ar, ledger *lg, const ledger_line *line, int *u
     if (rc != BEIAN_OK) {
         goto done;
     }
-    archive_step(ar, "ledger-renamed");
+    store_step(ar, "ledger-renamed");
     lg->lines[lg->n++] = l;
-    memcpy(lg->head, l.hash, 65);
+    memcpy(lg->head, l.hash, BEIAN_SHA256_HEX_SIZE);
     l.path = NULL;
 done:
     free(l.path);
@@ -281,7 +319,7 @@ done:
     return rc;
 }
 
-int ledger_parse_anchor(const char *s, size_t *n, char hash[65])
+int ledger_parse_anchor(const char *s, size_t *n, char hash[BEIAN_SHA256_HEX_SIZE])
 {
     const char *colon = strchr(s, ':');
     char *end;

@@ -86,8 +86,9 @@ static const beian_verify_code codes[] = {
     {BEIAN_V_REC_DATE, "a version is dated before the version it follows",
      "the history was forged or mixed up: restore the record from a backup copy"},
     {BEIAN_V_STORE_LEDGER,
-     "ledger.txt is malformed or its hash chain is broken (a line altered, removed or "
-     "reordered)",
+     "ledger.txt is malformed, not written the way beian writes it, or its hash chain is "
+     "broken (a line altered, removed or reordered), or it was cut short (index.tsv was made "
+     "from more lines)",
      "restore ledger.txt from a backup copy"},
     {BEIAN_V_STORE_DIGEST,
      "a bundle's SHA-256 differs from the one the ledger recorded when it was filed (altered "
@@ -97,9 +98,12 @@ static const beian_verify_code codes[] = {
      "restore the bundle from a backup copy"},
     {BEIAN_V_STORE_UNLEDGERED,
      "a bundle on disk that the ledger does not list (an interrupted commit, or planted)",
-     "run `beian fsck`: it completes an interrupted commit and sets a planted file aside"},
-    {BEIAN_V_STORE_STRAY, "a file in records/ that is not a bundle beian names",
-     "move the file out of the archive"},
+     "run `beian fsck`: it completes one interrupted commit (a crash leaves at most one) and "
+     "sets a planted file aside; more than one is a lost ledger: restore it from a copy"},
+    {BEIAN_V_STORE_STRAY,
+     "a file in records/ that is not a bundle beian names, an empty record folder, or a "
+     "symbolic link",
+     "move the file out of the archive (fsck removes an empty record folder)"},
     {BEIAN_V_STORE_TEMP, "temporary files left by an interrupted commit", "run `beian fsck`"},
     {BEIAN_V_STORE_INDEX,
      "index.tsv contradicts the ledger: a row that differs from the ledger and the bundles, a "

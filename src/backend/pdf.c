@@ -1,5 +1,8 @@
 /*
- * pdf.c - the PDF backend (with pdfa.c, the only files that include hpdf.h).
+ * pdf.c - the PDF backend, and the only file that includes hpdf.h (with libharu's installed
+ * internal headers hpdf_doc.h, hpdf_objects.h, hpdf_pages.h and hpdf_streams.h, for the object
+ * API). pdfa.c builds the PDF/A-1b bytes and pdf_codes.c the dense codes and the ToUnicode
+ * map as plain data; this file writes them as objects.
  *
  * libharu is used as a PDF object writer: pages, dictionaries, streams, compression, the
  * cross-reference table. beian writes the rest itself:
@@ -10,7 +13,8 @@
  *   CapHeight and the CIDSet PDF/A-1 asks of a subset, the CIDToGIDMap, the widths and a
  *   ToUnicode map. libharu's own font path (HPDF_LoadTTFontFromFile + HPDF_GetFont) re-parses
  *   the subset, loops over all 65 536 BMP code points and rewrites the glyph table: some 7 M
- *   instructions per face per document, more than all the rest of a form (NOTES.md).
+ *   instructions per face per document, more than all the rest of a form
+ *   (docs/internals/libraries.md).
  * - Dense codes. The k-th character a face prints in the document is shown as the code
  *   U+0100 + k (two bytes, Identity-H): the CIDToGIDMap takes codes to subset glyphs, the
  *   ToUnicode map takes them back to the real characters (UTF-16, surrogate pairs above
@@ -38,7 +42,8 @@
 
 #include "beian/font.h"
 #include "beian/ttf.h"
-#include "pdf_private.h"
+#include "pdf_codes.h"
+#include "pdfa.h"
 #include "util.h"
 
 enum { PDF_MAX_FACES = 16 };
@@ -57,30 +62,6 @@ static void HPDF_STDCALL on_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, v
     }
 }
 
-/* Code points one face prints in the document, sorted and unique. */
-typedef struct {
-    uint32_t *cps;
-    size_t n, cap;
-} cp_set;
-
-#define CODE_BASE 0x100u /* first dense code: clear of the C0 and C1 controls */
-#define CODE_MAX 0xFFFFu /* last: codes are two bytes */
-
-/* Dense code of cp in the face's sorted set, or 0 when absent. */
-static uint32_t code_of(const cp_set *set, uint32_t cp)
-{
-    size_t lo = 0, hi = set->n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (set->cps[mid] < cp) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    return lo < set->n && set->cps[lo] == cp ? CODE_BASE + (uint32_t)lo : 0;
-}
-
 typedef struct {
     HPDF_Doc pdf;
     HPDF_Page page;
@@ -92,9 +73,10 @@ typedef struct {
     int in_path;
     int cur_face;
     double cur_size;
+    int render_mode; /* text render mode: 0 fill, 2 fill and stroke (a synthetic bold) */
     double tx, ty;                             /* start of the current text line */
     double lw, stroke_gray, fill_gray, dash;   /* graphics state, to write only changes */
-    const cp_set *sets; /* per face: the real code points, sorted; code = CODE_BASE + index */
+    const pdf_codes *sets; /* per face: the real code points, sorted; code = CODE_BASE + index */
     beian_sha256_ctx *md; /* SHA-256 of what is printed, for the /ID (pdfa.c); sticky failure */
 } pdf_state;
 
@@ -104,71 +86,7 @@ static void hash(pdf_state *st, const void *data, size_t len)
     beian_sha256_update(st->md, data, len);
 }
 
-static int cp_add(cp_set *s, uint32_t cp)
-{
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 256;
-        uint32_t *p = realloc(s->cps, cap * sizeof *p);
-        if (!p) {
-            return BEIAN_EINTERNAL;
-        }
-        s->cps = p;
-        s->cap = cap;
-    }
-    s->cps[s->n++] = cp;
-    return BEIAN_OK;
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-static void cp_unique(cp_set *s)
-{
-    if (s->n == 0) {
-        return;
-    }
-    qsort(s->cps, s->n, sizeof *s->cps, cmp_u32);
-    size_t k = 1;
-    for (size_t i = 1; i < s->n; i++) {
-        if (s->cps[i] != s->cps[k - 1]) {
-            s->cps[k++] = s->cps[i];
-        }
-    }
-    s->n = k;
-}
-
 /* --- font objects ---------------------------------------------------------------------- */
-
-/*
- * The ToUnicode map: a CMapType 2 map over exactly the codes printed, one bfchar each.
- * (bfrange entries would be shorter, but Ghostscript 10 rebuilds them wrongly when it
- * re-distils the file, and the text is lost.)
- */
-/* Appends the bfchar sections; BEIAN_EINTERNAL when memory ran out on the way. */
-static int bfchars(beian_buf *b, const cp_set *set)
-{
-    int rc = BEIAN_OK;
-    for (size_t i = 0; i < set->n; i += 100) { /* at most 100 entries a section */
-        size_t m = set->n - i < 100 ? set->n - i : 100;
-        rc |= beian_buf_appendf(b, "%zu beginbfchar\n", m);
-        for (size_t k = i; k < i + m; k++) {
-            uint32_t real = set->cps[k];
-            unsigned code = CODE_BASE + (unsigned)k;
-            if (real > 0xFFFF) {
-                uint32_t v = real - 0x10000;
-                rc |= beian_buf_appendf(b, "<%04X> <%04X%04X>\n", code, 0xD800 + (v >> 10),
-                                        0xDC00 + (v & 0x3FF));
-            } else {
-                rc |= beian_buf_appendf(b, "<%04X> <%04X>\n", code, real);
-            }
-        }
-        rc |= beian_buf_appendf(b, "endbfchar\n");
-    }
-    return rc == BEIAN_OK ? BEIAN_OK : BEIAN_EINTERNAL;
-}
 
 /* A new stream object of the document, deflated, holding data[0..len). */
 static HPDF_Dict new_stream(pdf_state *st, const void *data, size_t len)
@@ -196,20 +114,21 @@ static HPDF_Dict new_object(pdf_state *st)
 
 /* The /W array by dense code: DW 1000 (ideographs are one em wide) and entries for the rest;
  * the widths beian measured with, which are the rescaled program's advances. */
-static HPDF_Array widths(pdf_state *st, beian_fonts *fonts, int face, const cp_set *set)
+static HPDF_Array widths(pdf_state *st, beian_fonts *fonts, int face, const pdf_codes *set)
 {
     HPDF_MMgr mm = st->pdf->mmgr;
     HPDF_Array w = HPDF_Array_New(mm);
     HPDF_Array run = NULL;
     for (size_t k = 0; w && k < set->n; k++) {
         int width = beian_fonts_advance(fonts, face, set->cps[k]);
+        uint32_t code = beian_pdf_codes_code(set, k);
         if (width == 1000) {
             run = NULL;
             continue;
         }
         if (!run) {
             run = HPDF_Array_New(mm);
-            if (!run || HPDF_Array_AddNumber(w, (HPDF_INT32)(CODE_BASE + k)) != HPDF_OK ||
+            if (!run || HPDF_Array_AddNumber(w, (HPDF_INT32)code) != HPDF_OK ||
                 HPDF_Array_Add(w, run) != HPDF_OK) {
                 HPDF_Array_Free(w);
                 return NULL;
@@ -239,8 +158,13 @@ static void subset_tag(const unsigned char *data, size_t len, char tag[8])
     tag[7] = '\0';
 }
 
-/* Embeds the subset of face that prints set, as /F<face+1> of every page. */
-static int embed_face(pdf_state *st, beian_fonts *fonts, int face, const cp_set *set)
+/*
+ * Embeds the subset of face that prints set, as /F<face+1> of every page: a CIDFontType2
+ * font with a CIDToGIDMap for TrueType outlines, a CIDFontType0 one for CFF outlines, whose
+ * program (FontFile3 /CIDFontType0C, beian_fonts_cff_program) gives each dense code's glyph
+ * that code as its CID, so no map is needed (ISO 32000-1, 9.7.4.2).
+ */
+static int embed_face(pdf_state *st, beian_fonts *fonts, int face, const pdf_codes *set)
 {
     unsigned char *data = NULL, *map = NULL, *bits = NULL;
     size_t len = 0;
@@ -256,13 +180,17 @@ static int embed_face(pdf_state *st, beian_fonts *fonts, int face, const cp_set 
     if (!gids) {
         return BEIAN_EINTERNAL;
     }
-    rc = beian_fonts_subset(fonts, face, set->cps, set->n, &data, &len, gids);
+    int bbox[4], ascent, descent, cff = beian_fonts_is_cff(fonts, face);
+    rc = cff ? beian_fonts_cff_program(fonts, face, set->cps, set->n, CODE_BASE, &data, &len,
+                                       bbox)
+             : beian_fonts_subset(fonts, face, set->cps, set->n, &data, &len, gids);
     if (rc != BEIAN_OK) {
         goto done;
     }
     rc = BEIAN_EINTERNAL;
-    int bbox[4], ascent, descent;
-    if (beian_ttf_bbox(data, len, bbox) != BEIAN_OK) {
+    const unsigned char *prog = data; /* a CFF program's CIDs are the dense codes */
+    size_t prog_len = len, nbits = 0, nmap = 0;
+    if (!cff && beian_ttf_bbox(data, len, bbox) != BEIAN_OK) {
         goto done;
     }
     beian_fonts_extents(fonts, face, &ascent, &descent);
@@ -271,43 +199,32 @@ static int embed_face(pdf_state *st, beian_fonts *fonts, int face, const cp_set 
     snprintf(name + 7, sizeof name - 7, "%s", beian_fonts_postscript_name(fonts, face));
     snprintf(res, sizeof res, "F%d", face + 1);
 
-    /* CIDToGIDMap: two bytes per code, the glyph of its character */
-    size_t ncodes = CODE_BASE + set->n;
-    map = calloc(ncodes, 2);
-    /* CIDSet: one bit per CID the program holds, CID 0 (.notdef) and the codes printed */
-    size_t nbits = ncodes / 8 + 1;
-    bits = calloc(nbits, 1);
-    if (!map || !bits) {
+    if (beian_pdf_codes_cidset(set, &bits, &nbits) != BEIAN_OK ||
+        (!cff && beian_pdf_codes_gidmap(set, gids, &map, &nmap) != BEIAN_OK)) {
         goto done;
-    }
-    bits[0] |= 0x80;
-    for (size_t k = 0; k < set->n; k++) {
-        size_t cid = CODE_BASE + k;
-        map[2 * cid] = (unsigned char)(gids[k] >> 8);
-        map[2 * cid + 1] = (unsigned char)gids[k];
-        bits[cid / 8] |= (unsigned char)(0x80 >> (cid % 8));
     }
     if (beian_buf_appendf(&tu, "/CIDInit /ProcSet findresource begin\n12 dict begin\n"
                                "begincmap\n/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) "
                                "/Supplement 0 >> def\n/CMapName /Adobe-Identity-UCS def\n"
                                "/CMapType 2 def\n1 begincodespacerange\n<0000> <FFFF>\n"
                                "endcodespacerange\n") != BEIAN_OK ||
-        bfchars(&tu, set) != BEIAN_OK ||
+        beian_pdf_codes_tounicode(&tu, set) != BEIAN_OK ||
         beian_buf_appendf(&tu, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\n"
                                "end\n") != BEIAN_OK) {
         goto done;
     }
 
     hash(st, res, strlen(res) + 1);
-    hash(st, data, len);
+    hash(st, prog, prog_len);
     HPDF_STATUS e = HPDF_OK;
-    HPDF_Dict file = new_stream(st, data, len);
-    if (!file || HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)len) != HPDF_OK) {
+    HPDF_Dict file = new_stream(st, prog, prog_len);
+    if (!file || (cff ? HPDF_Dict_AddName(file, "Subtype", "CIDFontType0C")
+                      : HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)len)) != HPDF_OK) {
         goto done;
     }
     HPDF_Dict cidset = new_stream(st, bits, nbits);
-    HPDF_Dict gidmap = cidset ? new_stream(st, map, ncodes * 2) : NULL;
-    HPDF_Dict tounicode = gidmap ? new_stream(st, tu.data, tu.len) : NULL;
+    HPDF_Dict gidmap = cidset && !cff ? new_stream(st, map, nmap) : NULL;
+    HPDF_Dict tounicode = gidmap || (cidset && cff) ? new_stream(st, tu.data, tu.len) : NULL;
     HPDF_Dict desc = tounicode ? new_object(st) : NULL;
     if (!desc) {
         goto done;
@@ -328,7 +245,7 @@ static int embed_face(pdf_state *st, beian_fonts *fonts, int face, const cp_set 
     e |= HPDF_Dict_AddNumber(desc, "Descent", descent);
     e |= HPDF_Dict_AddNumber(desc, "CapHeight", beian_fonts_cap_height(fonts, face));
     e |= HPDF_Dict_AddNumber(desc, "StemV", 0);
-    e |= HPDF_Dict_Add(desc, "FontFile2", file);
+    e |= HPDF_Dict_Add(desc, cff ? "FontFile3" : "FontFile2", file);
     e |= HPDF_Dict_Add(desc, "CIDSet", cidset);
     if (e != HPDF_OK) {
         goto done;
@@ -343,13 +260,13 @@ static int embed_face(pdf_state *st, beian_fonts *fonts, int face, const cp_set 
     e |= HPDF_Dict_Add(csi, "Ordering", HPDF_String_New(mm, "Identity", NULL));
     e |= HPDF_Dict_AddNumber(csi, "Supplement", 0);
     e |= HPDF_Dict_AddName(cid, "Type", "Font");
-    e |= HPDF_Dict_AddName(cid, "Subtype", "CIDFontType2");
+    e |= HPDF_Dict_AddName(cid, "Subtype", cff ? "CIDFontType0" : "CIDFontType2");
     e |= HPDF_Dict_AddName(cid, "BaseFont", name);
     e |= HPDF_Dict_Add(cid, "FontDescriptor", desc);
     e |= HPDF_Dict_AddNumber(cid, "DW", 1000);
     HPDF_Array w = e == HPDF_OK ? widths(st, fonts, face, set) : NULL;
     if (!w || HPDF_Dict_Add(cid, "W", w) != HPDF_OK ||
-        HPDF_Dict_Add(cid, "CIDToGIDMap", gidmap) != HPDF_OK || e != HPDF_OK) {
+        (!cff && HPDF_Dict_Add(cid, "CIDToGIDMap", gidmap) != HPDF_OK) || e != HPDF_OK) {
         goto done;
     }
 
@@ -487,6 +404,7 @@ static int pdf_begin_page(void *self, const beian_page *page, size_t index)
     st->cs.len = 0;
     st->cur_face = -1;
     st->cur_size = 0;
+    st->render_mode = 0;
     st->in_text = 0;
     st->in_path = 0;
     /* the PDF defaults: line width 1, black, solid */
@@ -495,6 +413,37 @@ static int pdf_begin_page(void *self, const beian_page *page, size_t index)
     st->fill_gray = 0;
     st->dash = 0;
     return st->err.error ? BEIAN_EINTERNAL : BEIAN_OK;
+}
+
+/* A synthetic bold: fill and stroke (2 Tr, allowed in PDF/A-1) with a black line of
+ * op->stroke em; plain text goes back to 0 Tr. Sets only what differs. */
+static void text_bold(pdf_state *st, const beian_op *op)
+{
+    int mode = op->stroke > 0 ? 2 : 0;
+    if (mode) {
+        double lw = floor(op->stroke * op->size * 100 + 0.5) / 100;
+        if (lw != st->lw) {
+            num(st, lw, 3);
+            OUT(st, "w\n");
+            st->lw = lw;
+        }
+        if (st->stroke_gray != 0) {
+            OUT(st, "0 G\n");
+            st->stroke_gray = 0;
+        }
+        if (st->dash != 0) { /* the seal circle's dash would stroke the glyphs too */
+            OUT(st, "[] 0 d\n");
+            st->dash = 0;
+        }
+    }
+    if (mode != st->render_mode) {
+        if (mode) {
+            OUT(st, "2 Tr\n");
+        } else {
+            OUT(st, "0 Tr\n");
+        }
+        st->render_mode = mode;
+    }
 }
 
 /* Prepares a stroked shape: flushes the path when the style changes, sets what differs. */
@@ -539,7 +488,7 @@ static void fill_gray(pdf_state *st, double gray)
 }
 
 /* Shows text in the face's dense codes, as a hex string of two-byte codes. */
-static int show_text(pdf_state *st, const cp_set *set, const char *text)
+static int show_text(pdf_state *st, const pdf_codes *set, const char *text)
 {
     static const char hex[] = "0123456789ABCDEF";
     const unsigned char *s = (const unsigned char *)text;
@@ -550,7 +499,7 @@ static int show_text(pdf_state *st, const cp_set *set, const char *text)
     for (size_t i = 0; i < len;) {
         uint32_t cp;
         size_t l = beian_utf8_decode(s + i, len - i, &cp);
-        uint32_t code = l ? code_of(set, cp) : 0;
+        uint32_t code = l ? beian_pdf_codes_find(set, cp) : 0;
         if (code == 0) {
             return BEIAN_EINTERNAL; /* the set was made from these texts */
         }
@@ -712,6 +661,7 @@ static int pdf_draw(void *self, const beian_op *op)
             st->cur_face = op->face;
             st->cur_size = op->size;
         }
+        text_bold(st, op);
         /* Td moves from the start of the previous line: differences of 1/8 pt, exact */
         double x = R(op->x), y = R(op->y);
         num(st, x - st->tx, 3), num(st, y - st->ty, 3), OUT(st, "Td\n");
@@ -748,11 +698,86 @@ static int pdf_end_page(void *self)
     return st->err.error ? BEIAN_EINTERNAL : BEIAN_OK;
 }
 
+/* --- PDF/A-1b ------------------------------------------------------------------------------ */
+
+/* The document information and the unfiltered XMP metadata stream (PDF/A-1 6.7.2). */
+static HPDF_STATUS pdfa_metadata(HPDF_Doc doc, const beian_pdfa *a)
+{
+    HPDF_MMgr mmgr = doc->mmgr;
+    HPDF_Dict info = doc->info;
+    HPDF_STATUS ret = HPDF_OK;
+    ret |= HPDF_Dict_Add(info, "Title",
+                         HPDF_Binary_New(mmgr, a->title.data, (HPDF_UINT)a->title.len));
+    ret |= HPDF_Dict_Add(info, "Creator", HPDF_String_New(mmgr, a->creator, NULL));
+    ret |= HPDF_Dict_Add(info, "Producer", HPDF_String_New(mmgr, a->producer, NULL));
+    if (a->pdf_date[0]) {
+        ret |= HPDF_Dict_Add(info, "CreationDate", HPDF_String_New(mmgr, a->pdf_date, NULL));
+        ret |= HPDF_Dict_Add(info, "ModDate", HPDF_String_New(mmgr, a->pdf_date, NULL));
+    }
+    HPDF_Dict meta = HPDF_DictStream_New(mmgr, doc->xref);
+    if (!meta) {
+        return HPDF_FAILD_TO_ALLOC_MEM;
+    }
+    meta->filter = HPDF_STREAM_FILTER_NONE;
+    ret |= HPDF_Dict_AddName(meta, "Type", "Metadata");
+    ret |= HPDF_Dict_AddName(meta, "Subtype", "XML");
+    ret |= HPDF_Stream_Write(meta->stream, a->xmp.data, (HPDF_UINT)a->xmp.len);
+    ret |= HPDF_Dict_Add(doc->catalog, "Metadata", meta);
+    return ret;
+}
+
+/* The sRGB output intent with its (deflated) ICC profile. */
+static HPDF_STATUS pdfa_output_intent(HPDF_Doc doc, const beian_pdfa *a)
+{
+    HPDF_MMgr mmgr = doc->mmgr;
+    HPDF_STATUS ret = HPDF_OK;
+    HPDF_Dict profile = HPDF_DictStream_New(mmgr, doc->xref);
+    HPDF_Dict intent = HPDF_Dict_New(mmgr);
+    HPDF_Array intents = HPDF_Array_New(mmgr);
+    if (!profile || !intent || !intents) {
+        return HPDF_FAILD_TO_ALLOC_MEM;
+    }
+    profile->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    ret |= HPDF_Dict_AddNumber(profile, "N", 3);
+    ret |= HPDF_Stream_Write(profile->stream, a->icc, (HPDF_UINT)a->icc_len);
+    ret |= HPDF_Dict_AddName(intent, "Type", "OutputIntent");
+    ret |= HPDF_Dict_AddName(intent, "S", "GTS_PDFA1");
+    ret |= HPDF_Dict_Add(intent, "OutputConditionIdentifier",
+                         HPDF_String_New(mmgr, BEIAN_PDFA_CONDITION, NULL));
+    ret |= HPDF_Dict_Add(intent, "Info", HPDF_String_New(mmgr, BEIAN_PDFA_CONDITION, NULL));
+    ret |= HPDF_Dict_Add(intent, "DestOutputProfile", profile);
+    ret |= HPDF_Array_Add(intents, intent);
+    ret |= HPDF_Dict_Add(doc->catalog, "OutputIntents", intents);
+    return ret;
+}
+
+/* Makes doc PDF/A-1b with the parts pdfa.c builds: metadata, output intent, /ID. Call after
+ * the pages are drawn, before saving; md (finished, not freed) holds what was printed. */
+static int pdfa_finish(HPDF_Doc doc, const beian_dlist *dl, beian_sha256_ctx *md)
+{
+    beian_pdfa a;
+    int rc = beian_pdfa_make(&a, dl, HPDF_VERSION_TEXT, md);
+    if (rc == BEIAN_OK && (pdfa_metadata(doc, &a) != HPDF_OK ||
+                           pdfa_output_intent(doc, &a) != HPDF_OK)) {
+        rc = BEIAN_EINTERNAL;
+    }
+    if (rc == BEIAN_OK) {
+        HPDF_Array id = HPDF_Array_New(doc->mmgr);
+        if (!id || HPDF_Array_Add(id, HPDF_Binary_New(doc->mmgr, a.id, sizeof a.id)) != HPDF_OK ||
+            HPDF_Array_Add(id, HPDF_Binary_New(doc->mmgr, a.id, sizeof a.id)) != HPDF_OK ||
+            HPDF_Dict_Add(doc->trailer, "ID", id) != HPDF_OK) {
+            rc = BEIAN_EINTERNAL;
+        }
+    }
+    beian_pdfa_release(&a);
+    return rc;
+}
+
 int beian_pdf_render(beian_ctx *ctx, const beian_dlist *dl, unsigned char **data, size_t *len)
 {
     static const beian_backend backend = {pdf_begin_page, pdf_draw, pdf_end_page};
     pdf_state st;
-    cp_set sets[PDF_MAX_FACES];
+    pdf_codes sets[PDF_MAX_FACES];
     int rc = BEIAN_EINTERNAL;
     memset(&st, 0, sizeof st);
     memset(sets, 0, sizeof sets);
@@ -776,7 +801,7 @@ int beian_pdf_render(beian_ctx *ctx, const beian_dlist *dl, unsigned char **data
             for (size_t i = 0; i < n;) {
                 uint32_t cp;
                 size_t l = beian_utf8_decode(s + i, n - i, &cp);
-                if (l == 0 || cp_add(&sets[op->face], cp) != BEIAN_OK) {
+                if (l == 0 || beian_pdf_codes_add(&sets[op->face], cp) != BEIAN_OK) {
                     goto oom;
                 }
                 i += l;
@@ -791,6 +816,10 @@ int beian_pdf_render(beian_ctx *ctx, const beian_dlist *dl, unsigned char **data
     st.sets = sets;
     /* first, before any stream exists (see the file comment) */
     HPDF_SetCompressionMode(st.pdf, HPDF_COMP_ALL);
+    /* The header names the version the file uses: the XMP metadata stream and the output
+     * intent of PDF/A-1b are PDF 1.4 features (ISO 19005-1, 6.1.2 and 6.7.2). libharu writes
+     * the header from this field and only ever raises it itself for 1.4-only drawing. */
+    st.pdf->pdf_version = HPDF_VER_14;
     if (any_text && !(st.font_res = new_object(&st))) {
         goto oom;
     }
@@ -798,7 +827,7 @@ int beian_pdf_render(beian_ctx *ctx, const beian_dlist *dl, unsigned char **data
         if (sets[f].n == 0) {
             continue;
         }
-        cp_unique(&sets[f]);
+        beian_pdf_codes_sort(&sets[f]);
         if ((rc = embed_face(&st, dl->fonts, f, &sets[f])) != BEIAN_OK) {
             rc = beian_ctx_fail(ctx, rc, "cannot embed the font %s (libharu error 0x%04X/%u)",
                                 beian_fonts_path(dl->fonts, f), (unsigned)st.err.error,
@@ -812,7 +841,7 @@ int beian_pdf_render(beian_ctx *ctx, const beian_dlist *dl, unsigned char **data
                             (unsigned)st.err.error, (unsigned)st.err.detail);
         goto done;
     }
-    rc = beian_pdfa_finish(st.pdf, dl, st.md);
+    rc = pdfa_finish(st.pdf, dl, st.md);
     if (rc != BEIAN_OK || st.err.error) {
         rc = beian_ctx_fail(ctx, BEIAN_EINTERNAL,
                             "cannot make the PDF archival (libharu error 0x%04X/%u)",

@@ -1,25 +1,24 @@
 /*
- * pdfa.c - the archival half of the PDF backend: PDF/A-1b (ISO 19005-1) on top of what
- * libharu writes, through its installed internal headers.
+ * pdfa.c - the archival half of the PDF backend: the bytes that make a document PDF/A-1b
+ * (ISO 19005-1), which pdf.c writes into the document through libharu. This file includes
+ * no libharu header: it builds data, pdf.c makes the objects.
  *
  * libharu's own PDF/A helper writes unescaped XMP, a /ID from the clock and breaks on time
- * zones, so beian writes its own: XMP metadata that agrees with the document information
+ * zones, so beian makes its own: XMP metadata that agrees with the document information
  * (title = form name and record number, dates from the data), an sRGB output intent whose
  * small ICC v2 profile is built here from the sRGB primaries (IEC 61966-2-1), a /ID derived
  * from the content (same input, same bytes). (The fonts' descriptors, with the CapHeight and
  * CIDSet PDF/A-1 asks for, are built by pdf.c.)
  */
 #define _GNU_SOURCE
-#include <hpdf.h>
-#include <hpdf_doc.h>
-#include <hpdf_objects.h>
-#include <hpdf_streams.h>
+#include "pdfa.h"
+
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "beian/version.h"
-#include "pdf_private.h"
 #include "util.h"
 
 /* --- a minimal ICC v2 display profile with the sRGB primaries ---------------------------- */
@@ -51,7 +50,7 @@ typedef struct {
     size_t off, size;
 } icc_tag;
 
-/* Builds the profile into buf (at least 512 bytes); returns its size. */
+/* Builds the profile into buf (BEIAN_PDFA_ICC_MAX bytes); returns its size. */
 static size_t srgb_profile(unsigned char *buf)
 {
     static const char desc[] = "sRGB IEC61966-2.1";
@@ -60,7 +59,7 @@ static size_t srgb_profile(unsigned char *buf)
     const size_t ntags = 9;
     size_t off = 128 + 4 + ntags * 12;
     unsigned char *p = buf;
-    memset(buf, 0, 512);
+    memset(buf, 0, BEIAN_PDFA_ICC_MAX);
     icc_tag tags[9];
     size_t k = 0;
     /* desc: textDescriptionType */
@@ -144,12 +143,10 @@ static void xml_escaped(beian_buf *b, const char *s)
     }
 }
 
-/* A PDF text string in UTF-16BE with its byte order mark. */
-static HPDF_Binary text_string(HPDF_MMgr mmgr, const char *utf8)
+/* A PDF text string in UTF-16BE with its byte order mark, appended to b. */
+static void text_string(beian_buf *b, const char *utf8)
 {
-    beian_buf b;
-    beian_buf_init(&b);
-    beian_buf_append(&b, "\xFE\xFF", 2);
+    beian_buf_append(b, "\xFE\xFF", 2);
     const unsigned char *s = (const unsigned char *)utf8;
     size_t len = strlen(utf8);
     for (size_t i = 0; i < len;) {
@@ -164,47 +161,34 @@ static HPDF_Binary text_string(HPDF_MMgr mmgr, const char *utf8)
             uint32_t hi = 0xD800 + (v >> 10), lo = 0xDC00 + (v & 0x3FF);
             u[0] = (unsigned char)(hi >> 8), u[1] = (unsigned char)hi;
             u[2] = (unsigned char)(lo >> 8), u[3] = (unsigned char)lo;
-            beian_buf_append(&b, u, 4);
+            beian_buf_append(b, u, 4);
         } else {
             u[0] = (unsigned char)(cp >> 8), u[1] = (unsigned char)cp;
-            beian_buf_append(&b, u, 2);
+            beian_buf_append(b, u, 2);
         }
         i += n;
     }
-    HPDF_Binary bin = b.data && !b.failed ? HPDF_Binary_New(mmgr, b.data, (HPDF_UINT)b.len) : NULL;
-    beian_buf_release(&b);
-    return bin;
 }
 
-static int metadata(HPDF_Doc doc, const beian_dlist *dl)
+/* The document information's strings and the XMP packet that repeats them. */
+static int metadata(beian_pdfa *a, const beian_dlist *dl, const char *libharu_version)
 {
-    char producer[96];
-    snprintf(producer, sizeof producer, "beian %s (libharu %s)", BEIAN_VERSION,
-             HPDF_VERSION_TEXT);
-    char creator[64];
-    snprintf(creator, sizeof creator, "beian %s", BEIAN_VERSION);
+    snprintf(a->producer, sizeof a->producer, "beian %s (libharu %s)", BEIAN_VERSION,
+             libharu_version);
+    snprintf(a->creator, sizeof a->creator, "beian %s", BEIAN_VERSION);
     const char *title = dl->title ? dl->title : "beian";
-    char pdfdate[32] = "", xmpdate[32] = "";
+    char xmpdate[32] = "";
+    a->pdf_date[0] = '\0';
     if (dl->date) {
-        snprintf(pdfdate, sizeof pdfdate, "D:%.4s%.2s%.2s000000+00'00'", dl->date, dl->date + 5,
-                 dl->date + 8);
+        snprintf(a->pdf_date, sizeof a->pdf_date, "D:%.4s%.2s%.2s000000+00'00'", dl->date,
+                 dl->date + 5, dl->date + 8);
         snprintf(xmpdate, sizeof xmpdate, "%.10sT00:00:00+00:00", dl->date);
     }
-    HPDF_MMgr mmgr = doc->mmgr;
-    HPDF_Dict info = doc->info;
-    HPDF_STATUS ret = HPDF_OK;
-    ret |= HPDF_Dict_Add(info, "Title", text_string(mmgr, title));
-    ret |= HPDF_Dict_Add(info, "Creator", HPDF_String_New(mmgr, creator, NULL));
-    ret |= HPDF_Dict_Add(info, "Producer", HPDF_String_New(mmgr, producer, NULL));
-    if (dl->date) {
-        ret |= HPDF_Dict_Add(info, "CreationDate", HPDF_String_New(mmgr, pdfdate, NULL));
-        ret |= HPDF_Dict_Add(info, "ModDate", HPDF_String_New(mmgr, pdfdate, NULL));
-    }
+    text_string(&a->title, title);
     /* simple properties as attributes of one description: the shortest RDF/XML form */
-    beian_buf x;
-    beian_buf_init(&x);
+    beian_buf *x = &a->xmp;
     beian_buf_appendf(
-        &x,
+        x,
         "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>"
         "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">"
         "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">"
@@ -212,59 +196,22 @@ static int metadata(HPDF_Doc doc, const beian_dlist *dl)
         "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\" "
         "xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\" pdfaid:part=\"1\" pdfaid:conformance=\"B\" "
         "xmp:CreatorTool=\"%s\" pdf:Producer=\"%s\"",
-        creator, producer);
+        a->creator, a->producer);
     if (dl->date) {
-        beian_buf_appendf(&x, " xmp:CreateDate=\"%s\" xmp:ModifyDate=\"%s\"", xmpdate, xmpdate);
+        beian_buf_appendf(x, " xmp:CreateDate=\"%s\" xmp:ModifyDate=\"%s\"", xmpdate, xmpdate);
     }
-    beian_buf_appendf(&x, "><dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">");
-    xml_escaped(&x, title);
-    beian_buf_appendf(&x, "</rdf:li></rdf:Alt></dc:title></rdf:Description></rdf:RDF>"
-                          "</x:xmpmeta><?xpacket end=\"w\"?>");
-    int rc = BEIAN_EINTERNAL;
-    /* PDF/A-1 6.7.2: the metadata stream is not filtered */
-    HPDF_Dict meta = x.data && !x.failed ? HPDF_DictStream_New(mmgr, doc->xref) : NULL;
-    if (meta) {
-        meta->filter = HPDF_STREAM_FILTER_NONE;
-        ret |= HPDF_Dict_AddName(meta, "Type", "Metadata");
-        ret |= HPDF_Dict_AddName(meta, "Subtype", "XML");
-        ret |= HPDF_Stream_Write(meta->stream, x.data, (HPDF_UINT)x.len);
-        ret |= HPDF_Dict_Add(doc->catalog, "Metadata", meta);
-        rc = ret == HPDF_OK ? BEIAN_OK : BEIAN_EINTERNAL;
-    }
-    beian_buf_release(&x);
-    return rc;
-}
-
-static int output_intent(HPDF_Doc doc)
-{
-    unsigned char icc[512];
-    size_t len = srgb_profile(icc);
-    HPDF_MMgr mmgr = doc->mmgr;
-    HPDF_STATUS ret = HPDF_OK;
-    HPDF_Dict profile = HPDF_DictStream_New(mmgr, doc->xref);
-    HPDF_Dict intent = HPDF_Dict_New(mmgr);
-    HPDF_Array intents = HPDF_Array_New(mmgr);
-    if (!profile || !intent || !intents) {
-        return BEIAN_EINTERNAL;
-    }
-    profile->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-    ret |= HPDF_Dict_AddNumber(profile, "N", 3);
-    ret |= HPDF_Stream_Write(profile->stream, icc, (HPDF_UINT)len);
-    ret |= HPDF_Dict_AddName(intent, "Type", "OutputIntent");
-    ret |= HPDF_Dict_AddName(intent, "S", "GTS_PDFA1");
-    ret |= HPDF_Dict_Add(intent, "OutputConditionIdentifier",
-                         HPDF_String_New(mmgr, "sRGB IEC61966-2.1", NULL));
-    ret |= HPDF_Dict_Add(intent, "Info", HPDF_String_New(mmgr, "sRGB IEC61966-2.1", NULL));
-    ret |= HPDF_Dict_Add(intent, "DestOutputProfile", profile);
-    ret |= HPDF_Array_Add(intents, intent);
-    ret |= HPDF_Dict_Add(doc->catalog, "OutputIntents", intents);
-    return ret == HPDF_OK ? BEIAN_OK : BEIAN_EINTERNAL;
+    beian_buf_appendf(x, "><dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">");
+    xml_escaped(x, title);
+    beian_buf_appendf(x, "</rdf:li></rdf:Alt></dc:title></rdf:Description></rdf:RDF>"
+                         "</x:xmpmeta><?xpacket end=\"w\"?>");
+    return a->title.data && !a->title.failed && x->data && !x->failed ? BEIAN_OK
+                                                                       : BEIAN_EINTERNAL;
 }
 
 /* /ID: the first 16 bytes of SHA-256 over what the document prints — its page sizes, content
  * streams and font programs, fed by pdf.c into md as it writes them — and the title and date.
- * The same input gives the same /ID; any change to what is printed gives another. Takes md. */
-static int document_id(HPDF_Doc doc, const beian_dlist *dl, beian_sha256_ctx *md)
+ * The same input gives the same /ID; any change to what is printed gives another. */
+static int document_id(beian_pdfa *a, const beian_dlist *dl, beian_sha256_ctx *md)
 {
     unsigned char digest[BEIAN_SHA256_BYTES];
     if (!md) {
@@ -276,23 +223,26 @@ static int document_id(HPDF_Doc doc, const beian_dlist *dl, beian_sha256_ctx *md
     if (beian_sha256_final(md, digest) != BEIAN_OK) {
         return BEIAN_EINTERNAL;
     }
-    HPDF_Array id = HPDF_Array_New(doc->mmgr);
-    if (!id || HPDF_Array_Add(id, HPDF_Binary_New(doc->mmgr, digest, 16)) != HPDF_OK ||
-        HPDF_Array_Add(id, HPDF_Binary_New(doc->mmgr, digest, 16)) != HPDF_OK ||
-        HPDF_Dict_Add(doc->trailer, "ID", id) != HPDF_OK) {
-        return BEIAN_EINTERNAL;
-    }
+    memcpy(a->id, digest, sizeof a->id);
     return BEIAN_OK;
 }
 
-int beian_pdfa_finish(HPDF_Doc doc, const beian_dlist *dl, beian_sha256_ctx *content)
+int beian_pdfa_make(beian_pdfa *a, const beian_dlist *dl, const char *libharu_version,
+                    beian_sha256_ctx *content)
 {
-    int rc = metadata(doc, dl);
+    memset(a, 0, sizeof *a);
+    beian_buf_init(&a->title);
+    beian_buf_init(&a->xmp);
+    int rc = metadata(a, dl, libharu_version);
     if (rc == BEIAN_OK) {
-        rc = output_intent(doc);
-    }
-    if (rc == BEIAN_OK) {
-        rc = document_id(doc, dl, content);
+        a->icc_len = srgb_profile(a->icc);
+        rc = document_id(a, dl, content);
     }
     return rc;
+}
+
+void beian_pdfa_release(beian_pdfa *a)
+{
+    beian_buf_release(&a->title);
+    beian_buf_release(&a->xmp);
 }

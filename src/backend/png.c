@@ -1,5 +1,7 @@
 /*
- * png.c - the PNG preview backend; the only file that includes cairo.h.
+ * png.c - the PNG preview backend, the only file that draws with cairo. cairo.h is included
+ * here and in src/input/scan.c, which needs it only because poppler renders PDF pages into
+ * cairo surfaces (and cairo decodes the PNG scans); no form is drawn there.
  *
  * It draws the same display list as the PDF backend, glyph outlines taken from the same
  * font files through harfbuzz, so what the preview shows is what the PDF prints. The
@@ -119,7 +121,14 @@ static int png_draw(void *self, const beian_op *op)
             cairo_new_path(cr);
             beian_fonts_outline(st->dl->fonts, op->face, gid, &sink, cr);
             cairo_restore(cr);
-            cairo_fill(cr);
+            if (op->stroke > 0) { /* a synthetic bold, as the PDF draws it (2 Tr) */
+                cairo_set_line_width(cr, op->stroke * op->size * s);
+                cairo_set_dash(cr, NULL, 0, 0);
+                cairo_fill_preserve(cr);
+                cairo_stroke(cr);
+            } else {
+                cairo_fill(cr);
+            }
             pen += beian_fonts_advance(st->dl->fonts, op->face, cp) * op->size / 1000.0;
             i += l;
         }

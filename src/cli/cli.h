@@ -1,6 +1,7 @@
 /*
- * cli.h - what the command-line files share: the command table entry, problem printing,
- * and helpers. Only src/cli/ prints and chooses exit codes.
+ * cli.h - what every file of the command line shares: how problems, errors and notes are
+ * printed. Only src/cli/ prints and chooses exit codes; every line it writes to stderr starts
+ * with "beian: " (a usage block starts with "usage: ").
  */
 #ifndef BEIAN_CLI_H
 #define BEIAN_CLI_H
@@ -9,13 +10,7 @@
 
 #include "beian/common.h"
 
-typedef struct {
-    const char *name;
-    int (*run)(beian_ctx *ctx, int argc, char **argv);
-    const char *summary;
-    const char *usage; /* full help text: usage, options, an example */
-} cli_command;
-
+/* --quiet: notes are not printed (errors and warnings always are). */
 extern int cli_quiet;
 
 /* Prints every problem to stderr as `beian: FILE:LINE: error: field (label): what`. */
@@ -24,15 +19,14 @@ void cli_print_problems(const beian_problems *p);
 int cli_error(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Prints a note to stderr unless --quiet. */
 void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Prints the command's usage to stderr and returns BEIAN_EUSAGE. */
-int cli_usage(const char *command);
-/* Prints the command's help to stdout and returns 0. */
-int cli_help(const char *command);
-/* 1 when argv[i] is -h or --help. */
-int cli_wants_help(int argc, char **argv);
-
-int cmd_forms(beian_ctx *ctx, int argc, char **argv);
-int cmd_check(beian_ctx *ctx, int argc, char **argv);
-int cmd_fill(beian_ctx *ctx, int argc, char **argv);
+/*
+ * Prints the problems and, when none of them is an error but rc is not BEIAN_OK, the
+ * context's message (or "out of memory" for an internal failure without one, else "failed
+ * (no details)"); returns rc.
+ */
+int cli_report(beian_ctx *ctx, int rc, const beian_problems *pr);
+/* Writes a whole file atomically (beian_file_write_atomic), or says why not
+ * (`PATH: cannot write: why`); returns the status. */
+int cli_write_file(const char *path, const void *data, size_t len);
 
 #endif

@@ -1,7 +1,6 @@
 /*
  * cmd_due.c - `beian due`: what the regulation says is due or overdue on a given day, read from
- * the archive (beian_archive_facts) and judged by the rules (beian_rules_due); and the aligned
- * table that `due` and `list` print.
+ * the archive (beian_archive_facts) and judged by the rules (beian_rules_due).
  *
  * The day counted from is never the clock's unless asked: `--today YYYY-MM-DD`, or the
  * explicit `--today today`. Without it, due refuses with a usage message, like every filing
@@ -11,67 +10,55 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "util.h"
 #include "beian/archive.h"
 #include "beian/rules.h"
 #include "cli.h"
-#include "cmd_archive.h"
-#include "cmd_rules.h"
+#include "cli_archive.h"
+#include "cli_table.h"
+#include "cmd_due.h"
 
-/* ---- the aligned table ---- */
+enum { OPT_TODAY = 1, OPT_WORKING_DAYS, OPT_HOLIDAYS, OPT_REVIEW_SEASON, OPT_FORMAT };
 
-static int wide(uint32_t cp)
-{
-    return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
-           (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-           (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-           (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD);
-}
+/* --holidays may be given once per year of calendar; 16 years is more than a deadline spans */
+enum { MAX_HOLIDAY_FILES = 16 };
 
-size_t cli_text_columns(const char *s)
-{
-    size_t cols = 0, len = strlen(s);
-    const unsigned char *p = (const unsigned char *)s;
-    for (size_t i = 0; i < len;) {
-        uint32_t cp;
-        size_t n = beian_utf8_decode(p + i, len - i, &cp);
-        if (n == 0) {
-            n = 1, cp = '?';
-        }
-        cols += wide(cp) ? 2 : 1;
-        i += n;
-    }
-    return cols;
-}
+static const cli_option options[] = {
+    {OPT_TODAY, 0, "today", "D", "the day to judge on (required)"},
+    {OPT_WORKING_DAYS, 0, "working-days", NULL,
+     "count working days instead (Monday to Friday, less holidays)"},
+    {OPT_HOLIDAYS, 0, "holidays", "FILE",
+     "a holiday calendar (data/holidays-2026.json); one per year"},
+    {OPT_REVIEW_SEASON, 0, "review-season", "S",
+     "the review season: a month (12) or MM-DD:MM-DD (11-15:12-31)"},
+    {OPT_FORMAT, 0, "format", "F",
+     "table (default) or tsv: tab-separated, without the heading line"},
+    CLI_ARCHIVE_OPTION_DIR,
+    CLI_ARCHIVE_OPTION_WAIT,
+    CLI_OPTION_QUIET("no notes on stderr"),
+    CLI_OPTIONS_END,
+};
 
-void cli_table_print(FILE *out, const char *const *cells, size_t rows, size_t cols)
-{
-    size_t *w = calloc(cols, sizeof *w);
-    if (!w) {
-        return;
-    }
-    for (size_t r = 0; r < rows; r++) {
-        for (size_t c = 0; c < cols; c++) {
-            size_t k = cli_text_columns(cells[r * cols + c]);
-            w[c] = k > w[c] ? k : w[c];
-        }
-    }
-    for (size_t r = 0; r < rows; r++) {
-        for (size_t c = 0; c < cols; c++) {
-            const char *s = cells[r * cols + c];
-            fputs(s, out);
-            if (c + 1 < cols) {
-                for (size_t k = cli_text_columns(s); k < w[c] + 2; k++) {
-                    fputc(' ', out);
-                }
-            }
-        }
-        fputc('\n', out);
-    }
-    free(w);
-}
+const cli_spec cmd_due_spec = {
+    .name = "due",
+    .summary = "what the regulation says is due or overdue (第七条, 第八条, 第十三条)",
+    .usage = "beian due --today YYYY-MM-DD|today [--working-days [--holidays FILE]...]\n"
+             "beian due --today D [--review-season M|MM-DD:MM-DD] [--format table|tsv]",
+    .description =
+        "Lists, most urgent first, with the article, record, name, unit, deadline and days left "
+        "or overdue:\n\n"
+        "  第八条   a platform that failed its annual review must stop running (停止运行)\n"
+        "  第七条   a platform opened (--opened-on) before its approval\n"
+        "  第七条   a change filed more than 7 days after the fact (change --changed-on)\n"
+        "  第十三条 a dissolution filed more than 3 days late (dissolve --closed-on)\n"
+        "  第八条   an approved platform not yet reviewed this year (season: December)\n\n"
+        "Days are calendar days, the starting day not counted (7日内: by the 7th day after). The "
+        "day counted from is never taken from the clock unless you say --today today.",
+    .options = options,
+    .example = "beian due --today 2026-12-10 --working-days \\\n"
+               "    --holidays data/holidays-2026.json",
+};
 
 /* ---- due ---- */
 
@@ -103,13 +90,6 @@ static int parse_season(const char *s, beian_rules_options *o)
     o->season_to_month = c;
     o->season_to_day = d;
     return 1;
-}
-
-static int today_from_clock(char out[11])
-{
-    time_t now = time(NULL);
-    struct tm tm;
-    return now != (time_t)-1 && localtime_r(&now, &tm) && strftime(out, 11, "%Y-%m-%d", &tm) == 10;
 }
 
 /* "逾期2天", "剩余30个工作日", "今天到期", "停止运行". */
@@ -161,142 +141,136 @@ static int load_calendars(beian_calendar *cal, const char *const *files, size_t 
     return rc;
 }
 
-int cmd_due(beian_ctx *ctx, int argc, char **argv)
+typedef struct {
+    cli_archive_common common;
+    beian_rules_options rules;
+    const char *holidays[MAX_HOLIDAY_FILES];
+    size_t n_holidays;
+    const char *format;
+    char day[11];
+} due_args;
+
+/* The value of one of due's own options (id OPT_*); BEIAN_OK or BEIAN_EUSAGE (said why). */
+static int due_option(int id, const char *v, due_args *d)
 {
-    archive_cli_common c;
+    switch (id) {
+    case OPT_WORKING_DAYS:
+        d->rules.mode = BEIAN_DAYS_WORKING;
+        break;
+    case OPT_TODAY:
+        if (strcmp(v, "today") == 0 ? !cli_archive_today(d->day)
+                                    : !(strlen(v) == 10 && beian_date_valid(v))) {
+            return cli_error(BEIAN_EUSAGE,
+                             "due: --today takes a date as YYYY-MM-DD (e.g. 2026-12-10) or "
+                             "\"today\", not \"%s\"",
+                             v);
+        }
+        if (strcmp(v, "today") != 0) {
+            memcpy(d->day, v, 11);
+        }
+        break;
+    case OPT_HOLIDAYS:
+        if (d->n_holidays == MAX_HOLIDAY_FILES) {
+            return cli_error(BEIAN_EUSAGE, "due: at most %d holiday calendars", MAX_HOLIDAY_FILES);
+        }
+        d->holidays[d->n_holidays++] = v;
+        break;
+    case OPT_REVIEW_SEASON:
+        if (!parse_season(v, &d->rules)) {
+            return cli_error(BEIAN_EUSAGE,
+                             "due: --review-season is a month (12) or MM-DD:MM-DD (11-15:12-31), "
+                             "not \"%s\"",
+                             v);
+        }
+        break;
+    case OPT_FORMAT:
+        if (strcmp(v, "table") != 0 && strcmp(v, "tsv") != 0) {
+            return cli_error(BEIAN_EUSAGE, "due: --format is table or tsv, not \"%s\"", v);
+        }
+        d->format = v;
+        break;
+    default:
+        return cli_archive_option("due", id, v, &d->common);
+    }
+    return BEIAN_OK;
+}
+
+static int parse_due(int argc, char **argv, due_args *d)
+{
     beian_rules_options o = BEIAN_RULES_OPTIONS_INIT;
-    const char *holidays[16];
-    size_t n_holidays = 0;
-    const char *format = "table";
-    char day[11] = "";
-    memset(&c, 0, sizeof c);
-    c.wait = 30;
-    for (int i = 1; i < argc; i++) {
-        const char *s = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(s, "--archive") == 0 || strncmp(s, "--archive=", 10) == 0 ||
-            strcmp(s, "--wait") == 0 || strncmp(s, "--wait=", 7) == 0) {
-            if (archive_cli_common_option("due", argc, argv, &i, &c) < 0) {
-                return cli_usage("due");
-            }
-        } else if (strcmp(s, "-q") == 0 || strcmp(s, "--quiet") == 0) {
-            cli_quiet = 1;
-        } else if (strcmp(s, "--working-days") == 0) {
-            o.mode = BEIAN_DAYS_WORKING;
-        } else if (!v) {
-            cli_error(BEIAN_EUSAGE, "due: %s %s", s,
-                      s[0] == '-' ? "needs a value or is not an option" : "is not an option");
-            return cli_usage("due");
-        } else if (strcmp(s, "--today") == 0) {
-            if (strcmp(v, "today") == 0 ? !today_from_clock(day)
-                                        : !(strlen(v) == 10 && beian_date_valid(v))) {
-                cli_error(BEIAN_EUSAGE,
-                          "due: --today takes a date as YYYY-MM-DD (e.g. 2026-12-10) or \"today\", "
-                          "not \"%s\"",
-                          v);
-                return cli_usage("due");
-            }
-            if (strcmp(v, "today") != 0) {
-                memcpy(day, v, 11);
-            }
-            i++;
-        } else if (strcmp(s, "--holidays") == 0) {
-            if (n_holidays == sizeof holidays / sizeof holidays[0]) {
-                cli_error(BEIAN_EUSAGE, "due: at most 16 holiday calendars");
-                return cli_usage("due");
-            }
-            holidays[n_holidays++] = v;
-            i++;
-        } else if (strcmp(s, "--review-season") == 0) {
-            if (!parse_season(v, &o)) {
-                cli_error(BEIAN_EUSAGE,
-                          "due: --review-season is a month (12) or MM-DD:MM-DD (11-15:12-31), "
-                          "not \"%s\"",
-                          v);
-                return cli_usage("due");
-            }
-            i++;
-        } else if (strcmp(s, "--format") == 0) {
-            if (strcmp(v, "table") != 0 && strcmp(v, "tsv") != 0) {
-                cli_error(BEIAN_EUSAGE, "due: --format is table or tsv, not \"%s\"", v);
-                return cli_usage("due");
-            }
-            format = v;
-            i++;
-        } else {
-            cli_error(BEIAN_EUSAGE, "due: unknown option or argument %s", s);
-            return cli_usage("due");
+    cli_args a;
+    int id;
+    memset(d, 0, sizeof *d);
+    cli_archive_common_init(&d->common);
+    d->rules = o;
+    d->format = "table";
+    cli_args_init(&a, &cmd_due_spec, argc, argv);
+    while ((id = cli_args_next(&a)) != CLI_ARGS_END) {
+        if (id == CLI_ARGS_BAD) {
+            return BEIAN_EUSAGE;
+        }
+        if (id == CLI_ARGS_ARG) {
+            cli_error(BEIAN_EUSAGE, "due: unknown option or argument %s", a.value);
+            return cli_usage(&cmd_due_spec);
+        }
+        if (due_option(id, a.value, d) != BEIAN_OK) {
+            return cli_usage(&cmd_due_spec);
         }
     }
-    if (!day[0]) {
+    if (!d->day[0]) {
         cli_error(BEIAN_EUSAGE,
                   "due: say which day to count from with --today YYYY-MM-DD (or --today today); "
                   "beian never takes it from the clock unasked");
-        return cli_usage("due");
+        return cli_usage(&cmd_due_spec);
     }
-    if (n_holidays && o.mode != BEIAN_DAYS_WORKING) {
+    if (d->n_holidays && d->rules.mode != BEIAN_DAYS_WORKING) {
         cli_error(BEIAN_EUSAGE, "due: --holidays counts working days: add --working-days");
-        return cli_usage("due");
+        return cli_usage(&cmd_due_spec);
     }
-    beian_calendar *cal = beian_calendar_new();
-    beian_archive *ar = NULL;
-    beian_problems *pr = beian_problems_new();
-    beian_record_facts *facts = NULL;
-    size_t n = 0, n_items = 0;
-    beian_due_item *items = NULL;
-    const char **cells = NULL;
-    char **owned = NULL;
-    int rc = cal && pr ? load_calendars(cal, holidays, n_holidays) : BEIAN_EINTERNAL;
-    if (rc != BEIAN_OK) {
-        goto done;
-    }
-    o.calendar = cal;
-    rc = archive_cli_open(ctx, &c, "due", 0, &ar);
-    if (rc != BEIAN_OK) {
-        goto done;
-    }
-    rc = beian_archive_facts(ar, &facts, &n, pr);
-    archive_cli_report(ctx, rc, pr);
-    if (rc != BEIAN_OK) {
-        goto done;
-    }
-    rc = beian_rules_due(facts, n, day, &o, &items, &n_items);
-    if (rc != BEIAN_OK) {
-        rc = cli_error(rc, "out of memory");
-        goto done;
-    }
-    if (o.mode == BEIAN_DAYS_WORKING) {
-        /* the years the deadlines shown fall in, and today's */
-        int noted[8] = {0}, k = 0;
-        for (size_t i = 0; i <= n_items && k < 8; i++) {
-            const char *d = i < n_items ? items[i].due : day;
-            int y = d[0] ? (int)strtol(d, NULL, 10) : 0;
-            int seen = !y || beian_calendar_covers(cal, y);
-            for (int j = 0; j < k && !seen; j++) {
-                seen = noted[j] == y;
-            }
-            if (!seen) {
-                noted[k++] = y;
-                cli_note("no holiday calendar for %d (--holidays): only Saturdays and Sundays "
-                         "are skipped in %d",
-                         y, y);
-            }
+    return BEIAN_OK;
+}
+
+/* With working days: a note for each year shown (the deadlines' and today's) that no holiday
+ * calendar covers. */
+static void note_uncovered_years(const beian_calendar *cal, const beian_due_item *items,
+                                 size_t n_items, const char *day)
+{
+    int noted[8] = {0}, k = 0;
+    for (size_t i = 0; i <= n_items && k < 8; i++) {
+        const char *d = i < n_items ? items[i].due : day;
+        int y = d[0] ? (int)strtol(d, NULL, 10) : 0;
+        int seen = !y || beian_calendar_covers(cal, y);
+        for (int j = 0; j < k && !seen; j++) {
+            seen = noted[j] == y;
+        }
+        if (!seen) {
+            noted[k++] = y;
+            cli_note("no holiday calendar for %d (--holidays): only Saturdays and Sundays "
+                     "are skipped in %d",
+                     y, y);
         }
     }
+}
+
+/* The items as a table (or tab-separated lines) on stdout. */
+static int print_items(const beian_due_item *items, size_t n_items, const char *format,
+                       int working)
+{
     enum { NC = 8 };
-    cells = calloc((n_items + 1) * NC, sizeof *cells);
-    owned = calloc(n_items + 1, sizeof *owned);
+    static const char *const head[NC] = {"条款", "编号", "名称", "单位", "事项",
+                                         "期限", "天数", "说明"};
+    const char **cells = calloc((n_items + 1) * NC, sizeof *cells);
+    char **owned = calloc(n_items + 1, sizeof *owned);
+    int rc = BEIAN_OK;
     if (!cells || !owned) {
         rc = cli_error(BEIAN_EINTERNAL, "out of memory");
         goto done;
     }
-    static const char *const head[NC] = {"条款", "编号", "名称", "单位", "事项",
-                                         "期限", "天数", "说明"};
     memcpy(cells, head, sizeof head);
     for (size_t i = 0; i < n_items; i++) {
         const beian_due_item *it = &items[i];
         const char **row = cells + (i + 1) * NC;
-        owned[i] = days_text(it, o.mode == BEIAN_DAYS_WORKING);
+        owned[i] = days_text(it, working);
         row[0] = it->article;
         row[1] = it->record->info.record_no;
         row[2] = it->record->info.name ? it->record->info.name : "";
@@ -316,14 +290,56 @@ int cmd_due(beian_ctx *ctx, int argc, char **argv)
         cli_table_print(stdout, cells, n_items + 1, NC);
     }
     fflush(stdout);
-    cli_note("%zu item%s due or overdue on %s (%s)", n_items, n_items == 1 ? "" : "s", day,
-             o.mode == BEIAN_DAYS_WORKING ? "working days" : "calendar days");
 done:
     for (size_t i = 0; owned && i < n_items; i++) {
         free(owned[i]);
     }
     free(owned);
     free(cells);
+    return rc;
+}
+
+int cmd_due(beian_ctx *ctx, int argc, char **argv)
+{
+    due_args d;
+    if (parse_due(argc, argv, &d) != BEIAN_OK) {
+        return BEIAN_EUSAGE;
+    }
+    beian_calendar *cal = beian_calendar_new();
+    beian_archive *ar = NULL;
+    beian_problems *pr = beian_problems_new();
+    beian_record_facts *facts = NULL;
+    size_t n = 0, n_items = 0;
+    beian_due_item *items = NULL;
+    int working = d.rules.mode == BEIAN_DAYS_WORKING;
+    int rc = cal && pr ? load_calendars(cal, d.holidays, d.n_holidays) : BEIAN_EINTERNAL;
+    if (rc != BEIAN_OK) {
+        goto done;
+    }
+    d.rules.calendar = cal;
+    rc = cli_archive_open(ctx, &d.common, "due", 0, &ar);
+    if (rc != BEIAN_OK) {
+        goto done;
+    }
+    rc = beian_archive_facts(ar, &facts, &n, pr);
+    cli_report(ctx, rc, pr);
+    if (rc != BEIAN_OK) {
+        goto done;
+    }
+    rc = beian_rules_due(facts, n, d.day, &d.rules, &items, &n_items);
+    if (rc != BEIAN_OK) {
+        rc = cli_error(rc, "out of memory");
+        goto done;
+    }
+    if (working) {
+        note_uncovered_years(cal, items, n_items, d.day);
+    }
+    rc = print_items(items, n_items, d.format, working);
+    if (rc == BEIAN_OK) {
+        cli_note("%zu item%s due or overdue on %s (%s)", n_items, n_items == 1 ? "" : "s", d.day,
+                 working ? "working days" : "calendar days");
+    }
+done:
     beian_due_items_free(items, n_items);
     beian_record_facts_free(facts, n);
     beian_archive_free(ar);

@@ -4,34 +4,81 @@
  * record leaves no file behind and an existing output is never half-overwritten.
  */
 #define _GNU_SOURCE
+#include "cmd_fill.h"
+
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
+#include "beian/archive.h"
 #include "beian/form.h"
 #include "beian/png.h"
 #include "beian/record.h"
 #include "beian/render.h"
-#include "beian/archive.h"
 #include "cli.h"
-#include "cmd_archive.h"
+#include "cli_archive.h"
 
-/* Reports a status from the library that came with problems or a context message. */
-static int report(beian_ctx *ctx, int rc, beian_problems *pr)
-{
-    cli_print_problems(pr);
-    if (beian_problems_errors(pr) == 0 && rc != BEIAN_OK) {
-        /* the library names every data, configuration and I/O failure; an internal failure
-         * without a message is an allocation that failed */
-        cli_error(rc, "%s", beian_ctx_message(ctx)[0]       ? beian_ctx_message(ctx)
-                            : rc == BEIAN_EINTERNAL ? "out of memory"
-                                                    : "failed (no details)");
-    }
-    return rc;
-}
+enum { OPT_ARCHIVE = 1, OPT_OUTPUT, OPT_PNG, OPT_DPI, OPT_BLANK, OPT_NO_TRACKING, OPT_NO_SEAL_MARK };
+
+#define OPTION_ARCHIVE                                                                             \
+    {OPT_ARCHIVE, 0, "archive", "DIR",                                                             \
+     "the archive to compare with for the warnings before signing (default $BEIAN_ARCHIVE, "      \
+     "else ./archive when it exists)"}
+
+static const cli_option check_options[] = {
+    OPTION_ARCHIVE,
+    CLI_OPTION_QUIET("no notes on stderr"),
+    CLI_OPTIONS_END,
+};
+
+const cli_spec cmd_check_spec = {
+    .name = "check",
+    .summary = "validate a data file; every problem listed",
+    .usage = "beian check DATA.json [--archive DIR]",
+    .description =
+        "Reads the record, checks every field by its type and lays the form out without "
+        "writing anything, so every problem that `fill` would refuse is listed at once. Exit 0 "
+        "when the record can be printed, 65 when it cannot, 66 when the file is missing.\n\n"
+        "Warnings of the checks before signing (the same person as 管理员 and 负责人, a 负责人 "
+        "who is not a unit head, a group over 200 members, a second filing of what the archive "
+        "already holds, a new app client) are printed and never change the exit code.",
+    .options = check_options,
+    .example = "beian check examples/workgroup-filing.json",
+};
+
+static const cli_option fill_options[] = {
+    {OPT_OUTPUT, 'o', "output", "OUT.pdf",
+     "the PDF to write (replaced atomically; nothing is written when the data has a problem)"},
+    {OPT_PNG, 0, "png", "OUT.png", "also write a preview of page 1 (later pages: OUT-2.png, ...)"},
+    {OPT_DPI, 0, "dpi", "N", "preview resolution (default 150)"},
+    {OPT_BLANK, 0, "blank", "FORM-ID", "an empty form to fill in by hand"},
+    {OPT_NO_TRACKING, 0, "no-tracking", NULL,
+     "leave out the tracking footer (record, version, date, page, QR code) that matches a "
+     "signed paper copy to its record"},
+    {OPT_NO_SEAL_MARK, 0, "no-seal-mark", NULL,
+     "leave out the dashed circle that shows where the seal goes (for a unit that stamps "
+     "elsewhere)"},
+    OPTION_ARCHIVE,
+    CLI_OPTION_QUIET("no notes on stderr"),
+    CLI_OPTIONS_END,
+};
+
+const cli_spec cmd_fill_spec = {
+    .name = "fill",
+    .summary = "print a filled (or blank) form to PDF, with a PNG preview",
+    .usage = "beian fill DATA.json -o OUT.pdf [--png OUT.png] [--archive DIR]\n"
+             "beian fill --blank FORM-ID -o OUT.pdf [--png OUT.png]",
+    .description =
+        "Checks the record like `beian check` and prints its form: every field in its cell, "
+        "text that does not fit wrapped or continued on a 附页, and a tracking footer that "
+        "`beian approve` reads back from the signed scan. Nothing is written when the data has "
+        "a problem (exit 65); an existing OUT.pdf is replaced only when the new one is "
+        "complete.",
+    .options = fill_options,
+    .example = "beian fill examples/platform-application.json -o out/application.pdf",
+};
 
 static int load_record(beian_ctx *ctx, const char *path, beian_record **rec,
                        beian_problems *pr)
@@ -39,7 +86,7 @@ static int load_record(beian_ctx *ctx, const char *path, beian_record **rec,
     int rc = beian_record_read_file(ctx, path, rec, pr);
     if (rc != BEIAN_OK) {
         size_t n = beian_problems_errors(pr);
-        report(ctx, rc, pr);
+        cli_report(ctx, rc, pr);
         if (rc == BEIAN_EDATA && n > 1) {
             cli_error(rc, "%s: %zu problems; nothing was written", path, n);
         }
@@ -62,7 +109,7 @@ static void warn_before_signing(beian_ctx *ctx, const beian_record *rec, const c
     if (beian_archive_open(ctx, &o, 0, &ar) != BEIAN_OK) {
         ar = NULL; /* no archive to compare with */
     }
-    if (archive_cli_warnings(ar, rec, NULL, &w, &n) != BEIAN_OK) {
+    if (cli_archive_warnings(ar, rec, NULL, &w, &n) != BEIAN_OK) {
         cli_note("the checks before signing could not run (out of memory)");
     }
     for (size_t i = 0; i < n; i++) {
@@ -72,39 +119,27 @@ static void warn_before_signing(beian_ctx *ctx, const beian_record *rec, const c
     beian_archive_free(ar);
 }
 
-/* --archive DIR or --archive=DIR at argv[*i]: 1 when taken, -1 when its value is missing. */
-static int archive_option(int argc, char **argv, int *i, const char **dir)
-{
-    if (strncmp(argv[*i], "--archive=", 10) == 0) {
-        *dir = argv[*i] + 10;
-        return 1;
-    }
-    if (strcmp(argv[*i], "--archive") != 0) {
-        return 0;
-    }
-    if (*i + 1 >= argc) {
-        return -1;
-    }
-    *dir = argv[++*i];
-    return 1;
-}
-
 int cmd_check(beian_ctx *ctx, int argc, char **argv)
 {
     const char *dir = NULL, *data = NULL;
-    for (int i = 1; i < argc; i++) {
-        int took = archive_option(argc, argv, &i, &dir);
-        if (took < 0 || (!took && data)) {
-            return cli_usage("check");
-        }
-        if (!took) {
-            data = argv[i];
+    cli_args a;
+    int c;
+    cli_args_init(&a, &cmd_check_spec, argc, argv);
+    while ((c = cli_args_next(&a)) != CLI_ARGS_END) {
+        if (c == CLI_ARGS_BAD) {
+            return BEIAN_EUSAGE;
+        } else if (c == OPT_ARCHIVE) {
+            dir = a.value;
+        } else if (data) {
+            cli_error(BEIAN_EUSAGE, "check: one data file at a time, not also \"%s\"", a.value);
+            return cli_usage(&cmd_check_spec);
+        } else {
+            data = a.value;
         }
     }
     if (!data) {
-        return cli_usage("check");
+        return cli_usage(&cmd_check_spec);
     }
-    argv[1] = (char *)data;
     beian_problems *pr = beian_problems_new();
     beian_record *rec = NULL;
     unsigned char *pdf = NULL;
@@ -112,14 +147,14 @@ int cmd_check(beian_ctx *ctx, int argc, char **argv)
     if (!pr) {
         return cli_error(BEIAN_EINTERNAL, "out of memory");
     }
-    int rc = load_record(ctx, argv[1], &rec, pr);
+    int rc = load_record(ctx, data, &rec, pr);
     if (rc == BEIAN_OK) {
         warn_before_signing(ctx, rec, dir);
         beian_layout_options opts = BEIAN_LAYOUT_OPTIONS_INIT;
         rc = beian_render(ctx, rec->form, rec, &opts, NULL, &pdf, &len, pr);
-        report(ctx, rc, pr);
+        cli_report(ctx, rc, pr);
         if (rc == BEIAN_OK) {
-            printf("%s: ok (form %s, %s%s)\n", argv[1], rec->form->id, rec->form->attachment,
+            printf("%s: ok (form %s, %s%s)\n", data, rec->form->id, rec->form->attachment,
                    rec->form->title[1]);
         }
     }
@@ -197,64 +232,68 @@ static int write_all(const char *out, const unsigned char *pdf, size_t len, cons
     return rc;
 }
 
-int cmd_fill(beian_ctx *ctx, int argc, char **argv)
+typedef struct {
+    const char *out, *png, *blank, *dir, *data;
+    double dpi;
+    int tracking;
+    int no_seal_mark;
+} fill_args;
+
+static int parse_fill(int argc, char **argv, fill_args *f)
 {
-    static const struct option longopts[] = {{"output", required_argument, NULL, 'o'},
-                                              {"png", required_argument, NULL, 'p'},
-                                              {"dpi", required_argument, NULL, 'd'},
-                                              {"blank", required_argument, NULL, 'b'},
-                                              {"quiet", no_argument, NULL, 'q'},
-                                              {"no-tracking", no_argument, NULL, 'n'},
-                                              {"archive", required_argument, NULL, 'a'},
-                                              {NULL, 0, NULL, 0}};
-    const char *out = NULL, *png = NULL, *blank = NULL, *dir = NULL;
-    double dpi = 150;
-    int tracking = 1;
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "o:q", longopts, NULL)) != -1) {
+    cli_args a;
+    int c, nargs = 0;
+    memset(f, 0, sizeof *f);
+    f->dpi = 150;
+    f->tracking = 1;
+    cli_args_init(&a, &cmd_fill_spec, argc, argv);
+    while ((c = cli_args_next(&a)) != CLI_ARGS_END) {
         switch (c) {
-        case 'o':
-            out = optarg;
+        case CLI_ARGS_BAD:
+            return BEIAN_EUSAGE;
+        case CLI_ARGS_ARG:
+            f->data = a.value;
+            nargs++;
             break;
-        case 'p':
-            png = optarg;
+        case OPT_OUTPUT:
+            f->out = a.value;
             break;
-        case 'b':
-            blank = optarg;
+        case OPT_PNG:
+            f->png = a.value;
             break;
-        case 'q':
-            cli_quiet = 1;
+        case OPT_BLANK:
+            f->blank = a.value;
             break;
-        case 'n':
-            tracking = 0;
+        case OPT_NO_TRACKING:
+            f->tracking = 0;
             break;
-        case 'a':
-            dir = optarg;
+        case OPT_NO_SEAL_MARK:
+            f->no_seal_mark = 1;
             break;
-        case 'd': {
-            char *end;
-            dpi = strtod(optarg, &end);
-            if (*end || dpi < 30 || dpi > 1200) {
-                cli_error(BEIAN_EUSAGE, "--dpi takes a resolution from 30 to 1200, not \"%s\"",
-                          optarg);
-                return cli_usage("fill");
+        case OPT_ARCHIVE:
+            f->dir = a.value;
+            break;
+        case OPT_DPI:
+            if (cli_option_dpi(a.value, &f->dpi) != BEIAN_OK) {
+                return cli_usage(&cmd_fill_spec);
             }
             break;
         }
-        default:
-            cli_error(BEIAN_EUSAGE, "fill: unknown option or missing value: %s",
-                      argv[optind - 1]);
-            return cli_usage("fill");
-        }
     }
-    int nargs = argc - optind;
-    if (!out || (blank && nargs != 0) || (!blank && nargs != 1)) {
-        if (!out) {
+    if (!f->out || (f->blank && nargs != 0) || (!f->blank && nargs != 1)) {
+        if (!f->out) {
             cli_error(BEIAN_EUSAGE, "fill: say where the PDF goes with -o OUT.pdf");
         }
-        return cli_usage("fill");
+        return cli_usage(&cmd_fill_spec);
+    }
+    return BEIAN_OK;
+}
+
+int cmd_fill(beian_ctx *ctx, int argc, char **argv)
+{
+    fill_args f;
+    if (parse_fill(argc, argv, &f) != BEIAN_OK) {
+        return BEIAN_EUSAGE;
     }
     beian_problems *pr = beian_problems_new();
     beian_record *rec = NULL;
@@ -269,36 +308,37 @@ int cmd_fill(beian_ctx *ctx, int argc, char **argv)
         return cli_error(BEIAN_EINTERNAL, "out of memory");
     }
     beian_layout_options opts = BEIAN_LAYOUT_OPTIONS_INIT;
-    opts.tracking = tracking;
-    if (blank) {
-        rc = beian_form_load(ctx, blank, &form, pr);
+    opts.tracking = f.tracking;
+    opts.no_seal_mark = f.no_seal_mark;
+    if (f.blank) {
+        rc = beian_form_load(ctx, f.blank, &form, pr);
         if (rc == BEIAN_EDATA) {
-            rc = cli_error(BEIAN_EUSAGE, "there is no form \"%s\" (see: beian forms)", blank);
+            rc = cli_error(BEIAN_EUSAGE, "there is no form \"%s\" (see: beian forms)", f.blank);
             goto done;
         }
         if (rc != BEIAN_OK) {
-            report(ctx, rc, pr);
+            cli_report(ctx, rc, pr);
             goto done;
         }
         opts.blank = 1;
         opts.tracking = 0;
     } else {
-        rc = load_record(ctx, argv[optind], &rec, pr);
+        rc = load_record(ctx, f.data, &rec, pr);
         if (rc != BEIAN_OK) {
             goto done;
         }
-        warn_before_signing(ctx, rec, dir);
+        warn_before_signing(ctx, rec, f.dir);
     }
-    rc = beian_render(ctx, blank ? form : rec->form, rec, &opts, &dl, &pdf, &len, pr);
+    rc = beian_render(ctx, f.blank ? form : rec->form, rec, &opts, &dl, &pdf, &len, pr);
     if (rc != BEIAN_OK) {
-        report(ctx, rc, pr);
+        cli_report(ctx, rc, pr);
         if (rc == BEIAN_EDATA) {
-            cli_error(rc, "%s: nothing was written", blank ? blank : argv[optind]);
+            cli_error(rc, "%s: nothing was written", f.blank ? f.blank : f.data);
         }
         goto done;
     }
     cli_print_problems(pr); /* warnings, if any */
-    if (png) {
+    if (f.png) {
         pngs = calloc(dl->npages, sizeof *pngs);
         png_len = calloc(dl->npages, sizeof *png_len);
         if (!pngs || !png_len) {
@@ -306,16 +346,16 @@ int cmd_fill(beian_ctx *ctx, int argc, char **argv)
             goto done;
         }
         for (size_t p = 0; p < dl->npages; p++) {
-            rc = beian_png_render(ctx, dl, p, dpi, &pngs[p], &png_len[p]);
+            rc = beian_png_render(ctx, dl, p, f.dpi, &pngs[p], &png_len[p]);
             if (rc != BEIAN_OK) {
-                report(ctx, rc, pr);
+                cli_report(ctx, rc, pr);
                 goto done;
             }
         }
     }
-    rc = write_all(out, pdf, len, png, pngs, png_len, dl->npages);
+    rc = write_all(f.out, pdf, len, f.png, pngs, png_len, dl->npages);
     if (rc == BEIAN_OK) {
-        cli_note("wrote %s (%zu page%s, %.1f KiB)", out, dl->npages, dl->npages > 1 ? "s" : "",
+        cli_note("wrote %s (%zu page%s, %.1f KiB)", f.out, dl->npages, dl->npages > 1 ? "s" : "",
                  (double)len / 1024.0);
     }
 done:

@@ -4,8 +4,23 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cmd_forms.h"
+
 #include "beian/form.h"
 #include "cli.h"
+
+static const cli_option options[] = {CLI_OPTIONS_END};
+
+const cli_spec cmd_forms_spec = {
+    .name = "forms",
+    .summary = "list the form definitions, or one form's fields",
+    .usage = "beian forms [FORM-ID]",
+    .description = "Without an argument, lists the forms beian knows. With a form id, lists the "
+                   "form's fields: id, Chinese label, type, whether it is required, and its "
+                   "length limit.",
+    .options = options,
+    .example = "beian forms workgroup-filing",
+};
 
 static int list_forms(beian_ctx *ctx)
 {
@@ -33,17 +48,24 @@ static int list_forms(beian_ctx *ctx)
 
 int cmd_forms(beian_ctx *ctx, int argc, char **argv)
 {
-    if (argc == 1) {
-        return list_forms(ctx);
+    cli_args a;
+    const char *id = NULL;
+    int c;
+    cli_args_init(&a, &cmd_forms_spec, argc, argv);
+    while ((c = cli_args_next(&a)) != CLI_ARGS_END) {
+        if (c != CLI_ARGS_ARG || id) {
+            return c == CLI_ARGS_BAD ? BEIAN_EUSAGE : cli_usage(&cmd_forms_spec);
+        }
+        id = a.value;
     }
-    if (argc != 2) {
-        return cli_usage("forms");
+    if (!id) {
+        return list_forms(ctx);
     }
     beian_problems *pr = beian_problems_new();
     beian_form *f = NULL;
-    int rc = pr ? beian_form_load(ctx, argv[1], &f, pr) : BEIAN_EINTERNAL;
+    int rc = pr ? beian_form_load(ctx, id, &f, pr) : BEIAN_EINTERNAL;
     if (rc == BEIAN_EDATA) {
-        rc = cli_error(BEIAN_EUSAGE, "there is no form \"%s\" (see: beian forms)", argv[1]);
+        rc = cli_error(BEIAN_EUSAGE, "there is no form \"%s\" (see: beian forms)", id);
     } else if (rc != BEIAN_OK) {
         cli_print_problems(pr);
     } else {
@@ -51,8 +73,6 @@ int cmd_forms(beian_ctx *ctx, int argc, char **argv)
         printf("%-16s %-16s %-13s %-9s %s\n", "field", "label", "type", "required", "max");
         for (size_t i = 0; i < f->nfields; i++) {
             const beian_field *fd = &f->fields[i];
-            int width = 16 + (int)(strlen(fd->label) - 0); /* labels are CJK: pad by bytes */
-            (void)width;
             printf("%-16s %s\t%-13s %-9s %zu\n", fd->id, fd->label,
                    beian_field_type_name(fd->type), fd->required ? "yes" : "no", fd->max_chars);
         }

@@ -9,11 +9,91 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "util.h"
+#include "cmd_verify.h"
+
 #include "beian/archive.h"
+#include "beian/record.h"
 #include "beian/verify.h"
 #include "cli.h"
-#include "cmd_archive.h"
+#include "cli_archive.h"
+
+enum { OPT_ANCHOR = 1, OPT_CODES, OPT_DRY_RUN, OPT_OUT };
+
+static const cli_option verify_options[] = {
+    {OPT_ANCHOR, 0, "anchor", "LINES:HASH",
+     "also prove the ledger matches an anchor slip (beian anchor)"},
+    {OPT_CODES, 0, "codes", NULL, "list the codes, what each means and what to do"},
+    CLI_ARCHIVE_OPTION_DIR,
+    CLI_ARCHIVE_OPTION_WAIT,
+    CLI_OPTION_QUIET("no progress line and no notes on stderr"),
+    CLI_OPTIONS_END,
+};
+
+const cli_spec cmd_verify_spec = {
+    .name = "verify",
+    .summary = "prove the archive intact; exit 65 naming any damage",
+    .usage = "beian verify [RECORD | BUNDLE.zip] [--anchor LINES:HASH] [--archive DIR]\n"
+             "beian verify --codes",
+    .description =
+        "Checks every bundle (the ZIP container byte by byte, the BagIt manifests, the record "
+        "inside), every record (versions 1, 2, 3... without gaps, each chained to the one before "
+        "by Previous-Bundle-SHA256, the workflow, the dates) and the store (the ledger's hash "
+        "chain, every bundle in the ledger with the digest it had when filed, every ledger line "
+        "on disk, no leftovers of a crash, index.tsv consistent with the ledger). With RECORD, "
+        "only that record (and the ledger's chain); with BUNDLE.zip, one bundle file on its own "
+        "(container, bag, content).\n\n"
+        "Each problem is printed as `beian: BUNDLE: error: CODE: what`; the codes are stable "
+        "(see --codes). Exit 0 when all is intact, 65 when anything is damaged. index.tsv is a "
+        "cache of the ledger: one that is behind it (a filing could not update it) or missing "
+        "is not damage; a note says so, and the next filing or `beian fsck` rebuilds it.",
+    .options = verify_options,
+    .example = "beian verify --anchor 128:3f2a9c0d11e4b7a8...",
+};
+
+static const cli_option fsck_options[] = {
+    {OPT_DRY_RUN, 'n', "dry-run", NULL, "say what would be repaired, change nothing"},
+    CLI_ARCHIVE_OPTION_DIR,
+    CLI_ARCHIVE_OPTION_WAIT,
+    CLI_OPTION_QUIET("no notes on stderr"),
+    CLI_OPTIONS_END,
+};
+
+const cli_spec cmd_fsck_spec = {
+    .name = "fsck",
+    .summary = "repair what an interrupted filing left behind",
+    .usage = "beian fsck [--dry-run] [--archive DIR] [--wait SECONDS]",
+    .description =
+        "A filing killed half way (power cut, Ctrl-C) can leave a temporary file, or a complete "
+        "bundle the ledger does not list yet, or an index behind the ledger. fsck removes the "
+        "temporary files, completes the filing of a bundle that checks out entirely (or sets it "
+        "aside in quarantine/ when it does not), rebuilds the index, and then verifies the "
+        "archive. It never rewrites history: damage that is not the trace of a crash is left "
+        "for verify to report (exit 65). Each repair is printed on stdout.",
+    .options = fsck_options,
+    .example = "beian fsck --archive /srv/beian/archive",
+};
+
+static const cli_option anchor_options[] = {
+    {OPT_OUT, 'o', "output", "SLIP.pdf", "also print the anchor slip, to sign, seal and file"},
+    CLI_ARCHIVE_OPTION_DATE("the date printed on the slip (required with -o)"),
+    CLI_ARCHIVE_OPTION_DIR,
+    CLI_ARCHIVE_OPTION_WAIT,
+    CLI_OPTION_QUIET("no notes on stderr"),
+    CLI_OPTIONS_END,
+};
+
+const cli_spec cmd_anchor_spec = {
+    .name = "anchor",
+    .summary = "anchor the ledger on paper: line count and head hash",
+    .usage = "beian anchor [-o SLIP.pdf --date YYYY-MM-DD|today] [--archive DIR]",
+    .description =
+        "Prints LINES:HASH, the ledger's line count and the hash of its last line, which "
+        "commits to every line before it. With -o, also a one-page slip with them and a QR "
+        "code, to be signed, sealed and filed on paper. Later, `beian verify --anchor "
+        "LINES:HASH` proves that nothing filed before the slip was rewritten or removed.",
+    .options = anchor_options,
+    .example = "beian anchor -o 账本锚定单-2026.pdf --date 2026-12-31",
+};
 
 static int print_codes(void)
 {
@@ -46,7 +126,7 @@ static void progress(void *user, size_t done, size_t total)
 /* Prints the findings and the closing line; returns the exit status. */
 static int verdict(int rc, const beian_findings *f, const char *what)
 {
-    archive_cli_print_findings(f);
+    cli_archive_print_findings(f);
     if (rc == BEIAN_EDATA) {
         size_t n = beian_findings_count(f);
         cli_error(rc, "verify: %s is DAMAGED: %zu problem%s (codes: beian verify --codes)", what, n,
@@ -57,31 +137,26 @@ static int verdict(int rc, const beian_findings *f, const char *what)
 
 int cmd_verify(beian_ctx *ctx, int argc, char **argv)
 {
-    archive_cli_common c;
+    cli_archive_common c;
     const char *target = NULL, *anchor = NULL;
-    memset(&c, 0, sizeof c);
-    c.wait = 30;
-    for (int i = 1; i < argc; i++) {
-        int took = archive_cli_common_option("verify", argc, argv, &i, &c);
-        if (took < 0) {
-            return cli_usage("verify");
-        }
-        if (took) {
-            continue;
-        }
-        if (strcmp(argv[i], "--codes") == 0) {
+    cli_args a;
+    int id;
+    cli_archive_common_init(&c);
+    cli_args_init(&a, &cmd_verify_spec, argc, argv);
+    while ((id = cli_args_next(&a)) != CLI_ARGS_END) {
+        if (id == CLI_ARGS_BAD) {
+            return BEIAN_EUSAGE;
+        } else if (id == OPT_CODES) {
             return print_codes();
-        } else if (strcmp(argv[i], "--anchor") == 0 && i + 1 < argc) {
-            anchor = argv[++i];
-        } else if (strncmp(argv[i], "--anchor=", 9) == 0) {
-            anchor = argv[i] + 9;
-        } else if (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--quiet") == 0) {
-            cli_quiet = 1;
-        } else if (argv[i][0] == '-' || target) {
-            cli_error(BEIAN_EUSAGE, "verify: unexpected %s", argv[i]);
-            return cli_usage("verify");
-        } else {
-            target = argv[i];
+        } else if (id == OPT_ANCHOR) {
+            anchor = a.value;
+        } else if (id == CLI_ARGS_ARG && target) {
+            cli_error(BEIAN_EUSAGE, "verify: unexpected %s", a.value);
+            return cli_usage(&cmd_verify_spec);
+        } else if (id == CLI_ARGS_ARG) {
+            target = a.value;
+        } else if (cli_archive_option("verify", id, a.value, &c) != BEIAN_OK) {
+            return cli_usage(&cmd_verify_spec);
         }
     }
     beian_findings *f = beian_findings_new();
@@ -94,7 +169,7 @@ int cmd_verify(beian_ctx *ctx, int argc, char **argv)
         if (anchor) {
             beian_findings_free(f);
             cli_error(BEIAN_EUSAGE, "verify: --anchor checks an archive's ledger, not one bundle");
-            return cli_usage("verify");
+            return cli_usage(&cmd_verify_spec);
         }
         rc = beian_archive_verify_bundle_file(ctx, target, f);
         if (rc == BEIAN_OK) {
@@ -115,9 +190,9 @@ int cmd_verify(beian_ctx *ctx, int argc, char **argv)
                   "verify: \"%s\" is neither a record number (XMT-2026-0007) nor a "
                   "bundle file (.zip)",
                   target);
-        return cli_usage("verify");
+        return cli_usage(&cmd_verify_spec);
     }
-    rc = archive_cli_open(ctx, &c, "verify", 0, &ar);
+    rc = cli_archive_open(ctx, &c, "verify", 0, &ar);
     if (rc != BEIAN_OK) {
         beian_findings_free(f);
         return rc;
@@ -160,31 +235,28 @@ int cmd_verify(beian_ctx *ctx, int argc, char **argv)
 
 int cmd_fsck(beian_ctx *ctx, int argc, char **argv)
 {
-    archive_cli_common c;
+    cli_archive_common c;
     int dry = 0;
-    memset(&c, 0, sizeof c);
-    c.wait = 30;
-    for (int i = 1; i < argc; i++) {
-        int took = archive_cli_common_option("fsck", argc, argv, &i, &c);
-        if (took < 0) {
-            return cli_usage("fsck");
-        }
-        if (took) {
-            continue;
-        }
-        if (strcmp(argv[i], "--dry-run") == 0 || strcmp(argv[i], "-n") == 0) {
+    cli_args a;
+    int id;
+    cli_archive_common_init(&c);
+    cli_args_init(&a, &cmd_fsck_spec, argc, argv);
+    while ((id = cli_args_next(&a)) != CLI_ARGS_END) {
+        if (id == CLI_ARGS_BAD) {
+            return BEIAN_EUSAGE;
+        } else if (id == OPT_DRY_RUN) {
             dry = 1;
-        } else if (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--quiet") == 0) {
-            cli_quiet = 1;
-        } else {
-            cli_error(BEIAN_EUSAGE, "fsck: unexpected %s", argv[i]);
-            return cli_usage("fsck");
+        } else if (id == CLI_ARGS_ARG) {
+            cli_error(BEIAN_EUSAGE, "fsck: unexpected %s", a.value);
+            return cli_usage(&cmd_fsck_spec);
+        } else if (cli_archive_option("fsck", id, a.value, &c) != BEIAN_OK) {
+            return cli_usage(&cmd_fsck_spec);
         }
     }
     beian_archive *ar = NULL;
     beian_problems *pr = beian_problems_new();
     beian_findings *f = beian_findings_new();
-    int rc = pr && f ? archive_cli_open(ctx, &c, "fsck", 0, &ar) : BEIAN_EINTERNAL;
+    int rc = pr && f ? cli_archive_open(ctx, &c, "fsck", 0, &ar) : BEIAN_EINTERNAL;
     if (rc != BEIAN_OK) {
         goto done;
     }
@@ -218,7 +290,7 @@ int cmd_fsck(beian_ctx *ctx, int argc, char **argv)
         printf("%s: ok: %zu bundle%s of %zu record%s verify\n", beian_archive_dir(ar), sum.bundles,
                sum.bundles == 1 ? "" : "s", sum.records, sum.records == 1 ? "" : "s");
     } else if (rc == BEIAN_EDATA) {
-        archive_cli_print_findings(f);
+        cli_archive_print_findings(f);
         cli_error(rc, "fsck: what remains is not the trace of a crash but damage; restore it "
                       "from a backup (codes: beian verify --codes)");
     }
@@ -231,31 +303,28 @@ done:
 
 int cmd_anchor(beian_ctx *ctx, int argc, char **argv)
 {
-    archive_cli_common c;
+    cli_archive_common c;
     const char *out = NULL;
-    memset(&c, 0, sizeof c);
-    c.wait = 30;
-    for (int i = 1; i < argc; i++) {
-        int took = archive_cli_common_option("anchor", argc, argv, &i, &c);
-        if (took < 0) {
-            return cli_usage("anchor");
-        }
-        if (took) {
-            continue;
-        }
-        if ((strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) && i + 1 < argc) {
-            out = argv[++i];
-        } else if (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--quiet") == 0) {
-            cli_quiet = 1;
-        } else {
-            cli_error(BEIAN_EUSAGE, "anchor: unexpected %s", argv[i]);
-            return cli_usage("anchor");
+    cli_args a;
+    int id;
+    cli_archive_common_init(&c);
+    cli_args_init(&a, &cmd_anchor_spec, argc, argv);
+    while ((id = cli_args_next(&a)) != CLI_ARGS_END) {
+        if (id == CLI_ARGS_BAD) {
+            return BEIAN_EUSAGE;
+        } else if (id == OPT_OUT) {
+            out = a.value;
+        } else if (id == CLI_ARGS_ARG) {
+            cli_error(BEIAN_EUSAGE, "anchor: unexpected %s", a.value);
+            return cli_usage(&cmd_anchor_spec);
+        } else if (cli_archive_option("anchor", id, a.value, &c) != BEIAN_OK) {
+            return cli_usage(&cmd_anchor_spec);
         }
     }
     if (out && !c.date[0]) {
         cli_error(BEIAN_EUSAGE, "anchor: the slip carries a date: give it with --date YYYY-MM-DD "
                                 "(or --date today)");
-        return cli_usage("anchor");
+        return cli_usage(&cmd_anchor_spec);
     }
     beian_archive *ar = NULL;
     beian_problems *pr = beian_problems_new();
@@ -263,25 +332,26 @@ int cmd_anchor(beian_ctx *ctx, int argc, char **argv)
     unsigned char *pdf = NULL;
     size_t len = 0, lines = 0;
     char head[65];
-    int rc = pr && f ? archive_cli_open(ctx, &c, "anchor", 0, &ar) : BEIAN_EINTERNAL;
+    int rc = pr && f ? cli_archive_open(ctx, &c, "anchor", 0, &ar) : BEIAN_EINTERNAL;
+    if (rc == BEIAN_OK) {
+        rc = cli_archive_output_ok(ar, "anchor", out);
+    }
     if (rc != BEIAN_OK) {
         goto done;
     }
     rc = out ? beian_archive_anchor_slip(ar, c.date, &pdf, &len, &lines, head, f, pr)
              : beian_archive_anchor(ar, &lines, head, f);
     if (rc != BEIAN_OK) {
-        archive_cli_print_findings(f);
-        archive_cli_report(ctx, rc, pr);
+        cli_archive_print_findings(f);
+        cli_report(ctx, rc, pr);
         if (beian_findings_count(f)) {
             cli_error(rc, "anchor: the ledger is damaged; an anchor of it would prove nothing");
         }
         goto done;
     }
     if (out) {
-        int err = 0;
-        rc = beian_file_write_atomic(out, pdf, len, &err);
+        rc = cli_write_file(out, pdf, len);
         if (rc != BEIAN_OK) {
-            cli_error(rc, "%s: cannot write: %s", out, strerror(err));
             goto done;
         }
         cli_note("wrote %s: have it signed and sealed and file it; later, `beian verify --anchor "

@@ -1,11 +1,12 @@
 /*
- * main.c - the command table, global options, and how problems and errors are printed.
- * Every command returns a beian_status, which is the sysexits.h code beian exits with.
+ * main.c - the command table, the global options and the dispatch: which function runs each
+ * command. Every command returns a beian_status, which is the sysexits.h code beian exits
+ * with. The words of the command line live beside each command (its cli_spec); the help, the
+ * usage and the man page are made from them (cli_opts.c, cli_man.c).
  */
 #define _GNU_SOURCE
-#include <stdarg.h>
+#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "beian/bundle.h"
@@ -16,162 +17,149 @@
 #include "beian/scan.h"
 #include "beian/version.h"
 #include "cli.h"
-#include "cmd_archive.h"
+#include "cli_man.h"
+#include "cli_opts.h"
 #include "cmd_batch.h"
+#include "cmd_due.h"
+#include "cmd_filing.h"
+#include "cmd_fill.h"
+#include "cmd_forms.h"
+#include "cmd_list.h"
+#include "cmd_log.h"
+#include "cmd_reprint.h"
+#include "cmd_verify.h"
 #include "sha256.h"
 
-int cli_quiet = 0;
+enum { OPT_HELP = 1, OPT_VERSION, OPT_MAN };
 
-static const cli_command commands[] = {
-    {"forms", cmd_forms, "list the form definitions, or one form's fields",
-     "usage: beian forms [FORM-ID]\n"
-     "\n"
-     "Without an argument, lists the forms beian knows. With a form id, lists the form's\n"
-     "fields: id, Chinese label, type, whether it is required, and its length limit.\n"
-     "\n"
-     "example: beian forms workgroup-filing\n"},
-    {"check", cmd_check, "validate a data file; every problem listed",
-     "usage: beian check DATA.json [--archive DIR]\n"
-     "\n"
-     "Reads the record, checks every field by its type and lays the form out without\n"
-     "writing anything, so every problem that `fill` would refuse is listed at once.\n"
-     "Exit 0 when the record can be printed, 65 when it cannot, 66 when the file is missing.\n"
-     "Warnings of the checks before signing (the same person as 管理员 and 负责人, a\n"
-     "负责人 who is not a unit head, a group over 200 members, a second filing of what the\n"
-     "archive already holds, a new app client) are printed and never change the exit code.\n"
-     "\n"
-     "example: beian check examples/workgroup-filing.json\n"},
-    {"fill", cmd_fill, "print a filled (or blank) form to PDF, with a PNG preview",
-     "usage: beian fill DATA.json -o OUT.pdf [--png OUT.png] [--archive DIR]\n"
-     "       beian fill --blank FORM-ID -o OUT.pdf [--png OUT.png]\n"
-     "\n"
-     "options:\n"
-     "  -o, --output OUT.pdf  the PDF to write (replaced atomically; nothing is written\n"
-     "                        when the data has a problem)\n"
-     "  --png OUT.png         also write a preview of page 1 (later pages: OUT-2.png, ...)\n"
-     "  --dpi N               preview resolution (default 150)\n"
-     "  --blank FORM-ID       an empty form to fill in by hand\n"
-     "  --no-tracking         leave out the tracking footer (record, version, date, page,\n"
-     "                        QR code) that matches a signed paper copy to its record\n"
-     "  --archive DIR         the archive to compare with for the warnings before signing\n"
-     "                        (default $BEIAN_ARCHIVE, else ./archive when it exists)\n"
-     "  -q, --quiet           no notes on stderr\n"
-     "\n"
-     "example: beian fill examples/platform-application.json -o out/application.pdf\n"},
-/* Each area of the command line owns a fragment of this table (rows only). */
-#include "commands_batch.inc"
-#include "commands_archive.inc"
+static const cli_option global_options[] = {
+    CLI_OPTION_QUIET("no notes on stderr (errors and warnings are always printed)"),
+    {OPT_HELP, 'h', "help", NULL, "the commands, the exit codes and the environment"},
+    {OPT_VERSION, 0, "version", NULL,
+     "beian's version and those of the libraries it runs with (libharu, harfbuzz, cairo, "
+     "libqrencode, libzip, zbar, poppler, OpenSSL)"},
+    CLI_OPTIONS_END,
 };
 
-static const size_t ncommands = sizeof commands / sizeof commands[0];
+static const cli_spec beian_spec = {
+    .name = "beian",
+    .summary = "filing forms and archive for new-media platforms and work groups",
+    .usage = "beian [--quiet] COMMAND [options] [args]",
+    .description =
+        "beian prints the official paper forms for the filing (备案) of new-media platforms and "
+        "work groups as PDF, from a JSON record or one row of a spreadsheet per form, and keeps "
+        "every filing in an archive that proves itself intact: each version of a record is a "
+        "bundle chained to the one before, listed in a hash-chained ledger.\n\n"
+        "Only the data asked for goes to stdout; notes, warnings and errors go to stderr as "
+        "`beian: FILE:LINE: error: field (label): what is wrong`. Every command takes -h or "
+        "--help.",
+    .options = global_options,
+};
+
+static int cmd_help(beian_ctx *ctx, int argc, char **argv);
+
+static const cli_option help_options[] = {
+    {OPT_MAN, 0, "man", NULL, "print the manual page (roff) of every command instead"},
+    CLI_OPTIONS_END,
+};
+
+static const cli_spec help_spec = {
+    .name = "help",
+    .summary = "the help of a command, or the manual page",
+    .usage = "beian help [COMMAND]\nbeian help --man",
+    .description = "Prints what `beian COMMAND --help` prints: the usage, what the command "
+                   "does, its options and an example. Without a command, the list of commands. "
+                   "With --man, the manual page, man/beian.1 (render it with `man -l`).",
+    .options = help_options,
+    .example = "beian help --man | man -l -",
+};
+
+/* The command table: the order of `beian --help` and of the man page. */
+static const cli_command commands[] = {
+    {&cmd_forms_spec, cmd_forms},       {&cmd_check_spec, cmd_check},
+    {&cmd_fill_spec, cmd_fill},         {&cmd_batch_spec, cmd_batch},
+    {&cmd_submit_spec, cmd_submit},     {&cmd_approve_spec, cmd_approve},
+    {&cmd_reject_spec, cmd_reject},     {&cmd_change_spec, cmd_change},
+    {&cmd_review_spec, cmd_review},     {&cmd_dissolve_spec, cmd_dissolve},
+    {&cmd_log_spec, cmd_log},           {&cmd_list_spec, cmd_list},
+    {&cmd_due_spec, cmd_due},           {&cmd_reprint_spec, cmd_reprint},
+    {&cmd_verify_spec, cmd_verify},     {&cmd_fsck_spec, cmd_fsck},
+    {&cmd_anchor_spec, cmd_anchor},     {&help_spec, cmd_help},
+};
+
+/* sysexits.h, as include/beian/common.h names them */
+static const cli_exit_code exit_codes[] = {
+    {BEIAN_OK, "ok"},
+    {BEIAN_EUSAGE, "usage"},
+    {BEIAN_EDATA, "bad data"},
+    {BEIAN_ENOINPUT, "missing input"},
+    {BEIAN_EINTERNAL, "internal error"},
+    {BEIAN_ECREATE, "cannot create output"},
+    {BEIAN_EIO, "I/O error"},
+    {BEIAN_EBUSY, "archive busy"},
+    {BEIAN_ECONFIG, "bad form definition or configuration"},
+};
+
+static const cli_env_var environment[] = {
+    {"BEIAN_FORMS", "the folder of the form definitions (default: forms/ of the build tree, or "
+                    "share/beian/forms/ of the installation)"},
+    {"BEIAN_FONTS", "the folder of the fonts and fonts.json (default: fonts/ beside forms/)"},
+    {"BEIAN_ARCHIVE", "the archive (default ./archive; --archive DIR wins)"},
+};
+
+static const cli_manual manual = {
+    &beian_spec,
+    commands,
+    sizeof commands / sizeof commands[0],
+    exit_codes,
+    sizeof exit_codes / sizeof exit_codes[0],
+    environment,
+    sizeof environment / sizeof environment[0],
+};
 
 static const cli_command *find(const char *name)
 {
-    for (size_t i = 0; i < ncommands; i++) {
-        if (strcmp(commands[i].name, name) == 0) {
+    for (size_t i = 0; i < manual.ncommands; i++) {
+        if (strcmp(commands[i].spec->name, name) == 0) {
             return &commands[i];
         }
     }
     return NULL;
 }
 
-void cli_print_problems(const beian_problems *p)
+static int cmd_help(beian_ctx *ctx, int argc, char **argv)
 {
-    static const char *const sev[] = {"error", "warning", "note"};
-    for (size_t i = 0; i < beian_problems_count(p); i++) {
-        const beian_problem *x = beian_problems_get(p, i);
-        fputs("beian: ", stderr);
-        if (x->file) {
-            fputs(x->file, stderr);
-            if (x->line > 0) {
-                fprintf(stderr, ":%d", x->line);
-                if (x->column > 0) {
-                    fprintf(stderr, ":%d", x->column);
-                }
-            }
-            fputs(": ", stderr);
+    const char *name = NULL;
+    int man = 0, id;
+    cli_args a;
+    (void)ctx;
+    cli_args_init(&a, &help_spec, argc, argv);
+    while ((id = cli_args_next(&a)) != CLI_ARGS_END) {
+        if (id == CLI_ARGS_BAD) {
+            return BEIAN_EUSAGE;
+        } else if (id == OPT_MAN) {
+            man = 1;
+        } else if (name) {
+            cli_error(BEIAN_EUSAGE, "help: one command at a time, not also \"%s\"", a.value);
+            return cli_usage(&help_spec);
+        } else {
+            name = a.value;
         }
-        fprintf(stderr, "%s: ", sev[x->severity]);
-        if (x->field && x->label) {
-            fprintf(stderr, "%s (%s): ", x->field, x->label);
-        } else if (x->field) {
-            fprintf(stderr, "%s: ", x->field);
-        }
-        fprintf(stderr, "%s\n", x->message);
     }
-}
-
-int cli_error(int status, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("beian: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    return status;
-}
-
-void cli_note(const char *fmt, ...)
-{
-    if (cli_quiet) {
-        return;
+    if (man) {
+        cli_man_print_roff(&manual, stdout);
+        return BEIAN_OK;
     }
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("beian: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-}
-
-int cli_usage(const char *command)
-{
-    const cli_command *c = find(command);
-    if (c) {
-        fputs(c->usage, stderr);
+    if (!name) {
+        cli_man_print_overview(&manual, BEIAN_VERSION, stdout);
+        return BEIAN_OK;
     }
-    fprintf(stderr, "(see: beian help %s)\n", command);
-    return BEIAN_EUSAGE;
-}
-
-int cli_help(const char *command)
-{
-    const cli_command *c = find(command);
+    const cli_command *c = find(name);
     if (!c) {
-        return cli_error(BEIAN_EUSAGE, "no command \"%s\" (see: beian --help)", command);
+        return cli_error(BEIAN_EUSAGE, "no command \"%s\" (see: beian --help)", name);
     }
-    fputs(c->usage, stdout);
+    cli_help_print(c->spec, stdout);
     return BEIAN_OK;
-}
-
-int cli_wants_help(int argc, char **argv)
-{
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-            return 1;
-        }
-        if (strcmp(argv[i], "--") == 0) {
-            break;
-        }
-    }
-    return 0;
-}
-
-static void print_help(void)
-{
-    printf("beian %s - filing forms and archive for new-media platforms and work groups\n\n",
-           BEIAN_VERSION);
-    printf("usage: beian [--quiet] COMMAND [options] [args]\n\ncommands:\n");
-    for (size_t i = 0; i < ncommands; i++) {
-        printf("  %-8s %s\n", commands[i].name, commands[i].summary);
-    }
-    printf("\n'beian help COMMAND' or 'beian COMMAND --help' tells more.\n\n"
-           "exit codes: 0 ok, 64 usage, 65 bad data, 66 missing input, 70 internal error,\n"
-           "73 cannot create output, 74 I/O error, 75 archive busy, 78 bad form definition\n"
-           "or configuration.\n\n"
-           "environment: BEIAN_FORMS and BEIAN_FONTS name the forms and fonts folders.\n"
-           "BEIAN_ARCHIVE names the archive (default ./archive; --archive DIR wins).\n");
 }
 
 static void print_version(void)
@@ -182,50 +170,73 @@ static void print_version(void)
            beian_pdf_library_version(), beian_fonts_library_version(),
            beian_png_library_version(), beian_qr_library_version(),
            beian_bundle_library_version());
-    printf("zbar %s, poppler %s, OpenSSL %s\n", beian_scan_zbar_version(), beian_scan_poppler_version(),
-           beian_sha256_library_version());
+    printf("zbar %s, poppler %s, OpenSSL %s\n", beian_scan_zbar_version(),
+           beian_scan_poppler_version(), beian_sha256_library_version());
 }
 
-int main(int argc, char **argv)
+/*
+ * What coreutils' close_stdout does: data the caller asked for that never reached stdout
+ * (a full disk, a closed pipe) is an error, not a success. Returns rc, or BEIAN_EIO (74)
+ * after saying why when the flush or the close failed and rc said nothing worse.
+ */
+static int close_stdout(int rc)
 {
-    int i = 1;
-    for (; i < argc && argv[i][0] == '-'; i++) {
-        if (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--quiet") == 0) {
-            cli_quiet = 1;
-        } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-            print_help();
-            return 0;
-        } else if (strcmp(argv[i], "--version") == 0) {
-            print_version();
-            return 0;
-        } else {
-            cli_error(BEIAN_EUSAGE, "unknown option %s (see: beian --help)", argv[i]);
-            return BEIAN_EUSAGE;
-        }
+    int failed = ferror(stdout);
+    if (fclose(stdout) != 0) {
+        failed = 1;
     }
-    if (i >= argc) {
-        print_help();
+    if (failed) {
+        cli_error(BEIAN_EIO, "cannot write to standard output: %s%s", strerror(errno),
+                  rc == BEIAN_OK ? "" : " (and the command failed)");
+        return rc == BEIAN_OK ? BEIAN_EIO : rc;
+    }
+    return rc;
+}
+
+static int run(int argc, char **argv)
+{
+    cli_args a;
+    int id;
+    cli_args_init(&a, &beian_spec, argc, argv);
+    a.stop_at_arg = 1;
+    a.silent = 1;
+    while ((id = cli_args_next(&a)) != CLI_ARGS_END) {
+        if (id == OPT_HELP) {
+            cli_man_print_overview(&manual, BEIAN_VERSION, stdout);
+            return BEIAN_OK;
+        }
+        if (id == OPT_VERSION) {
+            print_version();
+            return BEIAN_OK;
+        }
+        /* CLI_ARGS_BAD */
+        return cli_error(BEIAN_EUSAGE, "unknown option %s (see: beian --help)", a.option);
+    }
+    if (a.next >= argc) {
+        cli_man_print_overview(&manual, BEIAN_VERSION, stdout);
         return BEIAN_EUSAGE;
     }
-    if (strcmp(argv[i], "help") == 0) {
-        if (i + 1 < argc) {
-            return cli_help(argv[i + 1]);
-        }
-        print_help();
-        return 0;
-    }
-    const cli_command *c = find(argv[i]);
+    const cli_command *c = find(argv[a.next]);
     if (!c) {
-        return cli_error(BEIAN_EUSAGE, "unknown command \"%s\" (see: beian --help)", argv[i]);
+        return cli_error(BEIAN_EUSAGE, "unknown command \"%s\" (see: beian --help)",
+                         argv[a.next]);
     }
-    if (cli_wants_help(argc - i, argv + i)) {
-        return cli_help(c->name);
+    int cargc = argc - a.next;
+    char **cargv = argv + a.next;
+    if (cli_wants_help(cargc, cargv)) {
+        cli_help_print(c->spec, stdout);
+        return BEIAN_OK;
     }
     beian_ctx *ctx = NULL;
     if (beian_ctx_new(&ctx, NULL) != BEIAN_OK) {
         return cli_error(BEIAN_EINTERNAL, "out of memory");
     }
-    int rc = c->run(ctx, argc - i, argv + i);
+    int rc = c->run(ctx, cargc, cargv);
     beian_ctx_free(ctx);
     return rc;
+}
+
+int main(int argc, char **argv)
+{
+    return close_stdout(run(argc, argv));
 }

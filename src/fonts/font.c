@@ -3,9 +3,13 @@
  * per-document subsets through hb-subset.
  *
  * Faces are memory-mapped and parsed once per process (hb_blob_create_from_file), so a batch
- * of a thousand forms pays for parsing once. Before a face is used it is checked: libharu,
- * which embeds the subsets, crashes on junk bytes and cannot embed CFF outlines, so only
- * faces with glyf, loca, head, hhea, hmtx and cmap tables are accepted.
+ * of a thousand forms pays for parsing once. Before a face is used it is checked: only faces
+ * with head, hhea, hmtx, cmap and maxp tables and either glyf and loca (TrueType outlines)
+ * or CFF (OpenType CFF, embedded as CIDFontType0) are accepted.
+ *
+ * This file is the one that includes harfbuzz's headers (tests/unit/test_ttf.c uses hb-subset
+ * too, to make test fonts). fonts/fonts.json, the roles' chains, is read with jansson (through
+ * util/json.c).
  */
 #define _GNU_SOURCE
 #include "beian/font.h"
@@ -42,7 +46,7 @@ typedef struct {
     char *path;
     int index;
     char *name;
-    char digest[65];
+    char digest[BEIAN_SHA256_HEX_SIZE]; /* of the file, computed on first use */
     hb_blob_t *blob;
     hb_face_t *face;
     hb_font_t *font;
@@ -51,6 +55,7 @@ typedef struct {
     int ascent, descent; /* 1/1000 em */
     int cap_height;      /* 1/1000 em */
     char psname[64];     /* PostScript name, PDF name characters only */
+    int cff;             /* CFF outlines (OpenType 'OTTO'), not glyf */
 } face_rec;
 
 struct beian_fonts {
@@ -58,6 +63,10 @@ struct beian_fonts {
     int nfaces;
     int chain[2][CHAIN_MAX]; /* per role, face indexes in lookup order */
     int nchain[2];
+    /* Faces that print Latin letters and digits (latin_char) before the role's chain, scaled
+     * per role to the role's first face (latin_scale_for); scale 0: not used in that role */
+    int latin[CHAIN_MAX], nlatin;
+    double latin_scale[2][CHAIN_MAX];
     int oom; /* memory ran out while faces were opened: the set is not what fonts.json says */
     /* Answers already given, direct-mapped by code point: the layout asks the same few
      * hundred characters thousands of times a page, and every harfbuzz lookup costs about
@@ -151,8 +160,10 @@ static int open_face(beian_fonts *fs, const char *path, int index)
         hb_blob_destroy(f.blob);
         return -1;
     }
+    /* TrueType outlines, or CFF ones (embedded as CIDFontType0, see pdf.c) */
     static const char *const need[] = {"glyf", "loca", "head", "hhea", "hmtx", "cmap", "maxp"};
-    for (size_t i = 0; i < sizeof need / sizeof need[0]; i++) {
+    f.cff = has_table(f.face, "CFF ") && !has_table(f.face, "glyf");
+    for (size_t i = f.cff ? 2 : 0; i < sizeof need / sizeof need[0]; i++) {
         if (!has_table(f.face, need[i])) {
             hb_face_destroy(f.face);
             hb_blob_destroy(f.blob);
@@ -191,10 +202,10 @@ static int open_face(beian_fonts *fs, const char *path, int index)
         face_release(&f);
         return -1;
     }
-    f.q_upem = f.upem;
+    f.q_upem = f.cff && f.upem > QUANT_UPEM ? QUANT_UPEM : f.upem; /* glyf: the probe below */
     fs->faces[fs->nfaces] = f;
     int slot = fs->nfaces++;
-    if (f.upem > QUANT_UPEM) {
+    if (f.upem > QUANT_UPEM && !f.cff) { /* CFF subsets are embedded as they are */
         /* probe: rescale a one-character subset; the tables, not the characters, decide */
         hb_set_t *all = hb_set_create();
         hb_face_collect_unicodes(f.face, all);
@@ -291,7 +302,7 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* TrueType files dropped into the fonts folder, sorted by name (for a stable order). */
+/* TrueType and OpenType files dropped into the fonts folder, sorted by name (stable order). */
 static void dropped_fonts(beian_fonts *fs, const char *dir, int *slots, int *n)
 {
     DIR *d = opendir(dir);
@@ -305,6 +316,7 @@ static void dropped_fonts(beian_fonts *fs, const char *dir, int *slots, int *n)
     while ((e = readdir(d)) != NULL && count < 64) {
         size_t len = strlen(e->d_name);
         if (len > 4 && (strcasecmp(e->d_name + len - 4, ".ttf") == 0 ||
+                        strcasecmp(e->d_name + len - 4, ".otf") == 0 ||
                         strcasecmp(e->d_name + len - 4, ".ttc") == 0)) {
             names[count] = beian_strdup(e->d_name);
             if (!names[count]) {
@@ -322,6 +334,76 @@ static void dropped_fonts(beian_fonts *fs, const char *dir, int *slots, int *n)
             slots[(*n)++] = slot;
         }
         free(names[i]);
+    }
+}
+
+/* Height of glyph cp above the baseline (its whole height when whole), in em; 0 if absent. */
+static double glyph_height(const face_rec *f, uint32_t cp, int whole)
+{
+    hb_codepoint_t g = 0;
+    hb_glyph_extents_t e;
+    if (!hb_font_get_nominal_glyph(f->font, cp, &g) || !hb_font_get_glyph_extents(f->font, g, &e)) {
+        return 0;
+    }
+    return (double)(whole ? -e.height : e.y_bearing) / (double)f->upem;
+}
+
+/* The scale that makes latin's H LATIN_CAP_RATIO of cjk's 国. Faces drawn together keep 0.86
+ * (Noto Serif/Sans CJK, bench/fonts/README.md), Times New Roman beside 宋体 in the Word form
+ * about 0.77; 0.82 gives Liberation Serif beside UMing x1.05, digits that neither outgrow
+ * UMing's light ideographs nor look small (by eye, 110 and 200 dpi). To 1/100 (a readable
+ * trace); 1 when a glyph is missing; within 0.8-1.25 so odd metrics stay readable. */
+#define LATIN_CAP_RATIO 0.82
+static double latin_scale_for(const face_rec *cjk, const face_rec *latin)
+{
+    double hanzi = glyph_height(cjk, 0x56FD, 1);
+    double cap = glyph_height(latin, 'H', 0);
+    if (hanzi <= 0 || cap <= 0) {
+        return 1.0;
+    }
+    double k = LATIN_CAP_RATIO * hanzi / cap;
+    k = k < 0.8 ? 0.8 : k > 1.25 ? 1.25 : k;
+    return (double)(long)(k * 100 + 0.5) / 100;
+}
+
+/* The characters the Latin faces print before the role's chain: Basic Latin, Latin-1 and
+ * Latin Extended-A/B, except the middle dot U+00B7, the 间隔号 of 阿依古丽·买买提, which
+ * belongs to the Chinese face (GB/T 15834). */
+static int latin_char(uint32_t cp)
+{
+    return cp >= 0x20 && cp <= 0x24F && cp != 0xB7 && (cp < 0x7F || cp >= 0xA0);
+}
+
+/* 1 when face has Latin of its own drawn to go with it: proportional (i narrower than M),
+ * as Noto Serif CJK's; a typewriter Latin (UMing, 仿宋_GB2312) or none is not. */
+static int own_latin(const face_rec *f)
+{
+    hb_codepoint_t i, m;
+    return hb_font_get_nominal_glyph(f->font, 'i', &i) &&
+           hb_font_get_nominal_glyph(f->font, 'M', &m) &&
+           hb_font_get_glyph_h_advance(f->font, i) < hb_font_get_glyph_h_advance(f->font, m);
+}
+
+/* Reads the optional "latin" list of fonts.json: every face found, in order, used in the
+ * roles whose first face has no Latin of its own. */
+static void latin_faces(beian_fonts *fs, const char *dir, json_t *list)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(list, i, v)
+    {
+        int slot = json_is_string(v) ? candidate(fs, dir, json_string_value(v)) : -1;
+        if (slot >= 0 && fs->nlatin < CHAIN_MAX) {
+            fs->latin[fs->nlatin++] = slot;
+        }
+    }
+    for (int role = 0; role < 2; role++) {
+        const face_rec *cjk = fs->nchain[role] ? &fs->faces[fs->chain[role][0]] : NULL;
+        for (int k = 0; k < fs->nlatin; k++) {
+            fs->latin_scale[role][k] = !cjk                ? 1.0
+                                       : own_latin(cjk) ? 0
+                                                        : latin_scale_for(cjk, &fs->faces[fs->latin[k]]);
+        }
     }
 }
 
@@ -396,6 +478,12 @@ static int fonts_load(beian_ctx *ctx, beian_fonts **out)
             }
         }
     }
+    json_t *latin = json_object_get(roles, "latin");
+    if (latin && !json_is_array(latin)) {
+        rc = beian_ctx_fail(ctx, BEIAN_ECONFIG, "%s: \"latin\" must be a list of fonts", conf);
+        goto done;
+    }
+    latin_faces(fs, ctx->fonts_dir, latin);
     if (fs->oom) {
         /* never print in another font than the configuration names because memory ran out */
         rc = beian_ctx_fail(ctx, BEIAN_EINTERNAL, "out of memory while opening the fonts");
@@ -504,6 +592,11 @@ int beian_fonts_lookup(const beian_fonts *fs, beian_font_role role, uint32_t cp)
         return fs->lookups[slot].face;
     }
     int face = -1;
+    for (int i = 0; latin_char(cp) && i < fs->nlatin && face < 0; i++) {
+        if (fs->latin_scale[role][i] > 0 && beian_fonts_glyph(fs, fs->latin[i], cp) != 0) {
+            face = fs->latin[i];
+        }
+    }
     for (int i = 0; i < fs->nchain[role] && face < 0; i++) {
         if (beian_fonts_glyph(fs, fs->chain[role][i], cp) != 0) {
             face = fs->chain[role][i];
@@ -516,9 +609,57 @@ int beian_fonts_lookup(const beian_fonts *fs, beian_font_role role, uint32_t cp)
     return face;
 }
 
+int beian_fonts_chain(const beian_fonts *fs, beian_font_role role, size_t i)
+{
+    return i < (size_t)fs->nchain[role] ? fs->chain[role][i] : -1;
+}
+
+double beian_fonts_embolden(const beian_fonts *fs, beian_font_role role)
+{
+    return role == BEIAN_ROLE_TITLE && fs->nchain[role] > 0 && fs->nchain[BEIAN_ROLE_BODY] > 0 &&
+                   fs->chain[role][0] == fs->chain[BEIAN_ROLE_BODY][0]
+               ? BEIAN_FONTS_EMBOLDEN
+               : 0;
+}
+
+unsigned beian_fonts_embed_upem(const beian_fonts *fs, int face)
+{
+    return fs->faces[face].q_upem;
+}
+
+int beian_fonts_is_cff(const beian_fonts *fs, int face)
+{
+    return fs->faces[face].cff;
+}
+
+int beian_fonts_latin(const beian_fonts *fs, size_t i)
+{
+    return i < (size_t)fs->nlatin ? fs->latin[i] : -1;
+}
+
+int beian_fonts_latin_used(const beian_fonts *fs, beian_font_role role, size_t i)
+{
+    return i < (size_t)fs->nlatin && fs->latin_scale[role][i] > 0;
+}
+
+double beian_fonts_scale(const beian_fonts *fs, beian_font_role role, int face)
+{
+    for (int i = 0; i < fs->nlatin; i++) {
+        if (fs->latin[i] == face && fs->latin_scale[role][i] > 0) {
+            return fs->latin_scale[role][i];
+        }
+    }
+    return 1.0;
+}
+
 int beian_fonts_private_use(uint32_t cp)
 {
     return (cp >= 0xE000 && cp <= 0xF8FF) || cp >= 0xF0000;
+}
+
+int beian_fonts_face_for(const beian_fonts *fs, beian_font_role role, uint32_t cp)
+{
+    return beian_fonts_private_use(cp) ? -1 : beian_fonts_lookup(fs, role, cp);
 }
 
 const char *beian_fonts_unprintable(const beian_fonts *fs, beian_font_role role, uint32_t cp)
@@ -532,39 +673,6 @@ const char *beian_fonts_unprintable(const beian_fonts *fs, beian_font_role role,
                "(fonts-hanazono, fonts-babelstone-han) or drop one into fonts/";
     }
     return NULL;
-}
-
-int beian_fonts_report_unprintable(const beian_fonts *fs, beian_font_role role, const char *text,
-                                   beian_problems *pr, const char *file, int line,
-                                   const char *field, const char *label)
-{
-    const unsigned char *s = (const unsigned char *)text;
-    size_t len = strlen(text);
-    uint32_t seen[16];
-    int nseen = 0;
-    for (size_t i = 0; i < len && nseen < 16;) {
-        uint32_t cp;
-        size_t n = beian_utf8_decode(s + i, len - i, &cp);
-        if (n == 0) {
-            i++; /* ill-formed bytes are the reader's to report */
-            continue;
-        }
-        i += n;
-        const char *why = cp == '\n' ? NULL : beian_fonts_unprintable(fs, role, cp);
-        int dup = 0;
-        for (int k = 0; k < nseen; k++) {
-            dup |= seen[k] == cp;
-        }
-        if (!why || dup) {
-            continue;
-        }
-        seen[nseen++] = cp;
-        char ch[5] = {0};
-        beian_utf8_encode(cp, ch);
-        beian_problems_add(pr, BEIAN_SEV_ERROR, file, line, 0, field, label,
-                           "the character U+%04X \"%s\" %s", cp, ch, why);
-    }
-    return nseen;
 }
 
 static int advance(const beian_fonts *fs, int face, uint32_t cp);

@@ -2,10 +2,12 @@
  * batch.c - a sheet's rows as records of a form: header mapping, the cells Excel changed,
  * per-row validation with FILE:LINE messages, and the file names of the printed forms.
  *
- * The header is matched leniently (see beian/batch.h) but never guessed: a column that is no
- * field is an error with the closest field as a suggestion, because a silently ignored column
- * is data the office believes it printed. Problems the header explains are said once, at the
- * header, not once per row: a sheet of 200 rows without a 群名称 column gets one message.
+ * The header is matched leniently (see beian/batch.h) but never guessed. Offices keep columns
+ * of their own (序号, 备注): a column that is no field is ignored, never silently: one note
+ * names every such column with the closest field as a suggestion, and with --strict each is
+ * an error. A header the paper form repeats (手机, 姓名) is read by its place, and a note says
+ * how. Problems the header explains are said once, at the header, not once per row: a sheet
+ * of 200 rows without a 群名称 column gets one message.
  */
 #define _GNU_SOURCE
 #include "beian/batch.h"
@@ -165,39 +167,274 @@ static int suggest_field(const beian_form *f, const char *header, int *field)
     return BEIAN_OK;
 }
 
-/* Columns without a header that hold values, reported once per column. */
-static int check_headless(beian_batch *b, size_t col, beian_problems *pr)
+/* The number of rows with a value in column col, and the first of them (its number). */
+static size_t headless_values(const beian_batch *b, size_t col, int *first)
 {
     size_t rows = beian_sheet_rows(b->sheet), count = 0;
-    int first = 0;
+    *first = 0;
     for (size_t r = 0; r < rows; r++) {
         const char *v = beian_sheet_cell(b->sheet, r, col);
         if (v[0] && strspn(v, " \t\r\n") != strlen(v)) {
             if (!count++) {
-                first = beian_sheet_row_line(b->sheet, r);
+                *first = beian_sheet_row_number(b->sheet, r);
             }
         }
     }
+    return count;
+}
+
+/* Columns a note names before "and N more": a sheet of 250 columns gets one readable line. */
+enum { NOTE_MAX_COLUMNS = 12 };
+
+/* The header being mapped: what beian_batch_open says once at the end. */
+typedef struct {
+    beian_batch *b;
+    const beian_batch_options *opts;
+    beian_problems *pr;
+    const char *path;
+    int hline;
+    beian_buf ignored;  /* the columns that are no field, for one note */
+    beian_buf resolved; /* the columns read by their place in the form, for one note */
+    size_t nignored, nresolved;
+} header_map;
+
+/*
+ * The field a header that names no field stands for by its place, into *field (or -1): a word
+ * the paper form repeats under several fields (手机 under 管理员姓名 1, 管理员姓名 2 and
+ * 部门负责人; 姓名 under each 管理员) is the first of the fields whose label holds it that comes
+ * after the field of the column on its left, in the form's order, and has no column yet.
+ * Only words of two or more characters without digits, held by two or more labels, are read
+ * so: anything else would be a guess.
+ */
+static int resolve_by_place(const header_map *M, size_t col, const char *header, int *field)
+{
+    const beian_form *f = M->b->form;
+    char *h = normalise_name(header);
+    int rc = BEIAN_OK, left = -1;
+    size_t holders = 0;
+    *field = -1;
+    if (!h) {
+        return BEIAN_EINTERNAL;
+    }
+    if (beian_utf8_count(h) < 2 || strpbrk(h, "0123456789")) {
+        free(h);
+        return BEIAN_OK;
+    }
+    for (size_t c = col; c-- > 0 && left < 0;) {
+        left = M->b->field_of[c];
+    }
+    for (size_t k = 0; k < f->nfields && rc == BEIAN_OK; k++) {
+        char *n = normalise_name(f->fields[k].label);
+        if (!n) {
+            rc = BEIAN_EINTERNAL;
+        } else if (strstr(n, h)) {
+            holders++;
+            if (*field < 0 && (int)k > left && M->b->column_of[k] < 0) {
+                *field = (int)k;
+            }
+        }
+        free(n);
+    }
+    free(h);
+    if (holders < 2) {
+        *field = -1;
+    }
+    return rc;
+}
+
+/* A column whose header names no field: with --strict an error with the closest field as a
+ * suggestion, else one entry of the note that lists the ignored columns. */
+static int unknown_column(header_map *M, const char *name, const char *h)
+{
+    const beian_form *form = M->b->form;
+    int s = -1;
+    if (suggest_field(form, h, &s) != BEIAN_OK) {
+        return BEIAN_EINTERNAL;
+    }
+    char *hint = s >= 0 ? beian_asprintf("; did you mean %s (%s)?", form->fields[s].id,
+                                         form->fields[s].label)
+                        : beian_strdup("");
+    if (!hint) {
+        return BEIAN_EINTERNAL;
+    }
+    int rc;
+    if (M->opts->strict) {
+        rc = beian_problems_add(M->pr, BEIAN_SEV_ERROR, M->path, M->hline, 0, NULL, NULL,
+                                "column %s \"%s\" is not a field of %s%s; head each column with "
+                                "a field id or its Chinese label, or delete the column",
+                                name, h, form->id, hint);
+    } else if (M->nignored++ < NOTE_MAX_COLUMNS) {
+        rc = beian_buf_appendf(&M->ignored, "%s%s \"%s\"%s%s%s", M->nignored > 1 ? ", " : "",
+                               name, h, s >= 0 ? " (" : "", s >= 0 ? hint + 2 : "",
+                               s >= 0 ? ")" : "");
+    } else {
+        rc = BEIAN_OK;
+    }
+    free(hint);
+    return rc;
+}
+
+/* A column without a header: nothing when it is empty; else refused with --strict, or one
+ * entry of the ignored columns' note. */
+static int headless_column(header_map *M, size_t col, const char *name)
+{
+    int first = 0;
+    size_t count = headless_values(M->b, col, &first);
     if (count == 0) {
         return BEIAN_OK;
     }
+    if (M->opts->strict) {
+        return beian_problems_add(
+            M->pr, BEIAN_SEV_ERROR, M->path, M->hline, 0, NULL, NULL,
+            "column %s has no header, but %zu row%s %s values in it (the first is row %d): head "
+            "the column with a field id or Chinese label, or delete it",
+            name, count, count == 1 ? "" : "s", count == 1 ? "has" : "have", first);
+    }
+    if (M->nignored++ >= NOTE_MAX_COLUMNS) {
+        return BEIAN_OK;
+    }
+    return beian_buf_appendf(&M->ignored, "%s%s (no header; values in %zu row%s, the first is "
+                                          "row %d)",
+                             M->nignored > 1 ? ", " : "", name, count, count == 1 ? "" : "s",
+                             first);
+}
+
+/* Column col: mapped to its field, or said what it is. */
+static int map_column(header_map *M, size_t col)
+{
+    beian_batch *b = M->b;
+    const beian_form *form = b->form;
+    const char *h = beian_sheet_header(b->sheet, col);
     char name[8];
+    int f = -1;
     column_name(col, name);
-    return beian_problems_add(
-        pr, BEIAN_SEV_ERROR, beian_sheet_path(b->sheet), beian_sheet_header_line(b->sheet), 0, NULL,
-        NULL,
-        "column %s has no header, but %zu row%s %s values in it (the first on line %d): head "
-        "the column with a field id or Chinese label, or delete it",
-        name, count, count == 1 ? "" : "s", count == 1 ? "has" : "have", first);
+    b->field_of[col] = -1;
+    if (strspn(h, " \t\r\n") == strlen(h)) {
+        return headless_column(M, col, name);
+    }
+    if (match_header(form, h, &f) != BEIAN_OK) {
+        return BEIAN_EINTERNAL;
+    }
+    if (f < 0) {
+        if (resolve_by_place(M, col, h, &f) != BEIAN_OK) {
+            return BEIAN_EINTERNAL;
+        }
+        if (f >= 0 && beian_buf_appendf(&M->resolved, "%s%s \"%s\" as %s (%s)",
+                                        M->nresolved++ ? ", " : "", name, h, form->fields[f].id,
+                                        form->fields[f].label) != BEIAN_OK) {
+            return BEIAN_EINTERNAL;
+        }
+    }
+    if (f < 0) {
+        return unknown_column(M, name, h);
+    }
+    if (b->column_of[f] >= 0) {
+        char first[8];
+        column_name((size_t)b->column_of[f], first);
+        return beian_problems_add(M->pr, BEIAN_SEV_ERROR, M->path, M->hline, 0,
+                                  form->fields[f].id, form->fields[f].label,
+                                  "columns %s (\"%s\") and %s (\"%s\") both give this field; "
+                                  "keep one of them",
+                                  first, beian_sheet_header(b->sheet, (size_t)b->column_of[f]),
+                                  name, h);
+    }
+    b->column_of[f] = (int)col;
+    b->field_of[col] = f;
+    return BEIAN_OK;
+}
+
+/* The fields the sheet has no column for: a required one, or a group of "one of" fields
+ * none of which has a column, said once at the header (and not again per row). */
+static int check_required(header_map *M)
+{
+    beian_batch *b = M->b;
+    const beian_form *form = b->form;
+    for (size_t k = 0; k < form->nfields; k++) {
+        const beian_field *fd = &form->fields[k];
+        if (fd->required && b->column_of[k] < 0) {
+            if (beian_problems_add(M->pr, BEIAN_SEV_ERROR, M->path, M->hline, 0, fd->id,
+                                   fd->label,
+                                   "is required, but the sheet has no column for it: add a "
+                                   "column headed %s or %s",
+                                   fd->id, fd->label) != BEIAN_OK) {
+                return BEIAN_EINTERNAL;
+            }
+            b->quiet[k] = 1;
+        }
+    }
+    for (size_t g = 0; g < form->n_one_of; g++) {
+        const int *grp = form->one_of[g];
+        int any = 0, grc = BEIAN_OK;
+        beian_buf names;
+        beian_buf_init(&names);
+        for (const int *k = grp; *k >= 0 && grc == BEIAN_OK; k++) {
+            any |= b->column_of[*k] >= 0;
+            grc = beian_buf_appendf(&names, "%s%s (%s)",
+                                    k == grp   ? ""
+                                    : k[1] < 0 ? " or "
+                                               : ", ",
+                                    form->fields[*k].id, form->fields[*k].label);
+        }
+        if (grc == BEIAN_OK && !any && grp[0] >= 0) {
+            grc = beian_problems_add(M->pr, BEIAN_SEV_ERROR, M->path, M->hline, 0, NULL, NULL,
+                                     "the sheet has no column for %s: one of them is required",
+                                     (const char *)names.data);
+            for (const int *k = grp; *k >= 0; k++) {
+                b->quiet[*k] = 1;
+            }
+        }
+        beian_buf_release(&names);
+        if (grc != BEIAN_OK) {
+            return BEIAN_EINTERNAL;
+        }
+    }
+    return BEIAN_OK;
+}
+
+/* The two notes of a lenient header: the columns ignored, and those read by their place. */
+static int header_notes(header_map *M)
+{
+    int rc = BEIAN_OK;
+    if (M->nignored > NOTE_MAX_COLUMNS) {
+        rc = beian_buf_appendf(&M->ignored, " and %zu more", M->nignored - NOTE_MAX_COLUMNS);
+    }
+    if (rc == BEIAN_OK && M->nignored && beian_buf_terminate(&M->ignored) == BEIAN_OK) {
+        rc = beian_problems_add(M->pr, BEIAN_SEV_NOTE, M->path, M->hline, 0, NULL, NULL,
+                                "%s %s %s no field of %s and %s ignored (with --strict a column "
+                                "that is no field is refused)",
+                                M->nignored == 1 ? "column" : "columns",
+                                (const char *)M->ignored.data, M->nignored == 1 ? "is" : "are",
+                                M->b->form->id, M->nignored == 1 ? "is" : "are");
+    }
+    if (rc == BEIAN_OK && M->nresolved && beian_buf_terminate(&M->resolved) == BEIAN_OK) {
+        rc = beian_problems_add(M->pr, BEIAN_SEV_NOTE, M->path, M->hline, 0, NULL, NULL,
+                                "%s read by %s place in the form (the field after the column on "
+                                "%s left): %s",
+                                M->nresolved == 1 ? "a header the form repeats is"
+                                                  : "headers the form repeats are",
+                                M->nresolved == 1 ? "its" : "their",
+                                M->nresolved == 1 ? "its" : "their",
+                                (const char *)M->resolved.data);
+    }
+    return rc;
 }
 
 int beian_batch_new(const beian_form *form, const beian_sheet *sheet, beian_batch **out,
                     beian_problems *pr)
 {
+    return beian_batch_open(form, sheet, NULL, out, pr);
+}
+
+int beian_batch_open(const beian_form *form, const beian_sheet *sheet,
+                     const beian_batch_options *opts, beian_batch **out, beian_problems *pr)
+{
+    static const beian_batch_options defaults = BEIAN_BATCH_OPTIONS_INIT;
     beian_batch *b = calloc(1, sizeof *b);
+    header_map M = {.b = b, .opts = opts ? opts : &defaults, .pr = pr,
+                    .path = beian_sheet_path(sheet), .hline = beian_sheet_header_line(sheet)};
     int rc = BEIAN_EINTERNAL;
-    const char *path = beian_sheet_path(sheet);
-    int hline = beian_sheet_header_line(sheet);
+    beian_buf_init(&M.ignored);
+    beian_buf_init(&M.resolved);
     *out = NULL;
     if (!b) {
         return BEIAN_EINTERNAL;
@@ -221,92 +458,12 @@ int beian_batch_new(const beian_form *form, const beian_sheet *sheet, beian_batc
         b->column_of[k] = -1;
     }
     for (size_t c = 0; c < width; c++) {
-        const char *h = beian_sheet_header(sheet, c);
-        char name[8];
-        column_name(c, name);
-        b->field_of[c] = -1;
-        if (strspn(h, " \t\r\n") == strlen(h)) {
-            if (check_headless(b, c, pr) != BEIAN_OK) {
-                goto done;
-            }
-            continue;
-        }
-        int f = -1, s = -1;
-        if (match_header(form, h, &f) != BEIAN_OK) {
+        if (map_column(&M, c) != BEIAN_OK) {
             goto done;
         }
-        if (f < 0) {
-            if (suggest_field(form, h, &s) != BEIAN_OK) {
-                goto done;
-            }
-            char *hint = s >= 0 ? beian_asprintf("; did you mean %s (%s)?", form->fields[s].id,
-                                                 form->fields[s].label)
-                                : beian_strdup("");
-            int added = hint ? beian_problems_add(pr, BEIAN_SEV_ERROR, path, hline, 0, NULL, NULL,
-                                                  "column %s \"%s\" is not a field of %s%s; head "
-                                                  "each column with a field id or its Chinese "
-                                                  "label, or delete the column",
-                                                  name, h, form->id, hint)
-                             : BEIAN_EINTERNAL;
-            free(hint);
-            if (added != BEIAN_OK) {
-                goto done;
-            }
-            continue;
-        }
-        if (b->column_of[f] >= 0) {
-            char first[8];
-            column_name((size_t)b->column_of[f], first);
-            if (beian_problems_add(pr, BEIAN_SEV_ERROR, path, hline, 0, form->fields[f].id,
-                                   form->fields[f].label,
-                                   "columns %s (\"%s\") and %s (\"%s\") both give this field; "
-                                   "keep one of them",
-                                   first, beian_sheet_header(sheet, (size_t)b->column_of[f]), name,
-                                   h) != BEIAN_OK) {
-                goto done;
-            }
-            continue;
-        }
-        b->column_of[f] = (int)c;
-        b->field_of[c] = f;
     }
-    for (size_t k = 0; k < form->nfields; k++) {
-        const beian_field *fd = &form->fields[k];
-        if (fd->required && b->column_of[k] < 0) {
-            if (beian_problems_add(pr, BEIAN_SEV_ERROR, path, hline, 0, fd->id, fd->label,
-                                   "is required, but the sheet has no column for it: add a "
-                                   "column headed %s or %s",
-                                   fd->id, fd->label) != BEIAN_OK) {
-                goto done;
-            }
-            b->quiet[k] = 1;
-        }
-    }
-    for (size_t g = 0; g < form->n_one_of; g++) {
-        const int *grp = form->one_of[g];
-        int any = 0, grc = BEIAN_OK;
-        beian_buf names;
-        beian_buf_init(&names);
-        for (const int *k = grp; *k >= 0 && grc == BEIAN_OK; k++) {
-            any |= b->column_of[*k] >= 0;
-            grc = beian_buf_appendf(&names, "%s%s (%s)",
-                                    k == grp   ? ""
-                                    : k[1] < 0 ? " or "
-                                               : ", ",
-                                    form->fields[*k].id, form->fields[*k].label);
-        }
-        if (grc == BEIAN_OK && !any && grp[0] >= 0) {
-            grc = beian_problems_add(pr, BEIAN_SEV_ERROR, path, hline, 0, NULL, NULL,
-                                     "the sheet has no column for %s: one of them is required",
-                                     (const char *)names.data);
-            for (const int *k = grp; *k >= 0; k++) {
-                b->quiet[*k] = 1;
-            }
-        }
-        beian_buf_release(&names);
-        if (grc != BEIAN_OK) {
-            goto done;
-        }
+    if (header_notes(&M) != BEIAN_OK || check_required(&M) != BEIAN_OK) {
+        goto done;
     }
     b->ncols = width;
     b->name_field = beian_form_field_index(form, "group_name", 0);
@@ -322,6 +479,8 @@ int beian_batch_new(const beian_form *form, const beian_sheet *sheet, beian_batc
     b = NULL;
     rc = BEIAN_OK;
 done:
+    beian_buf_release(&M.ignored);
+    beian_buf_release(&M.resolved);
     beian_batch_free(b);
     return rc;
 }
@@ -334,6 +493,11 @@ size_t beian_batch_rows(const beian_batch *b)
 int beian_batch_line(const beian_batch *b, size_t row)
 {
     return beian_sheet_row_line(b->sheet, row);
+}
+
+int beian_batch_row_number(const beian_batch *b, size_t row)
+{
+    return beian_sheet_row_number(b->sheet, row);
 }
 
 /* ---- what Excel does to numbers ---- */
@@ -460,46 +624,11 @@ static char *excel_damage(const beian_field *fd, const char *v, int flags, int *
     return NULL;
 }
 
-/* 2026/11/24, 2026-1-5, 2026.11.24, 2026年11月24日 -> 2026-11-24 into out[32]; 0 if not. */
+/* A date as Excel shows it in the system's format (2026/11/24, 2026年11月24日, ...) as
+ * YYYY-MM-DD into out; 0 if it is none (the validator then says why). */
 static int normalise_date(const char *v, char out[32])
 {
-    int y = 0, m = 0, d = 0, n = 0;
-    const char *p = v;
-    for (int part = 0; part < 3; part++) {
-        int val = 0, digits = 0;
-        while (isdigit((unsigned char)*p) && digits < 4) {
-            val = val * 10 + (*p++ - '0');
-            digits++;
-        }
-        if (digits == 0 || (part == 0 && digits != 4) || (part > 0 && digits > 2)) {
-            return 0;
-        }
-        if (part == 0) {
-            y = val;
-        } else if (part == 1) {
-            m = val;
-        } else {
-            d = val;
-        }
-        n++;
-        if (part < 2) {
-            if (*p == '/' || *p == '-' || *p == '.') {
-                p++;
-            } else if (strncmp(p, part == 0 ? "年" : "月", 3) == 0) {
-                p += 3;
-            } else {
-                return 0;
-            }
-        }
-    }
-    if (strcmp(p, "日") == 0) {
-        p += 3;
-    }
-    if (*p || n != 3) {
-        return 0;
-    }
-    snprintf(out, 32, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
-    return beian_date_valid(out);
+    return beian_date_parse(v, out, NULL, 0) == BEIAN_DATE_OK;
 }
 
 /* Excel's date serial (1900 date system: day 1 is 1900-01-01, with its phantom 1900-02-29)
@@ -533,20 +662,15 @@ int beian_batch_record(const beian_batch *b, size_t row, beian_record **out, bei
 {
     const beian_form *f = b->form;
     const char *path = beian_sheet_path(b->sheet);
-    int line = beian_sheet_row_line(b->sheet, row);
-    int number = beian_sheet_row_number(b->sheet, row);
+    /* every problem of the row names it by the number Excel or WPS shows at its left, which
+     * differs from the CSV file's line when a cell above holds a line break */
+    int line = beian_sheet_row_number(b->sheet, row);
     beian_record *rec = beian_record_new(f);
     beian_problems *mine = beian_problems_new();
     unsigned char *damaged = calloc(f->nfields ? f->nfields : 1, 1);
-    char *where = NULL;
     int rc = BEIAN_EINTERNAL;
     *out = NULL;
     if (!rec || !mine || !damaged || !(rec->path = beian_strdup(path))) {
-        goto done;
-    }
-    /* Excel's row number, when a line break in a cell above makes it differ from the line */
-    where = number != line ? beian_asprintf(" (row %d in Excel or WPS)", number) : beian_strdup("");
-    if (!where) {
         goto done;
     }
     for (size_t c = 0; c < b->ncols; c++) {
@@ -571,7 +695,7 @@ int beian_batch_record(const beian_batch *b, size_t row, beian_record **out, bei
         if (why) {
             damaged[k] = 1;
             int added = beian_problems_add(pr, BEIAN_SEV_ERROR, path, line, 0, fd->id, fd->label,
-                                           "%s%s", why, where);
+                                           "%s", why);
             free(why);
             if (added != BEIAN_OK) {
                 free(v);
@@ -589,6 +713,9 @@ int beian_batch_record(const beian_batch *b, size_t row, beian_record **out, bei
             goto done;
         }
     }
+    if (beian_record_normalise(rec, mine) != BEIAN_OK) {
+        goto done;
+    }
     beian_record_validate(rec, mine);
     if (beian_problems_lost(mine)) {
         goto done; /* a refusal is only as good as its list of problems */
@@ -600,7 +727,7 @@ int beian_batch_record(const beian_batch *b, size_t row, beian_record **out, bei
             continue; /* said above, or at the header */
         }
         if (beian_problems_add(pr, p->severity, p->file, p->line ? p->line : line, p->column,
-                               p->field, p->label, "%s%s", p->message, where) != BEIAN_OK) {
+                               p->field, p->label, "%s", p->message) != BEIAN_OK) {
             goto done;
         }
     }
@@ -622,7 +749,6 @@ done:
     beian_record_free(rec);
     beian_problems_free(mine);
     free(damaged);
-    free(where);
     return rc;
 }
 
@@ -643,8 +769,10 @@ enum {
 char *beian_batch_name(const beian_batch *b, size_t row, const beian_record *rec)
 {
     size_t rows = beian_batch_rows(b);
+    int number = beian_batch_row_number(b, row);
+    int last = rows ? beian_batch_row_number(b, rows - 1) : 0;
     int width = 4;
-    for (size_t n = rows; n >= 10000; n /= 10) {
+    for (int n = last; n >= 10000; n /= 10) {
         width++;
     }
     const char *v = rec && b->name_field >= 0 ? rec->values[b->name_field] : NULL;
@@ -678,9 +806,9 @@ char *beian_batch_name(const beian_batch *b, size_t row, const beian_record *rec
     while (name.len > 0 && (name.data[name.len - 1] == '.' || name.data[name.len - 1] == '_')) {
         name.len--;
     }
-    char *out = name.len ? beian_asprintf("%0*zu-%.*s", width, row + 1, (int)name.len,
+    char *out = name.len ? beian_asprintf("%0*d-%.*s", width, number, (int)name.len,
                                           (const char *)name.data)
-                         : beian_asprintf("%0*zu", width, row + 1);
+                         : beian_asprintf("%0*d", width, number);
     beian_buf_release(&name);
     return out;
 }

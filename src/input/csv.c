@@ -92,12 +92,9 @@ static int convert(const char *from, const unsigned char *data, size_t len, char
             break;
         }
         if (errno == E2BIG) {
-            char *nb = cap < SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
-            if (!nb) {
-                goto done;
+            if (beian_array_grow(&buf, &cap, cap + 1, 1) != BEIAN_OK) {
+                goto done; /* at least doubles: iconv asks for room, not for how much */
             }
-            buf = nb;
-            cap *= 2;
             continue;
         }
         /* EILSEQ, or EINVAL: a sequence cut off at the end of the file */

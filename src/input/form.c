@@ -5,7 +5,8 @@
  * skipping the positions taken by a rowspan from a row above. A definition whose spans do
  * not fill every row exactly, that binds a field twice, names an unknown field or cell
  * kind, or gives impossible sizes is refused with BEIAN_ECONFIG; every problem names the
- * file and the place as a JSON path (rows[3].cells[1]).
+ * file and the place as a JSON path (rows[3].cells[1]). The definition is read as jansson
+ * values (parsed through util/json.c) and copied into beian_form; no json_t outlives the load.
  */
 #define _GNU_SOURCE
 #include "beian/form.h"
@@ -184,13 +185,17 @@ int beian_form_field_index(const beian_form *f, const char *name, int by_label)
     return -1;
 }
 
+/* Keys longer than this get no suggestion (field ids are short; the work is la * lb). */
+enum { SUGGEST_MAX_LEN = 64 };
+
+/* Levenshtein distance of a and b, or (size_t)-1 when either is longer than SUGGEST_MAX_LEN. */
 static size_t edit_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
-    if (la > 64 || lb > 64) {
+    if (la > SUGGEST_MAX_LEN || lb > SUGGEST_MAX_LEN) {
         return (size_t)-1;
     }
-    size_t d[65];
+    size_t d[SUGGEST_MAX_LEN + 1];
     for (size_t j = 0; j <= lb; j++) {
         d[j] = j;
     }
@@ -791,14 +796,9 @@ int beian_form_ids(beian_ctx *ctx, char ***ids, size_t *n)
         if (len < 6 || strcmp(e->d_name + len - 5, ".json") != 0) {
             continue;
         }
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 8;
-            char **p = realloc(*ids, cap * sizeof(char *));
-            if (!p) {
-                rc = BEIAN_EINTERNAL;
-                break;
-            }
-            *ids = p;
+        if (BEIAN_ARRAY_GROW(*ids, cap, *n + 1) != BEIAN_OK) {
+            rc = BEIAN_EINTERNAL;
+            break;
         }
         (*ids)[*n] = beian_strndup(e->d_name, len - 5);
         if (!(*ids)[*n]) {

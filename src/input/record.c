@@ -5,23 +5,20 @@
  * syntax errors, duplicate keys, unknown fields, values of the wrong JSON type) and the
  * validator checks each field by its type. Every problem is collected, with the line of the
  * field's key in the data file (jansson keeps no positions, so the key is found in the text),
- * so the user fixes the whole file in one go.
+ * so the user fixes the whole file in one go. The reader is a sequence of named steps
+ * (record_read); the validator is record_check.c.
  */
 #define _GNU_SOURCE
 #include "beian/record.h"
 
-#include <ctype.h>
-#include <strings.h>
-#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "beian/date.h"
-#include "beian/font.h"
 #include "beian/scan.h"
 #include "ctx_private.h"
+#include "record_check.h"
 #include "sha256.h"
 #include "util.h"
 
@@ -131,234 +128,6 @@ const char *beian_record_get(const beian_record *r, const char *id)
 {
     int i = beian_form_field_index(r->form, id, 0);
     return i >= 0 ? r->values[i] : NULL;
-}
-
-static int all_digits(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (!isdigit((unsigned char)s[i])) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
-static int is_mobile(const char *v)
-{
-    return strlen(v) == 11 && v[0] == '1' && v[1] >= '3' && v[1] <= '9' && all_digits(v, 11);
-}
-
-/* Area code 0xx or 0xxx, a hyphen, 7 or 8 digits, optionally "-" and an extension. */
-static int is_office(const char *v)
-{
-    const char *dash = strchr(v, '-');
-    if (!dash || v[0] != '0') {
-        return 0;
-    }
-    size_t area = (size_t)(dash - v);
-    if (area < 3 || area > 4 || !all_digits(v, area)) {
-        return 0;
-    }
-    const char *num = dash + 1;
-    const char *ext = strchr(num, '-');
-    size_t len = ext ? (size_t)(ext - num) : strlen(num);
-    if (len < 7 || len > 8 || !all_digits(num, len) || num[0] == '0') {
-        return 0;
-    }
-    if (ext) {
-        size_t el = strlen(ext + 1);
-        return el >= 1 && el <= 6 && all_digits(ext + 1, el);
-    }
-    return 1;
-}
-
-static int is_email(const char *v)
-{
-    const char *at = strchr(v, '@');
-    if (!at || at == v || strchr(at + 1, '@') || strlen(v) > 254) {
-        return 0;
-    }
-    for (const char *p = v; p < at; p++) {
-        if (!isalnum((unsigned char)*p) && !strchr("._%+-", *p)) {
-            return 0;
-        }
-    }
-    if (v[0] == '.' || at[-1] == '.' || strstr(v, "..")) {
-        return 0;
-    }
-    const char *dom = at + 1;
-    const char *dot = strrchr(dom, '.');
-    if (!dot || dot == dom || strlen(dot + 1) < 2) {
-        return 0;
-    }
-    size_t label = 0;
-    for (const char *p = dom; *p; p++) {
-        if (*p == '.') {
-            if (label == 0 || p[-1] == '-') {
-                return 0;
-            }
-            label = 0;
-        } else if (isalnum((unsigned char)*p) || (*p == '-' && label > 0)) {
-            label++;
-        } else {
-            return 0;
-        }
-    }
-    return label > 0;
-}
-
-/* What is wrong with a value of this type, or NULL when it is right. */
-static const char *type_problem(const beian_field *fd, const char *v)
-{
-    switch (fd->type) {
-    case BEIAN_FIELD_MOBILE:
-        return is_mobile(v) ? NULL
-                            : "is not a mobile number: expected 11 digits starting with 13 to 19, "
-                              "such as 13912345678";
-    case BEIAN_FIELD_PHONE:
-        return is_mobile(v) || is_office(v)
-                   ? NULL
-                   : "is not a phone number: expected a mobile number (11 digits starting with 13 "
-                     "to 19, such as 13912345678) or an office number with its area code (such "
-                     "as 0951-1234567)";
-    case BEIAN_FIELD_OFFICE_PHONE:
-        return is_office(v) ? NULL
-                            : "is not an office number: expected the area code, a hyphen and the "
-                              "number, such as 0951-1234567";
-    case BEIAN_FIELD_EMAIL:
-        return is_email(v) ? NULL : "is not an e-mail address: expected one such as name@nxtc.edu.cn";
-    case BEIAN_FIELD_DATE:
-        return beian_date_valid(v) ? NULL
-                                   : "is not a date: expected a real calendar date written "
-                                     "YYYY-MM-DD, such as 2026-11-24";
-    case BEIAN_FIELD_COUNT: {
-        size_t n = strlen(v);
-        if (n == 0 || n > 7 || !all_digits(v, n) || v[0] == '0') {
-            return "is not a positive whole number: expected a number such as 45";
-        }
-        return NULL;
-    }
-    default:
-        return NULL;
-    }
-}
-
-/* A control character other than a line feed (and tab in multi-line text), or 0. */
-static int bad_control(const char *v, int multiline)
-{
-    for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
-        if (*p < 0x20 || *p == 0x7F) {
-            if (*p == '\n' && multiline) {
-                continue;
-            }
-            return *p;
-        }
-    }
-    return 0;
-}
-
-static int field_problem(beian_problems *pr, const beian_record *r, int i, const char *fmt,
-                         const char *a)
-{
-    const beian_field *fd = &r->form->fields[i];
-    return beian_problems_add(pr, BEIAN_SEV_ERROR, r->path, r->lines[i], 0, fd->id, fd->label,
-                              fmt, a ? a : "");
-}
-
-/*
- * Validates r. reported (may be NULL) marks the fields whose value the data file gave with the
- * wrong JSON type: that was said already, so their absence is not reported again as "is
- * missing" (nor a group of "one of" fields they belong to).
- */
-static int record_validate(const beian_record *r, beian_problems *pr, const unsigned char *reported)
-{
-    size_t before = beian_problems_errors(pr);
-    const beian_form *f = r->form;
-    for (size_t i = 0; i < f->nfields; i++) {
-        const beian_field *fd = &f->fields[i];
-        const char *v = r->values[i];
-        if (!v) {
-            if (fd->required && !(reported && reported[i])) {
-                field_problem(pr, r, (int)i, "is missing: %s is required on this form",
-                              fd->label);
-            }
-            continue;
-        }
-        size_t chars = beian_utf8_count(v);
-        if (chars > fd->max_chars) {
-            char msg[160];
-            snprintf(msg, sizeof msg, "is too long: %zu characters, at most %zu are allowed",
-                     chars, fd->max_chars);
-            field_problem(pr, r, (int)i, "%s", msg);
-            continue;
-        }
-        int multiline = fd->type == BEIAN_FIELD_MULTILINE;
-        int c = bad_control(v, multiline);
-        if (c == '\n') {
-            field_problem(pr, r, (int)i,
-                          "contains a line break: %s is a single line; remove the break",
-                          fd->label);
-            continue;
-        }
-        if (c) {
-            char msg[120];
-            snprintf(msg, sizeof msg, "contains the control character U+%04X; remove it", c);
-            field_problem(pr, r, (int)i, "%s", msg);
-            continue;
-        }
-        const char *what = type_problem(fd, v);
-        if (what) {
-            char *msg = beian_asprintf("\"%s\" %s", v, what);
-            field_problem(pr, r, (int)i, "%s", msg ? msg : what);
-            free(msg);
-        }
-    }
-    for (size_t g = 0; g < f->n_one_of; g++) {
-        int any = 0, brc = BEIAN_OK;
-        beian_buf names;
-        beian_buf_init(&names);
-        for (const int *k = f->one_of[g]; *k >= 0; k++) {
-            any |= r->values[*k] != NULL || (reported && reported[*k]);
-            if (brc == BEIAN_OK) {
-                brc = beian_buf_appendf(&names, "%s%s (%s)", k == f->one_of[g] ? "" : ", ",
-                                        f->fields[*k].id, f->fields[*k].label);
-            }
-        }
-        if (!any && f->one_of[g][0] >= 0) {
-            const beian_field *fd = &f->fields[f->one_of[g][0]];
-            /* without memory for the names the problem is still an error, never dropped */
-            beian_problems_add(pr, BEIAN_SEV_ERROR, r->path, 0, 0, fd->id, fd->label,
-                               "is missing: give at least one of %s",
-                               brc == BEIAN_OK ? (char *)names.data
-                                               : "the fields grouped with it (see: beian forms)");
-        }
-        beian_buf_release(&names);
-    }
-    for (size_t i = 0; i < f->nfields; i++) {
-        const beian_field *fd = &f->fields[i];
-        const char *v = r->values[i];
-        if (fd->valid_days > 0 && v && r->date && beian_date_valid(v) &&
-            beian_date_valid(r->date) &&
-            beian_date_days(v) + fd->valid_days < beian_date_days(r->date)) {
-            beian_problems_add(pr, BEIAN_SEV_WARNING, r->path, r->lines[i], 0, fd->id, fd->label,
-                               "%s is more than %d days before the submission date %s: a code "
-                               "made then (WeChat group codes last %d days) will have expired; "
-                               "make a new code for the form",
-                               v, fd->valid_days, r->date, fd->valid_days);
-        }
-    }
-    if (r->date && !beian_date_valid(r->date)) {
-        beian_problems_add(pr, BEIAN_SEV_ERROR, r->path, r->date_line, 0, "date", "提交日期",
-                           "\"%s\" is not a date: expected a real calendar date written "
-                           "YYYY-MM-DD, such as 2026-11-24",
-                           r->date);
-    }
-    return beian_problems_errors(pr) > before ? BEIAN_EDATA : BEIAN_OK;
-}
-
-int beian_record_validate(const beian_record *r, beian_problems *pr)
-{
-    return record_validate(r, pr, NULL);
 }
 
 /* Line (1-based) of the first `"key"` followed by a colon in text, or 0. memmem looks for
@@ -484,32 +253,6 @@ static void key_before(beian_ctx *ctx, const unsigned char *text, size_t len, si
     free(id);
 }
 
-/*
- * Every character of every value must be printable from the fonts: checked here too, so
- * that `check` lists these problems together with the field problems, not after them.
- * (Without fonts nothing is said here; rendering reports the configuration.)
- */
-static int check_characters(beian_ctx *ctx, const beian_record *r, beian_problems *pr)
-{
-    beian_fonts *fonts = NULL;
-    int rc = BEIAN_OK;
-    if (beian_ctx_fonts(ctx, &fonts) != BEIAN_OK) {
-        return BEIAN_OK;
-    }
-    for (size_t i = 0; i < r->form->nfields; i++) {
-        const char *v = r->values[i];
-        const beian_field *fd = &r->form->fields[i];
-        if (!v || fd->type == BEIAN_FIELD_QR || fd->type == BEIAN_FIELD_IMAGE) {
-            continue; /* QR payloads are encoded, not printed; pictures are paths */
-        }
-        if (beian_fonts_report_unprintable(fonts, BEIAN_ROLE_BODY, v, pr, r->path, r->lines[i],
-                                           fd->id, fd->label) > 0) {
-            rc = BEIAN_EDATA;
-        }
-    }
-    return rc;
-}
-
 /* What a JSON value that is not a string is, for a message: "the number 2026", "true", "a
  * list [...]", "an object {...}"; and a number as the text it should have been ("2026"). */
 static void json_kind(const json_t *v, char *out, size_t size, char *as_text, size_t text_size)
@@ -607,26 +350,49 @@ static int resolve_qr_pictures(beian_ctx *ctx, beian_record *rec, beian_problems
     return rc;
 }
 
-static int record_read(beian_ctx *ctx, const char *path, const unsigned char *data, size_t len,
-                       beian_record **out, beian_problems *pr)
+/*
+ * One read of a data file, step by step (record_read): the text, the JSON, the form, the
+ * date, the fields, then the checks. Each step adds what it finds wrong to pr and returns
+ * BEIAN_OK to go on, BEIAN_EDATA to stop with the problems so far, or another status (no
+ * memory, a bad form definition) to stop with that.
+ */
+typedef struct {
+    beian_ctx *ctx;
+    const char *path;
+    const unsigned char *data; /* the file, after any byte order mark */
+    size_t len;
+    beian_problems *pr;
+    json_t *root;
+    beian_record *rec;        /* owns its form */
+    unsigned char *wrong_type; /* per field: its value had the wrong JSON type */
+} reader;
+
+static int out_of_memory(reader *R)
 {
-    int rc = BEIAN_EDATA;
-    json_t *root = NULL;
-    beian_form *form = NULL;
-    beian_record *r = NULL;
-    unsigned char *wrong_type = NULL; /* per field: its value had the wrong JSON type */
-    *out = NULL;
-    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
-        data += 3; /* a UTF-8 byte order mark, as Windows Notepad writes it */
-        len -= 3;
+    return beian_ctx_fail(R->ctx, BEIAN_EINTERNAL, "%s: out of memory while reading it", R->path);
+}
+
+static int line_of(const reader *R, const char *key)
+{
+    return key_line((const char *)R->data, R->len, key);
+}
+
+/* The bytes: UTF-8 (a byte order mark, as Windows Notepad writes it, is skipped), no NUL. */
+static int read_text(reader *R)
+{
+    if (R->len >= 3 && memcmp(R->data, "\xEF\xBB\xBF", 3) == 0) {
+        R->data += 3;
+        R->len -= 3;
     }
+    const unsigned char *data = R->data;
+    size_t len = R->len;
     size_t badbyte = beian_utf8_check(data, len);
     if (badbyte < len) {
         int line, col;
         char *key = NULL, *label = NULL;
         position(data, badbyte, &line, &col);
-        key_before(ctx, data, len, badbyte, &key, &label);
-        beian_problems_add(pr, BEIAN_SEV_ERROR, path, line, col, key, label,
+        key_before(R->ctx, data, len, badbyte, &key, &label);
+        beian_problems_add(R->pr, BEIAN_SEV_ERROR, R->path, line, col, key, label,
                            "the file is not UTF-8 text (byte 0x%02X); save it as UTF-8 "
                            "(in Notepad: 另存为, 编码 UTF-8)",
                            data[badbyte]);
@@ -638,195 +404,338 @@ static int record_read(beian_ctx *ctx, const char *path, const unsigned char *da
         int line, col;
         position(data, (size_t)((const unsigned char *)memchr(data, '\0', len) - data), &line,
                  &col);
-        beian_problems_add(pr, BEIAN_SEV_ERROR, path, line, col, NULL, NULL,
+        beian_problems_add(R->pr, BEIAN_SEV_ERROR, R->path, line, col, NULL, NULL,
                            "the file contains a NUL byte; it is not a text file");
         return BEIAN_EDATA;
     }
+    return BEIAN_OK;
+}
+
+/*
+ * What a Chinese input method puts where JSON needs ASCII punctuation, outside any string:
+ * the full-width colon, comma, quotation marks, braces and brackets, each with its name and
+ * the character JSON needs.
+ */
+static const struct {
+    const char *utf8, *name, *ascii;
+} full_width_punct[] = {
+    {"\xEF\xBC\x9A", "colon", ":"},               /* ： U+FF1A */
+    {"\xEF\xBC\x8C", "comma", ","},               /* ， U+FF0C */
+    {"\xE2\x80\x9C", "opening quotation mark", "\""}, /* “ U+201C */
+    {"\xE2\x80\x9D", "closing quotation mark", "\""}, /* ” U+201D */
+    {"\xEF\xBD\x9B", "opening brace", "{"},       /* ｛ U+FF5B */
+    {"\xEF\xBD\x9D", "closing brace", "}"},       /* ｝ U+FF5D */
+    {"\xEF\xBC\xBB", "opening bracket", "["},     /* ［ U+FF3B */
+    {"\xEF\xBC\xBD", "closing bracket", "]"},     /* ］ U+FF3D */
+};
+
+/*
+ * The likely cause of a JSON syntax error that jansson found before byte `stop` (its
+ * position: just after the token it could not take): the first full-width punctuation mark
+ * outside a string, or the first comma that has only white space before a closing } or ].
+ * Adds the problem and returns 1, or returns 0 when neither comes before stop.
+ */
+static int syntax_hint(const reader *R, size_t stop)
+{
+    const unsigned char *t = R->data;
+    int in_string = 0;
+    for (size_t i = 0; i < R->len && i < stop; i++) {
+        if (in_string) {
+            if (t[i] == '\\') {
+                i++;
+            } else if (t[i] == '"') {
+                in_string = 0;
+            }
+            continue;
+        }
+        if (t[i] == '"') {
+            in_string = 1;
+            continue;
+        }
+        int line, col;
+        if (t[i] == ',') {
+            size_t j = i + 1;
+            while (j < R->len && strchr(" \t\r\n", t[j]) && t[j]) {
+                j++;
+            }
+            if (j < R->len && j < stop && (t[j] == '}' || t[j] == ']')) {
+                position(t, i, &line, &col);
+                beian_problems_add(R->pr, BEIAN_SEV_ERROR, R->path, line, col, NULL, NULL,
+                                   "JSON syntax error: a trailing comma before %c at line %d, "
+                                   "column %d: JSON allows no comma after the last %s; remove it",
+                                   t[j], line, col, t[j] == '}' ? "entry" : "item");
+                return 1;
+            }
+            continue;
+        }
+        for (size_t k = 0; t[i] >= 0x80 && k < sizeof full_width_punct / sizeof *full_width_punct;
+             k++) {
+            if (R->len - i >= 3 && memcmp(t + i, full_width_punct[k].utf8, 3) == 0) {
+                position(t, i, &line, &col);
+                beian_problems_add(R->pr, BEIAN_SEV_ERROR, R->path, line, col, NULL, NULL,
+                                   "JSON syntax error: a full-width %s %s at line %d, column %d: "
+                                   "JSON needs the half-width %s (switch the input method to "
+                                   "English punctuation to type it)",
+                                   full_width_punct[k].name, full_width_punct[k].utf8, line, col,
+                                   full_width_punct[k].ascii);
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* The JSON: an object of at most RECORD_MAX_KEYS keys; unknown top-level keys are listed. */
+static int read_json(reader *R)
+{
     json_error_t jerr;
     int oom = 0;
-    root = beian_json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr, &oom);
+    R->root = beian_json_loadb(R->data, R->len, JSON_REJECT_DUPLICATES, &jerr, &oom);
     if (oom) {
-        return beian_ctx_fail(ctx, BEIAN_EINTERNAL, "%s: out of memory while reading it", path);
+        return out_of_memory(R);
     }
-    if (!root) {
-        beian_problems_add(pr, BEIAN_SEV_ERROR, path, jerr.line, jerr.column, NULL, NULL,
+    if (!R->root) {
+        if (jerr.position > 0 && syntax_hint(R, (size_t)jerr.position)) {
+            return BEIAN_EDATA;
+        }
+        beian_problems_add(R->pr, BEIAN_SEV_ERROR, R->path, jerr.line, jerr.column, NULL, NULL,
                            "JSON syntax error: %s", jerr.text);
         return BEIAN_EDATA;
     }
-    if (!json_is_object(root)) {
-        beian_problems_add(pr, BEIAN_SEV_ERROR, path, 1, 0, NULL, NULL,
+    if (!json_is_object(R->root)) {
+        beian_problems_add(R->pr, BEIAN_SEV_ERROR, R->path, 1, 0, NULL, NULL,
                            "expected an object {\"form\": ..., \"fields\": {...}}");
-        goto done;
+        return BEIAN_EDATA;
     }
-    if (json_object_size(root) > RECORD_MAX_KEYS) {
-        beian_problems_add(pr, BEIAN_SEV_ERROR, path, 1, 0, NULL, NULL,
+    if (json_object_size(R->root) > RECORD_MAX_KEYS) {
+        beian_problems_add(R->pr, BEIAN_SEV_ERROR, R->path, 1, 0, NULL, NULL,
                            "the top level has %zu keys; a data file has \"form\", \"fields\" "
                            "and, optionally, \"date\"",
-                           json_object_size(root));
-        goto done;
+                           json_object_size(R->root));
+        return BEIAN_EDATA;
     }
     const char *key;
     json_t *v;
-    json_object_foreach(root, key, v)
+    json_object_foreach(R->root, key, v)
     {
         if (strcmp(key, "form") && strcmp(key, "fields") && strcmp(key, "date")) {
-            beian_problems_add(pr, BEIAN_SEV_ERROR, path, key_line((const char *)data, len, key),
-                               0, key, NULL,
+            beian_problems_add(R->pr, BEIAN_SEV_ERROR, R->path, line_of(R, key), 0, key, NULL,
                                "unknown key; a data file has \"form\", \"fields\" and, "
                                "optionally, \"date\"");
         }
     }
-    json_t *jform = json_object_get(root, "form");
+    return BEIAN_OK;
+}
+
+/* The form the file names: loaded, and an empty record of it made (R->rec owns the form). */
+static int read_form(reader *R)
+{
+    beian_form *form = NULL;
+    json_t *jform = json_object_get(R->root, "form");
     if (!json_is_string(jform)) {
         beian_buf known;
         beian_buf_init(&known);
-        known_forms(ctx, &known);
-        beian_problems_add(pr, BEIAN_SEV_ERROR, path, key_line((const char *)data, len, "form"),
-                           0, "form", "表格",
-                           "%s: name the form as a string, one of: %s",
+        known_forms(R->ctx, &known);
+        beian_problems_add(R->pr, BEIAN_SEV_ERROR, R->path, line_of(R, "form"), 0, "form",
+                           "表格", "%s: name the form as a string, one of: %s",
                            jform ? "is not a string" : "is missing",
                            known.data ? (char *)known.data : "");
         beian_buf_release(&known);
-        goto done;
+        return BEIAN_EDATA;
     }
-    rc = beian_form_load(ctx, json_string_value(jform), &form, pr);
+    int rc = beian_form_load(R->ctx, json_string_value(jform), &form, R->pr);
     if (rc == BEIAN_EDATA) {
         beian_buf known;
         beian_buf_init(&known);
-        known_forms(ctx, &known);
-        beian_problems_add(pr, BEIAN_SEV_ERROR, path, key_line((const char *)data, len, "form"),
-                           0, "form", "表格", "there is no form \"%s\"; known forms: %s",
+        known_forms(R->ctx, &known);
+        beian_problems_add(R->pr, BEIAN_SEV_ERROR, R->path, line_of(R, "form"), 0, "form",
+                           "表格", "there is no form \"%s\"; known forms: %s",
                            json_string_value(jform), known.data ? (char *)known.data : "");
         beian_buf_release(&known);
-        goto done;
     }
     if (rc != BEIAN_OK) {
-        goto done;
+        beian_form_free(form);
+        return rc;
     }
-    rc = BEIAN_EDATA;
-    r = beian_record_new(form);
-    if (!r) {
-        rc = beian_ctx_fail(ctx, BEIAN_EINTERNAL, "%s: out of memory while reading it", path);
-        goto done;
+    R->rec = beian_record_new(form);
+    if (!R->rec) {
+        beian_form_free(form);
+        return out_of_memory(R);
     }
-    r->owns_form = 1;
-    r->path = beian_strdup(path);
-    form = NULL;
-    wrong_type = calloc(r->form->nfields ? r->form->nfields : 1, 1);
-    if (!r->path || !wrong_type) {
-        rc = beian_ctx_fail(ctx, BEIAN_EINTERNAL, "%s: out of memory while reading it", path);
-        goto done;
+    R->rec->owns_form = 1;
+    R->rec->path = beian_strdup(R->path);
+    R->wrong_type = calloc(form->nfields ? form->nfields : 1, 1);
+    if (!R->rec->path || !R->wrong_type) {
+        return out_of_memory(R);
     }
-    json_t *jdate = json_object_get(root, "date");
+    return BEIAN_OK;
+}
+
+/* The optional submission date: a string (checked as a date by the validator). */
+static int read_date(reader *R)
+{
+    json_t *jdate = json_object_get(R->root, "date");
     if (jdate && !json_is_string(jdate)) {
-        beian_problems_add(pr, BEIAN_SEV_ERROR, path, key_line((const char *)data, len, "date"),
-                           0, "date", "提交日期",
-                           "must be a date in quotes, such as \"2026-11-24\"");
+        beian_problems_add(R->pr, BEIAN_SEV_ERROR, R->path, line_of(R, "date"), 0, "date",
+                           "提交日期", "must be a date in quotes, such as \"2026-11-24\"");
     } else if (jdate) {
-        r->date = beian_strdup(json_string_value(jdate));
-        if (!r->date) {
-            rc = beian_ctx_fail(ctx, BEIAN_EINTERNAL, "%s: out of memory while reading it", path);
-            goto done;
+        R->rec->date = beian_strdup(json_string_value(jdate));
+        if (!R->rec->date) {
+            return out_of_memory(R);
         }
-        r->date_line = key_line((const char *)data, len, "date");
+        R->rec->date_line = line_of(R, "date");
     }
-    json_t *fields = json_object_get(root, "fields");
+    return BEIAN_OK;
+}
+
+/* A value as the text the record keeps: a string, a whole number for a count field, or
+ * null (no value). Returns 0 when the JSON type is wrong for the field. */
+static int field_text(const beian_field *fd, const json_t *v, char *num, size_t size,
+                      const char **text)
+{
+    *text = NULL;
+    if (json_is_string(v)) {
+        *text = json_string_value(v);
+    } else if (json_is_integer(v) && fd->type == BEIAN_FIELD_COUNT) {
+        snprintf(num, size, "%lld", (long long)json_integer_value(v));
+        *text = num;
+    } else if (!json_is_null(v)) {
+        return 0;
+    }
+    return 1;
+}
+
+/* One entry of "fields": the key mapped to a field (by id or label), its value's type
+ * checked, the value stored. Problems go on; only running out of memory stops. */
+static int read_field(reader *R, const char *key, const json_t *v)
+{
+    beian_record *r = R->rec;
+    int line = line_of(R, key);
+    int i = beian_form_field_index(r->form, key, 1);
+    if (i < 0) {
+        const char *s = beian_form_suggest(r->form, key);
+        const beian_field *sf = s ? &r->form->fields[beian_form_field_index(r->form, s, 0)]
+                                  : NULL;
+        beian_problems_add(R->pr, BEIAN_SEV_ERROR, R->path, line, 0, key, NULL,
+                           "is not a field of form %s%s%s%s%s%s", r->form->id,
+                           s ? "; did you mean " : " (see: beian forms ", s ? s : r->form->id,
+                           s ? " (" : ")", s ? sf->label : "", s ? ")?" : "");
+        return BEIAN_OK;
+    }
+    const beian_field *fd = &r->form->fields[i];
+    char num[32];
+    const char *sv = NULL;
+    int twice = r->values[i] || r->lines[i] || R->wrong_type[i];
+    if (!field_text(fd, v, num, sizeof num, &sv)) {
+        /* said once, as what it is: not also "is missing" (the validator) */
+        char got[64], as_text[40];
+        json_kind(v, got, sizeof got, as_text, sizeof as_text);
+        if (beian_problems_add(R->pr, BEIAN_SEV_ERROR, R->path, line, 0, fd->id, fd->label,
+                               "must be text in quotes, such as \"%s\", not %s",
+                               fd->example ? fd->example : as_text, got) != BEIAN_OK) {
+            return out_of_memory(R);
+        }
+        if (twice) {
+            beian_problems_add(R->pr, BEIAN_SEV_ERROR, R->path, line, 0, fd->id, fd->label,
+                               "is given twice (by its id and by its label)");
+        }
+        R->wrong_type[i] = 1;
+        return BEIAN_OK;
+    }
+    if (twice) {
+        beian_problems_add(R->pr, BEIAN_SEV_ERROR, R->path, line, 0, fd->id, fd->label,
+                           "is given twice (by its id and by its label)");
+        return BEIAN_OK;
+    }
+    if (beian_record_set(r, i, sv, line) != BEIAN_OK) {
+        return out_of_memory(R);
+    }
+    if (!r->lines[i]) {
+        r->lines[i] = line;
+    }
+    return BEIAN_OK;
+}
+
+/* "fields": an object of at most RECORD_MAX_KEYS entries, each read by read_field. */
+static int read_fields(reader *R)
+{
+    const beian_record *r = R->rec;
+    json_t *fields = json_object_get(R->root, "fields");
     if (!json_is_object(fields)) {
-        beian_problems_add(pr, BEIAN_SEV_ERROR, path, key_line((const char *)data, len, "fields"),
-                           0, "fields", NULL,
+        beian_problems_add(R->pr, BEIAN_SEV_ERROR, R->path, line_of(R, "fields"), 0, "fields",
+                           NULL,
                            "%s: the values go in an object \"fields\": {\"%s\": \"...\", ...}",
                            fields ? "is not an object" : "is missing", r->form->fields[0].id);
-        goto done;
+        return BEIAN_EDATA;
     }
     if (json_object_size(fields) > RECORD_MAX_KEYS) {
-        beian_problems_add(pr, BEIAN_SEV_ERROR, path, key_line((const char *)data, len, "fields"),
-                           0, "fields", NULL,
+        beian_problems_add(R->pr, BEIAN_SEV_ERROR, R->path, line_of(R, "fields"), 0, "fields",
+                           NULL,
                            "has %zu entries; form %s has %zu fields and at most %d entries are "
                            "read",
                            json_object_size(fields), r->form->id, r->form->nfields,
                            RECORD_MAX_KEYS);
-        goto done;
+        return BEIAN_EDATA;
     }
+    const char *key;
+    json_t *v;
     json_object_foreach(fields, key, v)
     {
-        int line = key_line((const char *)data, len, key);
-        int i = beian_form_field_index(r->form, key, 1);
-        if (i < 0) {
-            const char *s = beian_form_suggest(r->form, key);
-            const beian_field *sf = s ? &r->form->fields[beian_form_field_index(r->form, s, 0)]
-                                      : NULL;
-            beian_problems_add(pr, BEIAN_SEV_ERROR, path, line, 0, key, NULL,
-                               "is not a field of form %s%s%s%s%s%s", r->form->id,
-                               s ? "; did you mean " : " (see: beian forms ",
-                               s ? s : r->form->id, s ? " (" : ")", s ? sf->label : "",
-                               s ? ")?" : "");
-            continue;
-        }
-        const beian_field *fd = &r->form->fields[i];
-        char num[32];
-        const char *sv = NULL;
-        if (json_is_string(v)) {
-            sv = json_string_value(v);
-        } else if (json_is_integer(v) && fd->type == BEIAN_FIELD_COUNT) {
-            snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
-            sv = num;
-        } else if (json_is_null(v)) {
-            sv = NULL;
-        } else {
-            /* said once, as what it is: not also "is missing" (record_validate) */
-            char got[64], as_text[40];
-            json_kind(v, got, sizeof got, as_text, sizeof as_text);
-            if (beian_problems_add(pr, BEIAN_SEV_ERROR, path, line, 0, fd->id, fd->label,
-                                   "must be text in quotes, such as \"%s\", not %s",
-                                   fd->example ? fd->example : as_text, got) != BEIAN_OK) {
-                rc = beian_ctx_fail(ctx, BEIAN_EINTERNAL, "%s: out of memory while reading it",
-                                    path);
-                goto done;
-            }
-            if (r->values[i] || r->lines[i] || wrong_type[i]) {
-                beian_problems_add(pr, BEIAN_SEV_ERROR, path, line, 0, fd->id, fd->label,
-                                   "is given twice (by its id and by its label)");
-            }
-            wrong_type[i] = 1;
-            continue;
-        }
-        if (wrong_type[i]) {
-            beian_problems_add(pr, BEIAN_SEV_ERROR, path, line, 0, fd->id, fd->label,
-                               "is given twice (by its id and by its label)");
-            continue;
-        }
-        if (r->values[i] || r->lines[i]) {
-            beian_problems_add(pr, BEIAN_SEV_ERROR, path, line, 0, fd->id, fd->label,
-                               "is given twice (by its id and by its label)");
-            continue;
-        }
-        if (beian_record_set(r, i, sv, line) != BEIAN_OK) {
-            rc = beian_ctx_fail(ctx, BEIAN_EINTERNAL, "%s: out of memory while reading it", path);
-            goto done;
-        }
-        if (!r->lines[i]) {
-            r->lines[i] = line;
+        int rc = read_field(R, key, v);
+        if (rc != BEIAN_OK) {
+            return rc;
         }
     }
-    rc = BEIAN_OK;
-done:
-    json_decref(root);
-    beian_form_free(form);
-    if (rc == BEIAN_OK && r) {
-        if (record_validate(r, pr, wrong_type) != BEIAN_OK || beian_problems_errors(pr) > 0) {
-            rc = BEIAN_EDATA;
-        } else {
-            rc = resolve_qr_pictures(ctx, r, pr);
-        }
-        if (check_characters(ctx, r, pr) != BEIAN_OK) {
-            rc = rc == BEIAN_OK ? BEIAN_EDATA : rc;
-        }
+    return BEIAN_OK;
+}
+
+/* The checks of a record read whole: the spellings normalised, the validator, then (only when
+ * nothing is wrong so far) the QR pictures, and in any case the characters against the fonts. */
+static int read_check(reader *R)
+{
+    int rc;
+    if (beian_record_normalise(R->rec, R->pr) != BEIAN_OK) {
+        return out_of_memory(R);
     }
-    free(wrong_type);
-    if (rc == BEIAN_OK) {
-        *out = r;
+    if (beian_record_check(R->rec, R->pr, R->wrong_type) != BEIAN_OK ||
+        beian_problems_errors(R->pr) > 0) {
+        rc = BEIAN_EDATA;
     } else {
-        beian_record_free(r);
+        rc = resolve_qr_pictures(R->ctx, R->rec, R->pr);
+    }
+    if (beian_record_check_characters(R->ctx, R->rec, R->pr) != BEIAN_OK) {
+        rc = rc == BEIAN_OK ? BEIAN_EDATA : rc;
+    }
+    return rc;
+}
+
+static int record_read(beian_ctx *ctx, const char *path, const unsigned char *data, size_t len,
+                       beian_record **out, beian_problems *pr)
+{
+    reader R = {.ctx = ctx, .path = path, .data = data, .len = len, .pr = pr};
+    *out = NULL;
+    int rc = read_text(&R);
+    if (rc == BEIAN_OK) {
+        rc = read_json(&R);
+    }
+    if (rc == BEIAN_OK) {
+        rc = read_form(&R);
+    }
+    if (rc == BEIAN_OK) {
+        rc = read_date(&R);
+    }
+    if (rc == BEIAN_OK) {
+        rc = read_fields(&R);
+    }
+    if (rc == BEIAN_OK) {
+        rc = read_check(&R);
+    }
+    json_decref(R.root);
+    free(R.wrong_type);
+    if (rc == BEIAN_OK) {
+        *out = R.rec;
+    } else {
+        beian_record_free(R.rec);
     }
     return rc;
 }
@@ -911,7 +820,7 @@ done:
     return rc;
 }
 
-int beian_record_digest(const beian_record *r, char out[65])
+int beian_record_digest(const beian_record *r, char out[BEIAN_SHA256_HEX_SIZE])
 {
     char *json = NULL;
     size_t len = 0;
@@ -923,3 +832,4 @@ int beian_record_digest(const beian_record *r, char out[65])
     free(json);
     return rc;
 }
+

@@ -56,14 +56,8 @@ int beian_sheet_set_format(beian_sheet *sh, const char *format)
 
 static int push_empty(beian_sheet *sh)
 {
-    if (sh->ncells == sh->cells_cap) {
-        size_t cap = sh->cells_cap ? sh->cells_cap * 2 : 256;
-        sheet_cell *c = realloc(sh->cells, cap * sizeof *c);
-        if (!c) {
-            return BEIAN_EINTERNAL;
-        }
-        sh->cells = c;
-        sh->cells_cap = cap;
+    if (BEIAN_ARRAY_GROW(sh->cells, sh->cells_cap, sh->ncells + 1) != BEIAN_OK) {
+        return BEIAN_EINTERNAL;
     }
     sh->cells[sh->ncells].off = SIZE_MAX;
     sh->cells[sh->ncells].flags = 0;
@@ -139,15 +133,9 @@ int beian_sheet_end_row(beian_sheet *sh, int line, int number, beian_problems *p
         rc = BEIAN_EDATA;
         goto done;
     }
-    if (sh->nrows == sh->rows_cap) {
-        size_t cap = sh->rows_cap ? sh->rows_cap * 2 : 64;
-        sheet_row *r = realloc(sh->rows, cap * sizeof *r);
-        if (!r) {
-            rc = BEIAN_EINTERNAL;
-            goto done;
-        }
-        sh->rows = r;
-        sh->rows_cap = cap;
+    if (BEIAN_ARRAY_GROW(sh->rows, sh->rows_cap, sh->nrows + 1) != BEIAN_OK) {
+        rc = BEIAN_EINTERNAL;
+        goto done;
     }
     sh->rows[sh->nrows].line = line;
     sh->rows[sh->nrows].number = number;

@@ -11,15 +11,16 @@
 int beian_tracking_format(const char *record, int version, const char *digest_hex, char *out,
                           size_t size)
 {
-    if (!digest_hex || strlen(digest_hex) < 16 || version < 0 ||
-        (record && (strlen(record) == 0 || strlen(record) > 31 || strchr(record, '/')))) {
+    if (!digest_hex || strlen(digest_hex) < BEIAN_TRACKING_DIGEST_LEN || version < 0 ||
+        (record && (strlen(record) == 0 || strlen(record) >= BEIAN_TRACKING_RECORD_SIZE ||
+                    strchr(record, '/')))) {
         return BEIAN_EINTERNAL;
     }
-    char up[17];
-    for (int i = 0; i < 16; i++) {
+    char up[BEIAN_TRACKING_DIGEST_LEN + 1];
+    for (int i = 0; i < BEIAN_TRACKING_DIGEST_LEN; i++) {
         up[i] = (char)toupper((unsigned char)digest_hex[i]);
     }
-    up[16] = '\0';
+    up[BEIAN_TRACKING_DIGEST_LEN] = '\0';
     int n = snprintf(out, size, "%s%s/%d/%s", BEIAN_TRACKING_PREFIX, record ? record : "DRAFT",
                      record ? version : 0, up);
     return n > 0 && (size_t)n < size ? BEIAN_OK : BEIAN_EINTERNAL;
@@ -34,7 +35,7 @@ int beian_tracking_parse(const char *p, beian_tracking *out)
     }
     p += pl;
     const char *s1 = strchr(p, '/');
-    if (!s1 || s1 == p || (size_t)(s1 - p) > 31) {
+    if (!s1 || s1 == p || (size_t)(s1 - p) >= BEIAN_TRACKING_RECORD_SIZE) {
         return BEIAN_EDATA;
     }
     for (const char *q = p; q < s1; q++) {
@@ -51,10 +52,10 @@ int beian_tracking_parse(const char *p, beian_tracking *out)
     }
     out->version = (int)ver;
     const char *d = end + 1;
-    if (strlen(d) != 16) {
+    if (strlen(d) != BEIAN_TRACKING_DIGEST_LEN) {
         return BEIAN_EDATA;
     }
-    for (int i = 0; i < 16; i++) {
+    for (int i = 0; i < BEIAN_TRACKING_DIGEST_LEN; i++) {
         if (!isxdigit((unsigned char)d[i])) {
             return BEIAN_EDATA;
         }

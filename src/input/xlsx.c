@@ -1,6 +1,7 @@
 /*
  * xlsx.c - one worksheet of an .xlsx workbook (Office Open XML SpreadsheetML) into a sheet;
- * the only file besides the bundle code that includes zip.h, and the only one with expat.h.
+ * the only file that includes expat.h; the workbook's ZIP is read through the ZIP adapter
+ * (util/zipio.c).
  *
  * A workbook is a ZIP of XML parts tied together by relationship files (ECMA-376 part 2,
  * Open Packaging Conventions): _rels/.rels names the workbook part, the workbook's .rels maps
@@ -25,9 +26,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zip.h>
 
 #include "xlsx.h"
+#include "zipio.h"
 #include "util.h"
 
 enum { XLSX_CHUNK = 64 * 1024, XLSX_MAX_STRINGS = 4 * 1024 * 1024 };
@@ -105,7 +106,7 @@ static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *s
 }
 
 typedef struct {
-    zip_t *za;
+    beian_zip *za;
     beian_sheet *sh;
     beian_problems *pr;
     const char *path;
@@ -126,12 +127,13 @@ static int damaged(xlsx *w, const char *part, const char *what)
  */
 static int parse_part(xlsx *w, const char *name, xml_part *x)
 {
-    zip_file_t *zf = NULL;
+    beian_zip_file *zf = NULL;
     char *chunk = NULL;
+    char why[BEIAN_ZIP_WHY_SIZE];
     int rc = BEIAN_OK;
     size_t total = 0;
-    zip_int64_t idx = zip_name_locate(w->za, name, ZIP_FL_NOCASE);
-    if (idx < 0) {
+    size_t idx = 0;
+    if (beian_zip_locate(w->za, name, 1, &idx) != BEIAN_OK) {
         return BEIAN_ENOINPUT;
     }
     x->parser = XML_ParserCreateNS(NULL, '|');
@@ -144,15 +146,18 @@ static int parse_part(xlsx *w, const char *name, xml_part *x)
     XML_SetElementHandler(x->parser, on_start, on_end);
     XML_SetCharacterDataHandler(x->parser, on_text);
     XML_SetStartDoctypeDeclHandler(x->parser, on_doctype);
-    zf = zip_fopen_index(w->za, (zip_uint64_t)idx, 0);
-    if (!zf) {
-        rc = damaged(w, name, zip_error_strerror(zip_get_error(w->za)));
+    rc = beian_zip_fopen(w->za, idx, &zf, why);
+    if (rc == BEIAN_EINTERNAL) {
+        goto done;
+    }
+    if (rc != BEIAN_OK) {
+        rc = damaged(w, name, why);
         goto done;
     }
     for (;;) {
-        zip_int64_t n = zip_fread(zf, chunk, XLSX_CHUNK);
+        long long n = beian_zip_fread(zf, chunk, XLSX_CHUNK, NULL, why);
         if (n < 0) {
-            rc = damaged(w, name, zip_error_strerror(zip_file_get_error(zf)));
+            rc = damaged(w, name, why);
             goto done;
         }
         total += (size_t)n;
@@ -188,9 +193,7 @@ static int parse_part(xlsx *w, const char *name, xml_part *x)
         }
     }
 done:
-    if (zf) {
-        zip_fclose(zf);
-    }
+    beian_zip_fclose(zf);
     if (x->parser) {
         XML_ParserFree(x->parser);
         x->parser = NULL;
@@ -725,8 +728,7 @@ int beian_xlsx_read(beian_sheet *sh, const unsigned char *data, size_t len, cons
                     beian_problems *pr)
 {
     xlsx w = {NULL, sh, pr, sh->path};
-    zip_error_t zerr;
-    zip_source_t *src = NULL;
+    char why[BEIAN_ZIP_WHY_SIZE];
     rels root = {0}, wb_rels = {0};
     sheet_list sheets = {0};
     shared_strings sst;
@@ -745,16 +747,11 @@ int beian_xlsx_read(beian_sheet *sh, const unsigned char *data, size_t len, cons
     st.col = -1;
     memset(&sst, 0, sizeof sst);
     beian_buf_init(&sst.arena);
-    zip_error_init(&zerr);
-    src = zip_source_buffer_create(data, len, 0, &zerr);
-    if (!src) {
-        rc = BEIAN_EINTERNAL;
-        goto done;
+    rc = beian_zip_open(data, len, 0, &w.za, why);
+    if (rc == BEIAN_EDATA) {
+        rc = damaged(&w, NULL, why);
     }
-    w.za = zip_open_from_source(src, ZIP_RDONLY, &zerr);
-    if (!w.za) {
-        zip_source_free(src);
-        rc = damaged(&w, NULL, zip_error_strerror(&zerr));
+    if (rc != BEIAN_OK) {
         goto done;
     }
     /* 1. the workbook part, from the package relationships */
@@ -847,10 +844,7 @@ int beian_xlsx_read(beian_sheet *sh, const unsigned char *data, size_t len, cons
     }
     rc = xlsx_set_format(sh, chosen->name);
 done:
-    if (w.za) {
-        zip_discard(w.za);
-    }
-    zip_error_fini(&zerr);
+    beian_zip_close(w.za);
     rels_free(&root);
     rels_free(&wb_rels);
     sheet_list_free(&sheets);

@@ -43,14 +43,8 @@ void beian_dlist_free(beian_dlist *dl)
 
 beian_page *beian_dlist_add_page(beian_dlist *dl, double width, double height)
 {
-    if (dl->npages == dl->cap) {
-        size_t cap = dl->cap ? dl->cap * 2 : 4;
-        beian_page *p = realloc(dl->pages, cap * sizeof *p);
-        if (!p) {
-            return NULL;
-        }
-        dl->pages = p;
-        dl->cap = cap;
+    if (BEIAN_ARRAY_GROW(dl->pages, dl->cap, dl->npages + 1) != BEIAN_OK) {
+        return NULL;
     }
     beian_page *page = &dl->pages[dl->npages++];
     memset(page, 0, sizeof *page);
@@ -61,14 +55,8 @@ beian_page *beian_dlist_add_page(beian_dlist *dl, double width, double height)
 
 int beian_page_add(beian_page *page, const beian_op *op)
 {
-    if (page->nops == page->cap) {
-        size_t cap = page->cap ? page->cap * 2 : 64;
-        beian_op *p = realloc(page->ops, cap * sizeof *p);
-        if (!p) {
-            return BEIAN_EINTERNAL;
-        }
-        page->ops = p;
-        page->cap = cap;
+    if (BEIAN_ARRAY_GROW(page->ops, page->cap, page->nops + 1) != BEIAN_OK) {
+        return BEIAN_EINTERNAL;
     }
     beian_op copy = *op;
     copy.text = NULL;
@@ -89,13 +77,6 @@ int beian_page_add(beian_page *page, const beian_op *op)
     return BEIAN_OK;
 }
 
-/* The face that prints cp along the role's chain, or -1 (never for private-use characters:
- * the PDF backend gives them no meaning). */
-static int face_for(const beian_fonts *fonts, beian_font_role role, uint32_t cp)
-{
-    return beian_fonts_private_use(cp) ? -1 : beian_fonts_lookup(fonts, role, cp);
-}
-
 int beian_page_add_text(beian_page *page, const beian_fonts *fonts, beian_font_role role,
                         const char *text, size_t a, size_t b, double x, double y, double size,
                         double *width)
@@ -114,7 +95,7 @@ int beian_page_add_text(beian_page *page, const beian_fonts *fonts, beian_font_r
             if (n == 0) {
                 cp = 0xFFFD, n = 1;
             }
-            int f = face_for(fonts, role, cp);
+            int f = beian_fonts_face_for(fonts, role, cp);
             if (f < 0) {
                 if (i == run) { /* left out: no face has it */
                     run = i + n;
@@ -127,13 +108,16 @@ int beian_page_add_text(beian_page *page, const beian_fonts *fonts, beian_font_r
                 break;
             }
             face = f;
-            w += beian_fonts_advance(fonts, f, cp) * size / 1000.0;
+            w += beian_fonts_advance(fonts, f, cp) * size * beian_fonts_scale(fonts, role, f) /
+                 1000.0;
             i += n;
         }
         if (face >= 0 && i > run) {
             char *piece = beian_strndup(text + run, i - run);
+            /* a Latin face is drawn at its scaled size (beian_fonts_scale) */
             beian_op op = {.kind = BEIAN_OP_TEXT, .x = x, .y = y, .w = w, .h = size,
-                           .face = face, .size = size, .text = piece};
+                           .face = face, .size = size * beian_fonts_scale(fonts, role, face),
+                           .stroke = beian_fonts_embolden(fonts, role), .text = piece};
             if (!piece || beian_page_add(page, &op) != BEIAN_OK) {
                 rc = BEIAN_EINTERNAL;
             }
@@ -175,7 +159,8 @@ char *beian_dlist_trace(const beian_dlist *dl)
             beian_buf_appendf(&b, "  %s %.2f %.2f %.2f %.2f", names[op->kind], op->x, op->y,
                               op->w, op->h);
             if (op->kind == BEIAN_OP_TEXT) {
-                beian_buf_appendf(&b, " face=%d size=%.2f \"%s\"", op->face, op->size, op->text);
+                beian_buf_appendf(&b, " face=%d size=%.2f%s \"%s\"", op->face, op->size,
+                                  op->stroke > 0 ? " bold" : "", op->text);
             } else if (op->kind == BEIAN_OP_QR) {
                 beian_buf_appendf(&b, " modules=%d", op->modules);
             } else {

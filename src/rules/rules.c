@@ -24,12 +24,15 @@ static int weekday(long day)
     return (int)(w < 0 ? w + 7 : w);
 }
 
+/* How many yearly calendar files one calendar may hold (a reader keeps about a decade). */
+#define CALENDAR_MAX_YEARS 64
+
 struct beian_calendar {
-    long *off;     /* holidays on weekdays, sorted */
-    size_t n_off;
-    long *on;      /* weekend days worked (调休), sorted */
-    size_t n_on;
-    int years[64]; /* the years a file was given for */
+    long *off; /* holidays on weekdays, sorted */
+    size_t n_off, cap_off;
+    long *on; /* weekend days worked (调休), sorted */
+    size_t n_on, cap_on;
+    int years[CALENDAR_MAX_YEARS]; /* the years a file was given for */
     size_t n_years;
 };
 
@@ -58,14 +61,12 @@ static int has(const long *v, size_t n, long day)
     return n && bsearch(&day, v, n, sizeof *v, cmp_long) != NULL;
 }
 
-static int push(long **v, size_t *n, long day)
+static int push(long **v, size_t *n, size_t *cap, long day)
 {
-    long *g = realloc(*v, (*n + 1) * sizeof *g);
-    if (!g) {
+    if (beian_array_grow(v, cap, *n + 1, sizeof **v) != BEIAN_OK) {
         return BEIAN_EINTERNAL;
     }
-    g[(*n)++] = day;
-    *v = g;
+    (*v)[(*n)++] = day;
     return BEIAN_OK;
 }
 
@@ -94,7 +95,7 @@ int beian_calendar_add(beian_calendar *cal, const char *path, const unsigned cha
     json_error_t jerr;
     int rc = BEIAN_EDATA;
     long *off = NULL, *on = NULL;
-    size_t n_off = 0, n_on = 0;
+    size_t n_off = 0, n_on = 0, cap_off = 0, cap_on = 0;
     char where[48];
     size_t errors = beian_problems_errors(pr);
     json_t *root = json_loadb((const char *)json, len, JSON_REJECT_DUPLICATES, &jerr);
@@ -136,7 +137,7 @@ int beian_calendar_add(beian_calendar *cal, const char *path, const unsigned cha
             continue;
         }
         for (long d = a; d <= b; d++) {
-            if (weekday(d) < 5 && push(&off, &n_off, d) != BEIAN_OK) {
+            if (weekday(d) < 5 && push(&off, &n_off, &cap_off, d) != BEIAN_OK) {
                 rc = BEIAN_EINTERNAL;
                 goto done;
             }
@@ -149,29 +150,29 @@ int beian_calendar_add(beian_calendar *cal, const char *path, const unsigned cha
             continue;
         }
         if (weekday(d) < 5) {
-            char iso[11];
+            char iso[BEIAN_DATE_SIZE];
             beian_date_from_days(d, iso);
             beian_problems_add(pr, BEIAN_SEV_ERROR, path, 0, 0, where, "调休上班",
                                "%s is a weekday; only a Saturday or Sunday is made a working day",
                                iso);
             continue;
         }
-        if (push(&on, &n_on, d) != BEIAN_OK) {
+        if (push(&on, &n_on, &cap_on, d) != BEIAN_OK) {
             rc = BEIAN_EINTERNAL;
             goto done;
         }
     }
-    if (beian_problems_errors(pr) > errors || cal->n_years >= 64) {
+    if (beian_problems_errors(pr) > errors || cal->n_years >= CALENDAR_MAX_YEARS) {
         goto done;
     }
     for (size_t i = 0; i < n_off; i++) {
-        if (push(&cal->off, &cal->n_off, off[i]) != BEIAN_OK) {
+        if (push(&cal->off, &cal->n_off, &cal->cap_off, off[i]) != BEIAN_OK) {
             rc = BEIAN_EINTERNAL;
             goto done;
         }
     }
     for (size_t i = 0; i < n_on; i++) {
-        if (push(&cal->on, &cal->n_on, on[i]) != BEIAN_OK) {
+        if (push(&cal->on, &cal->n_on, &cal->cap_on, on[i]) != BEIAN_OK) {
             rc = BEIAN_EINTERNAL;
             goto done;
         }
@@ -252,7 +253,7 @@ int beian_rules_is_platform(const beian_record_facts *r)
 
 typedef struct {
     beian_due_item *v;
-    size_t n;
+    size_t n, cap;
     int failed;
 } item_list;
 
@@ -262,14 +263,12 @@ static int add_item(item_list *L, beian_due_kind kind, const beian_record_facts 
     static const char *const article[] = {"第八条", "第七条", "第七条", "第十三条", "第八条"};
     static const char *const rule[] = {"年审未通过，停止运行", "批准前开通", "变更逾期报备",
                                        "解散逾期报备", "年度审核"};
-    beian_due_item *g = what ? realloc(L->v, (L->n + 1) * sizeof *g) : NULL;
-    if (!g) {
+    if (!what || BEIAN_ARRAY_GROW(L->v, L->cap, L->n + 1) != BEIAN_OK) {
         free(what);
         L->failed = 1;
         return BEIAN_EINTERNAL;
     }
-    L->v = g;
-    beian_due_item *it = &g[L->n++];
+    beian_due_item *it = &L->v[L->n++];
     memset(it, 0, sizeof *it);
     it->kind = kind;
     it->record = r;
@@ -325,7 +324,7 @@ static void review_items(item_list *L, const beian_record_facts *r, long today,
                                 failed->date));
         return;
     }
-    char today_iso[11];
+    char today_iso[BEIAN_DATE_SIZE];
     beian_date_from_days(today, today_iso);
     int first = (approved->date[0] - '0') * 1000 + (approved->date[1] - '0') * 100 +
                 (approved->date[2] - '0') * 10 + (approved->date[3] - '0');
@@ -362,7 +361,7 @@ static void review_items(item_list *L, const beian_record_facts *r, long today,
 int beian_rules_due(const beian_record_facts *recs, size_t n, const char *today,
                     const beian_rules_options *o, beian_due_item **items, size_t *n_items)
 {
-    item_list L = {NULL, 0, 0};
+    item_list L = {NULL, 0, 0, 0};
     *items = NULL;
     *n_items = 0;
     if (!today || !beian_date_valid(today)) {

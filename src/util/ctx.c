@@ -55,14 +55,8 @@ void beian_problems_free(beian_problems *p)
 
 static int problems_push(beian_problems *p, beian_problem *item)
 {
-    if (p->n == p->cap) {
-        size_t cap = p->cap ? p->cap * 2 : 8;
-        beian_problem *items = realloc(p->items, cap * sizeof *items);
-        if (!items) {
-            return BEIAN_EINTERNAL;
-        }
-        p->items = items;
-        p->cap = cap;
+    if (BEIAN_ARRAY_GROW(p->items, p->cap, p->n + 1) != BEIAN_OK) {
+        return BEIAN_EINTERNAL;
     }
     p->items[p->n++] = *item;
     return BEIAN_OK;

@@ -1,19 +1,17 @@
 /*
  * json.c - the jansson calls whose failures jansson 2.14 reports wrongly: parsing that tells
- * a lack of memory from bad JSON, and dumping that never returns a shortened text.
+ * a lack of memory from bad JSON, and dumping that never returns a shortened text. Not the
+ * only file that includes jansson.h: json_t is the data model of every module that reads or
+ * builds JSON (json.h lists them); this file owns parsing and dumping.
  */
 #define _GNU_SOURCE
 #include "json.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "beian/common.h"
 #include "util.h"

@@ -1,4 +1,10 @@
-/* json.h - jansson's parse and dump with their failures told apart (json.c). */
+/*
+ * json.h - jansson's parse and dump with their failures told apart (json.c). jansson's json_t
+ * is the library's JSON data model: besides json.c, jansson.h is included where JSON is read
+ * or built (input/form.c, input/record.c, fonts/font.c, and archive/archive_content.c,
+ * archive/archive_event_doc.c, rules/rules.c, rules/register.c); they parse and dump through
+ * these two wrappers.
+ */
 #ifndef BEIAN_JSON_H
 #define BEIAN_JSON_H
 

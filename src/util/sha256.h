@@ -8,15 +8,15 @@
 
 #include <stddef.h>
 
+#include "beian/common.h" /* BEIAN_SHA256_HEX_SIZE: 64 hex digits and a NUL */
+
 #define BEIAN_SHA256_BYTES 32
-/* 64 hex digits and a NUL: the size of every printed digest in beian. */
-#define BEIAN_SHA256_HEX_SIZE 65
 
 /* The digest of data into md[32]. Returns BEIAN_OK or BEIAN_EINTERNAL. */
 int beian_sha256(const void *data, size_t len, unsigned char md[BEIAN_SHA256_BYTES]);
-/* The digest of data as hex into out[65] ("" on failure). Returns BEIAN_OK or BEIAN_EINTERNAL. */
+/* The digest of data as hex into out ("" on failure). Returns BEIAN_OK or BEIAN_EINTERNAL. */
 int beian_sha256_hex(const void *data, size_t len, char out[BEIAN_SHA256_HEX_SIZE]);
-/* md[32] as hex into out[65]. */
+/* md as hex into out. */
 void beian_sha256_to_hex(const unsigned char md[BEIAN_SHA256_BYTES],
                          char out[BEIAN_SHA256_HEX_SIZE]);
 /* 1 when s is exactly 64 lowercase hex digits. */

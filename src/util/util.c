@@ -5,15 +5,12 @@
 #define _GNU_SOURCE
 #include "util.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "array.h"
 #include "beian/common.h"
 
 void beian_buf_init(beian_buf *b)
@@ -40,17 +37,11 @@ static int buf_reserve(beian_buf *b, size_t extra)
     if (need <= b->cap) {
         return BEIAN_OK;
     }
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < need) {
-        cap = cap > SIZE_MAX / 2 ? need : cap * 2;
-    }
-    unsigned char *p = realloc(b->data, cap);
-    if (!p) {
+    /* the first allocation of a buffer holds a short text whole */
+    if (beian_array_grow(&b->data, &b->cap, need < 256 ? 256 : need, 1) != BEIAN_OK) {
         b->failed = 1;
         return BEIAN_EINTERNAL;
     }
-    b->data = p;
-    b->cap = cap;
     return BEIAN_OK;
 }
 

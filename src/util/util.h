@@ -46,7 +46,8 @@ size_t beian_utf8_check(const unsigned char *s, size_t len);
 /* Number of code points of a valid UTF-8 string. */
 size_t beian_utf8_count(const char *s);
 
-/* Files and JSON have headers of their own; most modules want all three. */
+/* Arrays, files and JSON have headers of their own; most modules want them all. */
+#include "array.h"
 #include "file.h"
 #include "json.h"
 

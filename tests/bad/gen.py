@@ -4,7 +4,7 @@
     python3 tests/bad/gen.py gen/NAME [...]
 
 Each input is built from the committed examples, deterministically, at the limit it tests
-(docs/reliability.md, "Limits") or just over it. Written next to the case that uses it and
+(docs/internals/reliability.md, "Limits") or just over it. Written next to the case that uses it and
 deleted with the case's temporary directory.
 """
 import copy

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Prints the catalogue of bad inputs (tests/bad/catalogue) as the Markdown table of
-# docs/reliability.md, between its bad-inputs markers. Run after changing the catalogue:
+# docs/internals/reliability.md, between its bad-inputs markers. Run after changing the catalogue:
 #   sh tests/bad/table.sh   (and paste; tests/e2e/bad.sh checks the two agree)
 dir=$(dirname "$0")
 awk -F '|' '

@@ -24,10 +24,12 @@ PY
 }
 
 # ink of image $1 not within one pixel of ink in image $2, in blobs at least 2x2 pixels
-# (antialiasing moves the edge of a hairline by a pixel; a dropped glyph or stroke is a blob)
+# (antialiasing moves the edge of a hairline by a pixel; a dropped glyph or stroke is a blob).
+# Ink is darker than 50 % gray in $1 and than 75 % in $2: poppler and cairo antialias the
+# hairlines of a Song face's horizontal strokes to different grays (one dark, one light).
 ink_missing() {
   convert "$1" -colorspace Gray -threshold 50% -negate "$T/a1.png"
-  convert "$2" -colorspace Gray -threshold 50% -negate -morphology Dilate Square:1 "$T/b1.png"
+  convert "$2" -colorspace Gray -threshold 75% -negate -morphology Dilate Square:1 "$T/b1.png"
   convert "$T/a1.png" "$T/b1.png" -compose Minus_Src -composite -morphology Open Rectangle:2x2 \
     -format "%[fx:round(mean*w*h)]" info:
 }
@@ -149,4 +151,71 @@ PY
   preflight re.pdf || return 1
   run "$BEIAN" anchor -o slip.pdf --date 2026-11-30; expect_rc 0 || return 1
   preflight slip.pdf
+}
+
+# fonts_with ROLE FACE...: a fonts folder in $T/fonts-cff whose fonts.json puts FACE first in
+# ROLE (title or body), the rest as in the checkout's fonts.json
+fonts_with() {
+  mkdir -p "$T/fonts-cff"
+  /usr/bin/python3 - "$ROOT/fonts/fonts.json" "$T/fonts-cff/fonts.json" "$@" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+role = sys.argv[3]
+d["roles"][role] = sys.argv[4:] + d["roles"][role]
+json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+}
+
+test_opentype_cff_faces_embed_as_cidfonttype0_and_stay_pdfa_1b() {
+  bold=/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc
+  regular=/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc
+  if [ ! -f "$bold" ] || [ ! -f "$regular" ]; then
+    echo "  (skipped: fonts-noto-cjk is not installed)" >&2
+    return 0
+  fi
+  fonts_with title "$bold#2"
+  BEIAN_FONTS="$T/fonts-cff" run "$BEIAN" fill "$ROOT/examples/platform-application.json" -o cff.pdf \
+    --png cff.png --dpi 150; expect_rc 0 || return 1
+  pdffonts cff.pdf | grep -q "NotoSerifCJKsc-Bold *CID Type 0C" ||
+    fail "the title is not a CIDFontType0C font: $(pdffonts cff.pdf)" || return 1
+  preflight cff.pdf || return 1
+  gs -q -dNOPAUSE -dBATCH -dSAFER -sDEVICE=pdfwrite -sOutputFile=gs.pdf cff.pdf >/dev/null 2>&1 ||
+    fail "ghostscript failed" || return 1
+  for pdf in cff.pdf gs.pdf; do
+    pdf_text $pdf | grep -qF "宁夏职业技术学院宁夏开放大学新媒体平台申请表" ||
+      fail "$pdf: the CFF title does not extract: $(pdftotext $pdf - | head -4)" || return 1
+  done
+  pdftoppm -r 150 -gray -png cff.pdf cp
+  a=$(ink_missing cp-1.png cff.png); b=$(ink_missing cff.png cp-1.png)
+  [ "$a" -le 20 ] && [ "$b" -le 20 ] || fail "renderings differ: $a / $b pixels" || return 1
+  # and a CFF body face, with the rare names of the samples
+  fonts_with body "$regular#2"
+  sed 's/"admin_name": "[^"]*"/"admin_name": "王堃喆"/' "$ROOT/examples/platform-registration.json" > r.json
+  BEIAN_FONTS="$T/fonts-cff" run "$BEIAN" fill r.json -o body.pdf; expect_rc 0 || return 1
+  preflight body.pdf || return 1
+  pdf_text body.pdf | grep -qF "王堃喆" || fail "the CFF body does not extract" || return 1
+}
+
+test_without_noto_the_uming_chain_prints_a_bold_title_and_scaled_latin() {
+  mkdir -p "$T/fonts-uming"
+  /usr/bin/python3 - "$ROOT/fonts/fonts.json" "$T/fonts-uming/fonts.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for role in d["roles"]:
+    d["roles"][role] = [f for f in d["roles"][role] if "/opentype/" not in f]
+json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+  for f in "$ROOT"/examples/*.json; do
+    BEIAN_FONTS="$T/fonts-uming" run "$BEIAN" fill "$f" -o u.pdf --png u.png --dpi 150; expect_rc 0 || return 1
+    pdffonts u.pdf | grep -q "UMing" && pdffonts u.pdf | grep -q "LiberationSerif" ||
+      fail "$(basename "$f"): not UMing with Liberation Serif: $(pdffonts u.pdf)" || return 1
+    preflight u.pdf || return 1
+    [ "$(wc -c < u.pdf)" -le 49152 ] || fail "$(basename "$f"): over 48 KiB with UMing" || return 1
+    pdftoppm -r 150 -gray -png u.pdf up
+    a=$(ink_missing up-1.png u.png); b=$(ink_missing u.png up-1.png)
+    [ "$a" -le 20 ] && [ "$b" -le 20 ] || fail "$(basename "$f"): renderings differ: $a / $b" || return 1
+  done
+  # the title is a synthetic bold: filled and stroked text
+  qpdf --qdf --object-streams=disable u.pdf u.qdf
+  grep -aq '^2 Tr' u.qdf || fail "no synthetic bold (2 Tr) in the title"
 }

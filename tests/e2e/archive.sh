@@ -154,7 +154,7 @@ test_second_writer_waits_then_exits_75_naming_the_holder() {
 
 test_killed_submission_at_every_step_verifies_after_fsck() {
   for step in locked built temp-written linked temp-removed ledger-written ledger-renamed indexed; do
-    grep -qF "| \`$step\` |" "$ROOT/docs/archive.md" || { fail "docs/archive.md does not name the step $step"; return 1; }
+    grep -qF "| \`$step\` |" "$ROOT/docs/audit.md" || { fail "docs/audit.md does not name the step $step"; return 1; }
     ar "k-$step"; "$BEIAN" -q submit "$QUN" --date 2026-11-24 >/dev/null || return 1
     BEIAN_CRASH_AT=$step "$BEIAN" -q submit "$APP" --date 2026-11-25 >/dev/null 2>&1
     rc=$?
@@ -277,11 +277,11 @@ test_review_and_dissolve_complete_the_history() {
   ar rv; "$BEIAN" -q submit "$QUN" --date 2026-11-24 -o "$T/rv.pdf" >/dev/null || return 1
   scan "$T/rv.pdf" "$T/rv.png"
   "$BEIAN" -q approve --scan "$T/rv.png" --date 2026-12-01 >/dev/null || return 1
-  run "$BEIAN" review QUN-2026-0001 --year 2027 --result fail --date 2027-12-10
+  run "$BEIAN" review QUN-2026-0001 --year 2027 --result fail --date 2027-12-10 --date-confirmed
   expect_rc 0 && expect_out "review-failed" || return 1
   run "$BEIAN" review QUN-2026-0001 --year 2027 --date 2027-12-20
   expect_rc 65 && expect_err "already reviewed for 2027" || return 1
-  "$BEIAN" -q dissolve QUN-2026-0001 --reason "班级已毕业" --date 2029-07-01 >/dev/null || return 1
+  "$BEIAN" -q dissolve QUN-2026-0001 --reason "班级已毕业" --date 2029-07-01 --date-confirmed >/dev/null || return 1
   run "$BEIAN" log QUN-2026-0001
   expect_out "2027: fail" && expect_out "dissolved" && expect_out "班级已毕业" || return 1
   run "$BEIAN" verify; expect_rc 0
@@ -353,7 +353,7 @@ test_every_verify_code_has_a_fixture_that_raises_it() {
     d="$ROOT/tests/fixtures/verify/$code"
     [ -d "$d" ] || { fail "no fixture for $code"; return 1; }
     [ "$(cat "$d/code")" = "$code" ] || { fail "$d/code is not $code"; return 1; }
-    grep -qF "| \`$code\` |" "$ROOT/docs/archive.md" || { fail "docs/archive.md does not explain $code"; return 1; }
+    grep -qF "| \`$code\` |" "$ROOT/docs/audit.md" || { fail "docs/audit.md does not explain $code"; return 1; }
     rm -rf "$T/fx"; cp -r "$d" "$T/fx"
     if [ -f "$T/fx/bundle.zip" ]; then
       run "$BEIAN" verify "$T/fx/bundle.zip"; name=bundle.zip

@@ -75,9 +75,9 @@ test_bad_catalogue_has_at_least_60_distinct_cases() {
 test_bad_catalogue_table_in_docs_is_current() {
   sh "$BAD_DIR/table.sh" >"$T/table.md" || return 1
   awk '/<!-- bad-inputs:begin/{on=1; next} /<!-- bad-inputs:end/{on=0} on' \
-    "$ROOT/docs/reliability.md" >"$T/documented.md"
+    "$ROOT/docs/internals/reliability.md" >"$T/documented.md"
   cmp -s "$T/table.md" "$T/documented.md" ||
-    fail "docs/reliability.md's catalogue table is out of date: sh tests/bad/table.sh"
+    fail "docs/internals/reliability.md's catalogue table is out of date: sh tests/bad/table.sh"
 }
 
 while IFS= read -r bad_line; do

@@ -35,12 +35,13 @@ test_gb18030_csv_of_120_groups_gives_one_pdf_per_row_matching_it() {
   expect_rc 0 || return 1
   expect_err "120 forms from $T/gb.csv (GB18030)" || return 1
   [ "$(ls "$T/gb" | wc -l)" -eq 120 ] || fail "expected 120 files: $(ls "$T/gb" | head)" || return 1
+  # each file is numbered with its row in Excel: the header is row 1, group i is row i+1
   for i in $(seq 1 120); do
-    f=$(printf '%s/gb/%04d-2026级计算机%d班.pdf' "$T" "$i" "$i")
+    f=$(printf '%s/gb/%04d-2026级计算机%d班.pdf' "$T" $((i + 1)) "$i")
     [ -f "$f" ] || fail "missing $f" || return 1
   done
   for i in 1 7 9 64 120; do
-    f=$(printf '%s/gb/%04d-2026级计算机%d班.pdf' "$T" "$i" "$i")
+    f=$(printf '%s/gb/%04d-2026级计算机%d班.pdf' "$T" $((i + 1)) "$i")
     text=$(pdf_text "$f")
     num=$(printf '5284%04d' "$i"); mob=$(printf '138950%05d' "$i")
     scope="信息工程学院,${i}班全体学生"; [ "$i" -eq 7 ] && scope="信息工程学院7班全体学生"
@@ -48,11 +49,11 @@ test_gb18030_csv_of_120_groups_gives_one_pdf_per_row_matching_it() {
       case "$text" in *"$want"*) ;; *) fail "row $i: $f lacks '$want'"; return 1 ;; esac
     done
   done
-  case "$(pdf_text "$T/gb/0009-2026级计算机9班.pdf")" in
+  case "$(pdf_text "$T/gb/0010-2026级计算机9班.pdf")" in
     *'学生、"骨干"'*) ;; *) fail "row 9: doubled quotes not read as one quote"; return 1 ;;
   esac
   for i in 1 120; do
-    f=$(printf '%s/gb/%04d-2026级计算机%d班.pdf' "$T" "$i" "$i")
+    f=$(printf '%s/gb/%04d-2026级计算机%d班.pdf' "$T" $((i + 1)) "$i")
     qr_of_page "$f" 1 | grep -qx "$(printf 'https://weixin.qq.com/g/BEIAN-%04d' "$i")" \
       || fail "row $i: the printed QR code is not the row's" || return 1
   done
@@ -90,10 +91,11 @@ test_two_bad_rows_are_both_named_and_nothing_is_written() {
   run "$BEIAN" batch workgroup-filing "$T/bad.csv" -o "$T/bad" --combined "$T/bad.pdf"
   expect_rc 65 || return 1
   expect_err "bad.csv:5: error: admin1_mobile (管理员1手机): \"1389500004\" is not a mobile number" || return 1
-  # row 8 starts on line 10: row 7 holds a line break
-  expect_err "bad.csv:10: error: group_name (群名称): is missing" || return 1
-  expect_err "(row 9 in Excel or WPS)" || return 1
-  expect_err "2 of 10 rows cannot be printed (lines 5, 10); nothing was written" || return 1
+  # group 8 starts on line 10 of the file (group 7 holds a line break) and is row 9 in Excel:
+  # the messages give the row Excel shows
+  expect_err "bad.csv:9: error: group_name (群名称): is missing" || return 1
+  ! grep -q 'bad.csv:10:' "$T/err" || fail "a message gives the CSV line 10" || return 1
+  expect_err "2 of 10 rows cannot be printed (rows 5, 9); nothing was written" || return 1
   expect_no_file "$T/bad" && expect_no_file "$T/bad.pdf"
 }
 
@@ -103,13 +105,13 @@ test_rows_whose_text_does_not_fit_are_found_before_anything_is_written() {
   for j in 1 2; do
     run "$BEIAN" batch workgroup-filing "$T/fit.csv" -o "$T/fit/out" -j $j
     expect_rc 65 || return 1
-    expect_err "fit.csv:4: error: group_qr (群二维码): is too long for the cell" || return 1
-    expect_err "fit.csv:7: error: group_qr (群二维码)" || return 1
-    expect_err "2 of 8 rows cannot be printed (lines 4, 7); nothing was written" || return 1
+    # the same problem in two rows: said once, with both rows
+    expect_err "fit.csv: error: group_qr (群二维码): rows 4, 7: is too long for the cell" || return 1
+    expect_err "2 of 8 rows cannot be printed (rows 4, 7); nothing was written" || return 1
     expect_no_file "$T/fit" || return 1
   done
   run "$BEIAN" batch workgroup-filing "$T/fit.csv" -o "$T/fit" --skip-invalid -j 2
-  expect_rc 0 && expect_err "skipped 2 rows with problems (lines 4, 7)" || return 1
+  expect_rc 0 && expect_err "skipped 2 rows with problems (rows 4, 7)" || return 1
   [ "$(ls "$T/fit" | wc -l)" -eq 6 ] || fail "expected 6 PDFs: $(ls -A "$T/fit")"
 }
 
@@ -118,9 +120,13 @@ test_skip_invalid_prints_the_others_and_lists_the_skipped() {
   run "$BEIAN" batch workgroup-filing "$T/skip.csv" -o "$T/skip" --skip-invalid
   expect_rc 0 || return 1
   [ "$(ls "$T/skip" | wc -l)" -eq 8 ] || fail "expected 8 PDFs: $(ls "$T/skip")" || return 1
-  expect_no_file "$T/skip/0004-2026级计算机4班.pdf" || return 1
-  [ -f "$T/skip/0005-2026级计算机5班.pdf" ] || fail "row 5 keeps its number" || return 1
-  expect_err "skipped 2 rows with problems (lines 5, 10)"
+  # one numbering: the rows the messages and the summary name are the files missing
+  expect_err "skip.csv:5: error: admin1_mobile" || return 1
+  expect_err "skip.csv:9: error: group_name" || return 1
+  expect_no_file "$T/skip/0005-2026级计算机4班.pdf" || return 1
+  [ -z "$(ls "$T/skip" | grep '^0009-')" ] || fail "row 9 was printed" || return 1
+  [ -f "$T/skip/0006-2026级计算机5班.pdf" ] || fail "row 6 keeps its number" || return 1
+  expect_err "skipped 2 rows with problems (rows 5, 9)"
 }
 
 test_excel_scientific_phone_is_refused_with_how_to_reexport() {
@@ -144,7 +150,7 @@ test_xlsx_with_shared_and_inline_strings_prints_every_row() {
   expect_rc 0 || return 1
   expect_err '3 forms from' || return 1
   expect_err '(xlsx, sheet "工作群")' || return 1
-  t1=$(pdf_text "$T/x/0001-2026级护理1班.pdf"); t2=$(pdf_text "$T/x/0002-2026级护理2班.pdf")
+  t1=$(pdf_text "$T/x/0002-2026级护理1班.pdf"); t2=$(pdf_text "$T/x/0003-2026级护理2班.pdf")
   for want in 2026级护理1班 13895012345 周晓明 群号：52841937 hl2026@nxtc.edu.cn; do
     case "$t1" in *"$want"*) ;; *) fail "row 1 lacks $want"; return 1 ;; esac
   done
@@ -157,7 +163,7 @@ test_png_previews_one_per_row_with_the_row_qr_code() {
   run "$BEIAN" batch workgroup-filing "$ROOT/tests/data/batch/workgroups.xlsx" --png "$T/png" --dpi 100
   expect_rc 0 || return 1
   [ "$(ls "$T/png" | wc -l)" -eq 3 ] || fail "expected 3 previews: $(ls "$T/png")" || return 1
-  zbarimg -q --raw "$T/png/0003-2026级护理3班.png" 2>/dev/null | grep -qx 'https://weixin.qq.com/g/XLSX-ROW-3' \
+  zbarimg -q --raw "$T/png/0004-2026级护理3班.png" 2>/dev/null | grep -qx 'https://weixin.qq.com/g/XLSX-ROW-3' \
     || fail "preview of row 3 does not carry its QR code"
 }
 
@@ -178,24 +184,51 @@ test_utf16_unicode_text_with_tabs() {
 
 test_unknown_column_names_it_and_suggests_the_field() {
   groups 2 | sed '1s/,mobile$/,部门负责人手机号/; 1s/,mobile\r$/,部门负责人手机号\r/' >"$T/col.csv"
+  # ignored with a note that suggests the field; the required mobile then has no column
   run "$BEIAN" batch workgroup-filing "$T/col.csv" -o "$T/col"
+  expect_rc 65 || return 1
+  expect_err "col.csv:1: note: column N \"部门负责人手机号\" (did you mean mobile (部门负责人手机)?) is no field of workgroup-filing and is ignored" || return 1
+  expect_err "col.csv:1: error: mobile (部门负责人手机): is required, but the sheet has no column for it" || return 1
+  expect_no_file "$T/col" || return 1
+  run "$BEIAN" batch workgroup-filing "$T/col.csv" -o "$T/col" --strict
   expect_rc 65 || return 1
   expect_err "col.csv:1: error: column N \"部门负责人手机号\" is not a field of workgroup-filing; did you mean mobile (部门负责人手机)?" || return 1
   expect_err "beian forms workgroup-filing" || return 1
   expect_no_file "$T/col"
 }
 
+test_a_sheet_as_the_office_keeps_it_with_序号_and_the_paper_forms_headers() {
+  # a 序号 column and a 备注 column of the office's own, and the header copied from the paper
+  # form: 手机 after each 管理员姓名 and after 部门负责人 (the row's 职务 and 办公电话 between)
+  printf '%s\r\n' '序号,群二维码,群名称,建群范围,管理员姓名 1,手机,管理员姓名 2,手机,Email,群成员数量,覆盖人员类型,所属部门名称,部门负责人,职务,办公电话,手机,备注' >"$T/office.csv"
+  printf '%s\r\n' '1,https://weixin.qq.com/g/OFFICE-1,2026级护理1班,护理学院,张伟,13895000001,王芳,13895000002,hl1@nxtc.edu.cn,45,学生,护理学院,周晓明,书记,0951-6033456,13909512345,新建' >>"$T/office.csv"
+  printf '%s\r\n' '2,https://weixin.qq.com/g/OFFICE-2,2026级护理2班,护理学院,李娜,13895000003,,,hl2@nxtc.edu.cn,46,学生,护理学院,周晓明,书记,0951-6033456,13909512345,' >>"$T/office.csv"
+  run "$BEIAN" batch workgroup-filing "$T/office.csv" -o "$T/office"
+  expect_rc 0 || return 1
+  expect_err 'office.csv:1: note: columns A "序号", Q "备注" are no field of workgroup-filing and are ignored' || return 1
+  expect_err 'F "手机" as admin1_mobile (管理员1手机), H "手机" as admin2_mobile (管理员2手机), P "手机" as mobile (部门负责人手机)' || return 1
+  t=$(pdf_text "$T/office/0002-2026级护理1班.pdf")
+  for want in 13895000001 13895000002 13909512345 王芳; do
+    case "$t" in *"$want"*) ;; *) fail "row 2 lacks $want"; return 1 ;; esac
+  done
+  case "$t" in *新建*) fail "the 备注 column was printed"; return 1 ;; esac
+  [ -f "$T/office/0003-2026级护理2班.pdf" ] || fail "row 3 missing: $(ls "$T/office")" || return 1
+  run "$BEIAN" batch workgroup-filing "$T/office.csv" -o "$T/office2" --strict
+  expect_rc 65 && expect_err 'column A "序号" is not a field of workgroup-filing' || return 1
+  expect_no_file "$T/office2"
+}
+
 test_existing_files_are_kept_without_force() {
   groups 3 >"$T/ow.csv"
   run "$BEIAN" batch workgroup-filing "$T/ow.csv" -o "$T/ow"
   expect_rc 0 || return 1
-  echo keep >"$T/ow/0002-2026级计算机2班.pdf"
+  echo keep >"$T/ow/0003-2026级计算机2班.pdf"
   run "$BEIAN" batch workgroup-filing "$T/ow.csv" -o "$T/ow"
   expect_rc 73 && expect_err "use --force" || return 1
-  [ "$(cat "$T/ow/0002-2026级计算机2班.pdf")" = keep ] || fail "file replaced without --force" || return 1
+  [ "$(cat "$T/ow/0003-2026级计算机2班.pdf")" = keep ] || fail "file replaced without --force" || return 1
   run "$BEIAN" batch workgroup-filing "$T/ow.csv" -o "$T/ow" --force
   expect_rc 0 || return 1
-  pdf_text "$T/ow/0002-2026级计算机2班.pdf" | grep -qF 2026级计算机2班 || fail "not replaced with --force" || return 1
+  pdf_text "$T/ow/0003-2026级计算机2班.pdf" | grep -qF 2026级计算机2班 || fail "not replaced with --force" || return 1
   [ -z "$(ls -A "$T/ow" | grep -v '\.pdf$')" ] || fail "temporary files left: $(ls -A "$T/ow")"
 }
 
@@ -253,4 +286,23 @@ test_usage_and_missing_input() {
   expect_rc 64 || return 1
   run "$BEIAN" help batch
   expect_rc 0 && expect_out "usage: beian batch FORM-ID FILE" && expect_out "example:"
+}
+
+test_a_column_excel_shortened_is_one_message_with_its_rows() {
+  # 90 mobile numbers shown as 1.39E+10 (rows 2 to 91) and one other problem in row 50
+  # (group i is row i+1 in Excel; its mobile number is 138950000ii)
+  groups 95 | sed -E -e 's/,138950000([0-8][0-9]|90),/,1.39E+10,/' -e 's/,g49@nxtc.edu.cn,/,g49@nxtc,/' >"$T/sci90.csv"
+  run "$BEIAN" batch workgroup-filing "$T/sci90.csv" -o "$T/sci90"
+  expect_rc 65 || return 1
+  [ "$(grep -c '1.39E+10' "$T/err")" -eq 1 ] || fail "expected one message for the column: $(grep -c '1.39E+10' "$T/err") lines" || return 1
+  expect_err 'sci90.csv: error: admin1_mobile (管理员1手机): rows 2–91: "1.39E+10" is a number Excel shortened to scientific notation' || return 1
+  [ "$(grep -c '文本' "$T/err")" -eq 1 ] || fail "the advice is not said once" || return 1
+  expect_err 'sci90.csv:50: error: email (Email): "g49@nxtc" is not an e-mail address' || return 1
+  expect_err '90 of 95 rows cannot be printed (rows 2–91); nothing was written' || return 1
+  # the same problem with different values is one message too, quoting the first
+  groups 6 | sed -e '3s/,13895000002,/,1.38E+10,/' -e '4s/,13895000003,/,1.39E+10,/' -e '6s/,13895000005,/,1.39E+10,/' >"$T/sci3.csv"
+  run "$BEIAN" batch workgroup-filing "$T/sci3.csv" -o "$T/sci3"
+  expect_rc 65 || return 1
+  expect_err 'admin1_mobile (管理员1手机): rows 3–4, 6: "1.38E+10" is a number Excel shortened' || return 1
+  expect_err "(the value quoted is the first row's; the other rows have their own)"
 }

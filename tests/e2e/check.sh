@@ -257,3 +257,52 @@ test_forms_workgroup_filing_lists_its_fields() {
   # types and whether a field is required are part of the listing
   grep "^member_count[[:space:]]" "$T/out" | grep -q count || fail "member_count's type not shown"
 }
+
+test_fill_reads_dates_as_people_write_them_and_prints_the_one_date() {
+  for spelling in '2026/10/15' '2026年10月15日' '2026.10.15'; do
+    variant d.json "s|\"apply_date\": \"2026-10-15\"|\"apply_date\": \"$spelling\"|" "$D/application.json" || return 1
+    run "$BEIAN" fill d.json -o d.pdf
+    expect_rc 0 || return 1
+    expect_err "d.json:8: note: apply_date (申请时间): \"$spelling\" was read as \"2026-10-15\"" || return 1
+    case "$(pdf_text d.pdf)" in *2026年10月15日*) ;; *) fail "$spelling: the PDF lacks 2026年10月15日"; return 1 ;; esac
+    rm -f d.pdf
+  done
+}
+
+test_check_refuses_impossible_and_ambiguous_dates_saying_why() {
+  variant d.json 's|"apply_date": "2026-10-15"|"apply_date": "2026/2/30"|' "$D/application.json" || return 1
+  refused d.json || return 1
+  expect_err 'd.json:8: error: apply_date (申请时间): "2026/2/30" is not a possible date: February 2026 has 28 days' || return 1
+  variant d.json 's|"apply_date": "2026-10-15"|"apply_date": "10/15/2026"|' "$D/application.json" || return 1
+  refused d.json || return 1
+  expect_err 'apply_date (申请时间): "10/15/2026" is ambiguous: the year is last'
+}
+
+test_fill_reads_full_width_digits_of_an_input_method_as_digits() {
+  variant fw.json 's|"admin1_mobile": "13619512468"|"admin1_mobile": "１３６１９５１２４６８"|; s|"office_phone": "0951-6037790"|"office_phone": "０９５１－６０３７７９０"|' || return 1
+  run "$BEIAN" fill fw.json -o fw.pdf
+  expect_rc 0 || return 1
+  expect_err 'fw.json:10: note: admin1_mobile (管理员1手机): "１３６１９５１２４６８" was read as "13619512468"' || return 1
+  expect_err 'office_phone (办公电话): "０９５１－６０３７７９０" was read as "0951-6037790"' || return 1
+  text=$(pdf_text fw.pdf)
+  for want in 13619512468 0951-6037790; do
+    case "$text" in *"$want"*) ;; *) fail "the PDF lacks $want"; return 1 ;; esac
+  done
+}
+
+test_check_names_a_full_width_colon_or_comma_and_a_trailing_comma_in_json() {
+  # line 13 typed with a Chinese input method's colon: "email"：
+  variant fw.json '13s/"email": /"email"： /' || return 1
+  refused fw.json || return 1
+  expect_err 'fw.json:13:12: error: JSON syntax error: a full-width colon ： at line 13, column 12: JSON needs the half-width :' || return 1
+  variant fw.json '13s/",$/"，/' || return 1
+  refused fw.json || return 1
+  expect_err 'a full-width comma ， at line 13, column 37: JSON needs the half-width ,' || return 1
+  variant fw.json '20s/"$/",/' || return 1
+  refused fw.json || return 1
+  expect_err 'fw.json:20:28: error: JSON syntax error: a trailing comma before } at line 20, column 28' || return 1
+  # inside a text a full-width comma or quotation mark is text, and fine
+  variant fw.json 's/"dept_head_title": "党总支书记"/"dept_head_title": "党总支书记，“兼”"/' || return 1
+  run "$BEIAN" check fw.json
+  expect_rc 0
+}

@@ -10,13 +10,14 @@ export BEIAN_FORMS="$ROOT/forms" BEIAN_FONTS="$ROOT/fonts"
 D="$ROOT/tests/data"
 
 # form_labels ID: every fixed text of a form definition (附件 label, title lines, cell labels,
-# signer lines, prefixes, notes), one a line, spaces removed (pdf_text removes them too).
+# signer lines, prefixes, notes), one a line, spaces and the label's line breaks ('\n')
+# removed (pdf_text removes them too).
 form_labels() {
   f="$ROOT/forms/$1.json"
   {
     grep -o '"\(attachment\|text\|signer\|prefix\)": *"[^"]*"' "$f" | sed 's/^"[a-z]*": *"//; s/"$//'
     grep -o '"\(title\|notes\)": *\[[^]]*\]' "$f" | sed 's/^"[a-z]*": *\[//' | grep -o '"[^"]*"' | tr -d '"'
-  } | tr -d ' '
+  } | sed 's/\\n//g' | tr -d ' '
 }
 
 # json_values FILE: "id<TAB>value" for each field of a data file written one field a line.
@@ -192,14 +193,17 @@ test_fill_output_passes_qpdf_check() {
   done
 }
 
-test_fill_output_is_at_most_30_KiB() {
+# A one-page form carries the subsets of a Song face for the table and a heavy one for the
+# title (Noto Serif CJK SC, or AR PL UMing with Liberation Serif for Latin): the budget of
+# issue 17 is 48 KiB a form.
+test_fill_output_is_at_most_48_KiB() {
   big=""
   for f in registration application workgroup; do
     filled $f || return 1
     size=$(wc -c <"filled-$f.pdf")
-    [ "$size" -le 30720 ] || big="$big $f.json=${size}B"
+    [ "$size" -le 49152 ] || big="$big $f.json=${size}B"
   done
-  [ -z "$big" ] || fail "larger than 30 KiB (30720 bytes):$big"
+  [ -z "$big" ] || fail "larger than 48 KiB (49152 bytes):$big"
 }
 
 test_fill_is_byte_identical_on_rerun() {
@@ -309,7 +313,7 @@ test_fill_prints_a_40_character_name_in_full() {
 }
 
 test_fill_refuses_single_line_field_that_cannot_fit_its_cell() {
-  # 60 characters, the limit of the second 名称 cell, do not fit 47 x 13 mm even at 7 pt
+  # 60 characters, the limit of the second 名称 cell, do not fit 45 x 13 mm even at 7 pt
   long=宁职院财经学院抖音号宁职院财经学院抖音号宁职院财经学院抖音号宁职院财经学院抖音号宁职院财经学院抖音号宁职院财经学院抖音号
   sed "s/\"account\": \"[^\"]*\"/\"account\": \"$long\"/" "$D/application.json" >acct.json
   run "$BEIAN" check acct.json
@@ -360,4 +364,15 @@ test_fill_long_latin_word_stays_inside_the_table() {
   [ -s "$T/words" ] || fail "no words from pdftotext -bbox" || return 1
   out=$(awk -v edge="$edge" '$1 > edge + 1 { print $2 " ends at " $1 " pt" }' "$T/words")
   [ -z "$out" ] || fail "text runs past the right edge of the table ($edge pt): $out"
+}
+
+test_fill_no_seal_mark_leaves_the_circle_out_and_the_text_in_place() {
+  run "$BEIAN" fill "$D/application.json" -o seal.pdf; expect_rc 0 || return 1
+  run "$BEIAN" fill "$D/application.json" -o noseal.pdf --no-seal-mark; expect_rc 0 || return 1
+  pdftotext -layout seal.pdf a.txt && pdftotext -layout noseal.pdf b.txt &&
+    cmp -s a.txt b.txt || fail "--no-seal-mark moved the printed text" || return 1
+  # the dashed circle is the only dashed path: its dash operator is gone
+  qpdf --qdf --object-streams=disable seal.pdf s.qdf && qpdf --qdf --object-streams=disable noseal.pdf n.qdf
+  grep -aq '] 0 d' s.qdf || fail "no dashed seal circle in the default output" || return 1
+  ! grep -aq '\[[0-9.]* [0-9.]*\] 0 d' n.qdf || fail "--no-seal-mark still draws a dashed circle"
 }

@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(beian_problems_errors(pr) > 0);
     }
     if (rec) {
-        char d1[65], d2[65];
+        char d1[BEIAN_SHA256_HEX_SIZE], d2[BEIAN_SHA256_HEX_SIZE];
         FUZZ_CHECK(beian_record_digest(rec, d1) == BEIAN_OK);
         FUZZ_CHECK(beian_record_digest(rec, d2) == BEIAN_OK);
         FUZZ_CHECK(strcmp(d1, d2) == 0 && strlen(d1) == 64);

@@ -1,7 +1,8 @@
 /*
  * test_archive.c - the archive's pieces on their own: the workflow table, record numbers and
  * bundle names, the bag round trip and its damage codes, event documents, the verify code
- * table, and a whole commit into a temporary archive checked by verify.
+ * table, a whole commit into a temporary archive checked by verify, the durable-write
+ * primitive's flags and the walk of records/.
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
@@ -13,9 +14,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include "archive_private.h"
+#include "archive_bag.h"
+#include "archive_event_doc.h"
+#include "archive_index.h"
+#include "archive_load.h"
+#include "archive_store.h"
+#include "file.h"
+#include "ledger.h"
 #include "beian/archive.h"
 #include "beian/bundle.h"
 #include "beian/verify.h"
@@ -61,23 +70,23 @@ static void test_archive__record_numbers_and_bundle_names(void **state)
     assert_false(beian_record_no_valid("xmt-2026-0007"));
     assert_false(beian_record_no_valid("XMT-26-0007"));
     assert_false(beian_record_no_valid("XMT-2026-0007/../x"));
-    assert_string_equal(archive_prefix("workgroup-filing"), "QUN");
-    assert_string_equal(archive_prefix("platform-application"), "XMT");
-    char *rel = archive_bundle_rel("QUN-2026-0012", 3, "2027-01-05");
+    assert_string_equal(store_prefix("workgroup-filing"), "QUN");
+    assert_string_equal(store_prefix("platform-application"), "XMT");
+    char *rel = store_bundle_rel("QUN-2026-0012", 3, "2027-01-05");
     assert_string_equal(rel, "records/2026/QUN-2026-0012/v3-20270105.zip");
     char rec[32], date[11];
     int v = 0;
-    assert_true(archive_parse_bundle_rel(rel, rec, &v, date));
+    assert_true(store_parse_bundle_rel(rel, rec, &v, date));
     assert_string_equal(rec, "QUN-2026-0012");
     assert_int_equal(v, 3);
     assert_string_equal(date, "2027-01-05");
     free(rel);
-    assert_false(archive_parse_bundle_rel("records/2027/QUN-2026-0012/v3-20270105.zip", rec, &v,
+    assert_false(store_parse_bundle_rel("records/2027/QUN-2026-0012/v3-20270105.zip", rec, &v,
                                           date)); /* year folder and number disagree */
     assert_false(
-        archive_parse_bundle_rel("records/2026/QUN-2026-0012/v0-20270105.zip", rec, &v, date));
+        store_parse_bundle_rel("records/2026/QUN-2026-0012/v0-20270105.zip", rec, &v, date));
     assert_false(
-        archive_parse_bundle_rel("records/2026/QUN-2026-0012/v3-20270231.zip", rec, &v, date));
+        store_parse_bundle_rel("records/2026/QUN-2026-0012/v3-20270231.zip", rec, &v, date));
 }
 
 static void test_archive__anchor_parse(void **state)
@@ -178,7 +187,7 @@ static void test_archive__bag_round_trip_and_a_changed_payload(void **state)
 static void test_archive__event_document_round_trip(void **state)
 {
     (void)state;
-    review_entry reviews[1] = {{2027, 0, "2027-12-10", 4}};
+    event_doc_review reviews[1] = {{2027, 0, "2027-12-10", 4}};
     event_doc e = {BEIAN_EVENT_REVIEWED,
                    4,
                    "2027-12-10",
@@ -394,6 +403,103 @@ static void test_archive__index_behind_the_ledger_is_a_lag_not_damage(void **sta
     assert_int_equal(system(cmd), 0);
 }
 
+/* beian_file_replace: an exclusive write never replaces a name, a read-only one is 0444, and
+ * the steps are heard in order; a plain one replaces and leaves no temporary file. */
+static void step_log(void *user, const char *moment)
+{
+    char *log = user;
+    size_t n = strlen(log);
+    snprintf(log + n, 64 - n, "%s%s", n ? "," : "", moment);
+}
+
+static void test_archive__file_replace_flags(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/beian-test-replace-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[128], tmpdir[128], log[64] = "";
+    snprintf(path, sizeof path, "%s/a.zip", dir);
+    snprintf(tmpdir, sizeof tmpdir, "%s/tmp", dir);
+    assert_int_equal(mkdir(tmpdir, 0755), 0);
+    beian_file_options o = {BEIAN_FILE_READONLY | BEIAN_FILE_EXCLUSIVE | BEIAN_FILE_STRICT_SYNC,
+                            tmpdir, step_log, log};
+    beian_file_report rep;
+    assert_int_equal(beian_file_replace(path, "one", 3, &o, &rep), BEIAN_OK);
+    assert_int_equal(rep.placed, 1);
+    beian_file_report_release(&rep);
+    assert_string_equal(log, "written,placed");
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0444);
+    assert_int_equal(beian_file_replace(path, "two", 3, &o, &rep), BEIAN_EIO);
+    assert_int_equal(rep.at, BEIAN_FILE_AT_PLACE);
+    assert_int_equal(rep.err, EEXIST);
+    assert_int_equal(rep.placed, 0);
+    beian_file_report_release(&rep);
+    size_t n = 9;
+    char **names = store_list_dir(tmpdir, &n);
+    assert_non_null(names);
+    assert_int_equal(n, 0); /* no temporary file left, on success or failure */
+    store_names_free(names, n);
+    char *text = slurp(path);
+    assert_string_equal(text, "one");
+    free(text);
+    snprintf(path, sizeof path, "%s/b.txt", dir);
+    assert_int_equal(beian_file_write_atomic(path, "x", 1, NULL), BEIAN_OK);
+    assert_int_equal(beian_file_write_atomic(path, "y", 1, NULL), BEIAN_OK);
+    text = slurp(path);
+    assert_string_equal(text, "y");
+    free(text);
+    names = store_list_dir(dir, &n);
+    assert_int_equal(n, 3); /* a.zip, b.txt, tmp */
+    store_names_free(names, n);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* The walk of records/ goes in name order, a folder before what it holds, judges each name,
+ * and goes only into valid folders. */
+static int walk_log(void *user, const store_entry *e)
+{
+    char *log = user;
+    size_t n = strlen(log);
+    snprintf(log + n, 512 - n, "%d%c%s ", (int)e->level, e->valid ? '+' : '-', e->name);
+    return BEIAN_OK;
+}
+
+static void test_archive__walk_visits_records_in_order(void **state)
+{
+    beian_ctx *ctx = *state;
+    char dir[] = "/tmp/beian-test-walk-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    beian_archive_options o = BEIAN_ARCHIVE_OPTIONS_INIT;
+    o.dir = dir;
+    beian_archive *ar = NULL;
+    assert_int_equal(beian_archive_open(ctx, &o, 1, &ar), 0);
+    const char *const dirs[] = {"records/2026/QUN-2026-0002", "records/2026/QUN-2026-0001",
+                                "records/2026/XMT-2025-0001", "records/junk/QUN-2026-0003"};
+    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+        assert_int_equal(store_make_dirs(ar, dirs[i]), BEIAN_OK);
+    }
+    char path[256];
+    snprintf(path, sizeof path, "%s/records/2026/QUN-2026-0001/v1-20261124.zip", dir);
+    spill(path, "z");
+    snprintf(path, sizeof path, "%s/records/2026/QUN-2026-0001/notes.txt", dir);
+    spill(path, "n");
+    char log[512] = "";
+    assert_int_equal(store_walk(ar, NULL, walk_log, log), BEIAN_OK);
+    assert_string_equal(log, "1+2026 2+QUN-2026-0001 3-notes.txt 3+v1-20261124.zip "
+                             "2+QUN-2026-0002 2-XMT-2025-0001 1-junk ");
+    log[0] = '\0';
+    assert_int_equal(store_walk(ar, "QUN-2026-0002", walk_log, log), BEIAN_OK);
+    assert_string_equal(log, "1+2026 2+QUN-2026-0002 1-junk ");
+    beian_archive_free(ar);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 static int setup(void **state)
 {
     beian_ctx *ctx = NULL;
@@ -410,6 +516,57 @@ static int teardown(void **state)
     return 0;
 }
 
+/* Issue 14: the ledger's reader takes only lines as beian writes them (one line, one hash);
+ * a link inside the archive is never followed; an output path is judged after links. */
+static void test_archive__ledger_refuses_lines_not_written_by_beian(void **state)
+{
+    beian_ctx *ctx = *state;
+    char dir[] = "/tmp/beian-test-canon-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    beian_archive_options o = BEIAN_ARCHIVE_OPTIONS_INIT;
+    o.dir = dir;
+    beian_archive *ar = NULL;
+    assert_int_equal(beian_archive_open(ctx, &o, 1, &ar), 0);
+    const char *good = "1 0000000000000000000000000000000000000000000000000000000000000000 "
+                       "0440e9938c34902feedda563d5e2d9366436bf684ee0e58f49c8ec66c8a02069 "
+                       "2026-11-24 QUN-2026-0001 v1 submitted submitted "
+                       "records/2026/QUN-2026-0001/v1-20261124.zip";
+    const char *const tails[] = {"\n", " \n", "\r\n", "\t\n"};
+    char path[256], text[512];
+    snprintf(path, sizeof path, "%s/ledger.txt", dir);
+    for (size_t i = 0; i < sizeof tails / sizeof tails[0]; i++) {
+        snprintf(text, sizeof text, "%s%s", good, tails[i]);
+        spill(path, text);
+        ledger lg;
+        beian_findings *f = beian_findings_new();
+        assert_int_equal(ledger_load(ar, &lg, f), BEIAN_OK);
+        assert_int_equal(lg.damaged, i != 0);
+        assert_int_equal(beian_findings_count(f), i == 0 ? 0 : 1);
+        ledger_release(&lg);
+        beian_findings_free(f);
+    }
+    /* a link on the way to a bundle is reported, a plain path is not */
+    assert_int_equal(store_make_dirs(ar, "records/2026"), BEIAN_OK);
+    snprintf(path, sizeof path, "%s/records/2027", dir);
+    assert_int_equal(symlink("/tmp", path), 0);
+    assert_null(store_rel_not_plain(ar, "records/2026/QUN-2026-0001/v1-20261124.zip"));
+    char *link = store_rel_not_plain(ar, "records/2027/QUN-2027-0001/v1-20271124.zip");
+    assert_non_null(link);
+    assert_string_equal(link, "records/2027");
+    free(link);
+    assert_int_not_equal(store_make_dirs(ar, "records/2027/QUN-2027-0001"), BEIAN_OK);
+    /* outputs: inside the archive, also through the link's way back in */
+    snprintf(path, sizeof path, "%s/ledger.txt", dir);
+    assert_int_equal(beian_path_within(path, dir), 1);
+    snprintf(path, sizeof path, "%s/records/2026/../../x.pdf", dir);
+    assert_int_equal(beian_path_within(path, dir), 1);
+    assert_int_equal(beian_path_within("/tmp/beian-elsewhere.pdf", dir), 0);
+    beian_archive_free(ar);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -421,6 +578,9 @@ int main(void)
         cmocka_unit_test(test_archive__event_document_round_trip),
         cmocka_unit_test(test_archive__commit_then_verify),
         cmocka_unit_test(test_archive__index_behind_the_ledger_is_a_lag_not_damage),
+        cmocka_unit_test(test_archive__file_replace_flags),
+        cmocka_unit_test(test_archive__walk_visits_records_in_order),
+        cmocka_unit_test(test_archive__ledger_refuses_lines_not_written_by_beian),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -129,10 +129,20 @@ static void test_batch__unknown_column_suggests_the_closest_field(void **state)
     beian_sheet *sh = sheet_of(text);
     beian_batch *b = NULL;
     beian_problems *pr = beian_problems_new();
-    assert_int_equal(beian_batch_new(f->wg, sh, &b, pr), BEIAN_OK);
+    beian_batch_options strict = {.strict = 1};
+    assert_int_equal(beian_batch_open(f->wg, sh, &strict, &b, pr), BEIAN_OK);
     char *all = dump(pr);
     expect_in(all, "groups.csv:1 - (-): column N \"部门负责人手机号\" is not a field of "
                    "workgroup-filing; did you mean mobile (部门负责人手机)?");
+    free(all);
+    beian_batch_free(b);
+    beian_problems_free(pr);
+    /* without --strict: ignored, with a note that says so and suggests the field */
+    pr = beian_problems_new();
+    assert_int_equal(beian_batch_new(f->wg, sh, &b, pr), BEIAN_OK);
+    all = dump(pr);
+    expect_in(all, "groups.csv:1 - (-): column N \"部门负责人手机号\" (did you mean mobile "
+                   "(部门负责人手机)?) is no field of workgroup-filing and is ignored");
     /* mobile has no column now: said once, at the header */
     expect_in(all, "groups.csv:1 mobile (部门负责人手机): is required, but the sheet has no "
                    "column for it");
@@ -156,11 +166,78 @@ static void test_batch__two_columns_for_one_field_and_headless_values(void **sta
     beian_sheet *sh = sheet_of(text);
     beian_batch *b = NULL;
     beian_problems *pr = beian_problems_new();
-    assert_int_equal(beian_batch_new(f->wg, sh, &b, pr), BEIAN_OK);
+    beian_batch_options strict = {.strict = 1};
+    assert_int_equal(beian_batch_open(f->wg, sh, &strict, &b, pr), BEIAN_OK);
     char *all = dump(pr);
     expect_in(all, "group_name (群名称): columns C (\"群名称\") and O (\"group_name\") both give "
                    "this field");
-    expect_in(all, "column P has no header, but 1 row has values in it (the first on line 2)");
+    expect_in(all, "column P has no header, but 1 row has values in it (the first is row 2)");
+    free(all);
+    beian_batch_free(b);
+    beian_problems_free(pr);
+    pr = beian_problems_new();
+    assert_int_equal(beian_batch_new(f->wg, sh, &b, pr), BEIAN_OK);
+    all = dump(pr);
+    expect_in(all, "column P (no header; values in 1 row, the first is row 2) is no field of "
+                   "workgroup-filing and is ignored");
+    free(all);
+    beian_batch_free(b);
+    beian_problems_free(pr);
+    beian_sheet_free(sh);
+}
+
+static void test_batch__office_columns_are_ignored_with_one_note(void **state)
+{
+    fixture *f = *state;
+    char text[2048];
+    snprintf(text, sizeof text, "序号,%.*s,备注\n1,%.*s,新建\n", (int)strlen(header) - 1, header,
+             (int)strlen(good_row) - 1, good_row);
+    beian_sheet *sh = sheet_of(text);
+    beian_batch *b = NULL;
+    beian_record *rec = NULL;
+    beian_problems *pr = beian_problems_new();
+    assert_int_equal(beian_batch_new(f->wg, sh, &b, pr), BEIAN_OK);
+    char *all = dump(pr);
+    assert_string_equal(all, "groups.csv:1 - (-): columns A \"序号\", P \"备注\" are no field of "
+                             "workgroup-filing and are ignored (with --strict a column that is "
+                             "no field is refused)\n");
+    assert_int_equal(beian_problems_errors(pr), 0);
+    assert_int_equal(beian_batch_record(b, 0, &rec, pr), BEIAN_OK);
+    assert_string_equal(beian_record_get(rec, "group_name"), "计算机1班");
+    beian_record_free(rec);
+    free(all);
+    beian_batch_free(b);
+    beian_problems_free(pr);
+    beian_sheet_free(sh);
+}
+
+static void test_batch__headers_the_paper_form_repeats_are_read_by_their_place(void **state)
+{
+    fixture *f = *state;
+    /* the paper form's header: 手机 after each name, 姓名 under 管理员 */
+    static const char text[] =
+        "群二维码,群名称,建群范围,姓名,手机,姓名,手机,Email,群成员数量,覆盖人员类型,所属部门名称,"
+        "部门负责人,职务,办公电话,手机\n"
+        "https://weixin.qq.com/g/A1,计算机1班,信息工程学院,张三,13895012345,李四,13895012346,"
+        "a@nxtc.edu.cn,46,学生,信息工程学院,周晓明,书记,0951-6033456,13909512345\n";
+    beian_sheet *sh = sheet_of(text);
+    beian_batch *b = NULL;
+    beian_record *rec = NULL;
+    beian_problems *pr = beian_problems_new();
+    assert_int_equal(beian_batch_new(f->wg, sh, &b, pr), BEIAN_OK);
+    char *all = dump(pr);
+    expect_in(all, "groups.csv:1 - (-): headers the form repeats are read by their place in the "
+                   "form (the field after the column on their left): D \"姓名\" as admin1_name "
+                   "(管理员姓名 1), E \"手机\" as admin1_mobile (管理员1手机), F \"姓名\" as "
+                   "admin2_name (管理员姓名 2), G \"手机\" as admin2_mobile (管理员2手机), O "
+                   "\"手机\" as mobile (部门负责人手机)");
+    assert_int_equal(beian_problems_errors(pr), 0);
+    assert_int_equal(beian_batch_record(b, 0, &rec, pr), BEIAN_OK);
+    assert_string_equal(beian_record_get(rec, "admin1_mobile"), "13895012345");
+    assert_string_equal(beian_record_get(rec, "admin2_name"), "李四");
+    assert_string_equal(beian_record_get(rec, "admin2_mobile"), "13895012346");
+    assert_string_equal(beian_record_get(rec, "mobile"), "13909512345");
+    beian_record_free(rec);
     free(all);
     beian_batch_free(b);
     beian_problems_free(pr);
@@ -226,7 +303,7 @@ static void test_batch__excel_mangled_numbers_say_how_to_reexport(void **state)
     beian_sheet_free(sh);
 }
 
-static void test_batch__spreadsheet_row_is_named_when_it_differs_from_the_line(void **state)
+static void test_batch__problems_and_names_give_the_row_excel_shows_not_the_csv_line(void **state)
 {
     fixture *f = *state;
     char text[2048];
@@ -244,8 +321,12 @@ static void test_batch__spreadsheet_row_is_named_when_it_differs_from_the_line(v
     assert_int_equal(beian_batch_new(f->wg, sh, &b, pr), BEIAN_OK);
     assert_int_equal(beian_batch_record(b, 1, &rec, pr), BEIAN_EDATA);
     char *all = dump(pr);
-    expect_in(all, "groups.csv:4 admin1_mobile (管理员1手机): \"139\" is not a mobile number");
-    expect_in(all, "(row 3 in Excel or WPS)");
+    /* the CSV line is 4 (a cell above holds a line break); Excel shows row 3 */
+    expect_in(all, "groups.csv:3 admin1_mobile (管理员1手机): \"139\" is not a mobile number");
+    assert_null(strstr(all, "groups.csv:4"));
+    char *name = beian_batch_name(b, 1, NULL);
+    assert_string_equal(name, "0003");
+    free(name);
     free(all);
     beian_batch_free(b);
     beian_problems_free(pr);
@@ -283,7 +364,8 @@ static void test_batch__dates_in_the_system_format_and_workbook_serials(void **s
         if (want[r]) {
             assert_null(strstr(all, "apply_date"));
         } else {
-            expect_in(all, "apply_date (申请时间): \"2026-02-30\" is not a date");
+            expect_in(all, "apply_date (申请时间): \"2026-02-30\" is not a possible date: "
+                           "February 2026 has 28 days");
         }
         free(all);
         beian_record_free(rec);
@@ -317,24 +399,63 @@ static void test_batch__file_names_are_numbered_and_safe(void **state)
         assert_int_equal(beian_batch_record(b, r, &rec, pr), BEIAN_OK);
         char *name = beian_batch_name(b, r, rec);
         if (r == 0) {
-            assert_string_equal(name, "0001-计算机_1班_新_群");
+            assert_string_equal(name, "0002-计算机_1班_新_群"); /* row 2 in Excel */
         } else {
             /* 80 bytes of the name at most, cut between characters */
             assert_true(strlen(name) <= 5 + 80);
             assert_int_equal(beian_utf8_check((const unsigned char *)name, strlen(name)),
                              strlen(name));
-            assert_memory_equal(name, "0002-一二三", 5 + 9);
+            assert_memory_equal(name, "0003-一二三", 5 + 9);
         }
         assert_null(strchr(name, '/'));
         free(name);
         beian_record_free(rec);
     }
-    char *bare = beian_batch_name(b, 6, NULL);
-    assert_string_equal(bare, "0007");
+    char *bare = beian_batch_name(b, 1, NULL);
+    assert_string_equal(bare, "0003");
     free(bare);
     beian_batch_free(b);
     beian_problems_free(pr);
     beian_sheet_free(sh);
+}
+
+static void test_batch__rows_are_listed_as_ranges(void **state)
+{
+    (void)state;
+    static const int rows[] = {2, 3, 4, 5, 9, 12, 13};
+    char *t = beian_batch_format_rows(rows, 7);
+    assert_string_equal(t, "rows 2\xE2\x80\x93" "5, 9, 12\xE2\x80\x93" "13");
+    free(t);
+    t = beian_batch_format_rows(rows + 4, 1);
+    assert_string_equal(t, "row 9");
+    free(t);
+}
+
+static void test_batch__a_problem_repeated_down_a_column_is_said_once(void **state)
+{
+    (void)state;
+    beian_problems *rows[4] = {beian_problems_new(), NULL, beian_problems_new(),
+                               beian_problems_new()};
+    beian_problems *out = beian_problems_new();
+    for (int r = 0; r < 4; r++) {
+        if (rows[r]) {
+            beian_problems_add(rows[r], BEIAN_SEV_ERROR, "s.csv", r + 2, 0, "admin1_mobile",
+                               "管理员1手机", "\"%s\" is a number Excel shortened",
+                               r == 3 ? "1.38E+10" : "1.39E+10");
+        }
+    }
+    beian_problems_add(rows[2], BEIAN_SEV_ERROR, "s.csv", 4, 0, "email", "Email", "is wrong");
+    assert_int_equal(beian_batch_merge_problems(rows, 4, out), BEIAN_OK);
+    char *all = dump(out);
+    assert_string_equal(all, "s.csv:0 admin1_mobile (管理员1手机): rows 2, 4\xE2\x80\x93" "5: "
+                             "\"1.39E+10\" is a number Excel shortened (the value quoted is the "
+                             "first row's; the other rows have their own)\n"
+                             "s.csv:4 email (Email): is wrong\n");
+    free(all);
+    for (int r = 0; r < 4; r++) {
+        beian_problems_free(rows[r]);
+    }
+    beian_problems_free(out);
 }
 
 int main(void)
@@ -345,9 +466,13 @@ int main(void)
         cmocka_unit_test(test_batch__two_columns_for_one_field_and_headless_values),
         cmocka_unit_test(test_batch__row_problems_read_file_line_field_and_label),
         cmocka_unit_test(test_batch__excel_mangled_numbers_say_how_to_reexport),
-        cmocka_unit_test(test_batch__spreadsheet_row_is_named_when_it_differs_from_the_line),
+        cmocka_unit_test(test_batch__problems_and_names_give_the_row_excel_shows_not_the_csv_line),
         cmocka_unit_test(test_batch__dates_in_the_system_format_and_workbook_serials),
         cmocka_unit_test(test_batch__file_names_are_numbered_and_safe),
+        cmocka_unit_test(test_batch__rows_are_listed_as_ranges),
+        cmocka_unit_test(test_batch__office_columns_are_ignored_with_one_note),
+        cmocka_unit_test(test_batch__headers_the_paper_form_repeats_are_read_by_their_place),
+        cmocka_unit_test(test_batch__a_problem_repeated_down_a_column_is_said_once),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

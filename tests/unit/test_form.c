@@ -231,7 +231,8 @@ static void test_form__json_syntax_error_gives_file_and_line(void **state)
     assert_int_equal(p->line, 4); /* the "title" that should have followed a comma */
 }
 
-/* The field ids of DESIGN.md are a contract: data files and CSV headers use them. */
+/* The field ids of the form definitions (forms/<id>.json, docs/forms.md) are a contract: data
+ * files and CSV headers use them. */
 static void assert_fields(beian_ctx *ctx, const char *id, const char *const *ids,
                           const char *const *optional)
 {

@@ -17,6 +17,7 @@
 
 #include "beian/form.h"
 #include "beian/record.h"
+#include "util.h"
 
 static beian_ctx *ctx;
 
@@ -438,6 +439,141 @@ static void test_record__wrong_type_in_a_one_of_group_is_reported_once(void **st
     beian_problems_free(pr);
 }
 
+/* The work group's data file with its "date" and admin1_mobile as given. */
+static char *workgroup_json(const char *date, const char *mobile)
+{
+    beian_buf b;
+    beian_buf_init(&b);
+    beian_buf_appendf(&b, "{\"form\": \"workgroup-filing\", \"date\": \"%s\",\n\"fields\": {\n",
+                      date);
+    for (const kv *p = workgroup; p->id; p++) {
+        const char *v = strcmp(p->id, "admin1_mobile") == 0 ? mobile : p->value;
+        beian_buf_appendf(&b, "%s\"%s\": \"%s\"\n", p == workgroup ? "" : ",", p->id, v);
+    }
+    beian_buf_appendf(&b, "}}\n");
+    beian_buf_terminate(&b);
+    return (char *)b.data;
+}
+
+static beian_record *read_ok(const char *json, beian_problems *pr)
+{
+    beian_record *r = NULL;
+    assert_int_equal(beian_record_read_buffer(ctx, "data.json", (const unsigned char *)json,
+                                              strlen(json), &r, pr),
+                     BEIAN_OK);
+    return r;
+}
+
+static void test_record__date_spellings_give_one_record_and_one_digest(void **state)
+{
+    (void)state;
+    static const char *const spellings[] = {"2026/9/8", "2026年9月8日", "2026.9.8",
+                                            "\xEF\xBC\x92\xEF\xBC\x90\xEF\xBC\x92\xEF\xBC"
+                                            "\x96-9-8", /* ２０２６-9-8 */
+                                            NULL};
+    char want[BEIAN_SHA256_HEX_SIZE], got[BEIAN_SHA256_HEX_SIZE];
+    char *json = workgroup_json("2026-09-08", "13619512468");
+    beian_problems *pr = beian_problems_new();
+    beian_record *r = read_ok(json, pr);
+    assert_int_equal(beian_problems_count(pr), 0); /* already right: no note */
+    assert_int_equal(beian_record_digest(r, want), BEIAN_OK);
+    beian_record_free(r);
+    beian_problems_free(pr);
+    free(json);
+    for (const char *const *s = spellings; *s; s++) {
+        json = workgroup_json(*s, "13619512468");
+        pr = beian_problems_new();
+        r = read_ok(json, pr);
+        assert_string_equal(r->date, "2026-09-08");
+        assert_int_equal(beian_record_digest(r, got), BEIAN_OK);
+        assert_string_equal(got, want);
+        const beian_problem *p = beian_problems_get(pr, 0);
+        assert_non_null(p);
+        assert_int_equal(p->severity, BEIAN_SEV_NOTE);
+        assert_string_equal(p->field, "date");
+        assert_non_null(strstr(p->message, "was read as \"2026-09-08\""));
+        beian_record_free(r);
+        beian_problems_free(pr);
+        free(json);
+    }
+}
+
+static void test_record__impossible_and_ambiguous_dates_are_refused_naming_the_field(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *date, *why;
+    } cases[] = {{"2026/2/30", "\"2026/2/30\" is not a possible date: February 2026 has 28 days"},
+                 {"9/8/2026", "\"9/8/2026\" is ambiguous: the year is last"},
+                 {"明天", "\"明天\" is not a date"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *json = workgroup_json(cases[i].date, "13619512468");
+        beian_problems *pr = read_json(json, BEIAN_EDATA);
+        const beian_problem *p = find(pr, "date");
+        assert_string_equal(p->label, "提交日期");
+        assert_int_equal(p->line, 1);
+        if (!strstr(p->message, cases[i].why)) {
+            fail_msg("\"%s\" lacks \"%s\"", p->message, cases[i].why);
+        }
+        beian_problems_free(pr);
+        free(json);
+    }
+}
+
+static void test_record__full_width_digits_in_a_phone_are_read_as_digits_with_a_note(void **state)
+{
+    (void)state;
+    /* １３８９５１８７７０２ as a Chinese input method types it */
+    char *json = workgroup_json("2026-09-08", "\xEF\xBC\x91\xEF\xBC\x93\xEF\xBC\x98\xEF\xBC\x99"
+                                              "\xEF\xBC\x95\xEF\xBC\x91\xEF\xBC\x98\xEF\xBC\x97"
+                                              "\xEF\xBC\x97\xEF\xBC\x90\xEF\xBC\x92");
+    beian_problems *pr = beian_problems_new();
+    beian_record *r = read_ok(json, pr);
+    assert_string_equal(beian_record_get(r, "admin1_mobile"), "13895187702");
+    const beian_problem *p = beian_problems_get(pr, 0);
+    assert_non_null(p);
+    assert_int_equal(p->severity, BEIAN_SEV_NOTE);
+    assert_string_equal(p->field, "admin1_mobile");
+    assert_int_equal(p->line, 8);
+    assert_non_null(strstr(p->message, "was read as \"13895187702\""));
+    beian_record_free(r);
+    beian_problems_free(pr);
+    free(json);
+}
+
+static void test_record__normalise_folds_full_width_only_where_ascii_belongs(void **state)
+{
+    (void)state;
+    beian_problems *pr = beian_problems_new();
+    beian_form *form = NULL;
+    assert_int_equal(beian_form_load(ctx, "workgroup-filing", &form, pr), BEIAN_OK);
+    beian_record *r = beian_record_new(form);
+    static const kv typed[] = {
+        {"member_count", "\xEF\xBC\x94\xEF\xBC\x95"},                 /* ４５ */
+        {"email", "g1\xEF\xBC\xA0nxtc.edu.cn"},                          /* ＠ */
+        {"group_number", "\xEF\xBC\x95\xEF\xBC\x92\xEF\xBC\x98\xEF\xBC\x94"}, /* ５２８４ */
+        {"office_phone", "0951\xEF\xBC\x8D" "6033456"},                  /* －, as typed */
+        {"group_qr_date", "2026.9.8"},
+        {"group_name", "\xEF\xBC\x92\xEF\xBC\x90\xEF\xBC\x92\xEF\xBC\x96级1班"}, /* text: kept */
+        {NULL, NULL}};
+    static const char *const want[] = {"45", "g1@nxtc.edu.cn", "5284", "0951-6033456",
+                                       "2026-09-08"};
+    for (const kv *p = typed; p->id; p++) {
+        assert_int_equal(beian_record_set(r, beian_form_field_index(form, p->id, 0), p->value, 1),
+                         BEIAN_OK);
+    }
+    assert_int_equal(beian_record_normalise(r, pr), BEIAN_OK);
+    for (size_t i = 0; i < 5; i++) {
+        assert_string_equal(beian_record_get(r, typed[i].id), want[i]);
+    }
+    assert_string_equal(beian_record_get(r, "group_name"), typed[5].value);
+    assert_int_equal(beian_problems_count(pr), 5); /* a note each, no error */
+    assert_int_equal(beian_problems_errors(pr), 0);
+    beian_record_free(r);
+    beian_form_free(form);
+    beian_problems_free(pr);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -459,6 +595,10 @@ int main(void)
         cmocka_unit_test(test_record__duplicate_key_is_refused),
         cmocka_unit_test(test_record__number_where_text_belongs_is_refused),
         cmocka_unit_test(test_record__wrong_type_in_a_one_of_group_is_reported_once),
+        cmocka_unit_test(test_record__date_spellings_give_one_record_and_one_digest),
+        cmocka_unit_test(test_record__normalise_folds_full_width_only_where_ascii_belongs),
+        cmocka_unit_test(test_record__impossible_and_ambiguous_dates_are_refused_naming_the_field),
+        cmocka_unit_test(test_record__full_width_digits_in_a_phone_are_read_as_digits_with_a_note),
     };
     return cmocka_run_group_tests_name("record", tests, group_setup, group_teardown);
 }

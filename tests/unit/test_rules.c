@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "archive_private.h"
+#include "archive_event_doc.h"
 #include "beian/register.h"
 #include "beian/rules.h"
 

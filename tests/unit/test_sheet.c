@@ -228,6 +228,47 @@ static void test_sheet__old_xls_and_binary_files_say_how_to_resave(void **state)
     beian_problems_free(pr);
 }
 
+/* A ZIP whose first entry is the stored "mimetype" of an OpenDocument file of this kind, as
+ * LibreOffice writes it (the rest of the file does not matter for naming it). */
+static size_t odf_bytes(char *out, const char *kind)
+{
+    char mime[96];
+    size_t n = (size_t)snprintf(mime, sizeof mime, "application/vnd.oasis.opendocument.%s", kind);
+    memset(out, 0, 30);
+    memcpy(out, "PK\x03\x04\x0A\x00", 6); /* signature, version 1.0, stored (method 0) */
+    out[18] = out[22] = (char)n;             /* compressed and uncompressed size */
+    out[26] = 8;                             /* name length */
+    memcpy(out + 30, "mimetype", 8);
+    memcpy(out + 38, mime, n);
+    memcpy(out + 38 + n, "PK\x03\x04", 4);  /* the next entry begins */
+    return 38 + n + 4;
+}
+
+static void test_sheet__opendocument_files_are_named_for_what_they_are(void **state)
+{
+    (void)state;
+    beian_problems *pr;
+    char ods[160];
+    size_t n = odf_bytes(ods, "spreadsheet");
+    read_as(ods, n, NULL, BEIAN_EDATA, &pr);
+    expect_problem(pr, 0, "is an OpenDocument spreadsheet (.ods");
+    expect_problem(pr, 0, "save it as an Excel workbook (文件 > 另存为");
+    expect_problem(pr, 0, "CSV UTF-8");
+    assert_int_equal(beian_problems_count(pr), 1);
+    beian_problems_free(pr);
+    n = odf_bytes(ods, "text");
+    read_as(ods, n, NULL, BEIAN_EDATA, &pr);
+    expect_problem(pr, 0, "is an OpenDocument text file, not a spreadsheet");
+    beian_problems_free(pr);
+    /* a ZIP whose first entry is not a stored mimetype goes to the workbook reader */
+    n = odf_bytes(ods, "spreadsheet");
+    memcpy(ods + 30, "mimetypx", 8);
+    read_as(ods, n, NULL, BEIAN_EDATA, &pr);
+    const beian_problem *p = beian_problems_get(pr, 0);
+    assert_null(strstr(p->message, "OpenDocument"));
+    beian_problems_free(pr);
+}
+
 static void test_sheet__limits_on_cells_and_columns(void **state)
 {
     (void)state;
@@ -374,6 +415,7 @@ int main(void)
         cmocka_unit_test(test_sheet__forced_encoding_wins_and_unknown_is_a_usage_error),
         cmocka_unit_test(test_sheet__bytes_of_no_encoding_are_refused_with_their_line),
         cmocka_unit_test(test_sheet__old_xls_and_binary_files_say_how_to_resave),
+        cmocka_unit_test(test_sheet__opendocument_files_are_named_for_what_they_are),
         cmocka_unit_test(test_sheet__limits_on_cells_and_columns),
         cmocka_unit_test(test_sheet__empty_file_explains_the_header),
         cmocka_unit_test(test_sheet__xlsx_first_sheet_with_shared_inline_and_rich_strings),

@@ -1,0 +1,764 @@
+/*
+ * cmd_filing.c - the filing commands: submit, approve, reject, change, review, dissolve. Each
+ * files one new version of a record in the archive (beian_archive_commit); what they share
+ * with the other archive commands is in cli_archive.c.
+ *
+ * Dates never come silently from the clock: --date YYYY-MM-DD, or the data file's "date"
+ * for submit and change, or the explicit --date today.
+ */
+#define _GNU_SOURCE
+#include "cmd_filing.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "util.h"
+#include "beian/archive.h"
+#include "beian/date.h"
+#include "beian/record.h"
+#include "beian/scan.h"
+#include "beian/tracking.h"
+#include "cli.h"
+#include "cli_archive.h"
+
+/* ---- the commands' words ---- */
+
+enum { OPT_OUT = 1, OPT_SCAN, OPT_REASON, OPT_YEAR, OPT_RESULT, OPT_CHANGED_ON, OPT_CLOSED_ON,
+       OPT_OPENED_ON, OPT_DATE_CONFIRMED };
+
+#define OPTION_OPENED_ON(help) {OPT_OPENED_ON, 0, "opened-on", "DATE", help}
+#define OPTION_OUTPUT(help) {OPT_OUT, 'o', "output", "PDF", help}
+#define OPTIONS_COMMON                                                                             \
+    {OPT_DATE_CONFIRMED, 0, "date-confirmed", NULL,                                               \
+     "the date is right although it is more than a year after the newest date in the ledger "     \
+     "(without it such a date is refused as a likely typo)"},                                     \
+        CLI_ARCHIVE_OPTION_DIR, CLI_ARCHIVE_OPTION_WAIT, CLI_OPTION_QUIET("no notes on stderr")
+
+static const cli_option submit_options[] = {
+    CLI_ARCHIVE_OPTION_DATE("the submission date; default: the data file's \"date\" (beian "
+                            "never takes it from the clock unless you say --date today)"),
+    OPTION_OUTPUT("also write the printed form, to print, sign and seal"),
+    OPTION_OPENED_ON("the day the platform opened, if it already has (第七条: not before its "
+                     "approval; `beian due` flags it)"),
+    OPTIONS_COMMON,
+    CLI_OPTIONS_END,
+};
+
+const cli_spec cmd_submit_spec = {
+    .name = "submit",
+    .summary = "file a new record in the archive (prints its number)",
+    .usage = "beian submit DATA.json [--date YYYY-MM-DD|today] [-o FORM.pdf] [options]",
+    .description =
+        "Checks the data like `beian check` (the warnings of the checks before signing are "
+        "printed and kept in the bundle; they never stop the filing), gives the record its "
+        "number (XMT-2026-0007 for a platform, QUN-2026-0012 for a work group), prints the form "
+        "with that number, version 1 and the tracking code in its footer, and files everything "
+        "as version 1 (提交) in the archive. The number goes to stdout. Nothing is filed when "
+        "the data has a problem.",
+    .options = submit_options,
+    .example = "beian submit examples/workgroup-filing.json --date 2026-11-24 -o 待签字.pdf",
+};
+
+static const cli_option approve_options[] = {
+    {OPT_SCAN, 0, "scan", "FILE", "the scan, or a folder of scans"},
+    CLI_ARCHIVE_OPTION_DATE("the date of the approval (required)"),
+    OPTION_OPENED_ON("the day the platform opened (第七条: only after approval)"),
+    OPTIONS_COMMON,
+    CLI_OPTIONS_END,
+};
+
+const cli_spec cmd_approve_spec = {
+    .name = "approve",
+    .summary = "file the signed and sealed scan: approved (批准备案)",
+    .usage = "beian approve [RECORD] --scan FILE|FOLDER --date YYYY-MM-DD|today",
+    .description =
+        "Files the scan (PDF, PNG or JPEG) of the form that came back signed and sealed, as a "
+        "new version of the record, approved. Without RECORD the tracking code printed at the "
+        "foot of the form says which record it is; with a folder every scan in it is filed that "
+        "way. A scan whose code names another record, an older printing of the form, or other "
+        "data than the archived record is refused, and so is a record that cannot be approved "
+        "in its state.",
+    .options = approve_options,
+    .example = "beian approve --scan 扫描/2026-12-01/ --date 2026-12-01",
+};
+
+static const cli_option reject_options[] = {
+    {OPT_REASON, 0, "reason", "TEXT", "why it is returned (required)"},
+    CLI_ARCHIVE_OPTION_DATE("the date of the decision (required)"),
+    OPTIONS_COMMON,
+    CLI_OPTIONS_END,
+};
+
+const cli_spec cmd_reject_spec = {
+    .name = "reject",
+    .summary = "return a filing to its unit: rejected (退回)",
+    .usage = "beian reject RECORD --reason TEXT --date YYYY-MM-DD|today [options]",
+    .description = "Files a new version: rejected, with the reason. The unit corrects the data "
+                   "and files it with `beian change`, which is then approved or rejected again.",
+    .options = reject_options,
+    .example = "beian reject XMT-2026-0007 --reason \"负责人未签字\" --date 2026-12-01",
+};
+
+static const cli_option change_options[] = {
+    CLI_ARCHIVE_OPTION_DATE("the date the change is filed; default: the data file's \"date\""),
+    {OPT_CHANGED_ON, 0, "changed-on", "DATE",
+     "the day the administrator or head actually changed; `beian due` flags a filing more than "
+     "7 days later (第七条)"},
+    OPTION_OPENED_ON("the day the platform opened (第七条)"),
+    OPTION_OUTPUT("also write the printed form"),
+    OPTIONS_COMMON,
+    CLI_OPTIONS_END,
+};
+
+const cli_spec cmd_change_spec = {
+    .name = "change",
+    .summary = "file changed data, e.g. a new administrator (变更)",
+    .usage = "beian change RECORD DATA.json [--changed-on D] [-o FORM.pdf] [options]",
+    .description =
+        "Files the record's new data (same form) as a new version, changed, and prints the "
+        "form again with the new version in its footer; it is then approved with its signed "
+        "scan. The regulation asks for a change of administrator within 7 days (art. 7). Only "
+        "an approved, returned or review-failed record can be changed.",
+    .options = change_options,
+    .example = "beian change QUN-2026-0012 工作群-新管理员.json --date 2027-03-02 \\\n"
+               "    --changed-on 2027-02-27 -o 变更.pdf",
+};
+
+static const cli_option review_options[] = {
+    {OPT_YEAR, 0, "year", "YYYY", "the year under review (required)"},
+    {OPT_RESULT, 0, "result", "R", "pass (default) or fail"},
+    {OPT_SCAN, 0, "scan", "FILE", "the review's signed paper (PDF, PNG or JPEG)"},
+    OPTION_OPENED_ON("the day the platform opened, if not given before"),
+    CLI_ARCHIVE_OPTION_DATE("the date of the review (required)"),
+    OPTIONS_COMMON,
+    CLI_OPTIONS_END,
+};
+
+const cli_spec cmd_review_spec = {
+    .name = "review",
+    .summary = "file the annual review of a record (年审)",
+    .usage = "beian review RECORD --year YYYY [--result pass|fail] [--scan FILE]\n"
+             "beian review RECORD --year YYYY --date YYYY-MM-DD|today [options]",
+    .description = "Files the year's review (art. 8) as a new version. A record that fails may "
+                   "not run on until it is changed and reviewed again. Each year is reviewed "
+                   "once.",
+    .options = review_options,
+    .example = "beian review XMT-2026-0007 --year 2027 --result pass --date 2027-12-10",
+};
+
+static const cli_option dissolve_options[] = {
+    {OPT_REASON, 0, "reason", "TEXT", "why (optional)"},
+    CLI_ARCHIVE_OPTION_DATE("the date the dissolution is filed (required)"),
+    {OPT_CLOSED_ON, 0, "closed-on", "DATE",
+     "the day the platform or group was closed; `beian due` flags a filing more than 3 days "
+     "later (第十三条)"},
+    OPTIONS_COMMON,
+    CLI_OPTIONS_END,
+};
+
+const cli_spec cmd_dissolve_spec = {
+    .name = "dissolve",
+    .summary = "file the closing of a platform or group (解散/注销)",
+    .usage = "beian dissolve RECORD --date D|today [--reason TEXT] [--closed-on D]",
+    .description = "Files the last version of a record: dissolved. The regulation asks for it "
+                   "within 3 days (art. 13). Nothing can be filed for the record afterwards.",
+    .options = dissolve_options,
+    .example = "beian dissolve QUN-2026-0012 --reason \"班级已毕业\" --closed-on 2029-06-30 \\\n"
+               "    --date 2029-07-01",
+};
+
+/* ---- parsing a filing command ---- */
+
+typedef struct {
+    cli_archive_common common;
+    const char *out;
+    const char *scan;
+    const char *reason;
+    int year;
+    int pass;
+    int date_confirmed;
+    char changed_on[11], closed_on[11], opened_on[11]; /* "" when not given */
+    const char *args[2];
+    int nargs;
+} filing_args;
+
+/* --changed-on, --closed-on, --opened-on: a date, or the explicit "today". */
+static int day_option(const char *command, const char *option, const char *value, char out[11])
+{
+    if (strcmp(value, "today") == 0) {
+        if (!cli_archive_today(out)) {
+            cli_error(BEIAN_EUSAGE, "%s: cannot read today's date from the clock", command);
+            return BEIAN_EUSAGE;
+        }
+        return BEIAN_OK;
+    }
+    if (strlen(value) == 10 && beian_date_valid(value)) {
+        memcpy(out, value, 11);
+        return BEIAN_OK;
+    }
+    cli_error(BEIAN_EUSAGE, "%s: %s takes a date as YYYY-MM-DD (e.g. 2026-11-24), not \"%s\"",
+              command, option, value);
+    return BEIAN_EUSAGE;
+}
+
+/* The value of one of the filing options (id OPT_*); BEIAN_OK or BEIAN_EUSAGE (said why). */
+static int filing_option(const char *command, int id, const cli_args *args, filing_args *a)
+{
+    const char *value = args->value;
+    switch (id) {
+    case OPT_CHANGED_ON:
+    case OPT_CLOSED_ON:
+    case OPT_OPENED_ON:
+        return day_option(command, args->option, value,
+                          id == OPT_CHANGED_ON  ? a->changed_on
+                          : id == OPT_CLOSED_ON ? a->closed_on
+                                                : a->opened_on);
+    case OPT_OUT:
+        a->out = value;
+        return BEIAN_OK;
+    case OPT_DATE_CONFIRMED:
+        a->date_confirmed = 1;
+        return BEIAN_OK;
+    case OPT_SCAN:
+        a->scan = value;
+        return BEIAN_OK;
+    case OPT_REASON:
+        a->reason = value;
+        return BEIAN_OK;
+    case OPT_YEAR: {
+        char *end;
+        long y = strtol(value, &end, 10);
+        if (*end || y < 2000 || y > 2199) {
+            return cli_error(BEIAN_EUSAGE, "%s: --year takes a year such as 2027, not \"%s\"",
+                             command, value);
+        }
+        a->year = (int)y;
+        return BEIAN_OK;
+    }
+    case OPT_RESULT:
+        if (strcmp(value, "pass") == 0 || strcmp(value, "通过") == 0) {
+            a->pass = 1;
+        } else if (strcmp(value, "fail") == 0 || strcmp(value, "不通过") == 0) {
+            a->pass = 0;
+        } else {
+            return cli_error(BEIAN_EUSAGE, "%s: --result is pass or fail, not \"%s\"", command,
+                             value);
+        }
+        return BEIAN_OK;
+    default:
+        return cli_archive_option(command, id, value, &a->common);
+    }
+}
+
+/* Parses argv by the command's option table; returns BEIAN_OK or BEIAN_EUSAGE (said why). */
+static int parse_filing(const cli_spec *spec, int argc, char **argv, filing_args *a)
+{
+    cli_args args;
+    int id;
+    memset(a, 0, sizeof *a);
+    cli_archive_common_init(&a->common);
+    a->pass = 1;
+    cli_args_init(&args, spec, argc, argv);
+    while ((id = cli_args_next(&args)) != CLI_ARGS_END) {
+        if (id == CLI_ARGS_BAD) {
+            return BEIAN_EUSAGE;
+        }
+        if (id == CLI_ARGS_ARG) {
+            if (a->nargs >= 2) {
+                cli_error(BEIAN_EUSAGE, "%s: too many arguments (\"%s\")", spec->name,
+                          args.value);
+                return cli_usage(spec);
+            }
+            a->args[a->nargs++] = args.value;
+        } else if (filing_option(spec->name, id, &args, a) != BEIAN_OK) {
+            return cli_usage(spec);
+        }
+    }
+    return BEIAN_OK;
+}
+
+static int need_date(const cli_spec *spec, const filing_args *a, const char *what)
+{
+    const char *command = spec->name;
+    if (a->common.date[0]) {
+        return BEIAN_OK;
+    }
+    cli_error(BEIAN_EUSAGE,
+              "%s: give the date of the %s with --date YYYY-MM-DD (or --date today); beian "
+              "never takes it from the clock unasked",
+              command, what);
+    return cli_usage(spec);
+}
+
+static int need_record_no(const cli_spec *spec, const char *s)
+{
+    const char *command = spec->name;
+    if (s && beian_record_no_valid(s)) {
+        return BEIAN_OK;
+    }
+    if (s) {
+        cli_error(BEIAN_EUSAGE,
+                  "%s: \"%s\" is not a record number such as XMT-2026-0007 or "
+                  "QUN-2026-0012 (see: beian list)",
+                  command, s);
+    } else {
+        cli_error(BEIAN_EUSAGE, "%s: say which record, e.g. XMT-2026-0007 (see: beian list)",
+                  command);
+    }
+    return cli_usage(spec);
+}
+
+/* Files ev under record_no (NULL: a submission) and reports the result. */
+static int file_event(beian_ctx *ctx, const filing_args *a, const char *command,
+                      const char *record_no, beian_event *ev)
+{
+    beian_archive *ar = NULL;
+    beian_problems *pr = beian_problems_new();
+    beian_commit_result res;
+    memset(&res, 0, sizeof res);
+    if (!pr) {
+        return cli_error(BEIAN_EINTERNAL, "out of memory");
+    }
+    char **warnings = NULL;
+    size_t n_warnings = 0;
+    int rc = cli_archive_open(ctx, &a->common, command, 1, &ar);
+    if (rc == BEIAN_OK) {
+        rc = cli_archive_output_ok(ar, command, a->out);
+    }
+    if (rc != BEIAN_OK) {
+        goto done;
+    }
+    ev->changed_on = a->changed_on[0] ? a->changed_on : NULL;
+    ev->date_confirmed = a->date_confirmed;
+    ev->closed_on = a->closed_on[0] ? a->closed_on : NULL;
+    ev->opened_on = a->opened_on[0] ? a->opened_on : NULL;
+    if (ev->record) {
+        /* the checks before signing: printed, and kept in the bundle */
+        rc = cli_archive_warnings(ar, ev->record, record_no, &warnings, &n_warnings);
+        if (rc != BEIAN_OK) {
+            cli_error(rc, "%s",
+                      beian_ctx_message(ctx)[0] ? beian_ctx_message(ctx) : "out of memory");
+            goto done;
+        }
+        ev->warnings = (const char *const *)warnings;
+        ev->n_warnings = n_warnings;
+    }
+    rc = beian_archive_commit(ar, record_no, ev, &res, pr);
+    if (rc != BEIAN_OK) {
+        cli_report(ctx, rc, pr);
+        cli_error(rc, "%s: nothing was filed", record_no ? record_no : command);
+        goto done;
+    }
+    cli_print_problems(pr); /* warnings */
+    if (ev->kind == BEIAN_EVENT_SUBMITTED) {
+        printf("%s\n", res.record_no);
+    } else {
+        printf("%s v%d %s\n", res.record_no, res.version, beian_archive_state_name(res.state));
+    }
+    fflush(stdout);
+    cli_note("filed %s v%d (%s %s, now %s) as %s/%s", res.record_no, res.version,
+             beian_archive_event_name(ev->kind), ev->date, beian_archive_state_label(res.state),
+             beian_archive_dir(ar), res.path);
+    if (a->out && res.pdf) {
+        rc = cli_write_file(a->out, res.pdf, res.pdf_len);
+        if (rc != BEIAN_OK) {
+            /* the filing stands: say so, and how to get its form (never file it again) */
+            cli_error(rc,
+                      "%s v%d is filed all the same (do not file it again); get its form with "
+                      "`beian reprint %s@v%d --exact -o FILE --date today`",
+                      res.record_no, res.version, res.record_no, res.version);
+        }
+        if (rc == BEIAN_OK) {
+            cli_note("wrote %s: print it, have it signed and sealed, then file the scan with "
+                     "`beian approve --scan FILE`",
+                     a->out);
+        }
+    }
+done:
+    for (size_t i = 0; i < n_warnings; i++) {
+        free(warnings[i]);
+    }
+    free(warnings);
+    beian_commit_result_release(&res);
+    beian_archive_free(ar);
+    beian_problems_free(pr);
+    return rc;
+}
+
+/* ---- submit and change ---- */
+
+static int read_data(beian_ctx *ctx, const char *path, beian_record **rec)
+{
+    beian_problems *pr = beian_problems_new();
+    if (!pr) {
+        return cli_error(BEIAN_EINTERNAL, "out of memory");
+    }
+    int rc = beian_record_read_file(ctx, path, rec, pr);
+    if (rc != BEIAN_OK) {
+        size_t n = beian_problems_errors(pr);
+        cli_report(ctx, rc, pr);
+        if (rc == BEIAN_EDATA && n > 1) {
+            cli_error(rc, "%s: %zu problems", path, n);
+        }
+    }
+    beian_problems_free(pr);
+    return rc;
+}
+
+static int submit_or_change(beian_ctx *ctx, int argc, char **argv, int change)
+{
+    const cli_spec *spec = change ? &cmd_change_spec : &cmd_submit_spec;
+    const char *command = spec->name;
+    filing_args a;
+    beian_record *rec = NULL;
+    int rc = parse_filing(spec, argc, argv, &a);
+    if (rc != BEIAN_OK) {
+        return rc;
+    }
+    if (a.nargs != (change ? 2 : 1)) {
+        cli_error(BEIAN_EUSAGE, "%s: expected %s", command,
+                  change ? "a record number and a data file" : "one data file");
+        return cli_usage(spec);
+    }
+    if (change && need_record_no(spec, a.args[0]) != BEIAN_OK) {
+        return BEIAN_EUSAGE;
+    }
+    const char *data = a.args[change ? 1 : 0];
+    rc = read_data(ctx, data, &rec);
+    if (rc != BEIAN_OK) {
+        cli_error(rc, "%s: nothing was filed", data);
+        return rc;
+    }
+    beian_event ev = BEIAN_EVENT_INIT;
+    ev.kind = change ? BEIAN_EVENT_CHANGED : BEIAN_EVENT_SUBMITTED;
+    ev.date = a.common.date[0] ? a.common.date : rec->date;
+    ev.record = rec;
+    if (!ev.date) {
+        cli_error(BEIAN_EUSAGE,
+                  "%s: %s has no \"date\"; give the date of the %s with --date YYYY-MM-DD (or "
+                  "--date today)",
+                  command, data, change ? "change" : "submission");
+        beian_record_free(rec);
+        return cli_usage(spec);
+    }
+    rc = file_event(ctx, &a, command, change ? a.args[0] : NULL, &ev);
+    beian_record_free(rec);
+    return rc;
+}
+
+int cmd_submit(beian_ctx *ctx, int argc, char **argv)
+{
+    return submit_or_change(ctx, argc, argv, 0);
+}
+
+int cmd_change(beian_ctx *ctx, int argc, char **argv)
+{
+    return submit_or_change(ctx, argc, argv, 1);
+}
+
+/* ---- approve ---- */
+
+/* Reads the scan and the beian tracking codes on it (all pages must agree). */
+static int read_scan(beian_ctx *ctx, const char *path, beian_buf *bytes, beian_tracking *code,
+                     int *have_code)
+{
+    int err = 0;
+    char **codes = NULL;
+    size_t n = 0;
+    beian_problems *pr = beian_problems_new();
+    *have_code = 0;
+    beian_buf_init(bytes);
+    if (!pr) {
+        return cli_error(BEIAN_EINTERNAL, "out of memory");
+    }
+    int rc = beian_file_read(path, BEIAN_SCAN_MAX_BYTES, bytes, &err);
+    if (rc != BEIAN_OK) {
+        rc = cli_error(rc, "%s: %s", path,
+                       rc == BEIAN_EDATA ? "the scan is larger than 64 MiB" : strerror(err));
+        goto done;
+    }
+    if (beian_scan_sniff(bytes->data, bytes->len) == BEIAN_SCAN_UNKNOWN) {
+        rc = cli_error(BEIAN_EDATA,
+                       "%s: error: scan (扫描件): not a PDF, PNG or JPEG (judged "
+                       "by its first bytes); scan the signed paper to one of those",
+                       path);
+        goto done;
+    }
+    rc = beian_scan_codes(ctx, path, &codes, &n, pr);
+    if (rc != BEIAN_OK) {
+        cli_report(ctx, rc, pr);
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        beian_tracking t;
+        if (beian_tracking_parse(codes[i], &t) != BEIAN_OK) {
+            continue; /* a group's own QR code, say */
+        }
+        if (*have_code && (strcmp(t.record, code->record) != 0 || t.version != code->version ||
+                           strcmp(t.digest16, code->digest16) != 0)) {
+            rc = cli_error(BEIAN_EDATA,
+                           "%s: error: scan (扫描件): holds the tracking codes of "
+                           "%s v%d and %s v%d; scan each form to its own file",
+                           path, code->record, code->version, t.record, t.version);
+            goto done;
+        }
+        *code = t;
+        *have_code = 1;
+    }
+done:
+    if (rc != BEIAN_OK) {
+        beian_buf_release(bytes);
+    }
+    beian_scan_codes_free(codes, n);
+    beian_problems_free(pr);
+    return rc;
+}
+
+static int approve_one(beian_ctx *ctx, const filing_args *a, const char *record_no,
+                       const char *scan_path)
+{
+    beian_buf scan;
+    beian_tracking code;
+    int have_code = 0;
+    int rc = read_scan(ctx, scan_path, &scan, &code, &have_code);
+    if (rc != BEIAN_OK) {
+        return rc;
+    }
+    if (!record_no) {
+        if (!have_code) {
+            beian_buf_release(&scan);
+            return cli_error(BEIAN_EDATA,
+                             "%s: error: scan (扫描件): no beian tracking code found (the QR "
+                             "code at the foot of the form); rescan at 200 dpi or more, or name "
+                             "the record: beian approve RECORD --scan %s",
+                             scan_path, scan_path);
+        }
+        if (strcmp(code.record, "DRAFT") == 0) {
+            beian_buf_release(&scan);
+            return cli_error(BEIAN_EDATA,
+                             "%s: error: scan (扫描件): the form was printed as a draft, before "
+                             "it was filed; file the data with `beian submit`, print that form "
+                             "and have it signed",
+                             scan_path);
+        }
+        record_no = code.record;
+    } else if (!have_code) {
+        cli_note("%s: no tracking code found on the scan; filing it under %s as you said",
+                 scan_path, record_no);
+    }
+    beian_event ev = BEIAN_EVENT_INIT;
+    ev.kind = BEIAN_EVENT_APPROVED;
+    ev.date = a->common.date;
+    ev.scan = scan.data;
+    ev.scan_len = scan.len;
+    ev.scan_name = scan_path;
+    ev.scan_code = have_code ? &code : NULL;
+    char rec[32];
+    snprintf(rec, sizeof rec, "%s", record_no);
+    rc = file_event(ctx, a, "approve", rec, &ev);
+    beian_buf_release(&scan);
+    return rc;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* 1 when the file starts like a PDF, PNG or JPEG (a folder of scans also holds Thumbs.db,
+ * desktop.ini and notes). */
+static int looks_like_scan(const char *path)
+{
+    unsigned char head[16];
+    FILE *f = fopen(path, "rb");
+    size_t n = f ? fread(head, 1, sizeof head, f) : 0;
+    if (f) {
+        fclose(f);
+    }
+    return beian_scan_sniff(head, n) != BEIAN_SCAN_UNKNOWN;
+}
+
+/* Files every scan of a folder by its tracking code, in name order. */
+static int approve_folder(beian_ctx *ctx, const filing_args *a, const char *dir)
+{
+    DIR *d = opendir(dir);
+    char **names = NULL;
+    size_t n = 0, filed = 0, refused = 0;
+    int worst = BEIAN_OK;
+    if (!d) {
+        return cli_error(BEIAN_ENOINPUT, "%s: cannot open the folder: %s", dir, strerror(errno));
+    }
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.') {
+            continue;
+        }
+        char **grown = realloc(names, (n + 1) * sizeof *grown);
+        if (!grown || !(grown[n] = beian_path_join(dir, de->d_name))) {
+            names = grown ? grown : names;
+            worst = cli_error(BEIAN_EINTERNAL, "out of memory");
+            break;
+        }
+        names = grown;
+        n++;
+    }
+    closedir(d);
+    qsort(names, n, sizeof *names, cmp_str);
+    for (size_t i = 0; i < n && worst != BEIAN_EINTERNAL; i++) {
+        struct stat st;
+        if (stat(names[i], &st) != 0 || !S_ISREG(st.st_mode)) {
+            continue;
+        }
+        if (!looks_like_scan(names[i])) {
+            cli_note("%s: skipped: not a PDF, PNG or JPEG", names[i]);
+            continue;
+        }
+        int rc = approve_one(ctx, a, NULL, names[i]);
+        if (rc == BEIAN_OK) {
+            filed++;
+        } else {
+            refused++;
+            worst = worst == BEIAN_OK ? rc : worst;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        free(names[i]);
+    }
+    free(names);
+    if (filed + refused == 0 && worst == BEIAN_OK) {
+        return cli_error(BEIAN_ENOINPUT, "%s: no scans in the folder", dir);
+    }
+    if (refused) {
+        cli_error(worst, "%s: filed %zu scan%s, refused %zu (see above)", dir, filed,
+                  filed == 1 ? "" : "s", refused);
+    } else {
+        cli_note("%s: filed %zu scan%s", dir, filed, filed == 1 ? "" : "s");
+    }
+    return worst;
+}
+
+int cmd_approve(beian_ctx *ctx, int argc, char **argv)
+{
+    filing_args a;
+    int rc = parse_filing(&cmd_approve_spec, argc, argv, &a);
+    if (rc != BEIAN_OK) {
+        return rc;
+    }
+    if (a.nargs > 1 || !a.scan) {
+        if (!a.scan) {
+            cli_error(BEIAN_EUSAGE, "approve: give the scan of the signed and sealed form with "
+                                    "--scan FILE (or a folder of scans)");
+        }
+        return cli_usage(&cmd_approve_spec);
+    }
+    if (a.nargs == 1 && need_record_no(&cmd_approve_spec, a.args[0]) != BEIAN_OK) {
+        return BEIAN_EUSAGE;
+    }
+    if (need_date(&cmd_approve_spec, &a, "approval") != BEIAN_OK) {
+        return BEIAN_EUSAGE;
+    }
+    struct stat st;
+    if (stat(a.scan, &st) != 0) {
+        return cli_error(BEIAN_ENOINPUT, "%s: cannot read the scan: %s", a.scan, strerror(errno));
+    }
+    if (S_ISDIR(st.st_mode)) {
+        if (a.nargs == 1) {
+            cli_error(BEIAN_EUSAGE, "approve: a folder of scans is filed by the tracking codes "
+                                    "alone; leave out the record number");
+            return cli_usage(&cmd_approve_spec);
+        }
+        return approve_folder(ctx, &a, a.scan);
+    }
+    return approve_one(ctx, &a, a.nargs ? a.args[0] : NULL, a.scan);
+}
+
+/* ---- reject, review, dissolve ---- */
+
+int cmd_reject(beian_ctx *ctx, int argc, char **argv)
+{
+    filing_args a;
+    int rc = parse_filing(&cmd_reject_spec, argc, argv, &a);
+    if (rc != BEIAN_OK) {
+        return rc;
+    }
+    if (a.nargs != 1 || need_record_no(&cmd_reject_spec, a.args[0]) != BEIAN_OK) {
+        return a.nargs != 1 ? cli_usage(&cmd_reject_spec) : BEIAN_EUSAGE;
+    }
+    if (!a.reason || !a.reason[0]) {
+        cli_error(BEIAN_EUSAGE, "reject: say why it is returned with --reason TEXT (退回理由)");
+        return cli_usage(&cmd_reject_spec);
+    }
+    if (need_date(&cmd_reject_spec, &a, "rejection") != BEIAN_OK) {
+        return BEIAN_EUSAGE;
+    }
+    beian_event ev = BEIAN_EVENT_INIT;
+    ev.kind = BEIAN_EVENT_REJECTED;
+    ev.date = a.common.date;
+    ev.reason = a.reason;
+    return file_event(ctx, &a, "reject", a.args[0], &ev);
+}
+
+int cmd_review(beian_ctx *ctx, int argc, char **argv)
+{
+    filing_args a;
+    beian_buf scan;
+    beian_buf_init(&scan);
+    int rc = parse_filing(&cmd_review_spec, argc, argv, &a);
+    if (rc != BEIAN_OK) {
+        return rc;
+    }
+    if (a.nargs != 1 || need_record_no(&cmd_review_spec, a.args[0]) != BEIAN_OK) {
+        return a.nargs != 1 ? cli_usage(&cmd_review_spec) : BEIAN_EUSAGE;
+    }
+    if (!a.year) {
+        cli_error(BEIAN_EUSAGE,
+                  "review: say which year is reviewed with --year YYYY (年审年度)");
+        return cli_usage(&cmd_review_spec);
+    }
+    if (need_date(&cmd_review_spec, &a, "review") != BEIAN_OK) {
+        return BEIAN_EUSAGE;
+    }
+    beian_event ev = BEIAN_EVENT_INIT;
+    ev.kind = BEIAN_EVENT_REVIEWED;
+    ev.date = a.common.date;
+    ev.year = a.year;
+    ev.review_pass = a.pass;
+    if (a.scan) {
+        int err = 0;
+        rc = beian_file_read(a.scan, BEIAN_SCAN_MAX_BYTES, &scan, &err);
+        if (rc != BEIAN_OK) {
+            return cli_error(rc, "%s: %s", a.scan,
+                             rc == BEIAN_EDATA ? "the scan is larger than 64 MiB" : strerror(err));
+        }
+        ev.scan = scan.data;
+        ev.scan_len = scan.len;
+        ev.scan_name = a.scan;
+    }
+    rc = file_event(ctx, &a, "review", a.args[0], &ev);
+    beian_buf_release(&scan);
+    return rc;
+}
+
+int cmd_dissolve(beian_ctx *ctx, int argc, char **argv)
+{
+    filing_args a;
+    int rc = parse_filing(&cmd_dissolve_spec, argc, argv, &a);
+    if (rc != BEIAN_OK) {
+        return rc;
+    }
+    if (a.nargs != 1 || need_record_no(&cmd_dissolve_spec, a.args[0]) != BEIAN_OK) {
+        return a.nargs != 1 ? cli_usage(&cmd_dissolve_spec) : BEIAN_EUSAGE;
+    }
+    if (need_date(&cmd_dissolve_spec, &a, "dissolution") != BEIAN_OK) {
+        return BEIAN_EUSAGE;
+    }
+    beian_event ev = BEIAN_EVENT_INIT;
+    ev.kind = BEIAN_EVENT_DISSOLVED;
+    ev.date = a.common.date;
+    ev.reason = a.reason;
+    return file_event(ctx, &a, "dissolve", a.args[0], &ev);
+}

@@ -1,0 +1,82 @@
+# A first user's day (issue 15): a department secretary with the office's sheet and a clerk
+# with a data file typed on a Chinese input method. Each test follows what the person does and
+# checks what they rely on: the message they read (one per problem, naming the row Excel
+# shows), the file they then find, and the value printed on the form.
+
+export BEIAN_FORMS="${BEIAN_FORMS:-$ROOT/forms}" BEIAN_FONTS="${BEIAN_FONTS:-$ROOT/fonts}"
+
+# office_sheet N MOBILE-OF-ROW: the office's sheet of N groups as it keeps it: a 序号 column,
+# the header copied from the paper form (手机 after 管理员姓名 1 and after 部门负责人), the
+# code's date as Excel on Chinese Windows shows it. MOBILE-OF-ROW is an awk expression of i
+# (the group) giving the administrator's mobile number as typed.
+office_sheet() {
+  printf '%s\r\n' '序号,群二维码,群二维码生成日期,群名称,建群范围,管理员姓名 1,手机,Email,群成员数量,覆盖人员类型,所属部门名称,部门负责人,职务,办公电话,手机'
+  awk -v n="$1" "BEGIN {
+    for (i = 1; i <= n; i++)
+      printf \"%d,https://weixin.qq.com/g/FU-%d,2026/9/8,2026级护理%d班,护理学院,张伟,%s,hl%d@nxtc.edu.cn,45,学生,护理学院,周晓明,书记,0951-6033456,13909512345\\r\\n\", i, i, i, $2, i
+  }"
+}
+
+test_a_column_excel_shortened_is_one_message_and_the_fixed_sheet_prints() {
+  # Excel showed the 30 mobile numbers as 1.39E+10 when the sheet was saved as CSV
+  office_sheet 30 '"1.39E+10"' >"$T/groups.csv"
+  run "$BEIAN" batch workgroup-filing "$T/groups.csv" -o "$T/forms"
+  expect_rc 65 || return 1
+  [ "$(grep -c 'E+10' "$T/err")" -eq 1 ] || fail "not one message: $(grep -c 'E+10' "$T/err")" || return 1
+  expect_err 'groups.csv: error: admin1_mobile (管理员1手机): rows 2–31: "1.39E+10" is a number Excel shortened' || return 1
+  expect_err '30 of 30 rows cannot be printed (rows 2–31); nothing was written' || return 1
+  expect_no_file "$T/forms" || return 1
+  # retyped as text; two were typed with the input method's full-width digits
+  office_sheet 30 'sprintf(i == 4 || i == 9 ? "１３８９５０００００%d" : "138950000%02d", i % 10)' >"$T/groups.csv"
+  run "$BEIAN" batch workgroup-filing "$T/groups.csv" -o "$T/forms"
+  expect_rc 0 || return 1
+  expect_err 'groups.csv:1: note: column A "序号" is no field of workgroup-filing and is ignored' || return 1
+  expect_err 'G "手机" as admin1_mobile (管理员1手机), O "手机" as mobile (部门负责人手机)' || return 1
+  expect_err 'admin1_mobile (管理员1手机): rows 5, 10: "１３８９５０００００4" was read as "13895000004"' || return 1
+  # the file of row 5 is 0005, and it holds the digits and the date as the form prints them
+  t=$(pdf_text "$T/forms/0005-2026级护理4班.pdf")
+  for want in 13895000004 二维码生成日期：2026年9月8日 2026级护理4班; do
+    case "$t" in *"$want"*) ;; *) fail "row 5's form lacks $want"; return 1 ;; esac
+  done
+  [ "$(ls "$T/forms" | head -1)" = "0002-2026级护理1班.pdf" ] || fail "first file: $(ls "$T/forms" | head -1)"
+}
+
+test_skipped_rows_are_the_files_missing() {
+  office_sheet 8 'sprintf("138950000%02d", i)' | sed -e '4s/,13895000003,/,1389500003,/' -e '7s/,hl6@nxtc.edu.cn,/,hl6@nxtc,/' >"$T/skip.csv"
+  run "$BEIAN" batch workgroup-filing "$T/skip.csv" -o "$T/skip" --skip-invalid
+  expect_rc 0 || return 1
+  expect_err 'skip.csv:4: error: admin1_mobile' || return 1
+  expect_err 'skip.csv:7: error: email' || return 1
+  expect_err 'skipped 2 rows with problems (rows 4, 7)' || return 1
+  for n in 2 3 5 6 8 9; do
+    [ -n "$(ls "$T/skip" | grep "^000$n-")" ] || fail "row $n was not printed: $(ls "$T/skip")" || return 1
+  done
+  [ -z "$(ls "$T/skip" | grep -E '^000[47]-')" ] || fail "rows 4 and 7 were printed: $(ls "$T/skip")"
+}
+
+test_a_libreoffice_sheet_is_told_how_to_save_it() {
+  ln -s "$ROOT/tests/bad/inputs/sheet-ods.ods" "$T/工作群.ods"
+  run "$BEIAN" batch workgroup-filing "$T/工作群.ods" -o "$T/ods"
+  expect_rc 65 || return 1
+  expect_err '工作群.ods: error: is an OpenDocument spreadsheet (.ods' || return 1
+  expect_err '另存为' && expect_err 'CSV UTF-8' || return 1
+  ! grep -q 'Word or PowerPoint' "$T/err" || fail "still asks about Word: $(cat "$T/err")"
+}
+
+test_a_data_file_typed_on_a_chinese_input_method() {
+  # the colon after "group_name" and the date typed with the input method on
+  sed -e 's/"group_name": /"group_name"：/' "$ROOT/tests/data/workgroup.json" >"$T/wg.json"
+  run "$BEIAN" check "$T/wg.json"
+  expect_rc 65 || return 1
+  expect_err 'wg.json:7:17: error: JSON syntax error: a full-width colon ： at line 7, column 17: JSON needs the half-width :' || return 1
+  sed -e 's/"date": "2026-09-08"/"date": "2026年9月8日"/' -e 's/"admin1_mobile": "13619512468"/"admin1_mobile": "１３６１９５１２４６８"/' \
+    "$ROOT/tests/data/workgroup.json" >"$T/wg.json"
+  run "$BEIAN" fill "$T/wg.json" -o "$T/wg.pdf"
+  expect_rc 0 || return 1
+  expect_err 'wg.json:3: note: date (提交日期): "2026年9月8日" was read as "2026-09-08"' || return 1
+  pdf_text "$T/wg.pdf" | grep -qF 13619512468 || fail "the form lacks 13619512468" || return 1
+  # the same form as from the file written the plain way
+  run "$BEIAN" fill "$ROOT/tests/data/workgroup.json" -o "$T/plain.pdf"
+  expect_rc 0 || return 1
+  [ "$(pdf_text "$T/wg.pdf")" = "$(pdf_text "$T/plain.pdf")" ] || fail "the two spellings print different forms"
+}
