@@ -17,6 +17,9 @@ void cli_print_problems(const beian_problems *p)
     static const char *const sev[] = {"error", "warning", "note"};
     for (size_t i = 0; i < beian_problems_count(p); i++) {
         const beian_problem *x = beian_problems_get(p, i);
+        if (cli_quiet && x->severity == BEIAN_SEV_NOTE) {
+            continue; /* --quiet silences notes, never warnings or errors */
+        }
         fputs("beian: ", stderr);
         if (x->file) {
             fputs(x->file, stderr);

@@ -72,19 +72,30 @@ int cli_archive_option(const char *command, int id, const char *value, cli_archi
                              command, value);
         }
         c->wait = (int)w;
-    } else if (strcmp(value, "today") == 0) {
-        if (!cli_archive_today(c->date)) {
-            return cli_error(BEIAN_EUSAGE, "%s: cannot read today's date from the clock", command);
-        }
-    } else if (beian_date_valid(value) && strlen(value) == 10) {
-        memcpy(c->date, value, 11);
     } else {
-        return cli_error(BEIAN_EUSAGE,
-                         "%s: --date takes a date as YYYY-MM-DD (e.g. 2026-11-24) or \"today\", "
-                         "not \"%s\"",
-                         command, value);
+        return cli_date_value(command, "--date", value, c->date);
     }
     return BEIAN_OK;
+}
+
+int cli_date_value(const char *command, const char *option, const char *value,
+                   char out[BEIAN_DATE_SIZE])
+{
+    char why[BEIAN_DATE_WHY_SIZE];
+    if (strcmp(value, "today") == 0) {
+        if (!cli_archive_today(out)) {
+            return cli_error(BEIAN_EUSAGE, "%s: cannot read today's date from the clock", command);
+        }
+        return BEIAN_OK;
+    }
+    /* the spellings a data file accepts (2026/9/8, 2026年9月8日, ...), one parser for both */
+    if (beian_date_parse(value, out, why, sizeof why) == BEIAN_DATE_OK) {
+        return BEIAN_OK;
+    }
+    return cli_error(BEIAN_EUSAGE,
+                     "%s: %s takes a date as YYYY-MM-DD (e.g. 2026-11-24, also 2026/11/24 or "
+                     "2026年11月24日) or \"today\", not \"%s\": %s",
+                     command, option, value, why);
 }
 
 int cli_archive_open(beian_ctx *ctx, const cli_archive_common *c, const char *command,

@@ -10,6 +10,7 @@
 
 #include "beian/archive.h"
 #include "beian/common.h"
+#include "beian/date.h"
 #include "beian/record.h"
 #include "beian/verify.h"
 #include "cli_opts.h"
@@ -41,6 +42,11 @@ void cli_archive_common_init(cli_archive_common *c);
 int cli_archive_option(const char *command, int id, const char *value, cli_archive_common *c);
 /* Today's date from the clock as YYYY-MM-DD; 0 when the clock cannot say. */
 int cli_archive_today(char out[11]);
+/* A date option's value: "today" (the clock, asked for), or a date in any spelling a data file
+ * accepts, normalised to YYYY-MM-DD into out. BEIAN_OK, or BEIAN_EUSAGE after one line saying
+ * what is wrong and what would be right. */
+int cli_date_value(const char *command, const char *option, const char *value,
+                   char out[BEIAN_DATE_SIZE]);
 /* Opens the archive (creating it for writers) with the crash hook of BEIAN_CRASH_AT. */
 int cli_archive_open(beian_ctx *ctx, const cli_archive_common *c, const char *command,
                      int create, beian_archive **ar);

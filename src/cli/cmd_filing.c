@@ -187,24 +187,6 @@ typedef struct {
 } filing_args;
 
 /* --changed-on, --closed-on, --opened-on: a date, or the explicit "today". */
-static int day_option(const char *command, const char *option, const char *value, char out[11])
-{
-    if (strcmp(value, "today") == 0) {
-        if (!cli_archive_today(out)) {
-            cli_error(BEIAN_EUSAGE, "%s: cannot read today's date from the clock", command);
-            return BEIAN_EUSAGE;
-        }
-        return BEIAN_OK;
-    }
-    if (strlen(value) == 10 && beian_date_valid(value)) {
-        memcpy(out, value, 11);
-        return BEIAN_OK;
-    }
-    cli_error(BEIAN_EUSAGE, "%s: %s takes a date as YYYY-MM-DD (e.g. 2026-11-24), not \"%s\"",
-              command, option, value);
-    return BEIAN_EUSAGE;
-}
-
 /* The value of one of the filing options (id OPT_*); BEIAN_OK or BEIAN_EUSAGE (said why). */
 static int filing_option(const char *command, int id, const cli_args *args, filing_args *a)
 {
@@ -213,7 +195,7 @@ static int filing_option(const char *command, int id, const cli_args *args, fili
     case OPT_CHANGED_ON:
     case OPT_CLOSED_ON:
     case OPT_OPENED_ON:
-        return day_option(command, args->option, value,
+        return cli_date_value(command, args->option, value,
                           id == OPT_CHANGED_ON  ? a->changed_on
                           : id == OPT_CLOSED_ON ? a->closed_on
                                                 : a->opened_on);

@@ -80,3 +80,24 @@ test_a_data_file_typed_on_a_chinese_input_method() {
   expect_rc 0 || return 1
   [ "$(pdf_text "$T/wg.pdf")" = "$(pdf_text "$T/plain.pdf")" ] || fail "the two spellings print different forms"
 }
+
+test_date_option_takes_the_spellings_a_data_file_takes() {
+  export BEIAN_ARCHIVE="$T/ar-date"
+  run "$BEIAN" -q submit "$ROOT/examples/workgroup-filing.json" --date 2026年11月25日
+  expect_rc 0 && expect_out "QUN-2026-0001" || return 1
+  grep -q ' 2026-11-25 ' "$BEIAN_ARCHIVE/ledger.txt" || ls "$BEIAN_ARCHIVE"/records/2026/QUN-2026-0001/v1-20261125.zip >/dev/null ||
+    { fail "the filing is not dated 2026-11-25"; return 1; }
+  run "$BEIAN" submit "$ROOT/examples/workgroup-filing.json" --date 9/8/2026
+  expect_rc 64 && expect_err "ambiguous" || return 1
+  run "$BEIAN" submit "$ROOT/examples/workgroup-filing.json" --date 2026-02-30
+  expect_rc 64 && expect_err "February 2026 has 28 days"
+}
+
+test_quiet_silences_notes_but_not_errors() {
+  sed 's/"13995012345"/"１３９９５０１２３４５"/' "$ROOT/examples/platform-application.json" >"$T/fw.json"
+  run "$BEIAN" check "$T/fw.json"
+  expect_rc 0 && expect_err "note:" || return 1
+  run "$BEIAN" -q check "$T/fw.json"
+  expect_rc 0 || return 1
+  ! grep -q "note:" "$T/err" || fail "-q printed a note: $(cat "$T/err")"
+}
