@@ -49,7 +49,7 @@ static char *first_of(const beian_record *rec, const char *const *ids, size_t n)
     return NULL;
 }
 
-/* The latest data's fields (seed field ids of DESIGN.md). */
+/* The latest data's fields (by the field ids of the form definitions, forms/<id>.json). */
 static int take_fields(beian_record_facts *r, const beian_record *rec)
 {
     static const char *const unit[] = {"host_unit", "applicant_unit", "department"};
