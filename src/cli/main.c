@@ -23,6 +23,7 @@
 #include "cmd_due.h"
 #include "cmd_filing.h"
 #include "cmd_fill.h"
+#include "cmd_fonts.h"
 #include "cmd_forms.h"
 #include "cmd_list.h"
 #include "cmd_log.h"
@@ -84,7 +85,8 @@ static const cli_command commands[] = {
     {&cmd_log_spec, cmd_log},           {&cmd_list_spec, cmd_list},
     {&cmd_due_spec, cmd_due},           {&cmd_reprint_spec, cmd_reprint},
     {&cmd_verify_spec, cmd_verify},     {&cmd_fsck_spec, cmd_fsck},
-    {&cmd_anchor_spec, cmd_anchor},     {&help_spec, cmd_help},
+    {&cmd_anchor_spec, cmd_anchor},     {&cmd_fonts_spec, cmd_fonts},
+    {&help_spec, cmd_help},
 };
 
 /* sysexits.h, as include/beian/common.h names them */

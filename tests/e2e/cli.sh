@@ -121,3 +121,16 @@ test_man_page_renders_with_every_command_option_exit_code_and_variable() {
     grep -qF -- "$w" "$T/man.txt" || fail "the man page lacks $w" || return 1
   done
 }
+
+test_fonts_names_the_file_of_each_role_and_the_face_of_each_character() {
+  export BEIAN_FORMS="${BEIAN_FORMS:-$ROOT/forms}" BEIAN_FONTS="${BEIAN_FONTS:-$ROOT/fonts}"
+  run "$BEIAN" fonts
+  expect_rc 0 && expect_out "chain of the body:" && expect_out "chain of the title:" || return 1
+  grep -q '^body ' "$T/out" && grep -q '^title ' "$T/out" || fail "no file named for body and title" || return 1
+  run "$BEIAN" fonts "$ROOT/examples/workgroup-filing.json"
+  expect_rc 0 && expect_out "characters of the text, by face" || return 1
+  grep -q '杨堃' "$T/out" || fail "the data's characters are not listed by face" || return 1
+  printf '{"form": "workgroup-filing", "fields": {' >"$T/broken.json"
+  run "$BEIAN" fonts "$T/broken.json"
+  expect_rc 65
+}
