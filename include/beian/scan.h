@@ -29,6 +29,10 @@ beian_scan_kind beian_scan_sniff(const unsigned char *data, size_t len);
  */
 int beian_scan_codes(beian_ctx *ctx, const char *path, char ***payloads, size_t *n,
                      beian_problems *pr);
+/* The same for a picture that is not a scan of a printed form (a group's own QR code): the
+ * whole-page read only, without the footer retries that look for a tracking code. */
+int beian_scan_picture_codes(beian_ctx *ctx, const char *path, char ***payloads, size_t *n,
+                             beian_problems *pr);
 void beian_scan_codes_free(char **payloads, size_t n);
 
 /* The zbar and poppler versions scans are read with, for `beian --version`. */

@@ -79,10 +79,8 @@ static char *normalise_name(const char *s)
             k = 1;
             cp = (unsigned char)s[i];
         }
-        if (cp >= 0xFF01 && cp <= 0xFF5E) {
-            cp -= 0xFEE0; /* full-width forms of ASCII 0x21..0x7E */
-        }
-        if (cp == ' ' || cp == '\t' || cp == '\r' || cp == '\n' || cp == 0x3000 || cp == '*') {
+        cp = beian_utf8_halfwidth(cp);
+        if (cp == ' ' || cp == '\t' || cp == '\r' || cp == '\n' || cp == '*') {
             i += k;
             continue;
         }

@@ -299,7 +299,7 @@ static int resolve_qr_pictures(beian_ctx *ctx, beian_record *rec, beian_problems
         beian_problems *sub = beian_problems_new();
         char **codes = NULL;
         size_t n = 0;
-        int src = sub ? beian_scan_codes(ctx, path, &codes, &n, sub)
+        int src = sub ? beian_scan_picture_codes(ctx, path, &codes, &n, sub)
                       : beian_ctx_fail(ctx, BEIAN_EINTERNAL, "out of memory");
         if (src == BEIAN_EINTERNAL) {
             rc = BEIAN_EINTERNAL;

@@ -192,8 +192,9 @@ static char *fold_fullwidth(const char *v, int *changed)
             k = 1;
             cp = 0xFFFD;
         }
-        if ((cp >= 0xFF01 && cp <= 0xFF5E) || cp == 0x3000) {
-            out[o++] = cp == 0x3000 ? ' ' : (char)(cp - 0xFEE0);
+        uint32_t h = beian_utf8_halfwidth(cp);
+        if (h != cp) {
+            out[o++] = (char)h;
             *changed = 1;
         } else {
             memcpy(out + o, v + i, k); /* never longer than the original */

@@ -37,6 +37,7 @@
 typedef struct {
     char **items;
     size_t n, cap;
+    int footer; /* 1: a scan of a printed form, whose footer code is worth the retries */
 } str_list;
 
 static int list_push(str_list *l, const char *data, size_t len)
@@ -179,6 +180,9 @@ static int page_codes(const unsigned char *grey, unsigned w, unsigned h, str_lis
 {
     size_t before = out->n;
     int rc = zbar_codes(grey, w, h, out);
+    if (!out->footer) {
+        return rc; /* a picture of a group's code has no footer to retry */
+    }
     for (size_t i = before; i < out->n; i++) {
         if (is_tracking(out->items[i])) {
             return rc;
@@ -432,9 +436,11 @@ done:
     return rc;
 }
 
-static int scan_codes(const char *path, char ***payloads, size_t *n, beian_problems *pr)
+static int scan_codes(const char *path, int footer, char ***payloads, size_t *n,
+                      beian_problems *pr)
 {
     str_list l = {0};
+    l.footer = footer;
     beian_buf b;
     int err = 0;
     *payloads = NULL;
@@ -480,10 +486,10 @@ static int scan_codes(const char *path, char ***payloads, size_t *n, beian_probl
 
 /* Out of memory is said as such, never as a bad picture (nor with a problem list that lost
  * the problem saying why). */
-int beian_scan_codes(beian_ctx *ctx, const char *path, char ***payloads, size_t *n,
+static int scan_file(beian_ctx *ctx, const char *path, int footer, char ***payloads, size_t *n,
                      beian_problems *pr)
 {
-    int rc = scan_codes(path, payloads, n, pr);
+    int rc = scan_codes(path, footer, payloads, n, pr);
     if (rc != BEIAN_EINTERNAL && beian_problems_lost(pr)) {
         beian_scan_codes_free(*payloads, *n);
         *payloads = NULL;
@@ -494,6 +500,18 @@ int beian_scan_codes(beian_ctx *ctx, const char *path, char ***payloads, size_t 
         rc = beian_ctx_fail(ctx, rc, "%s: out of memory while reading it", path);
     }
     return rc;
+}
+
+int beian_scan_codes(beian_ctx *ctx, const char *path, char ***payloads, size_t *n,
+                     beian_problems *pr)
+{
+    return scan_file(ctx, path, 1, payloads, n, pr);
+}
+
+int beian_scan_picture_codes(beian_ctx *ctx, const char *path, char ***payloads, size_t *n,
+                             beian_problems *pr)
+{
+    return scan_file(ctx, path, 0, payloads, n, pr);
 }
 
 const char *beian_scan_zbar_version(void)

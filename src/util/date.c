@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util.h"
+
 static int is_leap(int y)
 {
     return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -94,31 +96,21 @@ int beian_date_format_cn(const char *iso, char *out, size_t size)
 static unsigned long date_next(const char *s, size_t *i)
 {
     const unsigned char *p = (const unsigned char *)s + *i;
-    unsigned long cp;
-    size_t k;
-    if (p[0] < 0x80) {
-        cp = p[0];
-        k = p[0] ? 1 : 0;
-    } else if ((p[0] & 0xE0) == 0xC0 && (p[1] & 0xC0) == 0x80) {
-        cp = ((p[0] & 0x1Fu) << 6) | (p[1] & 0x3Fu);
-        k = 2;
-    } else if ((p[0] & 0xF0) == 0xE0 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
-        cp = ((p[0] & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
-        k = 3;
-    } else {
-        cp = 0xFFFD; /* anything else is no part of a date */
+    if (!p[0]) {
+        return 0;
+    }
+    uint32_t cp;
+    size_t n = 0;
+    while (n < 4 && p[n]) {
+        n++; /* a UTF-8 sequence is at most 4 bytes */
+    }
+    size_t k = beian_utf8_decode(p, n, &cp);
+    if (k == 0) {
         k = 1;
-        while ((p[k] & 0xC0) == 0x80) {
-            k++;
-        }
+        cp = 0xFFFD; /* an ill-formed byte is no part of a date */
     }
     *i += k;
-    if (cp >= 0xFF01 && cp <= 0xFF5E) {
-        cp -= 0xFEE0; /* full-width forms of ASCII 0x21..0x7E */
-    } else if (cp == 0x3000) {
-        cp = ' ';
-    }
-    return cp;
+    return beian_utf8_halfwidth(cp);
 }
 
 /* The separators a date's parts may have between them. */

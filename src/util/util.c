@@ -211,3 +211,11 @@ size_t beian_utf8_count(const char *s)
     }
     return n;
 }
+
+uint32_t beian_utf8_halfwidth(uint32_t cp)
+{
+    if (cp >= 0xFF01 && cp <= 0xFF5E) {
+        return cp - 0xFEE0; /* full-width forms of ASCII 0x21..0x7E */
+    }
+    return cp == 0x3000 ? ' ' : cp;
+}

@@ -45,6 +45,9 @@ size_t beian_utf8_encode(uint32_t cp, char *out);
 size_t beian_utf8_check(const unsigned char *s, size_t len);
 /* Number of code points of a valid UTF-8 string. */
 size_t beian_utf8_count(const char *s);
+/* The half-width form of cp: full-width ASCII (U+FF01..U+FF5E, as Chinese input methods type
+ * digits and signs) as ASCII, the ideographic space U+3000 as a space; any other cp as it is. */
+uint32_t beian_utf8_halfwidth(uint32_t cp);
 
 /* Arrays, files and JSON have headers of their own; most modules want them all. */
 #include "array.h"
