@@ -59,13 +59,24 @@ typedef struct {
     }
 
 /*
- * Opens the archive. With create, a missing archive is created (writers); without, a missing
- * one is BEIAN_ENOINPUT (readers). The context is borrowed for the archive's life.
+ * Opens the archive. With create, a missing archive is created (only for a new record's
+ * filing: beian_archive_created then says so); without, a folder that is missing or holds no
+ * archive (no ledger.txt, no records/) is BEIAN_ENOINPUT and nothing is created in it. The
+ * context is borrowed for the archive's life.
  */
 int beian_archive_open(beian_ctx *ctx, const beian_archive_options *opts, int create,
                        beian_archive **out);
 void beian_archive_free(beian_archive *ar);
 const char *beian_archive_dir(const beian_archive *ar);
+/* 1 when beian_archive_open created the archive (there was none at its folder). */
+int beian_archive_created(const beian_archive *ar);
+/*
+ * Takes the writers' lock (waiting like a commit; BEIAN_EBUSY naming the holder) and keeps it
+ * across commits until beian_archive_release (or beian_archive_free): a sheet of rows is filed
+ * with no other writer in between, each row still its own commit.
+ */
+int beian_archive_hold(beian_archive *ar);
+void beian_archive_release(beian_archive *ar);
 
 /* ---- the workflow ---- */
 
@@ -226,6 +237,27 @@ int beian_archive_facts(beian_archive *ar, beian_record_facts **out, size_t *n,
 void beian_record_facts_free(beian_record_facts *r, size_t n);
 /* 1 when s looks like a record number (XMT-2026-0007). */
 int beian_record_no_valid(const char *s);
+/* A record number as people type it (xmt-2026-7, XMT-2026-00007) as the archive writes it
+ * (XMT-2026-0007) into out; 1 when s is one, 0 otherwise (out undefined). */
+int beian_record_no_normalise(const char *s, char out[BEIAN_RECORD_NO_SIZE]);
+
+/* One version that filed new data (a submission or a change), found by the data's digest. */
+typedef struct {
+    char record_no[BEIAN_RECORD_NO_SIZE];
+    int version;                               /* the version that filed the data */
+    char date[BEIAN_DATE_SIZE];                /* its filing date */
+    char record_sha[BEIAN_ARCHIVE_HASH_SIZE];  /* SHA-256 of the data (beian_record_digest) */
+    int latest;                                /* the record's latest version */
+    beian_state state;                         /* the record's state at its latest version */
+} beian_filed_data;
+
+/*
+ * Every version of the archive that filed new data, in ledger order, with its data's digest
+ * from the bundle's bag-info (each bundle read and checked; one that is missing or damaged is
+ * left out with a warning in pr). Lets a sheet filed again recognise its rows.
+ */
+int beian_archive_filed_data(beian_archive *ar, beian_filed_data **out, size_t *n,
+                             beian_problems *pr);
 
 /* ---- verifying and repairing ---- */
 

@@ -63,6 +63,39 @@ int beian_record_no_valid(const char *s)
     return digits >= 4 && digits <= 6 && s[n + 6 + digits] == '\0';
 }
 
+int beian_record_no_normalise(const char *s, char out[BEIAN_RECORD_NO_SIZE])
+{
+    size_t n = 0, len = s ? strlen(s) : 0;
+    if (len == 0 || len >= BEIAN_RECORD_NO_SIZE) {
+        return 0;
+    }
+    while ((s[n] >= 'A' && s[n] <= 'Z') || (s[n] >= 'a' && s[n] <= 'z')) {
+        n++;
+    }
+    if (n < 2 || n > 8 || s[n] != '-' || strspn(s + n + 1, "0123456789") != 4 ||
+        s[n + 5] != '-') {
+        return 0;
+    }
+    const char *seq = s + n + 6;
+    size_t digits = strspn(seq, "0123456789");
+    if (digits == 0 || seq[digits] != '\0') {
+        return 0;
+    }
+    while (digits > 1 && *seq == '0') {
+        seq++, digits--;
+    }
+    if (digits > 6 || (digits == 1 && *seq == '0')) {
+        return 0; /* no record is numbered 0 */
+    }
+    for (size_t i = 0; i < n; i++) {
+        out[i] = (char)(s[i] >= 'a' ? s[i] - 'a' + 'A' : s[i]);
+    }
+    memcpy(out + n, s + n, 6);
+    int pad = digits < 4 ? (int)(4 - digits) : 0;
+    snprintf(out + n + 6, BEIAN_RECORD_NO_SIZE - n - 6, "%.*s%s", pad, "0000", seq);
+    return beian_record_no_valid(out);
+}
+
 /* ---- paths ---- */
 
 char *store_path(const beian_archive *ar, const char *rel)
@@ -345,6 +378,22 @@ done:
 
 /* ---- opening and locking ---- */
 
+/* 1 when DIR holds an archive: its ledger or its records/ folder. */
+static int holds_archive(beian_archive *ar)
+{
+    static const char *const marks[] = {STORE_LEDGER, STORE_RECORDS};
+    struct stat st;
+    for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++) {
+        char *path = store_path(ar, marks[i]);
+        int there = path && lstat(path, &st) == 0;
+        free(path);
+        if (there) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 int beian_archive_open(beian_ctx *ctx, const beian_archive_options *opts, int create,
                        beian_archive **out)
 {
@@ -390,12 +439,25 @@ int beian_archive_open(beian_ctx *ctx, const beian_archive_options *opts, int cr
                                 strerror(errno));
             goto done;
         }
+        ar->created = 1;
     } else if (!S_ISDIR(st.st_mode)) {
         rc = beian_ctx_fail(ctx, BEIAN_ENOINPUT,
                             "%s: not a folder; --archive names the "
                             "archive's folder",
                             ar->dir);
         goto done;
+    } else if (!holds_archive(ar)) {
+        /* a mistyped --archive must not become a second, empty archive (issue 15): only the
+         * command that files a new record makes one */
+        if (!create) {
+            rc = beian_ctx_fail(ctx, BEIAN_ENOINPUT,
+                                "%s: no archive here (the folder has no ledger.txt and no "
+                                "records/); give --archive DIR or set BEIAN_ARCHIVE (`beian "
+                                "submit` makes a new archive)",
+                                ar->dir);
+            goto done;
+        }
+        ar->created = 1;
     }
     if (create) {
         rc = store_make_dirs(ar, STORE_RECORDS);
@@ -417,6 +479,7 @@ void beian_archive_free(beian_archive *ar)
     if (!ar) {
         return;
     }
+    ar->lock_held = 0;
     store_unlock(ar);
     free(ar->dir);
     free(ar->command);
@@ -426,6 +489,11 @@ void beian_archive_free(beian_archive *ar)
 const char *beian_archive_dir(const beian_archive *ar)
 {
     return ar->dir;
+}
+
+int beian_archive_created(const beian_archive *ar)
+{
+    return ar->created;
 }
 
 void store_step(beian_archive *ar, const char *step)
@@ -563,7 +631,7 @@ int store_lock_check(beian_archive *ar)
 
 void store_unlock(beian_archive *ar)
 {
-    if (ar->lock_fd < 0) {
+    if (ar->lock_fd < 0 || ar->lock_held) {
         return;
     }
     if (!ar->lock_shared && ftruncate(ar->lock_fd, 0) != 0) {
@@ -573,6 +641,26 @@ void store_unlock(beian_archive *ar)
     close(ar->lock_fd);
     ar->lock_fd = -1;
     ar->lock_shared = 0;
+}
+
+/* A sheet of rows is filed under one hold of the lock: every commit finds it taken (lock()
+ * returns at once) and leaves it taken (store_unlock returns at once), so no other writer gets
+ * in between two rows, and each row is still its own commit with its own steps. */
+int beian_archive_hold(beian_archive *ar)
+{
+    int rc = store_lock(ar);
+    if (rc == BEIAN_OK) {
+        ar->lock_held = 1;
+    }
+    return rc;
+}
+
+void beian_archive_release(beian_archive *ar)
+{
+    if (ar && ar->lock_held) {
+        ar->lock_held = 0;
+        store_unlock(ar);
+    }
 }
 
 /* ---- the walk of records/ ---- */

@@ -48,6 +48,8 @@ struct beian_archive {
     char *command;
     int lock_fd;     /* -1 when the lock is not held */
     int lock_shared; /* the lock held is a reader's */
+    int created;     /* beian_archive_open made a new archive (there was none) */
+    int lock_held;   /* beian_archive_hold: store_unlock keeps the lock until the release */
 };
 
 /* Fixed names inside the archive. */
@@ -74,6 +76,7 @@ void store_step(beian_archive *ar, const char *step);
 int store_lock(beian_archive *ar);
 /* The readers' lock (shared): waits for a commit in progress to finish. */
 int store_lock_shared(beian_archive *ar);
+/* Lets the lock go, unless beian_archive_hold holds it (then beian_archive_release does). */
 void store_unlock(beian_archive *ar);
 /* BEIAN_OK when the writers' lock held is still the file at DIR/lock; else BEIAN_EBUSY with a
  * message (the file was deleted or replaced, and a second writer may have locked the new one). */

@@ -25,15 +25,29 @@ static const char *const crash_steps[] = {"locked",         "built",        "tem
                                           "linked",         "temp-removed", "ledger-written",
                                           "ledger-renamed", "indexed"};
 
-/* BEIAN_CRASH_AT=STEP kills the process at that step of a commit: fault injection for the
+/* 1 when the hook's variable value ("STEP" or "STEP:N") names step, the N-th time it is
+ * reached (the first when N is not given); *count counts the times. */
+static int hook_hits(const char *value, const char *step, int *count)
+{
+    size_t len = strcspn(value, ":");
+    if (strlen(step) != len || strncmp(value, step, len) != 0) {
+        return 0;
+    }
+    long nth = value[len] == ':' ? strtol(value + len + 1, NULL, 10) : 1;
+    return ++*count == nth;
+}
+
+/* BEIAN_CRASH_AT=STEP kills the process at that step of a commit (STEP:N at the N-th commit
+ * that reaches it: a crash in the middle of a sheet): fault injection for the
  * tests that prove `beian fsck` repairs whatever a crash leaves. BEIAN_PAUSE_AT=STEP sleeps
  * there for BEIAN_PAUSE_SECONDS (default 2, at most 60): the tests that race a second writer
  * against a commit in progress (a lock file deleted mid-commit) use it. Both are test hooks. */
 static void crash_hook(void *user, const char *step)
 {
     (void)user;
+    static int crash_count; /* a test hook's counter: the one mutable global, in the CLI */
     const char *at = getenv("BEIAN_CRASH_AT");
-    if (at && strcmp(at, step) == 0) {
+    if (at && hook_hits(at, step, &crash_count)) {
         fflush(NULL);
         raise(SIGKILL);
     }
@@ -107,7 +121,8 @@ int cli_archive_open(beian_ctx *ctx, const cli_archive_common *c, const char *co
     if (at && at[0]) {
         int known = 0;
         for (size_t i = 0; i < sizeof crash_steps / sizeof crash_steps[0]; i++) {
-            known |= strcmp(at, crash_steps[i]) == 0;
+            size_t len = strcspn(at, ":");
+            known |= strlen(crash_steps[i]) == len && strncmp(at, crash_steps[i], len) == 0;
         }
         if (!known) {
             cli_error(BEIAN_EUSAGE,
@@ -126,6 +141,8 @@ int cli_archive_open(beian_ctx *ctx, const cli_archive_common *c, const char *co
     int rc = beian_archive_open(ctx, &o, create, ar);
     if (rc != BEIAN_OK) {
         cli_error(rc, "%s", beian_ctx_message(ctx));
+    } else if (beian_archive_created(*ar)) {
+        cli_note("created a new archive at %s", beian_archive_dir(*ar));
     }
     return rc;
 }

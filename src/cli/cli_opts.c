@@ -2,12 +2,17 @@
  * cli_opts.c - the option parser, the help and the usage, all read from a command's cli_spec
  * (cli_opts.h). The parser is a small getopt_long that walks the command's own table: it
  * knows every option's name and whether it takes a value, so that the messages can say which
- * option is unknown or lacks its value, and it never permutes or rewrites argv.
+ * option is unknown or lacks its value, and it never permutes argv. The one thing it rewrites
+ * is a record number typed loosely (xmt-2026-1 is XMT-2026-0001, for every command).
  */
 #include "cli_opts.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "beian/archive.h"
 
 #include "cli.h"
 #include "cli_table.h"
@@ -114,6 +119,29 @@ static int long_option(cli_args *a, const char *s)
     return o->id;
 }
 
+/* An argument that is a record number typed loosely (lower case, without the leading zeros:
+ * xmt-2026-1, qun-2026-12@v2) as the archive writes it (XMT-2026-0001), or s itself. A file of
+ * that name is left alone. The copies live in a small pool for the process's life: the
+ * commands keep pointers to their arguments. */
+static const char *record_arg(const char *s)
+{
+    static char pool[16][BEIAN_RECORD_NO_SIZE + 16];
+    static size_t used;
+    char no[BEIAN_RECORD_NO_SIZE], head[BEIAN_RECORD_NO_SIZE];
+    size_t len = strcspn(s, "@");
+    if (len >= sizeof head || used == sizeof pool / sizeof pool[0]) {
+        return s;
+    }
+    memcpy(head, s, len);
+    head[len] = '\0';
+    if (!beian_record_no_normalise(head, no) || strcmp(no, head) == 0 || access(s, F_OK) == 0 ||
+        strlen(s + len) >= 16) {
+        return s;
+    }
+    snprintf(pool[used], sizeof pool[used], "%s%s", no, s + len);
+    return pool[used++];
+}
+
 int cli_args_next(cli_args *a)
 {
     for (;;) {
@@ -129,7 +157,7 @@ int cli_args_next(cli_args *a)
                     return CLI_ARGS_END;
                 }
                 a->next++;
-                a->value = s;
+                a->value = record_arg(s);
                 a->option = NULL;
                 return CLI_ARGS_ARG;
             }

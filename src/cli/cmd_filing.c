@@ -24,6 +24,7 @@
 #include "beian/tracking.h"
 #include "cli.h"
 #include "cli_archive.h"
+#include "cmd_submit_sheet.h"
 
 /* ---- the commands' words ---- */
 
@@ -45,20 +46,31 @@ static const cli_option submit_options[] = {
     OPTION_OPENED_ON("the day the platform opened, if it already has (第七条: not before its "
                      "approval; `beian due` flags it)"),
     OPTIONS_COMMON,
+    SHEET_OPTIONS_SUBMIT,
     CLI_OPTIONS_END,
 };
 
 const cli_spec cmd_submit_spec = {
     .name = "submit",
     .summary = "file a new record in the archive (prints its number)",
-    .usage = "beian submit DATA.json [--date YYYY-MM-DD|today] [-o FORM.pdf] [options]",
+    .usage = "beian submit DATA.json [--date YYYY-MM-DD|today] [-o FORM.pdf] [options]\n"
+             "beian submit [FORM-ID] SHEET.xlsx|SHEET.csv [--date D] [-o DIR] [options]",
     .description =
         "Checks the data like `beian check` (the warnings of the checks before signing are "
         "printed and kept in the bundle; they never stop the filing), gives the record its "
         "number (XMT-2026-0007 for a platform, QUN-2026-0012 for a work group), prints the form "
         "with that number, version 1 and the tracking code in its footer, and files everything "
         "as version 1 (提交) in the archive. The number goes to stdout. Nothing is filed when "
-        "the data has a problem.",
+        "the data has a problem.\n\n"
+        "A sheet (CSV or .xlsx, read as `beian batch` reads it; FORM-ID may be left out when "
+        "the header names one form's columns) files one record per row: every row is checked "
+        "first and nothing is filed while a row has a problem (unless --skip-invalid); then "
+        "each row is filed as its own record, one after the other under one hold of the "
+        "archive's lock. A row whose data the archive holds already (the sheet filed again "
+        "after an interruption) is recognised and skipped, so filing the sheet again files "
+        "the rest. stdout gets a table of sheet rows and their numbers (--format csv for "
+        "Excel); -o DIR writes each row's form to sign (DIR/0002-<name>.pdf), --combined one "
+        "print job.",
     .options = submit_options,
     .example = "beian submit examples/workgroup-filing.json --date 2026-11-24 -o 待签字.pdf",
 };
@@ -184,6 +196,7 @@ typedef struct {
     char changed_on[11], closed_on[11], opened_on[11]; /* "" when not given */
     const char *args[2];
     int nargs;
+    sheet_options sheet; /* submit of a sheet */
 } filing_args;
 
 /* --changed-on, --closed-on, --opened-on: a date, or the explicit "today". */
@@ -232,6 +245,9 @@ static int filing_option(const char *command, int id, const cli_args *args, fili
         }
         return BEIAN_OK;
     default:
+        if (id >= SHEET_OPT_SKIP_INVALID && id < CLI_ARCHIVE_OPT_DIR) {
+            return sheet_option(&a->sheet, command, id, args->option, value);
+        }
         return cli_archive_option(command, id, value, &a->common);
     }
 }
@@ -250,9 +266,13 @@ static int parse_filing(const cli_spec *spec, int argc, char **argv, filing_args
             return BEIAN_EUSAGE;
         }
         if (id == CLI_ARGS_ARG) {
-            if (a->nargs >= 2) {
-                cli_error(BEIAN_EUSAGE, "%s: too many arguments (\"%s\")", spec->name,
-                          args.value);
+            int max = spec == &cmd_submit_spec || spec == &cmd_change_spec ? 2 : 1;
+            if (a->nargs >= max) {
+                int year = spec == &cmd_review_spec && strlen(args.value) == 4 &&
+                           strspn(args.value, "0123456789") == 4;
+                cli_error(BEIAN_EUSAGE, "%s: one argument too many (\"%s\")%s%s", spec->name,
+                          args.value, year ? "; the year is given as --year " : "",
+                          year ? args.value : "");
                 return cli_usage(spec);
             }
             a->args[a->nargs++] = args.value;
@@ -307,7 +327,7 @@ static int file_event(beian_ctx *ctx, const filing_args *a, const char *command,
     }
     char **warnings = NULL;
     size_t n_warnings = 0;
-    int rc = cli_archive_open(ctx, &a->common, command, 1, &ar);
+    int rc = cli_archive_open(ctx, &a->common, command, ev->kind == BEIAN_EVENT_SUBMITTED, &ar);
     if (rc == BEIAN_OK) {
         rc = cli_archive_output_ok(ar, command, a->out);
     }
@@ -400,6 +420,16 @@ static int submit_or_change(beian_ctx *ctx, int argc, char **argv, int change)
     int rc = parse_filing(spec, argc, argv, &a);
     if (rc != BEIAN_OK) {
         return rc;
+    }
+    if (!change && sheet_args_name_sheet(a.args, a.nargs)) {
+        sheet_submit s = {&a.common, a.out,       a.opened_on[0] ? a.opened_on : NULL,
+                          a.date_confirmed, a.args, a.nargs, &a.sheet};
+        return sheet_submit_run(ctx, &s);
+    }
+    if (a.sheet.given[0]) {
+        cli_error(BEIAN_EUSAGE, "%s: %s is for a sheet (CSV or .xlsx), not a data file",
+                  command, a.sheet.given);
+        return cli_usage(spec);
     }
     if (a.nargs != (change ? 2 : 1)) {
         cli_error(BEIAN_EUSAGE, "%s: expected %s", command,
@@ -667,8 +697,8 @@ int cmd_reject(beian_ctx *ctx, int argc, char **argv)
     if (rc != BEIAN_OK) {
         return rc;
     }
-    if (a.nargs != 1 || need_record_no(&cmd_reject_spec, a.args[0]) != BEIAN_OK) {
-        return a.nargs != 1 ? cli_usage(&cmd_reject_spec) : BEIAN_EUSAGE;
+    if (need_record_no(&cmd_reject_spec, a.nargs ? a.args[0] : NULL) != BEIAN_OK) {
+        return BEIAN_EUSAGE;
     }
     if (!a.reason || !a.reason[0]) {
         cli_error(BEIAN_EUSAGE, "reject: say why it is returned with --reason TEXT (退回理由)");
@@ -693,8 +723,8 @@ int cmd_review(beian_ctx *ctx, int argc, char **argv)
     if (rc != BEIAN_OK) {
         return rc;
     }
-    if (a.nargs != 1 || need_record_no(&cmd_review_spec, a.args[0]) != BEIAN_OK) {
-        return a.nargs != 1 ? cli_usage(&cmd_review_spec) : BEIAN_EUSAGE;
+    if (need_record_no(&cmd_review_spec, a.nargs ? a.args[0] : NULL) != BEIAN_OK) {
+        return BEIAN_EUSAGE;
     }
     if (!a.year) {
         cli_error(BEIAN_EUSAGE,
@@ -732,8 +762,8 @@ int cmd_dissolve(beian_ctx *ctx, int argc, char **argv)
     if (rc != BEIAN_OK) {
         return rc;
     }
-    if (a.nargs != 1 || need_record_no(&cmd_dissolve_spec, a.args[0]) != BEIAN_OK) {
-        return a.nargs != 1 ? cli_usage(&cmd_dissolve_spec) : BEIAN_EUSAGE;
+    if (need_record_no(&cmd_dissolve_spec, a.nargs ? a.args[0] : NULL) != BEIAN_OK) {
+        return BEIAN_EUSAGE;
     }
     if (need_date(&cmd_dissolve_spec, &a, "dissolution") != BEIAN_OK) {
         return BEIAN_EUSAGE;

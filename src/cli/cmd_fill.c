@@ -17,7 +17,9 @@
 #include "beian/png.h"
 #include "beian/record.h"
 #include "beian/render.h"
+#include "batch_files.h"
 #include "cli.h"
+#include "cmd_submit_sheet.h"
 #include "cli_archive.h"
 
 enum { OPT_ARCHIVE = 1, OPT_OUTPUT, OPT_PNG, OPT_DPI, OPT_BLANK, OPT_NO_TRACKING, OPT_NO_SEAL_MARK };
@@ -29,6 +31,7 @@ enum { OPT_ARCHIVE = 1, OPT_OUTPUT, OPT_PNG, OPT_DPI, OPT_BLANK, OPT_NO_TRACKING
 
 static const cli_option check_options[] = {
     OPTION_ARCHIVE,
+    SHEET_OPTIONS_READ,
     CLI_OPTION_QUIET("no notes on stderr"),
     CLI_OPTIONS_END,
 };
@@ -36,7 +39,8 @@ static const cli_option check_options[] = {
 const cli_spec cmd_check_spec = {
     .name = "check",
     .summary = "validate a data file; every problem listed",
-    .usage = "beian check DATA.json [--archive DIR]",
+    .usage = "beian check DATA.json [--archive DIR]\n"
+             "beian check [FORM-ID] SHEET.xlsx|SHEET.csv [options]",
     .description =
         "Reads the record, checks every field by its type and lays the form out without "
         "writing anything, so every problem that `fill` would refuse is listed at once. Exit 0 "
@@ -122,24 +126,43 @@ static void warn_before_signing(beian_ctx *ctx, const beian_record *rec, const c
 int cmd_check(beian_ctx *ctx, int argc, char **argv)
 {
     const char *dir = NULL, *data = NULL;
+    const char *args[2] = {NULL, NULL};
+    int nargs = 0;
+    sheet_options so;
     cli_args a;
     int c;
+    memset(&so, 0, sizeof so);
     cli_args_init(&a, &cmd_check_spec, argc, argv);
     while ((c = cli_args_next(&a)) != CLI_ARGS_END) {
         if (c == CLI_ARGS_BAD) {
             return BEIAN_EUSAGE;
         } else if (c == OPT_ARCHIVE) {
             dir = a.value;
-        } else if (data) {
-            cli_error(BEIAN_EUSAGE, "check: one data file at a time, not also \"%s\"", a.value);
+        } else if (c >= SHEET_OPT_SKIP_INVALID) {
+            if (sheet_option(&so, "check", c, a.option, a.value) != BEIAN_OK) {
+                return cli_usage(&cmd_check_spec);
+            }
+        } else if (nargs == 2) {
+            cli_error(BEIAN_EUSAGE, "check: one data file (or a form and a sheet) at a time, not "
+                                    "also \"%s\"", a.value);
             return cli_usage(&cmd_check_spec);
         } else {
-            data = a.value;
+            args[nargs++] = a.value;
         }
     }
-    if (!data) {
+    if (nargs == 0) {
+        cli_error(BEIAN_EUSAGE, "check: give the data file (or the sheet) to check");
         return cli_usage(&cmd_check_spec);
     }
+    if (sheet_args_name_sheet(args, nargs)) {
+        return sheet_check_run(ctx, args, nargs, dir, &so);
+    }
+    if (so.given[0]) {
+        cli_error(BEIAN_EUSAGE, "check: %s is for a sheet (CSV or .xlsx), not a data file",
+                  so.given);
+        return cli_usage(&cmd_check_spec);
+    }
+    data = args[0];
     beian_problems *pr = beian_problems_new();
     beian_record *rec = NULL;
     unsigned char *pdf = NULL;
@@ -203,6 +226,15 @@ static int write_all(const char *out, const unsigned char *pdf, size_t len, cons
         free(tmps);
         return cli_error(BEIAN_EINTERNAL, "out of memory");
     }
+    /* a missing folder is made, as `batch -o` makes it (and taken away again on failure) */
+    char *dirs[2] = {beian_path_dirname(out), png ? beian_path_dirname(png) : NULL};
+    char *made[2] = {NULL, NULL};
+    for (size_t d = 0; d < 2 && rc == BEIAN_OK && dirs[d]; d++) {
+        if (batch_files_make_dir(dirs[d], &made[d]) != BEIAN_OK) {
+            rc = cli_error(BEIAN_ECREATE, "%s: cannot create the folder %s: %s",
+                           d == 0 ? out : png, dirs[d], strerror(errno));
+        }
+    }
     for (size_t i = 0; i < n && rc == BEIAN_OK; i++) {
         names[i] = i == 0 ? beian_strdup(out) : png_name(png, i - 1);
         if (!names[i]) {
@@ -226,6 +258,13 @@ static int write_all(const char *out, const unsigned char *pdf, size_t len, cons
         }
         tmps[i] = NULL;
         free(names[i]);
+    }
+    for (size_t d = 2; d-- > 0;) {
+        if (rc != BEIAN_OK && dirs[d] && made[d]) {
+            batch_files_unmake_dir(dirs[d], made[d]);
+        }
+        free(made[d]);
+        free(dirs[d]);
     }
     free(names);
     free(tmps);

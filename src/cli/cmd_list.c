@@ -50,8 +50,9 @@ const cli_spec cmd_list_spec = {
     .description =
         "One row per record: number (编号), kind (类别), name (名称), unit (单位), administrator "
         "(管理员), state (状态), last event (最近事项) and its date, sorted by number. On a "
-        "terminal an aligned table; elsewhere the tab-separated lines of earlier versions "
-        "(number, version, date, state, state in Chinese, form, name).",
+        "terminal an aligned table; redirected to a file (beian list > 台账.txt) the same "
+        "columns with the header line, separated by tabs. --format tsv gives the lines of "
+        "earlier versions (number, version, date, state, state in Chinese, form, name).",
     .options = options,
     .example = "beian list --year 2026 --format csv > 台账-2026.csv",
 };
@@ -175,7 +176,7 @@ int cmd_list(beian_ctx *ctx, int argc, char **argv)
         }
     }
     if (!format && !pdf) {
-        format = isatty(STDOUT_FILENO) ? "table" : "tsv";
+        format = isatty(STDOUT_FILENO) ? "table" : "tabs"; /* the screen's columns, by tabs */
     }
     beian_archive *ar = NULL;
     beian_problems *pr = beian_problems_new();
@@ -245,7 +246,12 @@ int cmd_list(beian_ctx *ctx, int argc, char **argv)
             beian_register_cells(rows[i], all, vers[i]);
             memcpy(cells + (i + 1) * NC, all, NC * sizeof *cells);
         }
-        cli_table_print(stdout, cells, m + 1, NC);
+        for (size_t i = 0; strcmp(format, "tabs") == 0 && i < (m + 1) * NC; i++) {
+            printf("%s%c", cells[i], i % NC == NC - 1 ? '\n' : '\t');
+        }
+        if (strcmp(format, "tabs") != 0) {
+            cli_table_print(stdout, cells, m + 1, NC);
+        }
     }
     if (fflush(stdout) != 0) {
         rc = cli_error(BEIAN_EIO, "cannot write the register: %s", strerror(errno));

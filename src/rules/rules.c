@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "beian/date.h"
 #include "beian/rules.h"
 #include "util.h"
 
@@ -445,10 +447,98 @@ int beian_rules_due(const beian_record_facts *recs, size_t n, const char *today,
 static const char *const head_titles[] = {"书记", "院长", "校长", "部长", "处长", "主任",
                                           "馆长", "所长", "科长", "主席", "局长", "经理",
                                           "总监", "负责人", "领导"};
+/* Titles that hold a head word but name no unit head: a 班主任 (class teacher) leads a class,
+ * not a 院系 or 部门. They are taken out of a title before the words above are looked for. */
+static const char *const not_head_titles[] = {"班主任"};
 
-/* WeChat lets people join a group by its QR code only while it has at most 200 members;
- * a larger group is joined by invitation, so the printed code does not work. */
-#define RULES_QR_GROUP_LIMIT 200
+/* 1 when title holds a unit head's word outside the titles that only look like one. */
+static int looks_like_head(const char *title)
+{
+    char *t = beian_strdup(title);
+    int ok = 0;
+    if (!t) {
+        return 1; /* no memory: no warning rather than a wrong one */
+    }
+    for (size_t i = 0; i < sizeof not_head_titles / sizeof not_head_titles[0]; i++) {
+        size_t n = strlen(not_head_titles[i]);
+        for (char *p = strstr(t, not_head_titles[i]); p; p = strstr(p + n, not_head_titles[i])) {
+            memset(p, ' ', n);
+        }
+    }
+    for (size_t i = 0; i < sizeof head_titles / sizeof head_titles[0] && !ok; i++) {
+        ok = strstr(t, head_titles[i]) != NULL;
+    }
+    free(t);
+    return ok;
+}
+
+/*
+ * What the form definition says of the platform a group's QR link belongs to: its
+ * "platform_rules" (forms/workgroup-filing.json) list each platform by the hosts of its links,
+ * with the rules known to hold there (the days a group code lasts, the members who can join by
+ * scanning it). A link of no listed host, or no link, gets no such rule: nothing is said.
+ */
+typedef struct {
+    char platform[64];
+    long qr_valid_days; /* 0: no known rule */
+    long join_limit;
+} platform_rule;
+
+/* The host of an http(s) link, lower case, into out; 0 when s is no such link. */
+static int link_host(const char *s, char *out, size_t size)
+{
+    const char *p = strstr(s, "://");
+    if (!p || (strncasecmp(s, "http", 4) != 0)) {
+        return 0;
+    }
+    p += 3;
+    size_t n = strcspn(p, "/:?#");
+    if (n == 0 || n >= size) {
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        out[i] = (char)(p[i] >= 'A' && p[i] <= 'Z' ? p[i] - 'A' + 'a' : p[i]);
+    }
+    out[n] = '\0';
+    return 1;
+}
+
+/* host is h or a name under it (www.weixin.qq.com is weixin.qq.com's). */
+static int host_is(const char *host, const char *h)
+{
+    size_t a = strlen(host), b = strlen(h);
+    return a >= b && strcmp(host + a - b, h) == 0 && (a == b || host[a - b - 1] == '.');
+}
+
+static int platform_of(const beian_record *rec, const char *link, platform_rule *out)
+{
+    char host[256];
+    memset(out, 0, sizeof *out);
+    if (!link || !link_host(link, host, sizeof host) || !rec->form->source) {
+        return 0;
+    }
+    json_t *root = json_loadb((const char *)rec->form->source, rec->form->source_len, 0, NULL);
+    json_t *rules = root ? json_object_get(root, "platform_rules") : NULL;
+    int found = 0;
+    for (size_t i = 0; json_is_array(rules) && i < json_array_size(rules) && !found; i++) {
+        json_t *r = json_array_get(rules, i);
+        json_t *hosts = json_object_get(r, "hosts");
+        for (size_t k = 0; json_is_array(hosts) && k < json_array_size(hosts) && !found; k++) {
+            const char *h = json_string_value(json_array_get(hosts, k));
+            found = h && host_is(host, h);
+        }
+        if (found) {
+            const char *name = json_string_value(json_object_get(r, "platform"));
+            snprintf(out->platform, sizeof out->platform, "%s", name ? name : host);
+            json_t *days = json_object_get(r, "qr_valid_days");
+            json_t *limit = json_object_get(r, "qr_join_limit");
+            out->qr_valid_days = json_is_integer(days) ? (long)json_integer_value(days) : 0;
+            out->join_limit = json_is_integer(limit) ? (long)json_integer_value(limit) : 0;
+        }
+    }
+    json_decref(root);
+    return found;
+}
 
 /* Words that mark an app client (第十三条: 原则上各部门、各院系不再单独新设移动互联网应用程序). */
 static const char *const app_words[] = {"APP", "App", "app", "客户端", "应用程序", "小程序"};
@@ -497,27 +587,34 @@ int beian_rules_check(const beian_record *rec, const beian_record_facts *archive
     /* 第七条, 第九条: the unit's principal signs */
     const char *title = get(rec, head_title);
     if (title) {
-        int ok = 0;
-        for (size_t i = 0; i < sizeof head_titles / sizeof head_titles[0] && !ok; i++) {
-            ok = strstr(title, head_titles[i]) != NULL;
-        }
-        if (!ok) {
+        if (!looks_like_head(title)) {
             WARN(head_title,
                  "\"%s\" does not look like the title of a unit head (书记, 院长, 部长, 处长, "
                  "主任...): 第七条 asks for the unit's principal (党总支书记 or 部门正职领导)",
                  title);
         }
     }
-    /* a work group over 200 members cannot be joined by its QR code */
-    const char *count = get(rec, "member_count");
-    if (count) {
+    /* the rules of the platform the group's QR link belongs to, where they are known */
+    platform_rule pf;
+    if (platform_of(rec, get(rec, "group_qr"), &pf)) {
+        const char *count = get(rec, "member_count");
         char *end = NULL;
-        long members = strtol(count, &end, 10);
-        if (end && !*end && members > RULES_QR_GROUP_LIMIT) {
+        long members = count ? strtol(count, &end, 10) : 0;
+        if (pf.join_limit > 0 && end && !*end && members > pf.join_limit) {
             WARN("member_count",
-                 "%ld members: a WeChat group of more than %d cannot be joined by scanning its "
-                 "QR code, so the printed code will not work; 第十二条 asks to keep groups small",
-                 members, RULES_QR_GROUP_LIMIT);
+                 "%ld members: a %s group of more than %ld cannot be joined by scanning its QR "
+                 "code, so the printed code will not work; 第十二条 asks to keep groups small",
+                 members, pf.platform, pf.join_limit);
+        }
+        const char *made = get(rec, "group_qr_date");
+        if (pf.qr_valid_days > 0 && made && rec->date && beian_date_valid(made) &&
+            beian_date_valid(rec->date) &&
+            beian_date_days(made) + pf.qr_valid_days < beian_date_days(rec->date)) {
+            WARN("group_qr_date",
+                 "%s is more than %ld days before %s, the day the form was filled (填表日期): "
+                 "a %s group code lasts %ld days, so this one will have expired; make a new "
+                 "code for the form",
+                 made, pf.qr_valid_days, rec->date, pf.platform, pf.qr_valid_days);
         }
     }
     /* 第十三条: no new app clients */

@@ -51,7 +51,7 @@ test_submit_approve_by_scan_change_verify_and_log() {
     fail "v3 does not chain to v2's bundle" || return 1
   # the approval bundle holds the scan; the register shows the state
   unzip -l "$(bundle "$rec" 2)" | grep -q "data/signed.png" || fail "v2 lacks the signed scan" || return 1
-  run "$BEIAN" list
+  run "$BEIAN" list --format tsv
   expect_rc 0 && expect_out "XMT-2026-0001	v3	2026-12-05	changed" || return 1
 }
 
@@ -258,7 +258,7 @@ test_folder_of_scans_is_filed_by_codes() {
   run "$BEIAN" approve --scan "$T/fo-scans" --date 2026-12-01
   expect_rc 0 && expect_err "Thumbs.db: skipped" && expect_err "filed 3 scans" || return 1
   [ "$(grep -c ' approved$' "$T/out")" -eq 3 ] || fail "$(cat "$T/out")" || return 1
-  run "$BEIAN" list --state approved; [ "$(wc -l <"$T/out")" -eq 3 ] || fail "list: $(cat "$T/out")"
+  run "$BEIAN" list --state approved --format tsv; [ "$(wc -l <"$T/out")" -eq 3 ] || fail "list: $(cat "$T/out")"
 }
 
 test_dates_never_come_from_the_clock_unasked() {
@@ -323,7 +323,7 @@ test_index_behind_the_ledger_verifies_and_the_next_filing_rebuilds_it() {
   expect_rc 0 && expect_out "ok: 2 bundles of 1 record" &&
     expect_err "index.tsv is behind the ledger (made from 1 of its 2 lines" || return 1
   # readers never trust it: the register comes from the ledger
-  run "$BEIAN" list
+  run "$BEIAN" list --format tsv
   expect_rc 0 && expect_out "QUN-2026-0001	v2	2026-12-01	approved" || return 1
   # an index that contradicts the ledger is damage
   sed 's/	1	submitted	/	1	approved	/' "$ROOT/tests/fixtures/verify/intact-index-behind/archive/index.tsv" >"$BEIAN_ARCHIVE/index.tsv"

@@ -101,3 +101,71 @@ test_quiet_silences_notes_but_not_errors() {
   expect_rc 0 || return 1
   ! grep -q "note:" "$T/err" || fail "-q printed a note: $(cat "$T/err")"
 }
+
+test_a_wrong_archive_folder_is_not_made_an_archive() {
+  mkdir "$T/typo"
+  "$BEIAN" -q fill "$ROOT/examples/workgroup-filing.json" -o "$T/scan.pdf" || return 1
+  run "$BEIAN" approve QUN-2026-0001 --scan "$T/scan.pdf" --date 2026-12-01 --archive "$T/typo"
+  expect_rc 66 && expect_err "$T/typo: no archive here" || return 1
+  [ -z "$(ls -A "$T/typo")" ] || fail "approve made $(ls -A "$T/typo")" || return 1
+  run "$BEIAN" list --archive "$T/typo2"
+  expect_rc 66 && expect_no_file "$T/typo2" || return 1
+  # only a new record's filing makes an archive, and says so once
+  run "$BEIAN" submit "$ROOT/examples/workgroup-filing.json" --archive "$T/typo"
+  expect_rc 0 && expect_err "created a new archive at $T/typo" || return 1
+  run "$BEIAN" submit "$ROOT/examples/platform-application.json" --archive "$T/typo"
+  expect_rc 0 || return 1
+  ! grep -q "created a new archive" "$T/err" || fail "said it again: $(cat "$T/err")"
+}
+
+test_the_command_line_says_what_was_wrong() {
+  export BEIAN_ARCHIVE="$T/ar-cli"
+  run "$BEIAN" -q submit "$ROOT/examples/workgroup-filing.json"
+  expect_rc 0 && expect_out QUN-2026-0001 || return 1
+  # a year given without --year: one line naming it, then the usage
+  run "$BEIAN" review XMT-2026-0001 2027
+  expect_rc 64 || return 1
+  [ "$(head -1 "$T/err")" = 'beian: review: one argument too many ("2027"); the year is given as --year 2027' ] ||
+    fail "first line: $(head -1 "$T/err")" || return 1
+  expect_err "usage: beian review RECORD" || return 1
+  # a record number typed in lower case, without its zeros
+  run "$BEIAN" log qun-2026-1
+  expect_rc 0 && expect_out "QUN-2026-0001" || return 1
+  run "$BEIAN" reject qun-2026-1 --reason "负责人未签字" --date 2026-12-01
+  expect_rc 0 && expect_out "QUN-2026-0001 v2 rejected" || return 1
+  # a form by its attachment number or title
+  run "$BEIAN" forms 附件4
+  expect_rc 0 && expect_out "workgroup-filing: 附件4 网络工作群备案登记表" || return 1
+  run "$BEIAN" forms 网络工作群备案登记表
+  expect_rc 0 && expect_out "workgroup-filing: 附件4" || return 1
+  # fill -o into a folder not made yet
+  run "$BEIAN" fill "$ROOT/examples/workgroup-filing.json" -o "$T/新建/草稿.pdf"
+  expect_rc 0 && pdf_text "$T/新建/草稿.pdf" | grep -q 网络工作群备案登记表 || fail "no form in the new folder" || return 1
+  # due --format: what the help says is what it takes
+  run "$BEIAN" help due
+  expect_out "table (default) or tsv" || return 1
+  run "$BEIAN" due --today 2026-12-10 --format csv
+  expect_rc 64 && expect_err "due: --format is table or tsv" || return 1
+  run "$BEIAN" help help
+  expect_rc 0
+}
+
+test_qq_groups_get_no_wechat_warnings_and_a_class_teacher_is_no_unit_head() {
+  # a WeChat group of 250 members whose code is 10 days older than the form
+  sed -e 's/"member_count": "[^"]*"/"member_count": "250"/' -e 's/"group_qr": /"group_qr_date": "2026-11-10", "group_qr": /' \
+    "$ROOT/examples/workgroup-filing.json" >"$T/wx.json"
+  run "$BEIAN" check "$T/wx.json"
+  expect_rc 0 && expect_err "a 微信 group of more than 200" && expect_err "a 微信 group code lasts 7 days" || return 1
+  # the same as a QQ group: no rule is known, nothing is said
+  sed -e 's#https://weixin.qq.com/g/[A-Za-z0-9]*#https://qm.qq.com/q/AbCdEf123#' "$T/wx.json" >"$T/qq.json"
+  run "$BEIAN" check "$T/qq.json"
+  expect_rc 0 || return 1
+  ! grep -qE "200|lasts 7 days|expired" "$T/err" || fail "WeChat's rules for a QQ group: $(cat "$T/err")" || return 1
+  # 班主任 holds 主任 but is no unit head
+  sed -e 's/"dept_head_title": "[^"]*"/"dept_head_title": "班主任"/' "$ROOT/examples/workgroup-filing.json" >"$T/bzr.json"
+  run "$BEIAN" check "$T/bzr.json"
+  expect_rc 0 && expect_err '"班主任" does not look like the title of a unit head' || return 1
+  sed -e 's/"dept_head_title": "[^"]*"/"dept_head_title": "办公室主任"/' "$ROOT/examples/workgroup-filing.json" >"$T/bgs.json"
+  run "$BEIAN" check "$T/bgs.json"
+  ! grep -q "unit head" "$T/err" || fail "办公室主任 warned: $(cat "$T/err")"
+}

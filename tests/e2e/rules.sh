@@ -129,8 +129,12 @@ test_register_csv_has_a_bom_and_one_row_per_record_json_and_filters() {
   [ "$(wc -l <"$T/out")" -eq 1 ] || fail "--year: $(cat "$T/out")" || return 1
   run "$BEIAN" list --format table --form workgroup-filing
   expect_rc 0 && expect_out "编号" && expect_out "QUN-2026-0001  网络工作群" || return 1
-  # not a terminal: the tab-separated lines of the first register
+  # not a terminal: the screen's columns, tab-separated, with the header line (issue 15)
   run "$BEIAN" list
+  [ "$(head -1 "$T/out")" = "$(printf '编号\t类别\t名称\t单位\t管理员\t状态\t最近事项\t日期')" ] || fail "header: $(head -1 "$T/out")" || return 1
+  expect_out "XMT-2026-0001	新媒体平台	宁职院团委	共青团宁夏职业技术学院委员会	马昇	已备案	批准备案	2026-03-05" || return 1
+  # --format tsv: the tab-separated lines of the first register, for scripts
+  run "$BEIAN" list --format tsv
   expect_out "XMT-2026-0001	v2	2026-03-05	approved	已备案	platform-registration	宁职院团委" || return 1
 }
 
