@@ -61,19 +61,72 @@ static int manifest_text(const beian_bundle_entry *e, size_t n, beian_buf *out)
     return rc;
 }
 
-/* A bag-info value on one line: line breaks and tabs become spaces. */
+/* RFC 8493 2.2.2: "It is RECOMMENDED that lines not exceed 79 characters in length"; a long
+ * value continues on lines indented with whitespace. */
+#define BAG_INFO_WIDTH 79
+#define BAG_INFO_INDENT "  "
+
+/* Characters (not bytes: 名称 is two) of s[0..n). */
+static size_t chars(const char *s, size_t n)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++) {
+        c += ((unsigned char)s[i] & 0xC0) != 0x80;
+    }
+    return c;
+}
+
+/*
+ * One "Label: value" of bag-info, folded at 79 characters (line breaks and tabs in the value
+ * become spaces first). A value without spaces that does not fit after its label (a SHA-256)
+ * goes on its own indented line; a longer value breaks at single spaces, each break taking the
+ * place of its space, so that a reader unfolding "line break + whitespace" to one space (or to
+ * nothing right after the label) gets the value back. A run of text longer than a line is left
+ * whole: the value never changes for the sake of the width.
+ */
 static int append_value(beian_buf *b, const char *label, const char *value)
 {
-    if (beian_buf_appendf(b, "%s: ", label) != BEIAN_OK) {
-        return BEIAN_EINTERNAL;
+    char *v = beian_strdup(value);
+    int rc = v ? BEIAN_OK : BEIAN_EINTERNAL;
+    for (char *p = v; p && *p; p++) {
+        *p = (*p == '\n' || *p == '\r' || *p == '\t') ? ' ' : *p;
     }
-    for (const char *p = value; *p; p++) {
-        char c = (*p == '\n' || *p == '\r' || *p == '\t') ? ' ' : *p;
-        if (beian_buf_append(b, &c, 1) != BEIAN_OK) {
-            return BEIAN_EINTERNAL;
+    size_t label_cols = strlen(label) + 2, len = v ? strlen(v) : 0;
+    if (rc == BEIAN_OK && label_cols + chars(v, len) <= BAG_INFO_WIDTH) {
+        rc = beian_buf_appendf(b, "%s: %s\n", label, v);
+    } else if (rc == BEIAN_OK && !strchr(v, ' ')) {
+        rc = beian_buf_appendf(b, "%s:\n" BAG_INFO_INDENT "%s\n", label, v);
+    } else if (rc == BEIAN_OK) {
+        /* pieces between single spaces, as many on a line as fit */
+        size_t used = label_cols, start = 0;
+        int first = 1;
+        rc = beian_buf_appendf(b, "%s:", label);
+        while (rc == BEIAN_OK && start < len) {
+            size_t end = start + 1;
+            while (end < len && !(v[end] == ' ' && v[end - 1] != ' ' && end + 1 < len &&
+                                  v[end + 1] != ' ')) {
+                end++;
+            }
+            size_t cols = chars(v + start, end - start);
+            if (first || used + 1 + cols <= BAG_INFO_WIDTH) {
+                rc = beian_buf_append(b, " ", 1);
+                used += 1 + cols;
+            } else {
+                rc = beian_buf_append(b, "\n" BAG_INFO_INDENT, 1 + strlen(BAG_INFO_INDENT));
+                used = strlen(BAG_INFO_INDENT) + cols;
+            }
+            if (rc == BEIAN_OK) {
+                rc = beian_buf_append(b, v + start, end - start);
+            }
+            first = 0;
+            start = end + 1; /* past the space the break or the " " stands for */
+        }
+        if (rc == BEIAN_OK) {
+            rc = beian_buf_append(b, "\n", 1);
         }
     }
-    return beian_buf_append(b, "\n", 1);
+    free(v);
+    return rc == BEIAN_OK ? BEIAN_OK : BEIAN_EINTERNAL;
 }
 
 int bag_build(beian_ctx *ctx, const bag_meta *m, const beian_bundle_entry *payload, size_t n,
@@ -98,13 +151,13 @@ int bag_build(beian_ctx *ctx, const bag_meta *m, const beian_bundle_entry *paylo
                           "Beian-Record: %s\n"
                           "Beian-Version: %d\n"
                           "Beian-Event: %s\n"
-                          "Beian-State: %s\n"
-                          "Beian-Form: %s\n"
-                          "Beian-Record-SHA256: %s\n",
+                          "Beian-State: %s\n",
                           BEIAN_VERSION, m->date, m->record, m->version, octets, n, m->record,
-                          m->version, beian_archive_event_name(m->event), beian_archive_state_name(m->state),
-                          m->form, m->record_sha) != BEIAN_OK ||
-        (m->prev_sha && beian_buf_appendf(&info, "Previous-Bundle-SHA256: %s\n", m->prev_sha)) ||
+                          m->version, beian_archive_event_name(m->event),
+                          beian_archive_state_name(m->state)) != BEIAN_OK ||
+        append_value(&info, "Beian-Form", m->form) != BEIAN_OK ||
+        append_value(&info, "Beian-Record-SHA256", m->record_sha) != BEIAN_OK ||
+        (m->prev_sha && append_value(&info, "Previous-Bundle-SHA256", m->prev_sha) != BEIAN_OK) ||
         (m->description &&
          append_value(&info, "Internal-Sender-Description", m->description) != BEIAN_OK)) {
         goto done;
@@ -230,6 +283,34 @@ static manifest_line *manifest_find(manifest *mf, const char *path)
     return NULL;
 }
 
+/* A folded value [v, ve) unfolded: each line break with the whitespace around it is one space,
+ * or nothing where the value starts on a continuation line (a bundle written before values
+ * were folded has no breaks and comes back unchanged). malloc'd; NULL when out of memory. */
+static char *unfold(const char *v, const char *ve)
+{
+    char *out = malloc((size_t)(ve - v) + 1);
+    size_t k = 0;
+    for (const char *p = v; out && p < ve; p++) {
+        if (*p == '\r' || *p == '\n') {
+            while (k > 0 && (out[k - 1] == ' ' || out[k - 1] == '\t')) {
+                k--;
+            }
+            while (p + 1 < ve && (p[1] == '\r' || p[1] == '\n' || p[1] == ' ' || p[1] == '\t')) {
+                p++;
+            }
+            if (k > 0) {
+                out[k++] = ' ';
+            }
+            continue;
+        }
+        out[k++] = *p;
+    }
+    if (out) {
+        out[k] = '\0';
+    }
+    return out;
+}
+
 /* The value of label in bag-info text (folded lines joined); NULL when absent. *count says
  * how many times it appears. */
 static char *info_value(const beian_bundle_entry *e, const char *label, int *count)
@@ -257,7 +338,7 @@ static char *info_value(const beian_bundle_entry *e, const char *label, int *cou
             }
             (*count)++;
             if (!value) {
-                value = beian_strndup(v, (size_t)(ve - v));
+                value = unfold(v, ve);
             }
         }
         p = nl ? nl + 1 : end;

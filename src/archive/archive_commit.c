@@ -555,9 +555,9 @@ static int commit_event_review(commit *c)
     const beian_event *ev = c->ev;
     event_doc *doc = &c->doc;
     for (size_t i = 0; i < doc->n_reviews; i++) {
-        if (doc->reviews[i].year == ev->year) {
+        if (doc->reviews[i].year == ev->year && (doc->reviews[i].pass || c->from == BEIAN_STATE_REVIEW_FAILED)) { /* 第八条 */
             beian_problems_add(c->pr, BEIAN_SEV_ERROR, NULL, 0, 0, "year", "年审年度",
-                               "%s was already reviewed for %d (v%d, %s)", c->number, ev->year,
+                               "%s was already reviewed for %d (v%d, %s; after a failed review it is changed first)", c->number, ev->year,
                                doc->reviews[i].version, doc->reviews[i].date);
             return BEIAN_EDATA;
         }

@@ -279,9 +279,14 @@ int beian_archive_reprint(beian_archive *ar, const char *record_no,
         }
         info->identical =
             plain_len == archived->len && memcmp(plain, archived->data, plain_len) == 0;
-        mark = beian_asprintf("补打（副本%s） %s  %s 第%d版  档案 %.8s",
-                              opts->mask ? "，已隐去联系方式" : "", opts->date, record_no,
-                              line->version, lb.sha256);
+        /* the footer names the version the form was printed as; say which is which */
+        mark = lb.event.printed_version == line->version
+                   ? beian_asprintf("补打（副本%s） %s  %s 第%d版  档案 %.8s",
+                                    opts->mask ? "，已隐去联系方式" : "", opts->date, record_no,
+                                    line->version, lb.sha256)
+                   : beian_asprintf("补打（副本%s） %s  %s 档案第%d版（此表印于第%d版）  档案 %.8s",
+                                    opts->mask ? "，已隐去联系方式" : "", opts->date, record_no,
+                                    line->version, lb.event.printed_version, lb.sha256);
         if (!mark || (opts->mask && mask_record(rec) != BEIAN_OK)) {
             rc = BEIAN_EINTERNAL;
             goto done;

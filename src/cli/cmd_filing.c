@@ -155,8 +155,10 @@ const cli_spec cmd_review_spec = {
     .summary = "file the annual review of a record (年审)",
     .usage = "beian review RECORD --year YYYY [--result pass|fail] [--scan FILE]\n"
              "beian review RECORD --year YYYY --date YYYY-MM-DD|today [options]",
-    .description = "Files the year's review (art. 8) as a new version. A record that fails may "
-                   "not run on until it is changed and reviewed again. Each year is reviewed "
+    .description = "Files the year's review (art. 8) as a new version. A platform that fails "
+                   "may not run on (未通过审核的平台不得继续运行) until it is changed (beian "
+                   "change), approved and reviewed again: that second review of the same year is "
+                   "allowed, and `beian due` lists it as due. Otherwise each year is reviewed "
                    "once.",
     .options = review_options,
     .example = "beian review XMT-2026-0007 --year 2027 --result pass --date 2027-12-10",

@@ -342,18 +342,24 @@ static void review_items(item_list *L, const beian_record_facts *r, long today,
         if (beian_date_days(approved->date) > end) {
             continue; /* approved after that year's season */
         }
-        int done = 0;
-        for (size_t i = 0; i < r->n_events && !done; i++) {
-            done = r->events[i].event == BEIAN_EVENT_REVIEWED && r->events[i].review_year == y;
+        /* done when the year's latest review passed; one that failed is done again once the
+         * platform is changed and approved (第八条; the record is not review-failed then) */
+        const beian_event_facts *year_review = NULL;
+        for (size_t i = 0; i < r->n_events; i++) {
+            if (r->events[i].event == BEIAN_EVENT_REVIEWED && r->events[i].review_year == y) {
+                year_review = &r->events[i];
+            }
         }
-        if (done) {
+        if (year_review && year_review->review_pass) {
             continue;
         }
         long days = beian_rules_between(o, today, end);
-        char *what = days < 0 ? beian_asprintf("%d年度年审未完成（年审期 %s 至 %s 已过）", y,
-                                               from + 5, to + 5)
-                              : beian_asprintf("%d年度年审待完成（年审期 %s 至 %s）", y,
-                                               from + 5, to + 5);
+        char *what = year_review ? beian_asprintf("%d年度年审未通过（%s），已变更，待再次年审", y,
+                                           year_review->date)
+                     : days < 0 ? beian_asprintf("%d年度年审未完成（年审期 %s 至 %s 已过）", y,
+                                                 from + 5, to + 5)
+                                : beian_asprintf("%d年度年审待完成（年审期 %s 至 %s）", y,
+                                                 from + 5, to + 5);
         if (add_item(L, BEIAN_DUE_REVIEW, r, end, days, what) == BEIAN_OK) {
             L->v[L->n - 1].year = y;
         }

@@ -169,3 +169,30 @@ test_qq_groups_get_no_wechat_warnings_and_a_class_teacher_is_no_unit_head() {
   run "$BEIAN" check "$T/bgs.json"
   ! grep -q "unit head" "$T/err" || fail "办公室主任 warned: $(cat "$T/err")"
 }
+
+test_a_failed_review_is_reviewed_again_after_a_change() {
+  export BEIAN_ARCHIVE="$T/ar-review"
+  reg="$ROOT/examples/platform-registration.json"
+  a=$("$BEIAN" -q submit "$reg" --date 2026-03-01 -o "$T/r1.pdf") || return 1
+  pdftoppm -r 150 -png -singlefile "$T/r1.pdf" "$T/r1" && "$BEIAN" -q approve --scan "$T/r1.png" --date 2026-03-05 >/dev/null || return 1
+  "$BEIAN" -q review "$a" --year 2026 --result fail --date 2026-12-02 >/dev/null || return 1
+  # not again before it is changed
+  run "$BEIAN" review "$a" --year 2026 --date 2026-12-03
+  expect_rc 65 && expect_err "was already reviewed for 2026" || return 1
+  sed 's/"admin_name": "[^"]*"/"admin_name": "李新"/' "$reg" >"$T/new.json"
+  "$BEIAN" -q change "$a" "$T/new.json" --date 2026-12-05 -o "$T/r4.pdf" >/dev/null || return 1
+  pdftoppm -r 150 -png -singlefile "$T/r4.pdf" "$T/r4" && "$BEIAN" -q approve --scan "$T/r4.png" --date 2026-12-08 >/dev/null || return 1
+  run "$BEIAN" due --today 2026-12-10
+  expect_rc 0 && expect_out "2026年度年审未通过（2026-12-02），已变更，待再次年审" || return 1
+  run "$BEIAN" review "$a" --year 2026 --date 2026-12-10
+  expect_rc 0 && expect_out "$a v6 approved" || return 1
+  run "$BEIAN" due --today 2026-12-11
+  ! grep -q "$a" "$T/out" || fail "still due: $(cat "$T/out")" || return 1
+  run "$BEIAN" help review
+  expect_out "second review of the same year is" || return 1
+  # the reprint of v6 shows the form printed as v4: the mark says which is which
+  run "$BEIAN" reprint "$a" -o "$T/re.pdf" --date 2027-01-05
+  expect_rc 0 || return 1
+  t=$(pdf_text "$T/re.pdf")
+  case "$t" in *"档案第6版（此表印于第4版）"*) ;; *) fail "mark: $t"; return 1 ;; esac
+}
