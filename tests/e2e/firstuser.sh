@@ -196,3 +196,28 @@ test_a_failed_review_is_reviewed_again_after_a_change() {
   t=$(pdf_text "$T/re.pdf")
   case "$t" in *"档案第6版（此表印于第4版）"*) ;; *) fail "mark: $t"; return 1 ;; esac
 }
+
+test_bag_info_lines_fold_at_79_and_old_bundles_stay_valid() {
+  export BEIAN_ARCHIVE="$T/ar-bag"
+  # a long group name with spaces folds at a space; the digests go on their own lines
+  sed 's/"group_name": "[^"]*"/"group_name": "2026级 计算机应用技术专业 1班 全体学生 与 辅导员 及 任课教师 交流群 （含 实习 就业 指导）"/' \
+    "$ROOT/examples/workgroup-filing.json" >"$T/long.json"
+  n=$("$BEIAN" -q submit "$T/long.json" --date 2026-11-25) || return 1
+  "$BEIAN" -q reject "$n" --reason "负责人未签字" --date 2026-11-26 >/dev/null || return 1
+  info=$(unzip -p "$BEIAN_ARCHIVE"/records/2026/$n/v2-20261126.zip bag-info.txt)
+  long=$(printf '%s\n' "$info" | python3 -c 'import sys; [print(l) for l in sys.stdin.read().split("\n") if len(l) > 79]')
+  [ -z "$long" ] || fail "lines over 79 characters: $long" || return 1
+  printf '%s\n' "$info" | grep -q '^Beian-Record-SHA256:$' || fail "not folded: $info" || return 1
+  printf '%s\n' "$info" | grep -qE '^  [0-9a-f]{64}$' || fail "no digest line: $info" || return 1
+  [ "$(printf '%s\n' "$info" | grep -c '^  ')" -ge 3 ] || fail "the description is not folded: $info" || return 1
+  run "$BEIAN" verify
+  expect_rc 0 || return 1
+  run "$BEIAN" log "$n"
+  expect_out "全体学生 与 辅导员 及 任课教师 交流群" || return 1
+  # a bundle written before folding (one line per value) still verifies
+  cp -R "$ROOT/tests/fixtures/verify/intact/archive" "$T/old"
+  unzip -p "$T/old"/records/2026/QUN-2026-0001/v2-*.zip bag-info.txt | grep -qE '^Previous-Bundle-SHA256: [0-9a-f]{64}$' ||
+    fail "the fixture is not an unfolded bundle" || return 1
+  run "$BEIAN" verify --archive "$T/old"
+  expect_rc 0
+}
