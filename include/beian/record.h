@@ -18,7 +18,7 @@ typedef struct {
     char *path;             /* the data file, for messages and relative picture paths */
     char **values;          /* one per form field, normalised; NULL when absent or empty */
     int *lines;             /* line of each field in the data file, 0 when unknown */
-    char *date;             /* submission date YYYY-MM-DD, or NULL */
+    char *date;             /* the day the form was filled (填表日期) YYYY-MM-DD, or NULL */
     char *record_no;        /* archive number (XMT-2026-0007), NULL for a draft */
     int version;            /* archive version, 0 for a draft */
     int date_line;          /* line of "date" in the data file, 0 when unknown */

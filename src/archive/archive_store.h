@@ -19,7 +19,8 @@
  *   archive_check.c     check_*    a filing's arguments, a scan's tracking code
  *   archive_commit.c    the commit protocol, as named steps (beian_archive_commit)
  *   archive_read.c, archive_verify.c, archive_fsck.c, archive_reprint.c, archive_anchor.c,
- *   archive_facts.c     the public operations on top
+ *   archive_facts.c, archive_filed.c
+ *                       the public operations on top
  *
  * Naming: a function one archive file exports to the others is <module>_<verb>, where the
  * file is archive_<module>.c (or <module>.c), and it is declared in the header of the same

@@ -40,8 +40,10 @@ enum { OPT_OUT = 1, OPT_SCAN, OPT_REASON, OPT_YEAR, OPT_RESULT, OPT_CHANGED_ON, 
         CLI_ARCHIVE_OPTION_DIR, CLI_ARCHIVE_OPTION_WAIT, CLI_OPTION_QUIET("no notes on stderr")
 
 static const cli_option submit_options[] = {
-    CLI_ARCHIVE_OPTION_DATE("the submission date; default: the data file's \"date\" (beian "
-                            "never takes it from the clock unless you say --date today)"),
+    CLI_ARCHIVE_OPTION_DATE("the filing's date (备案日期: in the ledger and the form's footer); "
+                            "default: the data file's \"date\", the day the form was filled, "
+                            "which stays in the data as it is (beian never takes a date from "
+                            "the clock unless you say --date today)"),
     OPTION_OUTPUT("also write the printed form, to print, sign and seal"),
     OPTION_OPENED_ON("the day the platform opened, if it already has (第七条: not before its "
                      "approval; `beian due` flags it)"),

@@ -672,9 +672,9 @@ static int submit_preflight(sheet_job *j, beian_archive *ar, const sheet_submit 
     for (size_t r = 0; rc == BEIAN_OK && r < j->nrows; r++) {
         if (j->recs[r] && !j->recs[r]->date && !s->common->date[0]) {
             rc = cli_error(BEIAN_EUSAGE,
-                           "%s: row %d has no date (%s); give the date of the submission with "
-                           "--date YYYY-MM-DD (or --date today)",
-                           j->path, beian_batch_row_number(j->batch, r), "date");
+                           "%s: row %d has no date (填表日期), so nothing was filed; give the "
+                           "date of the filing with --date YYYY-MM-DD (or --date today)",
+                           j->path, beian_batch_row_number(j->batch, r));
         }
     }
     return rc;

@@ -577,7 +577,7 @@ static int read_date(reader *R)
     json_t *jdate = json_object_get(R->root, "date");
     if (jdate && !json_is_string(jdate)) {
         beian_problems_add(R->pr, BEIAN_SEV_ERROR, R->path, line_of(R, "date"), 0, "date",
-                           "提交日期", "must be a date in quotes, such as \"2026-11-24\"");
+                           "填表日期", "must be a date in quotes, such as \"2026-11-24\"");
     } else if (jdate) {
         R->rec->date = beian_strdup(json_string_value(jdate));
         if (!R->rec->date) {

@@ -245,7 +245,7 @@ int beian_record_normalise(beian_record *r, beian_problems *pr)
     const beian_form *f = r->form;
     for (size_t i = 0; i <= f->nfields; i++) {
         /* the fields, then the record's own date */
-        static const beian_field date_field = {.id = "date", .label = "提交日期",
+        static const beian_field date_field = {.id = "date", .label = "填表日期",
                                                .type = BEIAN_FIELD_DATE};
         const beian_field *fd = i < f->nfields ? &f->fields[i] : &date_field;
         char **slot = i < f->nfields ? &r->values[i] : &r->date;
@@ -371,7 +371,7 @@ int beian_record_check(const beian_record *r, beian_problems *pr,
     if (r->date && !beian_date_valid(r->date)) {
         char iso[BEIAN_DATE_SIZE], why[BEIAN_DATE_WHY_SIZE];
         beian_date_parse(r->date, iso, why, sizeof why);
-        beian_problems_add(pr, BEIAN_SEV_ERROR, r->path, r->date_line, 0, "date", "提交日期",
+        beian_problems_add(pr, BEIAN_SEV_ERROR, r->path, r->date_line, 0, "date", "填表日期",
                            "\"%s\" %s", r->date,
                            why[0] ? why : "is not a date: expected one such as 2026-11-24");
     }

@@ -100,8 +100,13 @@ static void layout_footer(lay *L)
         if (L->opts->record_no) {
             snprintf(version, sizeof version, "%s　第%d版", L->opts->record_no, L->opts->version);
         }
-        char *line1 = beian_asprintf("%s%s%s　第%zu页/共%zu页", version, date[0] ? "　" : "", date,
-                                     p + 1, L->dl->npages);
+        /* the filed form shows the filing's date (备案日期), a draft the day the form was
+         * filled (填表日期, the data's "date"): two dates, each named (issue 15) */
+        const char *which = L->opts->record_no && L->opts->date ? "备案日期："
+                            : iso == L->rec->date                ? "填表日期："
+                                                                 : "日期：";
+        char *line1 = beian_asprintf("%s%s%s%s　第%zu页/共%zu页", version, date[0] ? "　" : "",
+                                     date[0] ? which : "", date, p + 1, L->dl->npages);
         if (!line1) {
             L->status = BEIAN_EINTERNAL;
         } else {

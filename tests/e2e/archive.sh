@@ -47,7 +47,8 @@ test_submit_approve_by_scan_change_verify_and_log() {
   mkdir -p "$T/a1-unzip" && (cd "$T/a1-unzip" && unzip -q "$(bundle "$rec" 3)" &&
     sha256sum -c --quiet manifest-sha256.txt && sha256sum -c --quiet tagmanifest-sha256.txt) ||
     fail "sha256sum -c of the unzipped manifests failed" || return 1
-  grep -q "^Previous-Bundle-SHA256: $(sha256sum "$(bundle "$rec" 2)" | cut -c1-64)" "$T/a1-unzip/bag-info.txt" ||
+  grep -A1 '^Previous-Bundle-SHA256:' "$T/a1-unzip/bag-info.txt" | tr -d ' \n' |
+    grep -q "^Previous-Bundle-SHA256:$(sha256sum "$(bundle "$rec" 2)" | cut -c1-64)$" ||
     fail "v3 does not chain to v2's bundle" || return 1
   # the approval bundle holds the scan; the register shows the state
   unzip -l "$(bundle "$rec" 2)" | grep -q "data/signed.png" || fail "v2 lacks the signed scan" || return 1
@@ -100,9 +101,10 @@ z = zipfile.ZipFile(p); files = {n: z.read(n) for n in z.namelist()}; z.close()
 rec = files["data/record.json"].replace("王堃".encode(), "李四".encode())
 files["data/record.json"] = rec
 h = lambda b: hashlib.sha256(b).hexdigest()
-info = files["bag-info.txt"].decode().splitlines()
-info = [("Beian-Record-SHA256: " + h(rec)) if l.startswith("Beian-Record-SHA256:") else l for l in info]
-files["bag-info.txt"] = ("\n".join(info) + "\n").encode()
+import re  # the label's line and its continuation (bag-info folds at 79 characters)
+info = re.sub(r"^Beian-Record-SHA256:.*\n(?:[ \t].*\n)*", "Beian-Record-SHA256:\n  " + h(rec) + "\n",
+              files["bag-info.txt"].decode(), flags=re.M)
+files["bag-info.txt"] = info.encode()
 files["manifest-sha256.txt"] = "".join("%s  %s\n" % (h(files[n]), n) for n in sorted(files) if n.startswith("data/")).encode()
 files["tagmanifest-sha256.txt"] = "".join("%s  %s\n" % (h(files[n]), n) for n in ("bag-info.txt", "bagit.txt", "manifest-sha256.txt")).encode()
 os.chmod(p, 0o644)

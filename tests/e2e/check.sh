@@ -119,7 +119,7 @@ test_fill_refuses_impossible_date() {
 
 test_fill_refuses_impossible_submission_date_naming_its_line() {
   variant sdate.json 's/"date": "2026-09-08"/"date": "2026-02-30"/' || return 1
-  refused sdate.json && expect_field date 提交日期 && expect_err 'sdate.json:3:'
+  refused sdate.json && expect_field date 填表日期 && expect_err 'sdate.json:3:'
 }
 
 test_fill_refuses_member_count_of_zero() {

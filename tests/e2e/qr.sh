@@ -129,5 +129,5 @@ test_no_tracking_and_blank_forms_carry_no_tracking_code() {
 test_footer_names_draft_date_and_pages() {
   wg g.json "\"group_qr\": \"$PAYLOAD\","
   run "$BEIAN" fill g.json -o g.pdf; expect_rc 0 || return 1
-  pdf_text g.pdf | grep -qF "草稿2026年11月24日第1页/共1页" || fail "footer: $(pdftotext g.pdf - | tail -5)"
+  pdf_text g.pdf | grep -qF "草稿填表日期：2026年11月24日第1页/共1页" || fail "footer: $(pdftotext g.pdf - | tail -5)"
 }

@@ -510,7 +510,7 @@ static void test_record__impossible_and_ambiguous_dates_are_refused_naming_the_f
         char *json = workgroup_json(cases[i].date, "13619512468");
         beian_problems *pr = read_json(json, BEIAN_EDATA);
         const beian_problem *p = find(pr, "date");
-        assert_string_equal(p->label, "提交日期");
+        assert_string_equal(p->label, "填表日期");
         assert_int_equal(p->line, 1);
         if (!strstr(p->message, cases[i].why)) {
             fail_msg("\"%s\" lacks \"%s\"", p->message, cases[i].why);
