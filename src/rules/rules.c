@@ -485,7 +485,7 @@ static int looks_like_head(const char *title)
  * scanning it). A link of no listed host, or no link, gets no such rule: nothing is said.
  */
 typedef struct {
-    char platform[64];
+    char platform[256]; /* as long as a host */
     long qr_valid_days; /* 0: no known rule */
     long join_limit;
 } platform_rule;
