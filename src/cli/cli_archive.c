@@ -171,6 +171,12 @@ void cli_archive_print_findings(const beian_findings *f)
 int cli_archive_warnings(beian_archive *ar, const beian_record *rec, const char *self,
                          char ***out, size_t *n_out)
 {
+    return cli_archive_warnings_keep(ar, rec, self, out, n_out, NULL, 0);
+}
+
+int cli_archive_warnings_keep(beian_archive *ar, const beian_record *rec, const char *self,
+                              char ***out, size_t *n_out, beian_problems *keep, int line)
+{
     beian_record_facts *facts = NULL;
     size_t n = 0;
     beian_problems *quiet = beian_problems_new();
@@ -196,8 +202,15 @@ int cli_archive_warnings(beian_archive *ar, const beian_record *rec, const char 
                                  p->message);
         rc = list[k] ? BEIAN_OK : BEIAN_EINTERNAL;
     }
+    for (size_t i = 0; rc == BEIAN_OK && keep && i < count; i++) {
+        const beian_problem *p = beian_problems_get(warn, i);
+        rc = beian_problems_add(keep, p->severity, p->file, line, 0, p->field, p->label, "%s",
+                                p->message);
+    }
     if (rc == BEIAN_OK) {
-        cli_print_problems(warn);
+        if (!keep) {
+            cli_print_problems(warn);
+        }
         *out = list;
         *n_out = count;
         list = NULL;

@@ -57,6 +57,10 @@ int cli_archive_open(beian_ctx *ctx, const cli_archive_common *c, const char *co
  */
 int cli_archive_warnings(beian_archive *ar, const beian_record *rec, const char *self,
                          char ***out, size_t *n_out);
+/* The same without printing: each warning is appended to keep, at line (a sheet's row, so
+ * that the warnings of many rows can be said once with their rows). */
+int cli_archive_warnings_keep(beian_archive *ar, const beian_record *rec, const char *self,
+                              char ***out, size_t *n_out, beian_problems *keep, int line);
 /*
  * Refuses an output file (-o) that would land inside the archive ar (after links: the
  * archive's files are written only by the archive's own steps). Returns BEIAN_OK, or

@@ -113,6 +113,7 @@ typedef struct {
     beian_batch *batch;
     beian_problems *pr;      /* the header's */
     beian_problems **row_pr; /* per row, NULL when none */
+    beian_problems **row_warn; /* per row: the checks before signing, said once at the end */
     beian_record **recs;     /* per valid row */
     size_t nrows, nvalid;
 } sheet_job;
@@ -121,9 +122,11 @@ static void job_free(sheet_job *j)
 {
     for (size_t r = 0; r < j->nrows; r++) {
         beian_problems_free(j->row_pr ? j->row_pr[r] : NULL);
+        beian_problems_free(j->row_warn ? j->row_warn[r] : NULL);
         beian_record_free(j->recs ? j->recs[r] : NULL);
     }
     free(j->row_pr);
+    free(j->row_warn);
     free(j->recs);
     beian_batch_free(j->batch);
     beian_sheet_free(j->sheet);
@@ -215,7 +218,13 @@ static int job_open(beian_ctx *ctx, const char *command, const char *const *args
     j->nrows = beian_batch_rows(j->batch);
     j->row_pr = calloc(j->nrows ? j->nrows : 1, sizeof *j->row_pr);
     j->recs = calloc(j->nrows ? j->nrows : 1, sizeof *j->recs);
-    if (!j->row_pr || !j->recs) {
+    j->row_warn = calloc(j->nrows ? j->nrows : 1, sizeof *j->row_warn);
+    for (size_t r = 0; j->row_warn && r < j->nrows; r++) {
+        if (!(j->row_warn[r] = beian_problems_new())) {
+            return cli_error(BEIAN_EINTERNAL, "out of memory");
+        }
+    }
+    if (!j->row_pr || !j->recs || !j->row_warn) {
         return cli_error(BEIAN_EINTERNAL, "out of memory");
     }
     return BEIAN_OK;
@@ -270,6 +279,19 @@ static int job_check(sheet_job *j)
     return BEIAN_OK;
 }
 
+/* The checks before signing of every row, a warning repeated down the sheet said once with
+ * its rows. */
+static void job_print_warnings(const sheet_job *j)
+{
+    beian_problems *all = beian_problems_new();
+    if (!all || beian_batch_merge_problems(j->row_warn, j->nrows, all) != BEIAN_OK) {
+        cli_error(BEIAN_EINTERNAL, "out of memory");
+    } else {
+        cli_print_problems(all);
+    }
+    beian_problems_free(all);
+}
+
 /* "rows 4, 7": the rows that are not right (malloc'd). */
 static char *bad_rows(const sheet_job *j, size_t *count)
 {
@@ -322,7 +344,9 @@ int sheet_check_run(beian_ctx *ctx, const char *const *args, int nargs, const ch
         for (size_t r = 0; r < j.nrows; r++) {
             char **w = NULL;
             size_t n = 0;
-            if (j.recs[r] && cli_archive_warnings(ar, j.recs[r], NULL, &w, &n) != BEIAN_OK) {
+            if (j.recs[r] &&
+                cli_archive_warnings_keep(ar, j.recs[r], NULL, &w, &n, j.row_warn[r],
+                                          beian_batch_row_number(j.batch, r)) != BEIAN_OK) {
                 cli_note("the checks before signing could not run (out of memory)");
             }
             for (size_t i = 0; i < n; i++) {
@@ -330,6 +354,7 @@ int sheet_check_run(beian_ctx *ctx, const char *const *args, int nargs, const ch
             }
             free(w);
         }
+        job_print_warnings(&j);
         if (j.nvalid < j.nrows) {
             size_t nbad = 0;
             char *rows = bad_rows(&j, &nbad);
@@ -427,7 +452,9 @@ static int file_row(sheet_job *j, beian_archive *ar, const sheet_submit *s, size
     beian_problems *pr = beian_problems_new();
     beian_commit_result res;
     memset(&res, 0, sizeof res);
-    int rc = pr ? cli_archive_warnings(ar, rec, NULL, &warnings, &n_warnings) : BEIAN_EINTERNAL;
+    int rc = pr ? cli_archive_warnings_keep(ar, rec, NULL, &warnings, &n_warnings, j->row_warn[r],
+                                            row)
+                : BEIAN_EINTERNAL;
     if (rc == BEIAN_OK) {
         beian_event ev = BEIAN_EVENT_INIT;
         ev.kind = BEIAN_EVENT_SUBMITTED;
@@ -720,6 +747,9 @@ int sheet_submit_run(beian_ctx *ctx, const sheet_submit *s)
         }
     }
     beian_archive_release(ar);
+    if (res) {
+        job_print_warnings(&j);
+    }
     if (res && (done || skipped)) {
         int trc = print_table(&j, res, s->opts);
         int wrc = s->out_dir || s->opts->combined ? write_forms(&j, s, res) : BEIAN_OK;

@@ -24,6 +24,9 @@ test_a_sheet_is_filed_row_by_row_with_a_table_of_numbers() {
   expect_rc 0 || return 1
   expect_err "created a new archive at $T/ar0" || return 1
   expect_err "g.csv: row 6 filed as QUN-2026-0005 v1" || return 1
+  # the checks before signing, a warning of every row said once with its rows
+  [ "$(grep -c 'group code lasts 7 days' "$T/err")" -eq 1 ] || fail "not once: $(grep 'lasts 7' "$T/err")" || return 1
+  expect_err "group_qr_date (群二维码生成日期): rows 2–6: 2026-09-08 is more than 7 days before 2026-11-25" || return 1
   # the table: a header and one line per row, tab-separated into a file
   [ "$(head -1 "$T/out")" = "$(printf '行\t备案编号\t名称\t本次')" ] || fail "header: $(head -1 "$T/out")" || return 1
   grep -qF "$(printf '4\tQUN-2026-0003\t2026级护理3班\t新备案')" "$T/out" || fail "row 4: $(cat "$T/out")" || return 1
