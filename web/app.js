@@ -136,6 +136,8 @@ function chooseForm(id) {
   touched.clear();
   for (const b of $("forms").querySelectorAll("button")) b.setAttribute("aria-pressed", String(b.dataset.form === form.id));
   $("form-title").textContent = form.attachment + " " + form.title;
+  templates();
+  if (sheet) checkSheet();
   const box = $("fields");
   box.replaceChildren();
   for (const fd of fieldsOf(form)) box.appendChild(buildField(fd));
@@ -260,6 +262,55 @@ async function loadJson(input) {
   input.value = "";
 }
 
+// ---- 批量: a sheet checked by the server as `beian batch` checks it ----
+
+let sheet = null; // the chosen file
+
+function sheetUrl(what) {
+  return "/api/sheet/" + what + "?lang=" + LANG + "&form=" + encodeURIComponent(form.id) +
+    "&name=" + encodeURIComponent(sheet.name);
+}
+
+function showSheetProblems(j) {
+  const list = $("sheet-problems");
+  list.replaceChildren();
+  for (const p of j.problems || []) {
+    if (p.severity === "note") continue;
+    const where = (p.line ? "第 " + p.line + " 行 · " : "") + (p.label ? p.label + "：" : "");
+    list.appendChild(el("li", {}, where + p.message));
+  }
+}
+
+async function checkSheet() {
+  if (!sheet) return null;
+  const r = await api(sheetUrl("check"), sheet, "application/octet-stream");
+  if (r.status === 413) { $("sheet-name").textContent = "文件太大：最大 20 MB"; return null; }
+  const j = await r.json();
+  showSheetProblems(j);
+  $("sheet-name").textContent = sheet.name + "：" + (j.ok ? "共 " + j.rows + " 行，没有问题，可以下载。"
+    : "有问题，请按下面的提示在表格里改好后重新选择文件。");
+  return j;
+}
+
+async function downloadSheet(what, ext) {
+  if (!sheet) { $("sheet-name").textContent = "请先选择表格文件。"; return; }
+  const r = await api(sheetUrl(what), sheet, "application/octet-stream");
+  if (!r.ok) { await checkSheet(); return; }
+  const url = URL.createObjectURL(await r.blob());
+  const a = el("a", { href: url, download: form.id + "." + ext });
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+}
+
+function templates() {
+  $("template-xlsx").setAttribute("href", "/api/template?format=xlsx&form=" + encodeURIComponent(form.id));
+  $("template-xlsx").setAttribute("download", form.id + "-模板.xlsx");
+  $("template-csv").setAttribute("href", "/api/template?format=csv&form=" + encodeURIComponent(form.id));
+  $("template-csv").setAttribute("download", form.id + "-模板.csv");
+}
+
 async function start() {
   const s = await api("/api/session");
   if (!s.ok) { status("无法连接 beian ui（" + s.status + "）：请用终端里打印的地址打开本页。"); return; }
@@ -289,6 +340,9 @@ async function start() {
     changed();
     status("已清空。");
   });
+  $("sheet-file").addEventListener("change", () => { sheet = $("sheet-file").files[0] || null; checkSheet(); });
+  $("sheet-pdf").addEventListener("click", () => downloadSheet("pdf", "pdf"));
+  $("sheet-zip").addEventListener("click", () => downloadSheet("zip", "zip"));
   chooseForm(localStorage.getItem("beian-form") || "workgroup-filing");
 }
 

@@ -54,84 +54,6 @@ static const char *lang_of(const web_request *req)
     return beian_message_language(l) ? l : "en";
 }
 
-/* Sets rep to root as JSON (root is released). */
-static void reply_json(web_reply *rep, int status, json_t *root)
-{
-    char *s = root ? beian_json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    json_decref(root);
-    if (!s) {
-        return; /* status 0: out of memory */
-    }
-    rep->status = status;
-    rep->type = "application/json; charset=utf-8";
-    rep->body = (unsigned char *)s;
-    rep->len = strlen(s);
-}
-
-static const char *severity_name(beian_severity s)
-{
-    return s == BEIAN_SEV_ERROR ? "error" : s == BEIAN_SEV_WARNING ? "warning" : "note";
-}
-
-/* One problem as JSON, its message in lang when it has an id. */
-static json_t *problem_json(const beian_problem *p, const char *lang)
-{
-    json_t *o = json_object();
-    json_t *args = json_array();
-    char *said = p->msg ? beian_message_format((beian_msg)p->msg, lang, (const char *const *)p->args,
-                                               p->nargs)
-                        : NULL;
-    for (size_t i = 0; args && i < p->nargs; i++) {
-        json_array_append_new(args, json_string(p->args[i]));
-    }
-    if (o && args) {
-        json_object_set_new(o, "severity", json_string(severity_name(p->severity)));
-        json_object_set_new(o, "field", p->field ? json_string(p->field) : json_null());
-        json_object_set_new(o, "label", p->label ? json_string(p->label) : json_null());
-        json_object_set_new(o, "line", json_integer(p->line));
-        json_object_set_new(o, "id", p->msg ? json_string(beian_message_name((beian_msg)p->msg))
-                                            : json_null());
-        json_object_set_new(o, "args", args);
-        args = NULL;
-        /* a problem without an id is said as the library says it (in English, for now) */
-        json_object_set_new(o, "message", json_string(said ? said : p->message));
-    }
-    json_decref(args);
-    free(said);
-    return o;
-}
-
-static json_t *problems_json(const beian_problems *pr, const char *lang)
-{
-    json_t *a = json_array();
-    for (size_t i = 0; a && i < beian_problems_count(pr); i++) {
-        json_array_append_new(a, problem_json(beian_problems_get(pr, i), lang));
-    }
-    return a;
-}
-
-/* {"ok": false|true, "problems": [...]}, 422 when there is an error. */
-static void reply_problems(web_reply *rep, const beian_problems *pr, const char *lang)
-{
-    json_t *o = json_object();
-    int bad = beian_problems_errors(pr) > 0;
-    if (o) {
-        json_object_set_new(o, "ok", json_boolean(!bad));
-        json_object_set_new(o, "problems", problems_json(pr, lang));
-    }
-    reply_json(rep, bad ? 422 : 200, o);
-}
-
-/* The failure of a context (not a data problem) as a reply. */
-static void reply_ctx_failure(web_reply *rep, beian_ctx *ctx, int rc)
-{
-    json_t *o = json_object();
-    if (o) {
-        json_object_set_new(o, "error", json_string(beian_ctx_message(ctx)));
-    }
-    reply_json(rep, rc == BEIAN_EINTERNAL ? 500 : 503, o);
-}
-
 /* The warnings before signing, as `beian check` gives them (the archive when there is one). */
 static int warnings(beian_web *w, beian_ctx *ctx, const beian_record *rec, beian_problems *pr)
 {
@@ -185,9 +107,9 @@ static void api_check(beian_web *w, const web_request *req, web_reply *rep)
         rc = beian_layout_form(ctx, rec->form, rec, &opts, &dl, pr);
     }
     if (rc == BEIAN_OK || rc == BEIAN_EDATA) {
-        reply_problems(rep, pr, lang_of(req));
+        web_reply_problems(rep, pr, lang_of(req), -1);
     } else {
-        reply_ctx_failure(rep, ctx, rc);
+        web_reply_failure(rep, ctx, rc);
     }
     beian_dlist_free(dl);
     beian_record_free(rec);
@@ -223,9 +145,9 @@ static void api_pdf(beian_web *w, const web_request *req, web_reply *rep)
         rep->inline_file = req->arg(req->conn, "inline") != NULL;
         pdf = NULL;
     } else if (rc == BEIAN_EDATA) {
-        reply_problems(rep, pr, lang_of(req));
+        web_reply_problems(rep, pr, lang_of(req), -1);
     } else {
-        reply_ctx_failure(rep, ctx, rc);
+        web_reply_failure(rep, ctx, rc);
     }
     free(pdf);
     beian_record_free(rec);
@@ -320,12 +242,12 @@ static void api_preview(beian_web *w, const web_request *req, web_reply *rep)
             rep->status = 200;
             rep->type = "image/png";
         } else {
-            reply_ctx_failure(rep, ctx, rc);
+            web_reply_failure(rep, ctx, rc);
         }
     } else if (rc == BEIAN_EDATA) {
-        reply_problems(rep, pr, lang_of(req));
+        web_reply_problems(rep, pr, lang_of(req), -1);
     } else {
-        reply_ctx_failure(rep, ctx, rc);
+        web_reply_failure(rep, ctx, rc);
     }
     beian_dlist_free(dl);
     beian_record_free(rec);
@@ -371,7 +293,7 @@ static void api_qr(beian_web *w, const web_request *req, web_reply *rep)
         if (o) {
             json_object_set_new(o, "payload", json_string(codes[0]));
         }
-        reply_json(rep, 200, o);
+        web_reply_json(rep, 200, o);
     } else if (rc == BEIAN_OK || rc == BEIAN_EDATA || rc == BEIAN_ENOINPUT) {
         beian_problems *said = beian_problems_new();
         const beian_problem *p = beian_problems_get(pr, 0);
@@ -388,11 +310,11 @@ static void api_qr(beian_web *w, const web_request *req, web_reply *rep)
                                        "群二维码图片", BEIAN_MSG_PICTURE_UNREADABLE,
                                        BEIAN_MSG_ARGS(picture, p ? p->message : "cannot be read"));
             }
-            reply_problems(rep, said, lang);
+            web_reply_problems(rep, said, lang, -1);
         }
         beian_problems_free(said);
     } else {
-        reply_ctx_failure(rep, ctx, rc);
+        web_reply_failure(rep, ctx, rc);
     }
     web_pool_put(&w->pool, ctx);
     beian_scan_codes_free(codes, n);
@@ -414,7 +336,7 @@ static void api_messages(const web_request *req, web_reply *rep)
         m = NULL;
     }
     json_decref(m);
-    reply_json(rep, 200, o);
+    web_reply_json(rep, 200, o);
 }
 
 static json_t *form_json(const beian_form *f)
@@ -505,7 +427,7 @@ void web_api_handle(beian_web *w, const web_request *req, web_reply *rep)
         if (o) {
             json_object_set_new(o, "csrf", json_string(w->csrf));
         }
-        reply_json(rep, 200, o);
+        web_reply_json(rep, 200, o);
     } else if (get && strcmp(req->path, "/api/forms") == 0) {
         rep->body = (unsigned char *)beian_strdup(w->forms_json);
         if (rep->body) {
@@ -523,6 +445,14 @@ void web_api_handle(beian_web *w, const web_request *req, web_reply *rep)
         api_pdf(w, req, rep);
     } else if (post && strcmp(req->path, "/api/qr") == 0) {
         api_qr(w, req, rep);
+    } else if (post && strcmp(req->path, "/api/sheet/check") == 0) {
+        web_sheet_handle(w, req, rep, 0);
+    } else if (post && strcmp(req->path, "/api/sheet/pdf") == 0) {
+        web_sheet_handle(w, req, rep, 1);
+    } else if (post && strcmp(req->path, "/api/sheet/zip") == 0) {
+        web_sheet_handle(w, req, rep, 2);
+    } else if (get && strcmp(req->path, "/api/template") == 0) {
+        web_sheet_template(w, req, rep);
     } else {
         web_reply_error(rep, 404, "no such request");
     }

@@ -78,6 +78,18 @@ void web_api_handle(beian_web *w, const web_request *req, web_reply *rep);
 void web_static_handle(beian_web *w, const char *path, web_reply *rep);
 /* A JSON error reply {"error": msg} with status. */
 void web_reply_error(web_reply *rep, int status, const char *msg);
+/* root (a json_t, released) as the JSON body of a reply with status. */
+struct json_t;
+void web_reply_json(web_reply *rep, int status, struct json_t *root);
+/* {"ok", "problems": [...], "rows"?}: 422 when there is an error, else 200; each message in
+ * lang ("zh-CN" or "en"); rows < 0 leaves "rows" out. */
+void web_reply_problems(web_reply *rep, const beian_problems *pr, const char *lang, long rows);
+/* A failure of the library that is not a data problem (500 out of memory, else 503). */
+void web_reply_failure(web_reply *rep, beian_ctx *ctx, int rc);
+/* The 批量 requests (web_sheet.c): want 0 check, 1 the print job, 2 a ZIP of PDFs. */
+void web_sheet_handle(beian_web *w, const web_request *req, web_reply *rep, int want);
+/* GET /api/template?form=ID&format=csv|xlsx: the empty sheet of a form. */
+void web_sheet_template(beian_web *w, const web_request *req, web_reply *rep);
 /* Builds the forms list once (GET /api/forms). */
 int web_api_forms_init(beian_web *w, beian_ctx *ctx);
 

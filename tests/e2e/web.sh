@@ -231,6 +231,62 @@ PY
   expect_code 200 && expect_body '"attachment":"附件4"'
 }
 
+# a sheet of n work groups (UTF-8), as tests/e2e/batch.sh makes them
+sheet_rows() {
+  printf 'group_qr,group_number,group_name,scope,admin1_name,admin1_mobile,email,member_count,member_types,department,dept_head,dept_head_title,office_phone,mobile\r\n'
+  awk -v n="$1" 'BEGIN { for (i = 1; i <= n; i++)
+    printf "https://weixin.qq.com/g/BEIAN-%04d,5284%04d,2026级计算机%d班,信息工程学院%d班全体学生,杨堃,138950%05d,g%d@nxtc.edu.cn,%d,学生、班主任,信息工程学院,周晓明,党总支书记,0951-6033456,13909512345\r\n", i, i, i, i, i, i, 40 + i }'
+}
+
+test_ui_85_a_gb18030_sheet_gives_the_print_job_and_a_zip() {
+  ui_env
+  sheet_rows 5 | iconv -f UTF-8 -t GB18030 >gb.csv
+  post '/api/sheet/check?form=workgroup-filing&name=gb.csv' gb.csv -H 'Content-Type: text/csv'
+  expect_code 200 && expect_body '"rows":5' || return 1
+  post '/api/sheet/pdf?form=workgroup-filing&name=gb.csv' gb.csv -H 'Content-Type: text/csv'
+  expect_code 200 || return 1
+  [ "$(pdfinfo "$T/body" | awk '/^Pages:/ {print $2}')" = 5 ] || fail "the print job has not 5 pages" || return 1
+  pdftotext "$T/body" - | tr -d ' \n' | grep -q '2026级计算机5班' || fail "row 5 not printed" || return 1
+  post '/api/sheet/zip?form=workgroup-filing&name=gb.csv' gb.csv -H 'Content-Type: text/csv'
+  expect_code 200 || return 1
+  cp "$T/body" rows.zip
+  [ "$(unzip -Z1 rows.zip | grep -c '\.pdf$')" = 5 ] || fail "zip: $(unzip -Z1 rows.zip)" || return 1
+  # each PDF of the ZIP is the one `beian batch -o DIR` writes for that row
+  mkdir -p dir unz && "$BEIAN" batch workgroup-filing gb.csv -o dir -q 2>/dev/null && (cd unz && unzip -q ../rows.zip)
+  for f in dir/*.pdf; do
+    cmp -s "$f" "unz/$(basename "$f")" || fail "$(basename "$f") differs from beian batch's" || return 1
+  done
+}
+
+test_ui_86_a_sheet_with_bad_rows_lists_each_problem_by_row_and_column() {
+  ui_env
+  sheet_rows 4 | sed '3s/,13895000002,/,1389500,/; 5s/,0951-6033456,/,6033456,/' >bad.csv
+  post '/api/sheet/check?form=workgroup-filing&name=bad.csv&lang=zh-CN' bad.csv
+  expect_code 422 || return 1
+  # (in English for now: batch.c copies the row's problems without their message ids)
+  expect_body '"line":3' && expect_body '"field":"admin1_mobile"' && expect_body 'is not a mobile number' \
+    && expect_body '"line":5' && expect_body '"label":"办公电话"' || return 1
+  post '/api/sheet/pdf?form=workgroup-filing&name=bad.csv' bad.csv
+  expect_code 422
+}
+
+test_ui_87_templates_keep_the_forms_columns() {
+  ui_env
+  get '/api/template?form=workgroup-filing&format=csv'
+  expect_code 200 || return 1
+  head -c 3 "$T/body" | od -An -tx1 | grep -q 'ef bb bf' || fail "no BOM" || return 1
+  expect_body '群二维码,群二维码生成日期,群号,群名称,建群范围,管理员姓名 1,管理员1手机' || return 1
+  get '/api/template?form=workgroup-filing&format=xlsx'
+  expect_code 200 || return 1
+  cp "$T/body" t.xlsx
+  unzip -p t.xlsx xl/styles.xml | grep -q 'numFmtId="49"' || fail "no text format" || return 1
+  unzip -p t.xlsx xl/worksheets/sheet1.xml | grep -q 'style="1"' || fail "columns not text" || return 1
+  # the template with one row typed in is a sheet beian batch reads
+  "$BEIAN" forms workgroup-filing >/dev/null 2>&1 || return 1
+  post '/api/sheet/check?form=workgroup-filing&name=t.xlsx' t.xlsx
+  expect_code 422 && expect_body 'no rows'
+}
+
 test_ui_99_stops_cleanly_on_sigint() {
   ui_env
   pid=$(cat "$T/ui.pid")

@@ -213,6 +213,47 @@ def qr_upload(d, url):
           "the decoded code is the one that will print")
 
 
+SHEET_HEADER = ("group_qr,group_number,群名称,建群范围,管理员姓名1,admin1_mobile,Email,群成员数量,"
+                "member_types,所属部门名称（盖章）,部门负责人,职务,办公电话,mobile")
+
+
+def sheet_rows(n, bad=False):
+    rows = [SHEET_HEADER]
+    for i in range(1, n + 1):
+        mobile = "1389500" if bad and i == 2 else f"138950{i:05d}"
+        office = "6033456" if bad and i == 3 else "0951-6033456"
+        rows.append(f"https://weixin.qq.com/g/BEIAN-{i:04d},5284{i:04d},2026级计算机{i}班,"
+                    f"信息工程学院{i}班全体学生,杨堃,{mobile},g{i}@nxtc.edu.cn,{40 + i},学生、班主任,"
+                    f"信息工程学院,周晓明,党总支书记,{office},13909512345")
+    return "\r\n".join(rows) + "\r\n"
+
+
+def batch_sheet(d, url):
+    good = os.path.join(OUT, "groups-gb18030.csv")
+    open(good, "wb").write(sheet_rows(6).encode("gb18030"))
+    bad = os.path.join(OUT, "groups-bad.csv")
+    open(bad, "w", encoding="utf-8").write(sheet_rows(4, bad=True))
+    d.get(url)
+    choose(d, "附件4")
+    field_by_label(d, "选择表格文件（CSV 或 .xlsx）").send_keys(bad)
+    problems = d.find_element(By.ID, "sheet-problems")
+    check(wait(d, lambda: "第 3 行 · 管理员1手机" in problems.text and "第 4 行 · 办公电话" in problems.text),
+          f"a sheet with bad rows shows each problem by row and column: {problems.text[:120]}")
+    field_by_label(d, "选择表格文件（CSV 或 .xlsx）").send_keys(good)
+    status = d.find_element(By.ID, "sheet-name")
+    check(wait(d, lambda: "共 6 行" in status.text), f"the GB18030 sheet is read: {status.text}")
+    for old in glob.glob(os.path.join(DL, "*")):
+        os.remove(old)
+    d.find_element(By.ID, "sheet-pdf").click()
+    pdf = downloaded("workgroup-filing.pdf")
+    if check(pdf is not None, "下载打印文件 gives the print job"):
+        info = subprocess.run(["pdfinfo", pdf], capture_output=True, text=True).stdout
+        check(re.search(r"^Pages:\s+6$", info, re.M) is not None, "the print job has one page per row")
+        text = re.sub(r"\s+", "", subprocess.run(["pdftotext", pdf, "-"], capture_output=True,
+                                                 text=True).stdout)
+        check("2026级计算机6班" in text, "the print job prints the last row")
+
+
 def phone_window(d, url):
     d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                       {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
@@ -242,6 +283,7 @@ def main():
             fill_sample(d, url, sample)
         wrong_phone_and_preview(d, url)
         qr_upload(d, url)
+        batch_sheet(d, url)
         phone_window(d, url)
         # a 422 of the API is an answer the page shows, not an error of the page
         errors = [e["message"] for e in d.get_log("browser") if e["level"] == "SEVERE"
