@@ -148,6 +148,20 @@ static int read_rows(beian_ctx *ctx, const web_request *req, sheet_run *s, beian
     return beian_problems_errors(pr) ? BEIAN_EDATA : BEIAN_OK;
 }
 
+/* Every row laid out (and dropped), for the problems only the layout finds. */
+static int lay_out_rows(beian_ctx *ctx, sheet_run *s, beian_problems *pr)
+{
+    int rc = BEIAN_OK;
+    for (size_t r = 0; r < s->n && rc != BEIAN_EINTERNAL; r++) {
+        beian_layout_options opts = BEIAN_LAYOUT_OPTIONS_INIT;
+        beian_dlist *dl = NULL;
+        int k = beian_layout_form(ctx, s->form, s->recs[r], &opts, &dl, pr);
+        beian_dlist_free(dl);
+        rc = k == BEIAN_OK ? rc : k;
+    }
+    return rc;
+}
+
 /* Every row laid out into one display list, printed as one PDF (the print job). */
 static int print_job(beian_ctx *ctx, sheet_run *s, unsigned char **pdf, size_t *len,
                      beian_problems *pr)
@@ -214,6 +228,9 @@ void web_sheet_handle(beian_web *w, const web_request *req, web_reply *rep, int 
     unsigned char *out = NULL;
     size_t len = 0;
     int rc = pr ? read_rows(ctx, req, &s, pr) : BEIAN_EINTERNAL;
+    if (rc == BEIAN_OK && want == SHEET_CHECK) {
+        rc = lay_out_rows(ctx, &s, pr); /* a value too long for its cell, as batch finds it */
+    }
     if (rc == BEIAN_OK && want == SHEET_PRINT_JOB) {
         rc = print_job(ctx, &s, &out, &len, pr);
     } else if (rc == BEIAN_OK && want == SHEET_ZIP) {

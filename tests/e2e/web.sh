@@ -118,6 +118,16 @@ test_ui_30_bad_data_is_422_naming_field_and_label() {
   expect_code 200 && expect_body '"field.not_mobile":"“{1}”不是手机号码'
 }
 
+test_ui_32_the_warnings_before_signing_come_with_the_check() {
+  ui_env
+  sed 's/"head_name": "[^"]*"/"head_name": "马昇"/' "$ROOT/examples/platform-registration.json" >same.json
+  run "$BEIAN" check same.json
+  grep -q 'warning' "$T/err" || fail "beian check gives no warning: $(cat "$T/err")" || return 1
+  post '/api/check?lang=zh-CN' same.json
+  expect_code 200 && expect_body '"ok":true' && expect_body '"severity":"warning"' \
+    && expect_body '"field":"head_name"'
+}
+
 test_ui_31_broken_json_is_422() {
   ui_env
   printf '{"form": "workgroup-filing", "fields": {' >broken.json
