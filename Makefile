@@ -11,17 +11,19 @@
 
 PREFIX ?= /usr/local
 CC ?= cc
-PKGS := harfbuzz harfbuzz-subset cairo libqrencode libzip jansson libcrypto zbar expat poppler-glib libjpeg zlib
+PKGS := harfbuzz harfbuzz-subset cairo libqrencode libzip jansson libcrypto zbar expat poppler-glib libjpeg zlib libmicrohttpd
 BUILD ?= build
 BIN ?= bin
 
 # Debian packages: libraries (pkg-config names above), test tools and fonts.
 DEB_LIBS := libhpdf-dev libharfbuzz-dev libcairo2-dev libqrencode-dev libzip-dev \
-            libjansson-dev libssl-dev libcmocka-dev libzbar-dev libexpat1-dev libjpeg-dev libpoppler-glib-dev zlib1g-dev pkg-config
+            libjansson-dev libssl-dev libcmocka-dev libzbar-dev libexpat1-dev libjpeg-dev libpoppler-glib-dev zlib1g-dev libmicrohttpd-dev pkg-config
 DEB_TOOLS := poppler-utils qpdf zbar-tools imagemagick img2pdf qrencode ghostscript unzip python3 valgrind man-db \
              default-jre-headless libpdfbox2-java libactivation-java libjaxb-api-java
 DEB_FONTS := fonts-noto-cjk fonts-liberation2 fonts-droid-fallback fonts-dejavu-core fonts-wqy-zenhei \
              fonts-arphic-uming fonts-hanazono
+# The tests of `beian ui`: curl for its API, Debian's chromium driven by Selenium for the page.
+DEB_WEB := curl chromium chromium-driver python3-selenium
 # Only the benchmarks need these (the ReportLab reference, GNU time, the scan generator).
 DEB_BENCH := python3-reportlab time python3-numpy libharfbuzz-bin
 
@@ -35,14 +37,15 @@ TEST_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 # compiled with an include path that holds only its own and the lower layers' headers (public
 # ones through build/inc/<layer>/beian/, private ones by their folder), so an upward include
 # fails to compile; tests/layers.py checks the calls and that no two modules call each other.
-LAYERS := util fonts input layout backend archive rules cli
-PUBLIC_util := common.h version.h date.h
+LAYERS := util fonts input layout backend archive rules web cli
+PUBLIC_util := common.h version.h date.h message.h
 PUBLIC_fonts := font.h ttf.h
 PUBLIC_input := form.h record.h scan.h tracking.h sheet.h batch.h
 PUBLIC_layout := layout.h dlist.h qr.h
 PUBLIC_backend := pdf.h png.h render.h
 PUBLIC_archive := archive.h bundle.h verify.h
 PUBLIC_rules := rules.h register.h
+PUBLIC_web := web.h
 PUBLIC_cli :=
 
 # upto L: the layers from util up to and including L
@@ -60,7 +63,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # Tests see every header, public and private.
 ALL_INC := -Iinclude $(foreach l,$(LAYERS),-Isrc/$(l))
 
-.PHONY: all deps demo test test-asan unit e2e install lint clean bench bench-scan layers man
+.PHONY: all deps demo test test-asan unit e2e install lint clean bench bench-scan layers man test-web bench-web
 
 all: $(BIN)/beian
 
@@ -101,7 +104,7 @@ layers:
 
 # Installs only what is missing; says what to do when it cannot install.
 deps:
-	@sh tests/deps.sh $(DEB_LIBS) -- $(DEB_TOOLS) -- $(DEB_FONTS)
+	@sh tests/deps.sh $(DEB_LIBS) -- $(DEB_TOOLS) $(DEB_WEB) -- $(DEB_FONTS)
 
 demo: deps
 	@$(MAKE) --no-print-directory all
@@ -114,6 +117,8 @@ demo: deps
 	  $(BIN)/beian fill --blank $$id -o out/blank-$$id.pdf --png out/blank-$$id.png || exit 1; \
 	done
 	@echo "demo: the filled and blank forms are in out/"
+	@echo "demo: to fill a form in the browser: $(BIN)/beian ui (then open the address it prints;"
+	@echo "demo:   Ctrl-C stops it); the sample records are examples/*.json (读取文件 on the page)"
 
 unit: $(UNIT_BIN)
 	@sh tests/run-unit.sh $(UNIT_BIN)
@@ -122,7 +127,12 @@ e2e: $(BIN)/beian
 	@BEIAN=$(BIN)/beian sh tests/e2e.sh
 
 test: deps
-	@$(MAKE) --no-print-directory all layers unit e2e hardening-test
+	@$(MAKE) --no-print-directory all layers unit e2e hardening-test test-web
+
+# The 填表 page in Debian's chromium through chromium-driver (tests/web/run.py, Debian's own
+# python3 with python3-selenium); the screenshots are kept in $(BUILD)/web-test/ to be looked at.
+test-web: $(BIN)/beian
+	@/usr/bin/python3 tests/web/run.py $(BIN)/beian $(BUILD)/web-test
 
 test-asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan BIN=build-asan/bin \
@@ -136,6 +146,8 @@ install: $(BIN)/beian
 	install -m 644 man/beian.1 $(DESTDIR)$(PREFIX)/share/man/man1/beian.1
 	install -m 644 forms/*.json $(DESTDIR)$(PREFIX)/share/beian/forms/
 	install -m 644 fonts/fonts.json $(DESTDIR)$(PREFIX)/share/beian/fonts/
+	install -d $(DESTDIR)$(PREFIX)/share/beian/web
+	install -m 644 web/*.html web/*.css web/*.js $(DESTDIR)$(PREFIX)/share/beian/web/
 
 # man/beian.1 is made by the binary from the option tables in src/cli/ and committed, so that
 # it can be read (and installed) without building beian and a change of the help shows in
@@ -166,6 +178,12 @@ bench-scan: deps
 	@sh tests/deps.sh $(DEB_BENCH)
 	@$(MAKE) --no-print-directory all
 	@BEIAN=$(BIN)/beian sh bench/scan/measure.sh -b -s 3 -n 320 -o $(BUILD)/scans-3
+
+# make bench-web: beian ui under 16 concurrent clients (previews and PDFs of different records,
+# BENCH_SECONDS, default 30) against beian batch per file in the same run (bench/web/bench.py).
+bench-web: deps
+	@$(MAKE) --no-print-directory all
+	@/usr/bin/python3 bench/web/bench.py $(BIN)/beian $${BENCH_SECONDS:-30}
 
 # Fuzzing, valgrind and fault injection (make fuzz, make valgrind, ...).
 include tests/hardening.mk

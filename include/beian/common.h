@@ -41,6 +41,9 @@ typedef struct {
     char *field;   /* field id, or NULL */
     char *label;   /* the field's Chinese label, or NULL */
     char *message; /* what is wrong and what would be right */
+    int msg;       /* its beian_msg id (beian/message.h), 0 when it has none */
+    char **args;   /* the id's arguments (owned), NULL when none */
+    size_t nargs;
 } beian_problem;
 
 typedef struct beian_problems beian_problems;

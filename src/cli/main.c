@@ -16,6 +16,7 @@
 #include "beian/qr.h"
 #include "beian/scan.h"
 #include "beian/version.h"
+#include "beian/web.h"
 #include "cli.h"
 #include "cli_man.h"
 #include "cli_opts.h"
@@ -28,6 +29,7 @@
 #include "cmd_list.h"
 #include "cmd_log.h"
 #include "cmd_reprint.h"
+#include "cmd_ui.h"
 #include "cmd_verify.h"
 #include "sha256.h"
 
@@ -38,7 +40,7 @@ static const cli_option global_options[] = {
     {OPT_HELP, 'h', "help", NULL, "the commands, the exit codes and the environment"},
     {OPT_VERSION, 0, "version", NULL,
      "beian's version and those of the libraries it runs with (libharu, harfbuzz, cairo, "
-     "libqrencode, libzip, zbar, poppler, OpenSSL)"},
+     "libqrencode, libzip, zbar, poppler, OpenSSL, libmicrohttpd)"},
     CLI_OPTIONS_END,
 };
 
@@ -86,6 +88,7 @@ static const cli_command commands[] = {
     {&cmd_due_spec, cmd_due},           {&cmd_reprint_spec, cmd_reprint},
     {&cmd_verify_spec, cmd_verify},     {&cmd_fsck_spec, cmd_fsck},
     {&cmd_anchor_spec, cmd_anchor},     {&cmd_fonts_spec, cmd_fonts},
+    {&cmd_ui_spec, cmd_ui},
     {&help_spec, cmd_help},
 };
 
@@ -174,6 +177,7 @@ static void print_version(void)
            beian_bundle_library_version());
     printf("zbar %s, poppler %s, OpenSSL %s\n", beian_scan_zbar_version(),
            beian_scan_poppler_version(), beian_sha256_library_version());
+    printf("libmicrohttpd %s\n", beian_web_library_version());
 }
 
 /*

@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE
 #include "beian/record.h"
+#include "beian/message.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -305,36 +306,33 @@ static int resolve_qr_pictures(beian_ctx *ctx, beian_record *rec, beian_problems
             rc = BEIAN_EINTERNAL;
         } else if (src != BEIAN_OK) {
             const beian_problem *p = beian_problems_get(sub, 0);
-            beian_problems_add(pr, BEIAN_SEV_ERROR, rec->path, rec->lines[fi], 0, fd->id,
-                               fd->label, "%s: %s", rec->values[fi],
-                               p ? p->message : "cannot be read");
+            beian_problems_add_msg(pr, BEIAN_SEV_ERROR, rec->path, rec->lines[fi], 0, fd->id,
+                                   fd->label, BEIAN_MSG_PICTURE_UNREADABLE,
+                                   BEIAN_MSG_ARGS(rec->values[fi],
+                                                  p ? p->message : "cannot be read"));
             rc = BEIAN_EDATA;
         } else if (n != 1) {
-            beian_problems_add(pr, BEIAN_SEV_ERROR, rec->path, rec->lines[fi], 0, fd->id,
-                               fd->label,
-                               n == 0 ? "%s: no readable QR code in the picture; save the "
-                                        "group's code again from the chat app (or give its "
-                                        "link as group_qr)"
-                                      : "%s: the picture holds more than one QR code; crop it "
-                                        "to the group's code",
-                               rec->values[fi]);
+            beian_problems_add_msg(
+                pr, BEIAN_SEV_ERROR, rec->path, rec->lines[fi], 0, fd->id, fd->label,
+                n == 0 ? BEIAN_MSG_PICTURE_NO_CODE : BEIAN_MSG_PICTURE_MANY_CODES,
+                BEIAN_MSG_ARGS(rec->values[fi]));
             rc = BEIAN_EDATA;
         } else if (rec->values[c->qr_field] && strcmp(rec->values[c->qr_field], codes[0]) != 0) {
             const beian_field *qf = &f->fields[c->qr_field];
-            beian_problems_add(pr, BEIAN_SEV_ERROR, rec->path, rec->lines[fi], 0, fd->id,
-                               fd->label,
-                               "the picture's code (%s) differs from %s (%s); give only one",
-                               codes[0], qf->id, qf->label);
+            beian_problems_add_msg(pr, BEIAN_SEV_ERROR, rec->path, rec->lines[fi], 0, fd->id,
+                                   fd->label, BEIAN_MSG_PICTURE_DIFFERS,
+                                   BEIAN_MSG_ARGS(codes[0], qf->id, qf->label));
             rc = BEIAN_EDATA;
         } else if (!rec->values[c->qr_field]) {
             size_t max = f->fields[c->qr_field].max_chars;
             if (beian_utf8_check((const unsigned char *)codes[0], strlen(codes[0])) !=
                     strlen(codes[0]) ||
                 beian_utf8_count(codes[0]) > max) {
-                beian_problems_add(pr, BEIAN_SEV_ERROR, rec->path, rec->lines[fi], 0, fd->id,
-                                   fd->label,
-                                   "the picture's code is not text of at most %zu characters",
-                                   max);
+                char most[24];
+                snprintf(most, sizeof most, "%zu", max);
+                beian_problems_add_msg(pr, BEIAN_SEV_ERROR, rec->path, rec->lines[fi], 0,
+                                       fd->id, fd->label, BEIAN_MSG_PICTURE_CODE_TOO_LONG,
+                                       BEIAN_MSG_ARGS(most));
                 rc = BEIAN_EDATA;
             } else if (beian_record_set(rec, c->qr_field, codes[0], rec->lines[fi]) != BEIAN_OK) {
                 rc = beian_ctx_fail(ctx, BEIAN_EINTERNAL, "out of memory");
@@ -630,21 +628,22 @@ static int read_field(reader *R, const char *key, const json_t *v)
         /* said once, as what it is: not also "is missing" (the validator) */
         char got[64], as_text[40];
         json_kind(v, got, sizeof got, as_text, sizeof as_text);
-        if (beian_problems_add(R->pr, BEIAN_SEV_ERROR, R->path, line, 0, fd->id, fd->label,
-                               "must be text in quotes, such as \"%s\", not %s",
-                               fd->example ? fd->example : as_text, got) != BEIAN_OK) {
+        if (beian_problems_add_msg(R->pr, BEIAN_SEV_ERROR, R->path, line, 0, fd->id, fd->label,
+                                   BEIAN_MSG_NOT_TEXT,
+                                   BEIAN_MSG_ARGS(fd->example ? fd->example : as_text, got)) !=
+            BEIAN_OK) {
             return out_of_memory(R);
         }
         if (twice) {
-            beian_problems_add(R->pr, BEIAN_SEV_ERROR, R->path, line, 0, fd->id, fd->label,
-                               "is given twice (by its id and by its label)");
+            beian_problems_add_msg(R->pr, BEIAN_SEV_ERROR, R->path, line, 0, fd->id, fd->label,
+                                   BEIAN_MSG_GIVEN_TWICE, 0, NULL);
         }
         R->wrong_type[i] = 1;
         return BEIAN_OK;
     }
     if (twice) {
-        beian_problems_add(R->pr, BEIAN_SEV_ERROR, R->path, line, 0, fd->id, fd->label,
-                           "is given twice (by its id and by its label)");
+        beian_problems_add_msg(R->pr, BEIAN_SEV_ERROR, R->path, line, 0, fd->id, fd->label,
+                               BEIAN_MSG_GIVEN_TWICE, 0, NULL);
         return BEIAN_OK;
     }
     if (beian_record_set(r, i, sv, line) != BEIAN_OK) {

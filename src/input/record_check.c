@@ -4,7 +4,7 @@
  *
  * Each field is checked by its type (mobile, office and other phone numbers, e-mail, date,
  * count), its length in characters and its control characters; then the groups of "one of"
- * fields, the validity of QR codes at the submission date, and the date itself. Every
+ * fields, the validity of QR codes at the form's date (填表日期), and the date itself. Every
  * problem is collected with the line of the field's key, so the user fixes the whole file in
  * one go. The characters are checked against the fonts here too, so that `check` lists those
  * problems together with the field problems.
@@ -25,6 +25,7 @@
 
 #include "beian/date.h"
 #include "beian/font.h"
+#include "beian/message.h"
 #include "ctx_private.h"
 #include "util.h"
 
@@ -102,38 +103,30 @@ static int is_email(const char *v)
     return label > 0;
 }
 
-/* What is wrong with a value of this type, or NULL when it is right. */
-static const char *type_problem(const beian_field *fd, const char *v)
+/* What is wrong with a value of this type (its message id, beian/message.h), or
+ * BEIAN_MSG_NONE when it is right. */
+static beian_msg type_problem(const beian_field *fd, const char *v)
 {
     switch (fd->type) {
     case BEIAN_FIELD_MOBILE:
-        return is_mobile(v) ? NULL
-                            : "is not a mobile number: expected 11 digits starting with 13 to 19, "
-                              "such as 13912345678";
+        return is_mobile(v) ? BEIAN_MSG_NONE : BEIAN_MSG_NOT_MOBILE;
     case BEIAN_FIELD_PHONE:
-        return is_mobile(v) || is_office(v)
-                   ? NULL
-                   : "is not a phone number: expected a mobile number (11 digits starting with 13 "
-                     "to 19, such as 13912345678) or an office number with its area code (such "
-                     "as 0951-1234567)";
+        return is_mobile(v) || is_office(v) ? BEIAN_MSG_NONE : BEIAN_MSG_NOT_PHONE;
     case BEIAN_FIELD_OFFICE_PHONE:
-        return is_office(v) ? NULL
-                            : "is not an office number: expected the area code, a hyphen and the "
-                              "number, such as 0951-1234567";
+        return is_office(v) ? BEIAN_MSG_NONE : BEIAN_MSG_NOT_OFFICE_PHONE;
     case BEIAN_FIELD_EMAIL:
-        return is_email(v) ? NULL
-                           : "is not an e-mail address: expected one such as name@nxtc.edu.cn";
-    case BEIAN_FIELD_DATE: /* said by date_problem, which knows why */
-        return NULL;
+        return is_email(v) ? BEIAN_MSG_NONE : BEIAN_MSG_NOT_EMAIL;
+    case BEIAN_FIELD_DATE: /* said by the date check, which knows why */
+        return BEIAN_MSG_NONE;
     case BEIAN_FIELD_COUNT: {
         size_t n = strlen(v);
         if (n == 0 || n > 7 || !all_digits(v, n) || v[0] == '0') {
-            return "is not a positive whole number: expected a number such as 45";
+            return BEIAN_MSG_NOT_COUNT;
         }
-        return NULL;
+        return BEIAN_MSG_NONE;
     }
     default:
-        return NULL;
+        return BEIAN_MSG_NONE;
     }
 }
 
@@ -261,12 +254,10 @@ int beian_record_normalise(beian_record *r, beian_problems *pr)
         if (!w) {
             continue;
         }
-        int added = beian_problems_add(
+        int added = beian_problems_add_msg(
             pr, BEIAN_SEV_NOTE, r->path, line, 0, fd->id, fd->label,
-            "\"%s\" was read as \"%s\"%s", *slot, w,
-            fd->type == BEIAN_FIELD_DATE ? " (the record keeps dates as YYYY-MM-DD)"
-                                         : " (full-width characters, as a Chinese input method "
-                                           "types them, are kept half-width)");
+            fd->type == BEIAN_FIELD_DATE ? BEIAN_MSG_READ_AS_DATE : BEIAN_MSG_READ_AS_HALFWIDTH,
+            BEIAN_MSG_ARGS(*slot, w));
         free(*slot);
         *slot = w;
         if (added != BEIAN_OK) {
@@ -276,12 +267,15 @@ int beian_record_normalise(beian_record *r, beian_problems *pr)
     return BEIAN_OK;
 }
 
-static int field_problem(beian_problems *pr, const beian_record *r, int i, const char *fmt,
-                         const char *a)
+/* What a date that beian_date_parse has no reason for is told. */
+#define NOT_A_DATE "is not a date: expected one such as 2026-11-24"
+
+static int field_problem(beian_problems *pr, const beian_record *r, int i, beian_msg msg,
+                         size_t nargs, const char *const *args)
 {
     const beian_field *fd = &r->form->fields[i];
-    return beian_problems_add(pr, BEIAN_SEV_ERROR, r->path, r->lines[i], 0, fd->id, fd->label,
-                              fmt, a ? a : "");
+    return beian_problems_add_msg(pr, BEIAN_SEV_ERROR, r->path, r->lines[i], 0, fd->id,
+                                  fd->label, msg, nargs, args);
 }
 
 int beian_record_check(const beian_record *r, beian_problems *pr,
@@ -294,44 +288,38 @@ int beian_record_check(const beian_record *r, beian_problems *pr,
         const char *v = r->values[i];
         if (!v) {
             if (fd->required && !(reported && reported[i])) {
-                field_problem(pr, r, (int)i, "is missing: %s is required on this form",
-                              fd->label);
+                field_problem(pr, r, (int)i, BEIAN_MSG_FIELD_MISSING, BEIAN_MSG_ARGS(fd->label));
             }
             continue;
         }
         size_t chars = beian_utf8_count(v);
         if (chars > fd->max_chars) {
-            char msg[160];
-            snprintf(msg, sizeof msg, "is too long: %zu characters, at most %zu are allowed",
-                     chars, fd->max_chars);
-            field_problem(pr, r, (int)i, "%s", msg);
+            char given[24], most[24];
+            snprintf(given, sizeof given, "%zu", chars);
+            snprintf(most, sizeof most, "%zu", fd->max_chars);
+            field_problem(pr, r, (int)i, BEIAN_MSG_FIELD_TOO_LONG, BEIAN_MSG_ARGS(given, most));
             continue;
         }
         int multiline = fd->type == BEIAN_FIELD_MULTILINE;
         int c = bad_control(v, multiline);
         if (c == '\n') {
-            field_problem(pr, r, (int)i,
-                          "contains a line break: %s is a single line; remove the break",
-                          fd->label);
+            field_problem(pr, r, (int)i, BEIAN_MSG_FIELD_LINE_BREAK, BEIAN_MSG_ARGS(fd->label));
             continue;
         }
         if (c) {
-            char msg[120];
-            snprintf(msg, sizeof msg, "contains the control character U+%04X; remove it", c);
-            field_problem(pr, r, (int)i, "%s", msg);
+            char cp[16];
+            snprintf(cp, sizeof cp, "U+%04X", c);
+            field_problem(pr, r, (int)i, BEIAN_MSG_FIELD_CONTROL, BEIAN_MSG_ARGS(cp));
             continue;
         }
-        const char *what = type_problem(fd, v);
-        char why[BEIAN_DATE_WHY_SIZE];
+        beian_msg what = type_problem(fd, v);
         if (fd->type == BEIAN_FIELD_DATE && !beian_date_valid(v)) {
-            char iso[BEIAN_DATE_SIZE];
+            char iso[BEIAN_DATE_SIZE], why[BEIAN_DATE_WHY_SIZE];
             beian_date_parse(v, iso, why, sizeof why);
-            what = why[0] ? why : "is not a date: expected one such as 2026-11-24";
-        }
-        if (what) {
-            char *msg = beian_asprintf("\"%s\" %s", v, what);
-            field_problem(pr, r, (int)i, "%s", msg ? msg : what);
-            free(msg);
+            field_problem(pr, r, (int)i, BEIAN_MSG_NOT_DATE,
+                          BEIAN_MSG_ARGS(v, why[0] ? why : NOT_A_DATE));
+        } else if (what != BEIAN_MSG_NONE) {
+            field_problem(pr, r, (int)i, what, BEIAN_MSG_ARGS(v));
         }
     }
     for (size_t g = 0; g < f->n_one_of; g++) {
@@ -348,10 +336,10 @@ int beian_record_check(const beian_record *r, beian_problems *pr,
         if (!any && f->one_of[g][0] >= 0) {
             const beian_field *fd = &f->fields[f->one_of[g][0]];
             /* without memory for the names the problem is still an error, never dropped */
-            beian_problems_add(pr, BEIAN_SEV_ERROR, r->path, 0, 0, fd->id, fd->label,
-                               "is missing: give at least one of %s",
-                               brc == BEIAN_OK ? (char *)names.data
-                                               : "the fields grouped with it (see: beian forms)");
+            beian_problems_add_msg(
+                pr, BEIAN_SEV_ERROR, r->path, 0, 0, fd->id, fd->label, BEIAN_MSG_ONE_OF_MISSING,
+                BEIAN_MSG_ARGS(brc == BEIAN_OK ? (char *)names.data
+                                               : "the fields grouped with it (see: beian forms)"));
         }
         beian_buf_release(&names);
     }
@@ -361,19 +349,19 @@ int beian_record_check(const beian_record *r, beian_problems *pr,
         if (fd->valid_days > 0 && v && r->date && beian_date_valid(v) &&
             beian_date_valid(r->date) &&
             beian_date_days(v) + fd->valid_days < beian_date_days(r->date)) {
-            beian_problems_add(pr, BEIAN_SEV_WARNING, r->path, r->lines[i], 0, fd->id, fd->label,
-                               "%s is more than %d days before the submission date %s: a code "
-                               "made then (WeChat group codes last %d days) will have expired; "
-                               "make a new code for the form",
-                               v, fd->valid_days, r->date, fd->valid_days);
+            char days[16];
+            snprintf(days, sizeof days, "%d", fd->valid_days);
+            beian_problems_add_msg(pr, BEIAN_SEV_WARNING, r->path, r->lines[i], 0, fd->id,
+                                   fd->label, BEIAN_MSG_QR_CODE_EXPIRED,
+                                   BEIAN_MSG_ARGS(v, days, r->date));
         }
     }
     if (r->date && !beian_date_valid(r->date)) {
         char iso[BEIAN_DATE_SIZE], why[BEIAN_DATE_WHY_SIZE];
         beian_date_parse(r->date, iso, why, sizeof why);
-        beian_problems_add(pr, BEIAN_SEV_ERROR, r->path, r->date_line, 0, "date", "填表日期",
-                           "\"%s\" %s", r->date,
-                           why[0] ? why : "is not a date: expected one such as 2026-11-24");
+        beian_problems_add_msg(pr, BEIAN_SEV_ERROR, r->path, r->date_line, 0, "date", "填表日期",
+                               BEIAN_MSG_NOT_DATE,
+                               BEIAN_MSG_ARGS(r->date, why[0] ? why : NOT_A_DATE));
     }
     return beian_problems_errors(pr) > before ? BEIAN_EDATA : BEIAN_OK;
 }

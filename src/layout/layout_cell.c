@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "beian/message.h"
 #include "beian/qr.h"
 #include "util.h"
 
@@ -281,12 +282,14 @@ static void layout_value(lay *L, int field, const char *text, double x, double t
     size_t fit_lines = (size_t)(h / (f->sizes.min * LEADING));
     size_t about = minb.n ? chars * fit_lines / minb.n : chars;
     free(minb.lines);
-    beian_problems_add(L->pr, BEIAN_SEV_ERROR, L->rec ? L->rec->path : NULL,
-                       L->rec && field >= 0 ? L->rec->lines[field] : 0, 0, fd ? fd->id : NULL,
-                       fd ? fd->label : NULL,
-                       "does not fit its cell even at %.1f pt (%zu characters; about %zu fit); "
-                       "shorten it",
-                       f->sizes.min, chars, about);
+    char pt[32], given[24], fit[24];
+    snprintf(pt, sizeof pt, "%.1f", f->sizes.min);
+    snprintf(given, sizeof given, "%zu", chars);
+    snprintf(fit, sizeof fit, "%zu", about);
+    beian_problems_add_msg(L->pr, BEIAN_SEV_ERROR, L->rec ? L->rec->path : NULL,
+                           L->rec && field >= 0 ? L->rec->lines[field] : 0, 0,
+                           fd ? fd->id : NULL, fd ? fd->label : NULL, BEIAN_MSG_DOES_NOT_FIT,
+                           BEIAN_MSG_ARGS(pt, given, fit));
     if (L->status == BEIAN_OK) {
         L->status = BEIAN_EDATA;
     }
@@ -322,12 +325,12 @@ static void layout_qr(lay *L, const beian_cell *c, double x, double top, double 
         if (rc == BEIAN_EINTERNAL) {
             L->status = BEIAN_EINTERNAL;
         } else if (rc != BEIAN_OK || module < MM(QR_MIN_MODULE_MM)) {
-            beian_problems_add(L->pr, BEIAN_SEV_ERROR, L->rec->path, L->rec->lines[c->qr_field],
-                               0, fd->id, fd->label,
-                               "is too long for the cell: %zu bytes make a QR code whose modules "
-                               "would be smaller than %.1f mm, too small to scan from paper; use "
-                               "a shorter link",
-                               strlen(payload), QR_MIN_MODULE_MM);
+            char bytes[24], mm[32];
+            snprintf(bytes, sizeof bytes, "%zu", strlen(payload));
+            snprintf(mm, sizeof mm, "%.1f", QR_MIN_MODULE_MM);
+            beian_problems_add_msg(L->pr, BEIAN_SEV_ERROR, L->rec->path,
+                                   L->rec->lines[c->qr_field], 0, fd->id, fd->label,
+                                   BEIAN_MSG_QR_TOO_LONG, BEIAN_MSG_ARGS(bytes, mm));
             L->status = L->status == BEIAN_OK ? BEIAN_EDATA : L->status;
         } else {
             double y = top - (h - side - text_h) / 2 - side;

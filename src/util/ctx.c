@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include "beian/common.h"
+#include "beian/message.h"
 
 #include <limits.h>
 #include <stdarg.h>
@@ -39,6 +40,10 @@ static void problem_release(beian_problem *p)
     free(p->field);
     free(p->label);
     free(p->message);
+    for (size_t i = 0; i < p->nargs; i++) {
+        free(p->args[i]);
+    }
+    free(p->args);
 }
 
 void beian_problems_free(beian_problems *p)
@@ -65,7 +70,7 @@ static int problems_push(beian_problems *p, beian_problem *item)
 int beian_problems_add(beian_problems *p, beian_severity sev, const char *file, int line,
                        int column, const char *field, const char *label, const char *fmt, ...)
 {
-    beian_problem item = {sev, NULL, line, column, NULL, NULL, NULL};
+    beian_problem item = {sev, NULL, line, column, NULL, NULL, NULL, 0, NULL, 0};
     va_list ap;
     va_start(ap, fmt);
     item.message = beian_vasprintf(fmt, ap);
@@ -75,6 +80,31 @@ int beian_problems_add(beian_problems *p, beian_severity sev, const char *file, 
     item.label = beian_strdup(label);
     if (!item.message || (file && !item.file) || (field && !item.field) ||
         (label && !item.label) || problems_push(p, &item) != BEIAN_OK) {
+        problem_release(&item);
+        p->lost = 1;
+        return BEIAN_EINTERNAL;
+    }
+    return BEIAN_OK;
+}
+
+int beian_problems_add_msg(beian_problems *p, beian_severity sev, const char *file, int line,
+                           int column, const char *field, const char *label, beian_msg msg,
+                           size_t nargs, const char *const *args)
+{
+    beian_problem item = {sev, NULL, line, column, NULL, NULL, NULL, (int)msg, NULL, 0};
+    int ok = 1;
+    item.message = beian_message_format(msg, "en", args, nargs);
+    item.file = beian_strdup(file);
+    item.field = beian_strdup(field);
+    item.label = beian_strdup(label);
+    item.args = nargs ? calloc(nargs, sizeof *item.args) : NULL;
+    for (size_t i = 0; item.args && i < nargs; i++) {
+        item.args[i] = beian_strdup(args[i] ? args[i] : "");
+        item.nargs = i + 1;
+        ok &= item.args[i] != NULL;
+    }
+    if (!ok || !item.message || (nargs && !item.args) || (file && !item.file) ||
+        (field && !item.field) || (label && !item.label) || problems_push(p, &item) != BEIAN_OK) {
         problem_release(&item);
         p->lost = 1;
         return BEIAN_EINTERNAL;

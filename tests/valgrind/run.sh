@@ -40,5 +40,12 @@ step submit submit app.json --date 2026-11-24 --archive archive -o submitted.pdf
 step approve approve XMT-2026-0001 --scan submitted.pdf --date 2026-12-01 --archive archive -q
 step verify verify --archive archive
 step reprint reprint XMT-2026-0001 -o reprint.pdf --date 2026-12-02 --archive archive
+# beian ui under valgrind, driven by the API tests (tests/e2e/web.sh): the server's exit code
+# (99 on a leak or a bad access) is checked by its last test
+if BEIAN_WRAP="$VG" sh "$ROOT/tests/e2e.sh" "$ROOT/tests/e2e/web.sh" >"$W/ui.log" 2>&1; then
+  echo "valgrind: ui ok"
+else
+  echo "valgrind: ui FAILED"; tail -30 "$W/ui.log"; failed=$((failed + 1))
+fi
 echo "valgrind: $failed failed"
 [ $failed -eq 0 ]

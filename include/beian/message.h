@@ -1,0 +1,71 @@
+/*
+ * beian/message.h - message ids: the library's problems that a person fixes in a form carry
+ * an id and their arguments (beian_problems_add_msg), so that a front end can say them in the
+ * person's language from a catalog it asks for by name ("en", "zh-CN"), never from the
+ * process's locale (which the machine may not even have). The English text of each id is the
+ * message the command line prints; a problem added with beian_problems_add has no id
+ * (BEIAN_MSG_NONE) and is said as its English message.
+ *
+ * A template names its arguments {1} to {9}; a language may leave one out or change their
+ * order. Arguments are text (a number is formatted by the caller).
+ */
+#ifndef BEIAN_MESSAGE_H
+#define BEIAN_MESSAGE_H
+
+#include <stddef.h>
+
+#include "beian/common.h"
+
+typedef enum {
+    BEIAN_MSG_NONE = 0,
+    BEIAN_MSG_FIELD_MISSING,       /* {1} label */
+    BEIAN_MSG_FIELD_TOO_LONG,      /* {1} characters given, {2} allowed */
+    BEIAN_MSG_FIELD_LINE_BREAK,    /* {1} label */
+    BEIAN_MSG_FIELD_CONTROL,       /* {1} the code point, U+XXXX */
+    BEIAN_MSG_NOT_MOBILE,          /* {1} value */
+    BEIAN_MSG_NOT_PHONE,           /* {1} value */
+    BEIAN_MSG_NOT_OFFICE_PHONE,    /* {1} value */
+    BEIAN_MSG_NOT_EMAIL,           /* {1} value */
+    BEIAN_MSG_NOT_COUNT,           /* {1} value */
+    BEIAN_MSG_NOT_DATE,            /* {1} value, {2} why (English, from beian_date_parse) */
+    BEIAN_MSG_ONE_OF_MISSING,      /* {1} the fields of the group */
+    BEIAN_MSG_QR_CODE_EXPIRED,     /* {1} the code's date, {2} days it lasts, {3} the date */
+    BEIAN_MSG_READ_AS_DATE,        /* {1} as given, {2} as kept */
+    BEIAN_MSG_READ_AS_HALFWIDTH,   /* {1} as given, {2} as kept */
+    BEIAN_MSG_DOES_NOT_FIT,        /* {1} smallest size in pt, {2} characters, {3} about fit */
+    BEIAN_MSG_QR_TOO_LONG,         /* {1} bytes, {2} smallest module in mm */
+    BEIAN_MSG_PICTURE_UNREADABLE,  /* {1} the picture, {2} why (English) */
+    BEIAN_MSG_PICTURE_NO_CODE,     /* {1} the picture */
+    BEIAN_MSG_PICTURE_MANY_CODES,  /* {1} the picture */
+    BEIAN_MSG_PICTURE_DIFFERS,     /* {1} the picture's code, {2} field id, {3} its label */
+    BEIAN_MSG_PICTURE_CODE_TOO_LONG, /* {1} characters allowed */
+    BEIAN_MSG_NOT_TEXT,            /* {1} an example, {2} what was given */
+    BEIAN_MSG_GIVEN_TWICE,
+    BEIAN_MSG_COUNT_ /* not a message: the number of ids */
+} beian_msg;
+
+/* The stable name of an id ("field.missing"), for JSON and the catalog; NULL when unknown. */
+const char *beian_message_name(beian_msg msg);
+/* The languages there are catalogs for: "en" and "zh-CN". 1 when lang is one of them. */
+int beian_message_language(const char *lang);
+/* The template of msg in lang ("en" when lang has no catalog); NULL when msg is unknown. */
+const char *beian_message_template(beian_msg msg, const char *lang);
+/* msg in lang with its arguments put in (malloc'd; NULL without memory or for an unknown id). */
+char *beian_message_format(beian_msg msg, const char *lang, const char *const *args,
+                           size_t nargs);
+
+/*
+ * beian_problems_add with an id: the English message is made from the id's template (what the
+ * CLI prints), and the id and copies of the arguments stay with the problem for
+ * beian_message_format.
+ */
+int beian_problems_add_msg(beian_problems *p, beian_severity sev, const char *file, int line,
+                           int column, const char *field, const char *label, beian_msg msg,
+                           size_t nargs, const char *const *args);
+
+/* The count and the array of arguments for beian_problems_add_msg: BEIAN_MSG_ARGS(a, b). */
+#define BEIAN_MSG_ARGS(...)                                                                        \
+    (sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *)),                           \
+        ((const char *const[]){__VA_ARGS__})
+
+#endif

@@ -1,0 +1,148 @@
+/*
+ * message.c - the catalog of message ids (beian/message.h): for each id its stable name, the
+ * English template (exactly what the command line has always printed; tests/e2e compare it)
+ * and the zh-CN one that `beian ui` shows beside a field. A table in C rather than gettext:
+ * the page asks for a language by name, per request, and a machine without a zh_CN locale
+ * must still say it in Chinese.
+ */
+#define _GNU_SOURCE
+#include "beian/message.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+typedef struct {
+    beian_msg msg;
+    const char *name;
+    const char *en;
+    const char *zh;
+} message;
+
+static const message catalog[] = {
+    {BEIAN_MSG_FIELD_MISSING, "field.missing", "is missing: {1} is required on this form",
+     "未填写：本表的“{1}”为必填项"},
+    {BEIAN_MSG_FIELD_TOO_LONG, "field.too_long",
+     "is too long: {1} characters, at most {2} are allowed", "太长：共 {1} 个字，最多 {2} 个字"},
+    {BEIAN_MSG_FIELD_LINE_BREAK, "field.line_break",
+     "contains a line break: {1} is a single line; remove the break",
+     "含有换行：“{1}”只能写一行，请删去换行"},
+    {BEIAN_MSG_FIELD_CONTROL, "field.control", "contains the control character {1}; remove it",
+     "含有控制字符 {1}，请删去"},
+    {BEIAN_MSG_NOT_MOBILE, "field.not_mobile",
+     "\"{1}\" is not a mobile number: expected 11 digits starting with 13 to 19, such as "
+     "13912345678",
+     "“{1}”不是手机号码：应为 13 至 19 开头的 11 位数字，如 13912345678"},
+    {BEIAN_MSG_NOT_PHONE, "field.not_phone",
+     "\"{1}\" is not a phone number: expected a mobile number (11 digits starting with 13 to 19, "
+     "such as 13912345678) or an office number with its area code (such as 0951-1234567)",
+     "“{1}”不是电话号码：应为手机号码（13 至 19 开头的 11 位数字，如 13912345678）或带区号的"
+     "办公电话（如 0951-1234567）"},
+    {BEIAN_MSG_NOT_OFFICE_PHONE, "field.not_office_phone",
+     "\"{1}\" is not an office number: expected the area code, a hyphen and the number, such as "
+     "0951-1234567",
+     "“{1}”不是办公电话：应为区号、连字符和号码，如 0951-1234567"},
+    {BEIAN_MSG_NOT_EMAIL, "field.not_email",
+     "\"{1}\" is not an e-mail address: expected one such as name@nxtc.edu.cn",
+     "“{1}”不是电子邮箱地址：应如 name@nxtc.edu.cn"},
+    {BEIAN_MSG_NOT_COUNT, "field.not_count",
+     "\"{1}\" is not a positive whole number: expected a number such as 45",
+     "“{1}”不是正整数：应为数字，如 45"},
+    {BEIAN_MSG_NOT_DATE, "field.not_date", "\"{1}\" {2}", "“{1}”不是有效日期：应如 2026-11-24"},
+    {BEIAN_MSG_ONE_OF_MISSING, "field.one_of_missing", "is missing: give at least one of {1}",
+     "未填写：{1} 至少填写一项"},
+    {BEIAN_MSG_QR_CODE_EXPIRED, "field.qr_code_expired",
+     "{1} is more than {2} days before the form's date (填表日期) {3}: a code made then (WeChat group "
+     "codes last {2} days) will have expired; make a new code for the form",
+     "{1} 比填表日期 {3} 早 {2} 天以上：那时生成的二维码（微信群二维码 {2} 天有效）已过期，"
+     "请重新生成二维码"},
+    {BEIAN_MSG_READ_AS_DATE, "field.read_as_date",
+     "\"{1}\" was read as \"{2}\" (the record keeps dates as YYYY-MM-DD)",
+     "“{1}”已按“{2}”记录（日期统一记为 年-月-日）"},
+    {BEIAN_MSG_READ_AS_HALFWIDTH, "field.read_as_halfwidth",
+     "\"{1}\" was read as \"{2}\" (full-width characters, as a Chinese input method types them, "
+     "are kept half-width)",
+     "“{1}”已按“{2}”记录（中文输入法打出的全角字符统一记为半角）"},
+    {BEIAN_MSG_DOES_NOT_FIT, "layout.does_not_fit",
+     "does not fit its cell even at {1} pt ({2} characters; about {3} fit); shorten it",
+     "即使缩小到 {1} 磅也放不进表格（共 {2} 个字，约能放 {3} 个字），请删减"},
+    {BEIAN_MSG_QR_TOO_LONG, "layout.qr_too_long",
+     "is too long for the cell: {1} bytes make a QR code whose modules would be smaller than {2} "
+     "mm, too small to scan from paper; use a shorter link",
+     "太长：{1} 字节生成的二维码模块小于 {2} 毫米，印在纸上无法扫描，请用更短的链接"},
+    {BEIAN_MSG_PICTURE_UNREADABLE, "picture.unreadable", "{1}: {2}", "{1}：无法读取（{2}）"},
+    {BEIAN_MSG_PICTURE_NO_CODE, "picture.no_code",
+     "{1}: no readable QR code in the picture; save the group's code again from the chat app (or "
+     "give its link as group_qr)",
+     "{1}：图片里没有可识别的二维码，请从聊天软件重新保存群二维码（或填写群二维码链接）"},
+    {BEIAN_MSG_PICTURE_MANY_CODES, "picture.many_codes",
+     "{1}: the picture holds more than one QR code; crop it to the group's code",
+     "{1}：图片里有不止一个二维码，请裁剪到只剩群二维码"},
+    {BEIAN_MSG_PICTURE_DIFFERS, "picture.differs",
+     "the picture's code ({1}) differs from {2} ({3}); give only one",
+     "图片里的二维码（{1}）与“{3}”不同，请只填一个"},
+    {BEIAN_MSG_PICTURE_CODE_TOO_LONG, "picture.code_too_long",
+     "the picture's code is not text of at most {1} characters",
+     "图片里的二维码内容不是不超过 {1} 个字的文字"},
+    {BEIAN_MSG_NOT_TEXT, "field.not_text", "must be text in quotes, such as \"{1}\", not {2}",
+     "应为带引号的文字，如 \"{1}\"，而不是 {2}"},
+    {BEIAN_MSG_GIVEN_TWICE, "field.given_twice", "is given twice (by its id and by its label)",
+     "重复填写（既用了字段名又用了中文名）"},
+};
+
+static const message *find(beian_msg msg)
+{
+    for (size_t i = 0; i < sizeof catalog / sizeof catalog[0]; i++) {
+        if (catalog[i].msg == msg) {
+            return &catalog[i];
+        }
+    }
+    return NULL;
+}
+
+const char *beian_message_name(beian_msg msg)
+{
+    const message *m = find(msg);
+    return m ? m->name : NULL;
+}
+
+int beian_message_language(const char *lang)
+{
+    return lang && (strcmp(lang, "en") == 0 || strcmp(lang, "zh-CN") == 0);
+}
+
+const char *beian_message_template(beian_msg msg, const char *lang)
+{
+    const message *m = find(msg);
+    if (!m) {
+        return NULL;
+    }
+    return lang && strcmp(lang, "zh-CN") == 0 ? m->zh : m->en;
+}
+
+char *beian_message_format(beian_msg msg, const char *lang, const char *const *args,
+                           size_t nargs)
+{
+    const char *t = beian_message_template(msg, lang);
+    beian_buf b;
+    if (!t) {
+        return NULL;
+    }
+    beian_buf_init(&b);
+    for (const char *p = t; *p; p++) {
+        if (p[0] == '{' && p[1] >= '1' && p[1] <= '9' && p[2] == '}') {
+            size_t k = (size_t)(p[1] - '1');
+            const char *a = k < nargs && args[k] ? args[k] : "";
+            beian_buf_append(&b, a, strlen(a));
+            p += 2;
+        } else {
+            beian_buf_append(&b, p, 1);
+        }
+    }
+    if (beian_buf_terminate(&b) != BEIAN_OK) {
+        beian_buf_release(&b);
+        return NULL;
+    }
+    return (char *)b.data;
+}

@@ -1,0 +1,106 @@
+/*
+ * test_message.c - message ids (beian/message.h): the English text of an id is what the
+ * command line always printed, the zh-CN text is asked for by name and never by the locale,
+ * and a problem added with an id keeps its id and arguments for the page.
+ */
+#include <locale.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "beian/message.h"
+
+static void test_message__english_is_the_cli_text_with_its_arguments(void **state)
+{
+    (void)state;
+    const char *a[] = {"1389501234"};
+    char *s = beian_message_format(BEIAN_MSG_NOT_MOBILE, "en", a, 1);
+    assert_string_equal(s, "\"1389501234\" is not a mobile number: expected 11 digits starting "
+                           "with 13 to 19, such as 13912345678");
+    free(s);
+}
+
+static void test_message__zh_cn_may_reorder_and_repeat_arguments(void **state)
+{
+    (void)state;
+    const char *a[] = {"2026-11-01", "7", "2026-11-24"};
+    char *s = beian_message_format(BEIAN_MSG_QR_CODE_EXPIRED, "zh-CN", a, 3);
+    assert_non_null(strstr(s, "2026-11-01 比提交日期 2026-11-24 早 7 天以上"));
+    assert_non_null(strstr(s, "微信群二维码 7 天有效"));
+    free(s);
+}
+
+static void test_message__the_language_is_asked_for_not_taken_from_the_locale(void **state)
+{
+    (void)state;
+    setlocale(LC_ALL, "C");
+    const char *a[] = {"群名称"};
+    char *zh = beian_message_format(BEIAN_MSG_FIELD_MISSING, "zh-CN", a, 1);
+    char *en = beian_message_format(BEIAN_MSG_FIELD_MISSING, "fr", a, 1);
+    assert_string_equal(zh, "未填写：本表的“群名称”为必填项");
+    assert_string_equal(en, "is missing: 群名称 is required on this form");
+    assert_true(beian_message_language("zh-CN") && beian_message_language("en"));
+    assert_false(beian_message_language("fr") || beian_message_language(NULL));
+    free(zh);
+    free(en);
+}
+
+static void test_message__every_id_has_a_name_and_both_texts(void **state)
+{
+    (void)state;
+    for (int i = 1; i < BEIAN_MSG_COUNT_; i++) {
+        assert_non_null(beian_message_name((beian_msg)i));
+        assert_non_null(beian_message_template((beian_msg)i, "en"));
+        const char *zh = beian_message_template((beian_msg)i, "zh-CN");
+        assert_non_null(zh);
+        assert_string_not_equal(zh, beian_message_template((beian_msg)i, "en"));
+        for (int k = 1; k < i; k++) {
+            assert_string_not_equal(beian_message_name((beian_msg)i), beian_message_name((beian_msg)k));
+        }
+    }
+    assert_null(beian_message_name(BEIAN_MSG_NONE));
+    assert_null(beian_message_format(BEIAN_MSG_COUNT_, "en", NULL, 0));
+}
+
+static void test_message__a_problem_keeps_its_id_and_arguments(void **state)
+{
+    (void)state;
+    beian_problems *pr = beian_problems_new();
+    const char *cp = "U+0007";
+    assert_int_equal(beian_problems_add_msg(pr, BEIAN_SEV_ERROR, "a.json", 3, 0, "name", "名称",
+                                            BEIAN_MSG_FIELD_CONTROL, 1, &cp),
+                     BEIAN_OK);
+    assert_int_equal(beian_problems_add(pr, BEIAN_SEV_WARNING, NULL, 0, 0, NULL, NULL, "plain %d", 1),
+                     BEIAN_OK);
+    const beian_problem *p = beian_problems_get(pr, 0);
+    assert_int_equal(p->msg, BEIAN_MSG_FIELD_CONTROL);
+    assert_string_equal(p->message, "contains the control character U+0007; remove it");
+    assert_int_equal(p->nargs, 1);
+    assert_string_equal(p->args[0], "U+0007");
+    p = beian_problems_get(pr, 1);
+    assert_int_equal(p->msg, BEIAN_MSG_NONE);
+    assert_null(p->args);
+    assert_string_equal(p->message, "plain 1");
+    beian_problems *dst = beian_problems_new();
+    assert_int_equal(beian_problems_take(dst, pr), BEIAN_OK);
+    assert_int_equal(beian_problems_get(dst, 0)->msg, BEIAN_MSG_FIELD_CONTROL);
+    beian_problems_free(pr);
+    beian_problems_free(dst);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_message__english_is_the_cli_text_with_its_arguments),
+        cmocka_unit_test(test_message__zh_cn_may_reorder_and_repeat_arguments),
+        cmocka_unit_test(test_message__the_language_is_asked_for_not_taken_from_the_locale),
+        cmocka_unit_test(test_message__every_id_has_a_name_and_both_texts),
+        cmocka_unit_test(test_message__a_problem_keeps_its_id_and_arguments),
+    };
+    return cmocka_run_group_tests_name("message", tests, NULL, NULL);
+}
