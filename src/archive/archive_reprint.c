@@ -279,14 +279,19 @@ int beian_archive_reprint(beian_archive *ar, const char *record_no,
         }
         info->identical =
             plain_len == archived->len && memcmp(plain, archived->data, plain_len) == 0;
-        mark = beian_asprintf("补打（副本%s） %s  %s 第%d版  档案 %.8s",
+        mark = beian_asprintf("补打（副本%s） %s  %s 第%d版  档案 %.8s%s",
                               opts->mask ? "，已隐去联系方式" : "", opts->date, record_no,
-                              line->version, lb.sha256);
+                              line->version, lb.sha256,
+                              lb.event.signed_unverified ? "  签字件未经校验" : "");
         if (!mark || (opts->mask && mask_record(rec) != BEIAN_OK)) {
             rc = BEIAN_EINTERNAL;
             goto done;
         }
         lo.reprint = mark;
+        /* the copy's code says it is a copy, and carries the archived record's digest even
+         * when the page shows masked data (issue 13, point 6) */
+        lo.tracking_copy = opts->mask ? BEIAN_TRACKING_MASKED : BEIAN_TRACKING_REPRINT;
+        lo.tracking_digest = lb.meta.record_sha;
         rc = beian_render(ar->ctx, form, rec, &lo, NULL, &out, &out_len, pr);
         if (rc != BEIAN_OK) {
             goto done;

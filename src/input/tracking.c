@@ -1,5 +1,6 @@
 /*
- * tracking.c - formats and parses the tracking payload (see beian/tracking.h for the format).
+ * tracking.c - formats and parses the tracking payload (see beian/tracking.h for the format,
+ * and its copy field for reprints).
  */
 #include "beian/tracking.h"
 
@@ -11,6 +12,17 @@
 int beian_tracking_format(const char *record, int version, const char *digest_hex, char *out,
                           size_t size)
 {
+    return beian_tracking_format_copy(record, version, digest_hex, BEIAN_TRACKING_FORM, out,
+                                      size);
+}
+
+int beian_tracking_format_copy(const char *record, int version, const char *digest_hex,
+                               beian_tracking_copy copy, char *out, size_t size)
+{
+    if (copy != BEIAN_TRACKING_FORM && copy != BEIAN_TRACKING_REPRINT &&
+        copy != BEIAN_TRACKING_MASKED) {
+        return BEIAN_EINTERNAL;
+    }
     if (!digest_hex || strlen(digest_hex) < BEIAN_TRACKING_DIGEST_LEN || version < 0 ||
         (record && (strlen(record) == 0 || strlen(record) >= BEIAN_TRACKING_RECORD_SIZE ||
                     strchr(record, '/')))) {
@@ -21,8 +33,9 @@ int beian_tracking_format(const char *record, int version, const char *digest_he
         up[i] = (char)toupper((unsigned char)digest_hex[i]);
     }
     up[BEIAN_TRACKING_DIGEST_LEN] = '\0';
-    int n = snprintf(out, size, "%s%s/%d/%s", BEIAN_TRACKING_PREFIX, record ? record : "DRAFT",
-                     record ? version : 0, up);
+    char tail[3] = {copy ? '/' : '\0', (char)copy, '\0'};
+    int n = snprintf(out, size, "%s%s/%d/%s%s", BEIAN_TRACKING_PREFIX, record ? record : "DRAFT",
+                     record ? version : 0, up, tail);
     return n > 0 && (size_t)n < size ? BEIAN_OK : BEIAN_EINTERNAL;
 }
 
@@ -52,7 +65,11 @@ int beian_tracking_parse(const char *p, beian_tracking *out)
     }
     out->version = (int)ver;
     const char *d = end + 1;
-    if (strlen(d) != BEIAN_TRACKING_DIGEST_LEN) {
+    size_t dl = strlen(d);
+    if (dl == BEIAN_TRACKING_DIGEST_LEN + 2 && d[BEIAN_TRACKING_DIGEST_LEN] == '/' &&
+        (d[dl - 1] == BEIAN_TRACKING_REPRINT || d[dl - 1] == BEIAN_TRACKING_MASKED)) {
+        out->copy = (beian_tracking_copy)d[dl - 1];
+    } else if (dl != BEIAN_TRACKING_DIGEST_LEN) {
         return BEIAN_EDATA;
     }
     for (int i = 0; i < BEIAN_TRACKING_DIGEST_LEN; i++) {

@@ -59,9 +59,15 @@ static void layout_footer(lay *L)
     const beian_form *f = L->form;
     char digest[BEIAN_SHA256_HEX_SIZE], payload[BEIAN_TRACKING_PAYLOAD_SIZE];
     char date[BEIAN_DATE_CN_SIZE] = "";
-    if (beian_record_digest(L->rec, digest) != BEIAN_OK ||
-        beian_tracking_format(L->opts->record_no, L->opts->version, digest, payload,
-                              sizeof payload) != BEIAN_OK) {
+    if (L->opts->tracking_digest) {
+        snprintf(digest, sizeof digest, "%s", L->opts->tracking_digest);
+    } else if (beian_record_digest(L->rec, digest) != BEIAN_OK) {
+        digest[0] = '\0';
+    }
+    if (!digest[0] ||
+        beian_tracking_format_copy(L->opts->record_no, L->opts->version, digest,
+                                   (beian_tracking_copy)L->opts->tracking_copy, payload,
+                                   sizeof payload) != BEIAN_OK) {
         L->status = BEIAN_EINTERNAL;
         return;
     }
