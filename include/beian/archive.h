@@ -342,6 +342,17 @@ int beian_archive_reprint(beian_archive *ar, const char *record_no,
                           const beian_reprint_options *opts, unsigned char **pdf, size_t *len,
                           beian_reprint_info *info, beian_findings *findings, beian_problems *pr);
 
+/*
+ * The scan filed with a version (version 0: the latest), byte for byte, after verifying the
+ * record: the version's own scan (an approval's, a review's), else the signed copy its bundle
+ * carries. *scan is malloc'd; entry (at least 64 bytes) gets its name in the bundle
+ * (data/signed.png). BEIAN_EDATA with a problem when the version carries no scan or the record
+ * is damaged (findings); BEIAN_ENOINPUT: no such record.
+ */
+int beian_archive_scan_copy(beian_archive *ar, const char *record_no, int version,
+                            unsigned char **scan, size_t *len, char *entry, size_t entry_size,
+                            beian_findings *findings, beian_problems *pr);
+
 /* The ledger's line count and head hash (after checking its chain: BEIAN_EDATA with findings
  * when broken). */
 int beian_archive_anchor(beian_archive *ar, size_t *lines, char head[BEIAN_ARCHIVE_HASH_SIZE],

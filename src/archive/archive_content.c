@@ -171,6 +171,9 @@ const char *content_scan_ext(const unsigned char *d, size_t len)
     if (len >= 3 && memcmp(d, "\xff\xd8\xff", 3) == 0) {
         return "jpg";
     }
+    if (len >= 4 && (memcmp(d, "II*\0", 4) == 0 || memcmp(d, "MM\0*", 4) == 0)) {
+        return "tif"; /* a multi-page TIFF from an office scanner (issue 13) */
+    }
     return NULL;
 }
 

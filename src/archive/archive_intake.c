@@ -248,7 +248,13 @@ int beian_archive_intake(beian_archive *ar, const char *name, const unsigned cha
                            "\"%s\" is not a record number such as XMT-2026-0007", opts->record_no);
         return BEIAN_EDATA;
     }
-    int rc = beian_scan_read(ar->ctx, name, data, len, &doc, pr);
+    int rc = BEIAN_OK;
+    if (opts->record_no) { /* a record that does not exist is said first */
+        rc = intake_form_pages(ar, opts->record_no, &form_pages, pr);
+    }
+    if (rc == BEIAN_OK) {
+        rc = beian_scan_read(ar->ctx, name, data, len, &doc, pr);
+    }
     if (rc != BEIAN_OK) {
         return rc;
     }
@@ -279,7 +285,7 @@ int beian_archive_intake(beian_archive *ar, const char *name, const unsigned cha
     } else {
         snprintf(out->record_no, sizeof out->record_no, "%s", out->code.record);
     }
-    if (rc == BEIAN_OK) {
+    if (rc == BEIAN_OK && !opts->record_no) {
         rc = intake_form_pages(ar, out->record_no, &form_pages, pr);
     }
     if (rc == BEIAN_OK && form_pages > 1 && out->coded < (size_t)form_pages) {

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "beian/date.h"
 #include "beian/font.h"
@@ -284,6 +285,16 @@ static int field_problem(beian_problems *pr, const beian_record *r, int i, const
                               fmt, a ? a : "");
 }
 
+/* 1 when v is (or starts like) a beian tracking code, "beian:" in any case after blanks
+ * (issue 13, point 8: a group's QR code holding another record's tracking code). */
+static int looks_like_tracking(const char *v)
+{
+    while (*v == ' ' || *v == '\t') {
+        v++;
+    }
+    return strncasecmp(v, "beian:", 6) == 0;
+}
+
 int beian_record_check(const beian_record *r, beian_problems *pr,
                        const unsigned char *reported)
 {
@@ -319,6 +330,15 @@ int beian_record_check(const beian_record *r, beian_problems *pr,
             char msg[120];
             snprintf(msg, sizeof msg, "contains the control character U+%04X; remove it", c);
             field_problem(pr, r, (int)i, "%s", msg);
+            continue;
+        }
+        if (looks_like_tracking(v)) {
+            field_problem(pr, r, (int)i,
+                          "\"%s\" is a beian tracking code: no field may hold one (a signed "
+                          "paper is matched to its record by the code in its footer, and a "
+                          "second one on the page could pass for it); give the field's own "
+                          "value, e.g. the group's link from the chat app",
+                          v);
             continue;
         }
         const char *what = type_problem(fd, v);
