@@ -288,7 +288,9 @@ int beian_archive_intake(beian_archive *ar, const char *name, const unsigned cha
     if (rc == BEIAN_OK && !opts->record_no) {
         rc = intake_form_pages(ar, out->record_no, &form_pages, pr);
     }
-    if (rc == BEIAN_OK && form_pages > 1 && out->coded < (size_t)form_pages) {
+    /* a code of another record than the one named: the commit says so, not the page count */
+    int foreign = !draft && strcmp(out->code.record, out->record_no) != 0;
+    if (rc == BEIAN_OK && !foreign && form_pages > 1 && out->coded < (size_t)form_pages) {
         /* codes carry no page number: all the form's pages must be read, which puts page 1
          * (the signatures) among them */
         beian_buf missing;

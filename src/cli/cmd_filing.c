@@ -83,7 +83,7 @@ const cli_spec cmd_approve_spec = {
     .name = "approve",
     .summary = "file the signed and sealed scan: approved (批准备案)",
     .usage = "beian approve [RECORD] --scan FILE|FOLDER --date YYYY-MM-DD|today\n"
-             "beian approve RECORD --scan FILE --unverified REASON --date YYYY-MM-DD|today",
+             "beian approve RECORD --scan FILE --unverified REASON --date D|today",
     .description =
         "Files the scan (PDF, PNG, JPEG or a multi-page TIFF) of the form that came back signed "
         "and sealed, as a new version of the record, approved. The tracking code printed at the "

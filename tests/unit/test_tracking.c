@@ -128,6 +128,34 @@ static void test_tracking__parse_refuses_malformed_payloads(void **state)
     }
 }
 
+static void test_tracking__reprint_copy_field_round_trips_and_old_codes_have_none(void **state)
+{
+    (void)state;
+    char out[BEIAN_TRACKING_PAYLOAD_SIZE];
+    beian_tracking t;
+    assert_int_equal(beian_tracking_format_copy("QUN-2026-0012", 1, digest, BEIAN_TRACKING_MASKED,
+                                                out, sizeof out),
+                     BEIAN_OK);
+    assert_string_equal(out, "beian:QUN-2026-0012/1/3F2A9C0D11E4B7A8/M");
+    assert_int_equal(beian_tracking_parse(out, &t), BEIAN_OK);
+    assert_int_equal(t.copy, BEIAN_TRACKING_MASKED);
+    assert_string_equal(t.digest16, "3f2a9c0d11e4b7a8");
+    assert_int_equal(beian_tracking_parse("beian:QUN-2026-0012/1/3F2A9C0D11E4B7A8/R", &t),
+                     BEIAN_OK);
+    assert_int_equal(t.copy, BEIAN_TRACKING_REPRINT);
+    assert_int_equal(beian_tracking_parse("beian:QUN-2026-0012/1/3F2A9C0D11E4B7A8", &t),
+                     BEIAN_OK);
+    assert_int_equal(t.copy, BEIAN_TRACKING_FORM);
+    /* only the two copy letters */
+    assert_int_equal(beian_tracking_parse("beian:QUN-2026-0012/1/3F2A9C0D11E4B7A8/X", &t),
+                     BEIAN_EDATA);
+    assert_int_equal(beian_tracking_parse("beian:QUN-2026-0012/1/3F2A9C0D11E4B7A8/", &t),
+                     BEIAN_EDATA);
+    assert_int_equal(beian_tracking_format_copy("QUN-2026-0012", 1, digest,
+                                                (beian_tracking_copy)'X', out, sizeof out),
+                     BEIAN_EINTERNAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -137,6 +165,7 @@ int main(void)
         cmocka_unit_test(test_tracking__parse_accepts_either_case_and_gives_lower_case),
         cmocka_unit_test(test_tracking__format_refuses_what_could_not_be_parsed_back),
         cmocka_unit_test(test_tracking__parse_refuses_malformed_payloads),
+        cmocka_unit_test(test_tracking__reprint_copy_field_round_trips_and_old_codes_have_none),
     };
     return cmocka_run_group_tests_name("tracking", tests, NULL, NULL);
 }
