@@ -31,7 +31,8 @@ beian_scan_kind beian_scan_sniff(const unsigned char *data, size_t len);
  * Decodes every QR code in the file at path, in reading order (page by page). *payloads is a
  * malloc'd array of malloc'd NUL-terminated strings (free with beian_scan_codes_free); a
  * picture with no code gives *n == 0 and BEIAN_OK. BEIAN_EDATA (with a problem) for a file
- * that is not a readable PNG, JPEG or PDF or is over a limit; BEIAN_ENOINPUT when missing.
+ * that is not a readable PNG, JPEG, TIFF or PDF or is over a limit; BEIAN_ENOINPUT when missing.
+ * (The intake reads scans with beian_scan_read, from the bytes it files; this reads a file.)
  */
 int beian_scan_codes(beian_ctx *ctx, const char *path, char ***payloads, size_t *n,
                      beian_problems *pr);

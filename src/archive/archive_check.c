@@ -41,7 +41,7 @@ int check_event(beian_archive *ar, const beian_event *ev, const char **scan_ext,
     if (ev->kind == BEIAN_EVENT_APPROVED && !ev->scan) {
         beian_problems_add(pr, BEIAN_SEV_ERROR, where, 0, 0, NULL, NULL,
                            "an approval files the signed and sealed paper: give its scan with "
-                           "--scan FILE (PDF, PNG or JPEG)");
+                           "--scan FILE (PDF, PNG, JPEG or TIFF)");
         return BEIAN_EDATA;
     }
     if (ev->kind == BEIAN_EVENT_REJECTED && (!ev->reason || !ev->reason[0])) {
@@ -91,8 +91,8 @@ int check_event(beian_archive *ar, const beian_event *ev, const char **scan_ext,
         *scan_ext = content_scan_ext(ev->scan, ev->scan_len);
         if (!*scan_ext) {
             beian_problems_add(pr, BEIAN_SEV_ERROR, ev->scan_name, 0, 0, "scan", "扫描件",
-                               "is not a PDF, PNG or JPEG (judged by its first bytes); scan the "
-                               "signed paper to one of those");
+                               "is not a PDF, PNG, JPEG or TIFF (judged by its first bytes); "
+                               "scan the signed paper to one of those");
             return BEIAN_EDATA;
         }
         if (ev->scan_len > CHECK_MAX_SCAN_BYTES) {

@@ -264,7 +264,7 @@ int content_check(beian_ctx *ctx, const beian_bundle *b, const bag_meta *m, cons
         const beian_bundle_entry *se = files[i] ? beian_bundle_get(b, files[i]) : NULL;
         if (files[i] && (!se || !content_scan_ext(se->data, se->len))) {
             CONTENT("%s names %s, which is %s", DATA_EVENT, files[i],
-                    se ? "not a PDF, PNG or JPEG" : "missing");
+                    se ? "not a PDF, PNG, JPEG or TIFF" : "missing");
         }
     }
 done:

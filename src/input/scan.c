@@ -457,9 +457,10 @@ done:
     return rc;
 }
 
-/* 1 when a picture covers at least half of the page: a scanner's or a phone's "scan to PDF".
- * A page that beian (or any program) wrote is text, fonts and lines, with no page image
- * (issue 13, point 8: the unsigned form beian printed was filed as the signed copy). */
+/* 1 when pictures cover at least half of the page: a scanner's or a phone's "scan to PDF"
+ * (some scanners write the page as several strips: their areas are added). A page that beian
+ * (or any program) wrote is text, fonts and lines, with no page image (issue 13, point 8: the
+ * unsigned form beian printed was filed as the signed copy). */
 static int page_is_picture(PopplerPage *page, double pw, double ph)
 {
     GList *images = poppler_page_get_image_mapping(page);
@@ -467,7 +468,7 @@ static int page_is_picture(PopplerPage *page, double pw, double ph)
     for (GList *i = images; i; i = i->next) {
         const PopplerImageMapping *m = i->data;
         double a = (m->area.x2 - m->area.x1) * (m->area.y2 - m->area.y1);
-        covered = a < 0 ? (covered > -a ? covered : -a) : (covered > a ? covered : a);
+        covered += a < 0 ? -a : a;
     }
     poppler_page_free_image_mapping(images);
     return covered >= 0.5 * pw * ph;
