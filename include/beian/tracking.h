@@ -21,6 +21,13 @@
  * before.
  *
  *     beian:QUN-2026-0012/1/3F2A9C0D11E4B7A8/R
+ *
+ * Second extension (issue 13): a form's page may follow, /P<n> (1-999, no leading zero), so a
+ * multi-page scan says which page is missing and that page 1 (the signatures) is there. The
+ * layout prints it on pages 1-9 of versions up to 99, where the code stays at version 2
+ * (25 modules); beyond that, and on reprints, it is left out and the page is unknown.
+ *
+ *     beian:QUN-2026-0012/1/3F2A9C0D11E4B7A8/P1
  */
 #ifndef BEIAN_TRACKING_H
 #define BEIAN_TRACKING_H
@@ -50,15 +57,21 @@ typedef struct {
     int version;
     char digest16[BEIAN_TRACKING_DIGEST_LEN + 1]; /* lower case */
     beian_tracking_copy copy;
+    int page; /* the form's page, 1..; 0 when the code does not say (earlier printings) */
 } beian_tracking;
+
+/* The largest page and version printed with a page field (the code then stays at 25 modules). */
+#define BEIAN_TRACKING_PAGE_MAX 9
+#define BEIAN_TRACKING_PAGE_VERSION_MAX 99
 
 /* Formats the payload into out (size bytes; BEIAN_TRACKING_PAYLOAD_SIZE holds the longest).
  * record NULL means a draft; BEIAN_EINTERNAL when out is too small. */
 int beian_tracking_format(const char *record, int version, const char *digest_hex, char *out,
                           size_t size);
-/* The same with the copy field (BEIAN_TRACKING_FORM writes none). */
+/* The same with the copy field (BEIAN_TRACKING_FORM writes none) and the page (0: none;
+ * at most 999). */
 int beian_tracking_format_copy(const char *record, int version, const char *digest_hex,
-                               beian_tracking_copy copy, char *out, size_t size);
+                               beian_tracking_copy copy, int page, char *out, size_t size);
 /* Parses a payload; BEIAN_EDATA when it is not a beian tracking code. */
 int beian_tracking_parse(const char *payload, beian_tracking *out);
 

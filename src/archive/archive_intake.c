@@ -10,8 +10,9 @@
  *   - a PDF page without a scanned picture (a form beian wrote) is no signed copy, and a
  *     reprint's code (/R, /M: beian/tracking.h) is never the signed form;
  *   - every page with a code names the same record, version and data; a form of several pages
- *     (a form and its 附页) is taken only when all its pages are read, which also puts page 1,
- *     the one with the signatures, among them;
+ *     (a form and its 附页) is taken only when all its pages are read (by the page in their
+ *     codes, or for earlier codes without it by their count), which also puts page 1, the one
+ *     with the signatures, among them;
  *   - a draft's code (beian:DRAFT/0/<digest>, the paper departments sign before the office
  *     files it) is matched by its digest: to the named record, or to the one record whose data
  *     in force digests to it;
@@ -40,6 +41,7 @@
 
 #define SCAN_LABEL "scan", "扫描件"
 
+/* The same form: record, version, data and copy (the page may differ). */
 static int same_code(const beian_tracking *a, const beian_tracking *b)
 {
     return strcmp(a->record, b->record) == 0 && a->version == b->version &&
@@ -187,6 +189,72 @@ static int intake_form_pages(beian_archive *ar, const char *record_no, int *page
     return BEIAN_OK;
 }
 
+/*
+ * A form of form_pages pages (0: unknown) against the pages of the scan with its code. Codes
+ * that carry the form's page (beian/tracking.h) must show every page 1..form_pages; codes
+ * without it (earlier printings) must be read on as many pages as the form has. Either way
+ * page 1, with the signatures, is among them. BEIAN_EDATA with a problem naming what is missing.
+ */
+static int intake_pages(const char *name, const beian_scan_doc *doc, const char *record_no,
+                        int form_pages, size_t coded, beian_problems *pr)
+{
+    unsigned char seen[BEIAN_TRACKING_PAGE_MAX + 1] = {0};
+    int numbered = 1;
+    beian_buf list;
+    beian_buf_init(&list);
+    for (size_t i = 0; i < doc->n_pages; i++) {
+        beian_tracking t;
+        if (!doc->pages[i].tracking || beian_tracking_parse(doc->pages[i].tracking, &t) != 0) {
+            continue;
+        }
+        if (t.page == 0) {
+            numbered = 0;
+        } else if (form_pages > 0 && t.page > form_pages) {
+            beian_problems_add(pr, BEIAN_SEV_ERROR, name, 0, 0, SCAN_LABEL,
+                               "page %zu carries the code of page %d, but the form of %s in "
+                               "force has %d page%s: it was printed from other data",
+                               i + 1, t.page, record_no, form_pages, form_pages == 1 ? "" : "s");
+            return BEIAN_EDATA;
+        } else if (t.page <= BEIAN_TRACKING_PAGE_MAX) {
+            seen[t.page] = 1;
+        }
+    }
+    int rc = BEIAN_OK;
+    if (numbered && form_pages > 0 && form_pages <= BEIAN_TRACKING_PAGE_MAX) {
+        for (int pg = 1; pg <= form_pages; pg++) {
+            if (!seen[pg]) {
+                beian_buf_appendf(&list, "%s%d", list.len ? ", " : "", pg);
+            }
+        }
+        if (list.len) {
+            beian_problems_add(pr, BEIAN_SEV_ERROR, name, 0, 0, SCAN_LABEL,
+                               "the form of %s has %d pages, and page %s of it %s not among the "
+                               "pages read%s: scan all %d pages of the signed paper into one PDF "
+                               "or TIFF (a page whose code cannot be read: rescan it at 300 dpi)",
+                               record_no, form_pages, (const char *)list.data,
+                               strchr((const char *)list.data, ',') ? "are" : "is",
+                               !seen[1] ? " (page 1 carries the signatures)" : "", form_pages);
+            rc = BEIAN_EDATA;
+        }
+    } else if (form_pages > 1 && coded < (size_t)form_pages) {
+        for (size_t i = 0; i < doc->n_pages; i++) {
+            if (!doc->pages[i].tracking) {
+                beian_buf_appendf(&list, "%s%zu", list.len ? ", " : "", i + 1);
+            }
+        }
+        beian_problems_add(pr, BEIAN_SEV_ERROR, name, 0, 0, SCAN_LABEL,
+                           "the form of %s has %d pages (page 1 with the signatures, then its "
+                           "附页); the scan shows the tracking code on %zu of them%s%s: scan all "
+                           "%d pages of the signed paper into one PDF or TIFF%s",
+                           record_no, form_pages, coded, list.len ? "; no code read on page " : "",
+                           list.len ? (const char *)list.data : "", form_pages,
+                           list.len ? " (rescan the pages without a code at 300 dpi)" : "");
+        rc = BEIAN_EDATA;
+    }
+    beian_buf_release(&list);
+    return rc;
+}
+
 /* No code read: refused, with what to do; or, with a reason, page 1 checked for a form. */
 static int intake_uncoded(const char *name, const beian_scan_doc *doc,
                           const beian_intake_options *opts, beian_problems *pr)
@@ -290,26 +358,8 @@ int beian_archive_intake(beian_archive *ar, const char *name, const unsigned cha
     }
     /* a code of another record than the one named: the commit says so, not the page count */
     int foreign = !draft && strcmp(out->code.record, out->record_no) != 0;
-    if (rc == BEIAN_OK && !foreign && form_pages > 1 && out->coded < (size_t)form_pages) {
-        /* codes carry no page number: all the form's pages must be read, which puts page 1
-         * (the signatures) among them */
-        beian_buf missing;
-        beian_buf_init(&missing);
-        for (size_t i = 0; i < doc.n_pages; i++) {
-            if (!doc.pages[i].tracking) {
-                beian_buf_appendf(&missing, "%s%zu", missing.len ? ", " : "", i + 1);
-            }
-        }
-        beian_problems_add(pr, BEIAN_SEV_ERROR, name, 0, 0, SCAN_LABEL,
-                           "the form of %s has %d pages (page 1 with the signatures, then its "
-                           "附页); the scan shows the tracking code on %zu of them%s%s: scan all "
-                           "%d pages of the signed paper into one PDF or TIFF%s",
-                           out->record_no, form_pages, out->coded,
-                           missing.len ? "; no code read on page " : "",
-                           missing.len ? (const char *)missing.data : "", form_pages,
-                           missing.len ? " (rescan the pages without a code at 300 dpi)" : "");
-        beian_buf_release(&missing);
-        rc = BEIAN_EDATA;
+    if (rc == BEIAN_OK && !foreign) {
+        rc = intake_pages(name, &doc, out->record_no, form_pages, out->coded, pr);
     }
 done:
     beian_scan_doc_release(&doc);

@@ -12,15 +12,16 @@
 int beian_tracking_format(const char *record, int version, const char *digest_hex, char *out,
                           size_t size)
 {
-    return beian_tracking_format_copy(record, version, digest_hex, BEIAN_TRACKING_FORM, out,
+    return beian_tracking_format_copy(record, version, digest_hex, BEIAN_TRACKING_FORM, 0, out,
                                       size);
 }
 
 int beian_tracking_format_copy(const char *record, int version, const char *digest_hex,
-                               beian_tracking_copy copy, char *out, size_t size)
+                               beian_tracking_copy copy, int page, char *out, size_t size)
 {
-    if (copy != BEIAN_TRACKING_FORM && copy != BEIAN_TRACKING_REPRINT &&
-        copy != BEIAN_TRACKING_MASKED) {
+    if ((copy != BEIAN_TRACKING_FORM && copy != BEIAN_TRACKING_REPRINT &&
+         copy != BEIAN_TRACKING_MASKED) ||
+        page < 0 || page > 999) {
         return BEIAN_EINTERNAL;
     }
     if (!digest_hex || strlen(digest_hex) < BEIAN_TRACKING_DIGEST_LEN || version < 0 ||
@@ -33,7 +34,11 @@ int beian_tracking_format_copy(const char *record, int version, const char *dige
         up[i] = (char)toupper((unsigned char)digest_hex[i]);
     }
     up[BEIAN_TRACKING_DIGEST_LEN] = '\0';
-    char tail[3] = {copy ? '/' : '\0', (char)copy, '\0'};
+    char tail[12] = "";
+    int t = copy ? snprintf(tail, sizeof tail, "/%c", (char)copy) : 0;
+    if (page) {
+        snprintf(tail + t, sizeof tail - (size_t)t, "/P%d", page);
+    }
     int n = snprintf(out, size, "%s%s/%d/%s%s", BEIAN_TRACKING_PREFIX, record ? record : "DRAFT",
                      record ? version : 0, up, tail);
     return n > 0 && (size_t)n < size ? BEIAN_OK : BEIAN_EINTERNAL;
@@ -65,11 +70,25 @@ int beian_tracking_parse(const char *p, beian_tracking *out)
     }
     out->version = (int)ver;
     const char *d = end + 1;
-    size_t dl = strlen(d);
-    if (dl == BEIAN_TRACKING_DIGEST_LEN + 2 && d[BEIAN_TRACKING_DIGEST_LEN] == '/' &&
-        (d[dl - 1] == BEIAN_TRACKING_REPRINT || d[dl - 1] == BEIAN_TRACKING_MASKED)) {
-        out->copy = (beian_tracking_copy)d[dl - 1];
-    } else if (dl != BEIAN_TRACKING_DIGEST_LEN) {
+    if (strlen(d) < BEIAN_TRACKING_DIGEST_LEN) {
+        return BEIAN_EDATA;
+    }
+    /* the extensions after the digest: a copy field, then a page */
+    const char *x = d + BEIAN_TRACKING_DIGEST_LEN;
+    if (x[0] == '/' && (x[1] == BEIAN_TRACKING_REPRINT || x[1] == BEIAN_TRACKING_MASKED) &&
+        (x[2] == '\0' || x[2] == '/')) {
+        out->copy = (beian_tracking_copy)x[1];
+        x += 2;
+    }
+    if (x[0] == '/' && x[1] == 'P' && x[2] >= '1' && x[2] <= '9') {
+        int pg = 0, k = 2;
+        while (k < 5 && isdigit((unsigned char)x[k])) {
+            pg = pg * 10 + (x[k++] - '0');
+        }
+        out->page = pg;
+        x += k;
+    }
+    if (*x) {
         return BEIAN_EDATA;
     }
     for (int i = 0; i < BEIAN_TRACKING_DIGEST_LEN; i++) {
