@@ -11,13 +11,13 @@
 
 PREFIX ?= /usr/local
 CC ?= cc
-PKGS := harfbuzz harfbuzz-subset cairo libqrencode libzip jansson libcrypto zbar expat poppler-glib libjpeg zlib libmicrohttpd
+PKGS := harfbuzz harfbuzz-subset cairo libqrencode libzip jansson libcrypto zbar expat poppler-glib libjpeg zlib libmicrohttpd libtiff-4
 BUILD ?= build
 BIN ?= bin
 
 # Debian packages: libraries (pkg-config names above), test tools and fonts.
 DEB_LIBS := libhpdf-dev libharfbuzz-dev libcairo2-dev libqrencode-dev libzip-dev \
-            libjansson-dev libssl-dev libcmocka-dev libzbar-dev libexpat1-dev libjpeg-dev libpoppler-glib-dev zlib1g-dev libmicrohttpd-dev pkg-config
+            libjansson-dev libssl-dev libcmocka-dev libzbar-dev libexpat1-dev libjpeg-dev libpoppler-glib-dev zlib1g-dev libmicrohttpd-dev libtiff-dev pkg-config
 DEB_TOOLS := poppler-utils qpdf zbar-tools imagemagick img2pdf qrencode ghostscript unzip python3 valgrind man-db \
              default-jre-headless libpdfbox2-java libactivation-java libjaxb-api-java
 DEB_FONTS := fonts-noto-cjk fonts-liberation2 fonts-droid-fallback fonts-dejavu-core fonts-wqy-zenhei \

@@ -30,6 +30,7 @@
 #include "beian/common.h"
 #include "beian/date.h"
 #include "beian/record.h"
+#include "beian/scan.h"
 #include "beian/tracking.h"
 #include "beian/verify.h"
 
@@ -143,13 +144,53 @@ typedef struct {
     /* 1: the date was confirmed (--date-confirmed): an event dated more than a year after the
      * newest date in the ledger is otherwise refused as a likely typo (issue 14) */
     int date_confirmed;
+    /* A scan from which no tracking code was read is filed only with a reason (--unverified):
+     * kept in data/event.json, and the version is shown as 未经校验 (issue 13). */
+    const char *unverified;
 } beian_event;
 
 #define BEIAN_EVENT_INIT                                                                           \
     {                                                                                              \
         BEIAN_EVENT_SUBMITTED, NULL, NULL, NULL, 0, 1, NULL, 0, NULL, NULL, NULL, NULL, NULL,     \
-            NULL, 0, 0                                                                             \
+            NULL, 0, 0, NULL                                                                       \
     }
+
+/* ---- the intake of a signed paper (issue 13) ---- */
+
+typedef struct {
+    beian_event_kind kind;  /* BEIAN_EVENT_APPROVED or BEIAN_EVENT_REVIEWED */
+    const char *record_no;  /* the record named by the office, or NULL: the code says */
+    const char *unverified; /* the reason to file a scan whose code cannot be read, or NULL */
+} beian_intake_options;
+
+typedef enum {
+    BEIAN_INTAKE_CODE,      /* the footer code names the record's form */
+    BEIAN_INTAKE_DRAFT,     /* a draft's code (printed by `beian fill`); its digest is checked */
+    BEIAN_INTAKE_UNVERIFIED /* no code read; filed on the office's word (未经校验) */
+} beian_intake_check;
+
+typedef struct {
+    char record_no[BEIAN_RECORD_NO_SIZE]; /* the record to file it under */
+    beian_intake_check check;
+    beian_tracking code; /* the code every page with one agrees on (not UNVERIFIED) */
+    size_t pages;        /* pages of the scan */
+    size_t coded;        /* of them, with the form's code in their footer */
+} beian_intake;
+
+/*
+ * Judges the scan in data (borrowed: the caller files these same bytes; name for messages) as
+ * the signed paper of an approval or a review: reads the footer code of every page, refuses a
+ * file that is not a readable scan (a PDF beian wrote, a damaged file), pages of other records
+ * or versions, a reprint's copy, a form of several pages not all read, a draft whose data is no
+ * record's, a scan without a code (unless opts->unverified names a reason and opts->record_no
+ * the record; even then a blank page 1 or one without a form). BEIAN_OK fills out; the commit
+ * (beian_archive_commit with ev.scan_code / ev.unverified from out) checks the code against the
+ * record's state again under the lock. BEIAN_EDATA with the problems; BEIAN_ENOINPUT: no such
+ * record.
+ */
+int beian_archive_intake(beian_archive *ar, const char *name, const unsigned char *data,
+                         size_t len, const beian_intake_options *opts, beian_intake *out,
+                         beian_problems *pr);
 
 typedef struct {
     char record_no[BEIAN_RECORD_NO_SIZE];
@@ -182,6 +223,7 @@ typedef struct {
     char *path;      /* relative to the archive */
     char sha256[BEIAN_ARCHIVE_HASH_SIZE]; /* of the bundle, as the ledger recorded it */
     char *detail;    /* reason, review result, scan file; may be NULL */
+    int unverified;  /* its scan was filed without a code read (--unverified): 未经校验 */
 } beian_version_info;
 
 typedef struct {
@@ -191,6 +233,8 @@ typedef struct {
     beian_state state;
     int version;   /* latest */
     char date[BEIAN_DATE_SIZE]; /* of the latest version */
+    int unverified; /* the signed copy in force was filed without a code read: 未经校验
+                       (set by beian_archive_facts) */
 } beian_record_info;
 
 /* The record's history, oldest first, from the ledger and the bundles. */
@@ -329,6 +373,17 @@ typedef struct {
 int beian_archive_reprint(beian_archive *ar, const char *record_no,
                           const beian_reprint_options *opts, unsigned char **pdf, size_t *len,
                           beian_reprint_info *info, beian_findings *findings, beian_problems *pr);
+
+/*
+ * The scan filed with a version (version 0: the latest), byte for byte, after verifying the
+ * record: the version's own scan (an approval's, a review's), else the signed copy its bundle
+ * carries. *scan is malloc'd; entry (at least 64 bytes) gets its name in the bundle
+ * (data/signed.png). BEIAN_EDATA with a problem when the version carries no scan or the record
+ * is damaged (findings); BEIAN_ENOINPUT: no such record.
+ */
+int beian_archive_scan_copy(beian_archive *ar, const char *record_no, int version,
+                            unsigned char **scan, size_t *len, char *entry, size_t entry_size,
+                            beian_findings *findings, beian_problems *pr);
 
 /* The ledger's line count and head hash (after checking its chain: BEIAN_EDATA with findings
  * when broken). */

@@ -25,9 +25,13 @@ typedef struct {
     const char *date;      /* YYYY-MM-DD for the footer; NULL: the record's "date" */
     const char *reprint;   /* a reprint mark (补打 ...) printed on every page, or NULL */
     int no_seal_mark;      /* leave out the dashed seal circle (a unit that stamps elsewhere) */
+    /* a reprint's tracking code: which copy (beian/tracking.h; 0 the form itself) and the
+     * archived record's digest (64 hex digits) when the page prints other (masked) data */
+    int tracking_copy;
+    const char *tracking_digest;
 } beian_layout_options;
 
-#define BEIAN_LAYOUT_OPTIONS_INIT {0, 1, NULL, 0, NULL, NULL, 0}
+#define BEIAN_LAYOUT_OPTIONS_INIT {0, 1, NULL, 0, NULL, NULL, 0, 0, NULL}
 
 /*
  * Lays out one form. On BEIAN_EDATA the problems name each field that cannot be printed;

@@ -41,6 +41,7 @@ typedef enum {
     BEIAN_MSG_PICTURE_CODE_TOO_LONG, /* {1} characters allowed */
     BEIAN_MSG_NOT_TEXT,            /* {1} an example, {2} what was given */
     BEIAN_MSG_GIVEN_TWICE,
+    BEIAN_MSG_HOLDS_TRACKING_CODE, /* {1} value */
     BEIAN_MSG_COUNT_ /* not a message: the number of ids */
 } beian_msg;
 

@@ -41,7 +41,7 @@ int check_event(beian_archive *ar, const beian_event *ev, const char **scan_ext,
     if (ev->kind == BEIAN_EVENT_APPROVED && !ev->scan) {
         beian_problems_add(pr, BEIAN_SEV_ERROR, where, 0, 0, NULL, NULL,
                            "an approval files the signed and sealed paper: give its scan with "
-                           "--scan FILE (PDF, PNG or JPEG)");
+                           "--scan FILE (PDF, PNG, JPEG or TIFF)");
         return BEIAN_EDATA;
     }
     if (ev->kind == BEIAN_EVENT_REJECTED && (!ev->reason || !ev->reason[0])) {
@@ -91,8 +91,8 @@ int check_event(beian_archive *ar, const beian_event *ev, const char **scan_ext,
         *scan_ext = content_scan_ext(ev->scan, ev->scan_len);
         if (!*scan_ext) {
             beian_problems_add(pr, BEIAN_SEV_ERROR, ev->scan_name, 0, 0, "scan", "扫描件",
-                               "is not a PDF, PNG or JPEG (judged by its first bytes); scan the "
-                               "signed paper to one of those");
+                               "is not a PDF, PNG, JPEG or TIFF (judged by its first bytes); "
+                               "scan the signed paper to one of those");
             return BEIAN_EDATA;
         }
         if (ev->scan_len > CHECK_MAX_SCAN_BYTES) {
@@ -104,22 +104,45 @@ int check_event(beian_archive *ar, const beian_event *ev, const char **scan_ext,
     return BEIAN_OK;
 }
 
-/* The scan's tracking code must name this record, the printed version and this data. */
-int check_scan_code(const beian_event *ev, const char *record_no, const event_doc *prev,
-                    const char *record_sha, int latest_version, beian_problems *pr)
+/* The scan's tracking code must name this record, the printed version and this data; a
+ * draft's code is the paper printed before filing (`beian fill`), the same form when its
+ * digest is this data. *draft says which it was. */
+static int check_scan_code(const beian_event *ev, const char *record_no, const event_doc *prev,
+                           const char *record_sha, int latest_version, int *draft,
+                           beian_problems *pr)
 {
     const beian_tracking *t = ev->scan_code;
-    if (!t) {
+    const char *file = ev->scan_name;
+    *draft = strcmp(t->record, "DRAFT") == 0;
+    if (t->copy != BEIAN_TRACKING_FORM) {
+        beian_problems_add(pr, BEIAN_SEV_ERROR, file, 0, 0, "scan", "扫描件",
+                           "its tracking code is that of a %s of %s v%d, not of the signed form: "
+                           "a copy is never filed as the signed paper (if the original was lost, "
+                           "print the form itself with `beian reprint %s --exact`, sign and seal "
+                           "it)",
+                           t->copy == BEIAN_TRACKING_MASKED ? "masked reprint" : "reprint (补打（副本）)",
+                           t->record, t->version, t->record);
+        return BEIAN_EDATA;
+    }
+    if (*draft) {
+        if (strncmp(t->digest16, record_sha, 16) != 0) {
+            beian_problems_add(pr, BEIAN_SEV_ERROR, file, 0, 0, "scan", "扫描件",
+                               "the paper is a draft (printed by `beian fill` before filing) "
+                               "and shows data other than v%d's: it was printed before a change, "
+                               "or filled differently (its digest %s, %s v%d's %.16s); sign and "
+                               "scan the form of v%d (`beian reprint %s --exact`)",
+                               prev->printed_version, t->digest16, record_no,
+                               prev->printed_version, record_sha, prev->printed_version,
+                               record_no);
+            return BEIAN_EDATA;
+        }
         return BEIAN_OK;
     }
-    const char *file = ev->scan_name;
     if (strcmp(t->record, record_no) != 0) {
         beian_problems_add(pr, BEIAN_SEV_ERROR, file, 0, 0, "scan", "扫描件",
                            "its tracking code names %s, not %s: this paper belongs to another "
                            "record",
-                           strcmp(t->record, "DRAFT") == 0 ? "a draft (printed before filing)"
-                                                           : t->record,
-                           record_no);
+                           t->record, record_no);
         return BEIAN_EDATA;
     }
     if (t->version < prev->printed_version) {
@@ -170,6 +193,63 @@ int check_dates(const beian_event *ev, const char *newest, int first_year, beian
                                ev->date, newest, limit, ev->date);
             return BEIAN_EDATA;
         }
+    }
+    return BEIAN_OK;
+}
+
+/* 1 when s could not be copied (out of memory); else s's copy (or NULL) is in *out. */
+static int set_str(char **out, const char *s)
+{
+    free(*out);
+    *out = s ? beian_strdup(s) : NULL;
+    return s && !*out;
+}
+
+int check_scan_event(const beian_event *ev, const char *record_no, const event_doc *prev,
+                     const char *record_sha, int latest_version, event_doc *doc,
+                     beian_problems *pr)
+{
+    const char *carried = doc->signed_copy && prev->signed_copy &&
+                                  strcmp(doc->signed_copy, prev->signed_copy) == 0 &&
+                                  ev->kind != BEIAN_EVENT_APPROVED
+                              ? prev->signed_unverified
+                              : NULL;
+    if (set_str(&doc->signed_unverified, carried)) {
+        return BEIAN_EINTERNAL;
+    }
+    if (!ev->scan) {
+        return BEIAN_OK;
+    }
+    int draft = 0;
+    const char *check = "unverified";
+    char payload[BEIAN_TRACKING_PAYLOAD_SIZE] = "";
+    if (ev->scan_code) {
+        int rc = check_scan_code(ev, record_no, prev, record_sha, latest_version, &draft, pr);
+        if (rc != BEIAN_OK) {
+            return rc;
+        }
+        const beian_tracking *t = ev->scan_code;
+        check = draft ? "draft" : "code";
+        if (beian_tracking_format(draft ? NULL : t->record, t->version, t->digest16, payload,
+                                  sizeof payload) != BEIAN_OK) {
+            return BEIAN_EINTERNAL;
+        }
+    } else if (!ev->unverified || !ev->unverified[0]) {
+        beian_problems_add(pr, BEIAN_SEV_ERROR, ev->scan_name, 0, 0, "scan", "扫描件",
+                           "no beian tracking code was read from it, so nothing shows that it is "
+                           "the form of %s v%d; rescan the paper at 300 dpi on a flatbed scanner",
+                           record_no, prev->printed_version);
+        return BEIAN_EDATA;
+    } else if (strlen(ev->unverified) > 2000) {
+        beian_problems_add(pr, BEIAN_SEV_ERROR, NULL, 0, 0, "unverified", "未经校验理由",
+                           "must be at most 2000 bytes");
+        return BEIAN_EDATA;
+    }
+    const char *reason = ev->scan_code ? NULL : ev->unverified;
+    if (set_str(&doc->scan_check, check) || set_str(&doc->scan_code, payload[0] ? payload : NULL) ||
+        set_str(&doc->scan_unverified, reason) ||
+        (ev->kind == BEIAN_EVENT_APPROVED && set_str(&doc->signed_unverified, reason))) {
+        return BEIAN_EINTERNAL;
     }
     return BEIAN_OK;
 }

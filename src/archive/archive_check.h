@@ -20,9 +20,16 @@ int check_event(beian_archive *ar, const beian_event *ev, const char **scan_ext,
  * unless ev->date_confirmed. BEIAN_EDATA with a problem saying what would be right.
  */
 int check_dates(const beian_event *ev, const char *newest, int first_year, beian_problems *pr);
-/* The scan's tracking code must name this record, the printed version (prev's) and this data
- * (record_sha); BEIAN_OK when the scan carries no code. */
-int check_scan_code(const beian_event *ev, const char *record_no, const event_doc *prev,
-                    const char *record_sha, int latest_version, beian_problems *pr);
+/*
+ * The scan of an approval or a review against the record (issue 13): its tracking code must name
+ * this record, the printed version (prev's) and this data (record_sha), or be a draft's code
+ * whose digest is this data; a reprint's code is refused; a scan without a code is filed only
+ * with ev->unverified. Then doc (the new version's event document, its signed copy already
+ * set) gets how the scan was checked and whether its signed copy is unverified (carried from
+ * prev while the same copy is). BEIAN_EDATA with a problem; BEIAN_EINTERNAL.
+ */
+int check_scan_event(const beian_event *ev, const char *record_no, const event_doc *prev,
+                     const char *record_sha, int latest_version, event_doc *doc,
+                     beian_problems *pr);
 
 #endif

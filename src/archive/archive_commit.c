@@ -613,10 +613,6 @@ static int commit_event(commit *c)
         memcpy(doc->printed_date, ev->date, BEIAN_DATE_SIZE);
         break;
     case BEIAN_EVENT_APPROVED:
-        rc = check_scan_code(ev, c->number, &c->prev.event, c->record_sha, c->version - 1, c->pr);
-        if (rc != BEIAN_OK) {
-            return rc;
-        }
         snprintf(c->scan_entry, sizeof c->scan_entry, "data/signed.%s", c->scan_ext);
         free(doc->signed_copy);
         doc->signed_copy = beian_strdup(c->scan_entry);
@@ -636,6 +632,10 @@ static int commit_event(commit *c)
     }
     if (!doc->form) {
         return BEIAN_EINTERNAL;
+    }
+    rc = check_scan_event(ev, c->number, &c->prev.event, c->record_sha, c->version - 1, doc, c->pr);
+    if (rc != BEIAN_OK) {
+        return rc;
     }
     if (ev->scan && c->scan_entry[0]) {
         const char *slash = ev->scan_name ? strrchr(ev->scan_name, '/') : NULL;
@@ -837,7 +837,7 @@ static void commit_index(commit *c, beian_commit_result *res)
         res->pdf_len = c->pdf_len;
         c->pdf = NULL;
     }
-    beian_record_info row = {"", c->doc.form, c->name, c->to, c->version, ""};
+    beian_record_info row = {"", c->doc.form, c->name, c->to, c->version, "", 0};
     memcpy(row.record_no, c->number, strlen(c->number) + 1);
     memcpy(row.date, c->ev->date, BEIAN_DATE_SIZE);
     beian_ctx_fail(c->ar->ctx, BEIAN_OK, "%s", ""); /* a failure below without a message: memory */

@@ -171,6 +171,9 @@ const char *content_scan_ext(const unsigned char *d, size_t len)
     if (len >= 3 && memcmp(d, "\xff\xd8\xff", 3) == 0) {
         return "jpg";
     }
+    if (len >= 4 && (memcmp(d, "II*\0", 4) == 0 || memcmp(d, "MM\0*", 4) == 0)) {
+        return "tif"; /* a multi-page TIFF from an office scanner (issue 13) */
+    }
     return NULL;
 }
 
@@ -261,7 +264,7 @@ int content_check(beian_ctx *ctx, const beian_bundle *b, const bag_meta *m, cons
         const beian_bundle_entry *se = files[i] ? beian_bundle_get(b, files[i]) : NULL;
         if (files[i] && (!se || !content_scan_ext(se->data, se->len))) {
             CONTENT("%s names %s, which is %s", DATA_EVENT, files[i],
-                    se ? "not a PDF, PNG or JPEG" : "missing");
+                    se ? "not a PDF, PNG, JPEG or TIFF" : "missing");
         }
     }
 done:

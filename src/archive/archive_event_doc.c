@@ -20,6 +20,10 @@ void event_doc_release(event_doc *e)
     free(e->scan);
     free(e->scan_name);
     free(e->signed_copy);
+    free(e->scan_code);
+    free(e->scan_check);
+    free(e->scan_unverified);
+    free(e->signed_unverified);
     free(e->reviews);
     for (size_t i = 0; i < e->n_warnings; i++) {
         free(e->warnings[i]);
@@ -87,10 +91,14 @@ int event_doc_parse(const unsigned char *json, size_t len, event_doc *e)
     if (json_is_object(scan)) {
         e->scan = dup_str(scan, "file");
         e->scan_name = dup_str(scan, "name");
+        e->scan_code = dup_str(scan, "code");
+        e->scan_check = dup_str(scan, "check");
+        e->scan_unverified = dup_str(scan, "unverified");
         if (!e->scan) {
             goto done;
         }
     }
+    e->signed_unverified = dup_str(root, "signed_unverified");
     /* the dates of the rules (issue 6): optional, absent from older bundles */
     const char *dkeys[] = {"changed_on", "closed_on", "opened_on"};
     char *dout[] = {e->changed_on, e->closed_on, e->opened_on};
@@ -173,9 +181,19 @@ int event_doc_dump(const event_doc *e, unsigned char **out, size_t *len)
                                       "year", e->review_year)) != 0) {
         goto done;
     }
-    if (e->scan && json_object_set_new(root, "scan",
-                                       json_pack("{s:s, s:s}", "file", e->scan, "name",
-                                                 e->scan_name ? e->scan_name : "")) != 0) {
+    if (e->scan) {
+        json_t *sc = json_pack("{s:s, s:s}", "file", e->scan, "name",
+                               e->scan_name ? e->scan_name : "");
+        if (json_object_set_new(root, "scan", sc) != 0 ||
+            (e->scan_code && json_object_set_new(sc, "code", json_string(e->scan_code)) != 0) ||
+            (e->scan_check && json_object_set_new(sc, "check", json_string(e->scan_check)) != 0) ||
+            (e->scan_unverified &&
+             json_object_set_new(sc, "unverified", json_string(e->scan_unverified)) != 0)) {
+            goto done;
+        }
+    }
+    if (e->signed_unverified &&
+        json_object_set_new(root, "signed_unverified", json_string(e->signed_unverified)) != 0) {
         goto done;
     }
     const char *dkeys[] = {"changed_on", "closed_on", "opened_on"};

@@ -39,6 +39,16 @@ typedef struct {
                                          versions */
     char **warnings;     /* the checks' warnings at this filing */
     size_t n_warnings;
+    /* added for the intake (issue 13); absent from older bundles: NULL. How this event's scan
+     * was matched to the record: scan_code the tracking code read from it, scan_check "code"
+     * (the code names this record, version and data), "draft" (a draft's code whose digest is
+     * the data of the version in force) or "unverified" (no code read; filed on the office's
+     * word, scan_unverified its reason). signed_unverified: the reason when the signed copy the
+     * bundle carries was filed unverified (carried with it to later versions). */
+    char *scan_code;
+    char *scan_check;
+    char *scan_unverified;
+    char *signed_unverified;
 } event_doc;
 
 void event_doc_release(event_doc *e);

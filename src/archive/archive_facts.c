@@ -153,6 +153,7 @@ int beian_archive_facts(beian_archive *ar, beian_record_facts **out, size_t *n_o
         memcpy(e->changed_on, lb.event.changed_on, BEIAN_DATE_SIZE);
         memcpy(e->closed_on, lb.event.closed_on, BEIAN_DATE_SIZE);
         memcpy(e->opened_on, lb.event.opened_on, BEIAN_DATE_SIZE);
+        r->info.unverified = lb.event.signed_unverified != NULL; /* issue 13 */
         e->review_year = lb.event.review_year;
         e->review_pass = lb.event.review_pass;
         if (!r->info.form_id) {

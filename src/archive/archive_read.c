@@ -36,6 +36,14 @@ static char *version_detail(const load_bundle *lb)
         beian_buf_appendf(&b, "%sscan %s (%s)", b.len ? "; " : "", e->scan,
                           e->scan_name && e->scan_name[0] ? e->scan_name : "?");
     }
+    /* how the scan was matched to the record (issue 13) */
+    if (e->scan_check && strcmp(e->scan_check, "draft") == 0) {
+        beian_buf_appendf(&b, "; a draft's code (printed before filing), data of v%d",
+                          e->printed_version);
+    }
+    if (e->scan_unverified) {
+        beian_buf_appendf(&b, "; 未经校验 (unverified: no code read): %s", e->scan_unverified);
+    }
     if (e->event == BEIAN_EVENT_SUBMITTED || e->event == BEIAN_EVENT_CHANGED) {
         beian_buf_appendf(&b, "%sform printed as v%d", b.len ? "; " : "", e->printed_version);
     }
@@ -90,6 +98,7 @@ int beian_archive_history(beian_archive *ar, const char *record_no, beian_record
         }
         if (lrc == BEIAN_OK) {
             x->detail = version_detail(&lb);
+            x->unverified = lb.event.scan_unverified != NULL;
             if (!info->form_id) {
                 info->form_id = beian_strdup(lb.meta.form);
             }

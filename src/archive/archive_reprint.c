@@ -280,18 +280,24 @@ int beian_archive_reprint(beian_archive *ar, const char *record_no,
         info->identical =
             plain_len == archived->len && memcmp(plain, archived->data, plain_len) == 0;
         /* the footer names the version the form was printed as; say which is which */
+        const char *unverified = lb.event.signed_unverified ? "  签字件未经校验" : "";
         mark = lb.event.printed_version == line->version
-                   ? beian_asprintf("补打（副本%s） %s  %s 第%d版  档案 %.8s",
+                   ? beian_asprintf("补打（副本%s） %s  %s 第%d版  档案 %.8s%s",
                                     opts->mask ? "，已隐去联系方式" : "", opts->date, record_no,
-                                    line->version, lb.sha256)
-                   : beian_asprintf("补打（副本%s） %s  %s 档案第%d版（此表印于第%d版）  档案 %.8s",
+                                    line->version, lb.sha256, unverified)
+                   : beian_asprintf("补打（副本%s） %s  %s 档案第%d版（此表印于第%d版）  档案 %.8s%s",
                                     opts->mask ? "，已隐去联系方式" : "", opts->date, record_no,
-                                    line->version, lb.event.printed_version, lb.sha256);
+                                    line->version, lb.event.printed_version, lb.sha256,
+                                    unverified);
         if (!mark || (opts->mask && mask_record(rec) != BEIAN_OK)) {
             rc = BEIAN_EINTERNAL;
             goto done;
         }
         lo.reprint = mark;
+        /* the copy's code says it is a copy, and carries the archived record's digest even
+         * when the page shows masked data (issue 13, point 6) */
+        lo.tracking_copy = opts->mask ? BEIAN_TRACKING_MASKED : BEIAN_TRACKING_REPRINT;
+        lo.tracking_digest = lb.meta.record_sha;
         rc = beian_render(ar->ctx, form, rec, &lo, NULL, &out, &out_len, pr);
         if (rc != BEIAN_OK) {
             goto done;
@@ -320,6 +326,73 @@ done:
     free(out);
     beian_record_free(rec);
     beian_form_free(form);
+    load_bundle_release(&lb);
+    ledger_release(&lg);
+    return rc;
+}
+
+int beian_archive_scan_copy(beian_archive *ar, const char *record_no, int version,
+                            unsigned char **scan, size_t *len, char *entry, size_t entry_size,
+                            beian_findings *findings, beian_problems *pr)
+{
+    ledger lg;
+    load_bundle lb;
+    beian_verify_summary sum;
+    memset(&lg, 0, sizeof lg);
+    memset(&lb, 0, sizeof lb);
+    *scan = NULL;
+    *len = 0;
+    entry[0] = '\0';
+    beian_verify_options vo = {record_no, NULL, NULL, NULL};
+    int rc = beian_archive_verify(ar, &vo, findings, &sum);
+    if (rc != BEIAN_OK) {
+        beian_problems_add(pr, BEIAN_SEV_ERROR, ar->dir, 0, 0, NULL, NULL,
+                           rc == BEIAN_ENOINPUT ? "there is no record %s in this archive (see: "
+                                                  "beian list)"
+                                                : "%s is damaged (see above): restore it from a "
+                                                  "backup first",
+                           record_no);
+        return rc;
+    }
+    rc = ledger_load(ar, &lg, NULL);
+    const ledger_line *line = rc == BEIAN_OK ? ledger_latest(&lg, record_no) : NULL;
+    int latest = line ? line->version : 0;
+    for (size_t i = 0; version && rc == BEIAN_OK && i < lg.n; i++) {
+        if (strcmp(lg.lines[i].record, record_no) == 0) {
+            line = lg.lines[i].version == version ? &lg.lines[i] : line;
+        }
+    }
+    if (rc == BEIAN_OK && (!line || (version && line->version != version))) {
+        beian_problems_add(pr, BEIAN_SEV_ERROR, NULL, 0, 0, NULL, NULL,
+                           "%s has no version %d; it has v1 to v%d (see: beian log %s)", record_no,
+                           version, latest, record_no);
+        rc = BEIAN_EDATA;
+    }
+    if (rc == BEIAN_OK) {
+        rc = load_bundle_read(ar, line->path, &lb, findings);
+    }
+    if (rc != BEIAN_OK) {
+        goto done;
+    }
+    const char *name = lb.event.scan ? lb.event.scan : lb.event.signed_copy;
+    const beian_bundle_entry *e = name ? beian_bundle_get(lb.bundle, name) : NULL;
+    if (!e) {
+        beian_problems_add(pr, BEIAN_SEV_ERROR, line->path, 0, 0, NULL, NULL,
+                           "%s v%d carries no scan (its form was not signed and filed yet; see: "
+                           "beian log %s)",
+                           record_no, line->version, record_no);
+        rc = BEIAN_EDATA;
+        goto done;
+    }
+    *scan = malloc(e->len ? e->len : 1);
+    if (!*scan) {
+        rc = BEIAN_EINTERNAL;
+        goto done;
+    }
+    memcpy(*scan, e->data, e->len);
+    *len = e->len;
+    snprintf(entry, entry_size, "%s", e->name);
+done:
     load_bundle_release(&lb);
     ledger_release(&lg);
     return rc;

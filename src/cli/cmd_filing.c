@@ -11,6 +11,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +30,7 @@
 /* ---- the commands' words ---- */
 
 enum { OPT_OUT = 1, OPT_SCAN, OPT_REASON, OPT_YEAR, OPT_RESULT, OPT_CHANGED_ON, OPT_CLOSED_ON,
-       OPT_OPENED_ON, OPT_DATE_CONFIRMED };
+       OPT_OPENED_ON, OPT_DATE_CONFIRMED, OPT_UNVERIFIED };
 
 #define OPTION_OPENED_ON(help) {OPT_OPENED_ON, 0, "opened-on", "DATE", help}
 #define OPTION_OUTPUT(help) {OPT_OUT, 'o', "output", "PDF", help}
@@ -77,8 +78,15 @@ const cli_spec cmd_submit_spec = {
     .example = "beian submit examples/workgroup-filing.json --date 2026-11-24 -o 待签字.pdf",
 };
 
+#define OPTION_UNVERIFIED                                                                          \
+    {OPT_UNVERIFIED, 0, "unverified", "REASON",                                                    \
+     "file a scan whose tracking code cannot be read (torn, missing), with the record named: "    \
+     "kept with the reason and shown as 未经校验 (a blank page or one without a form is still "    \
+     "refused)"}
+
 static const cli_option approve_options[] = {
-    {OPT_SCAN, 0, "scan", "FILE", "the scan, or a folder of scans"},
+    {OPT_SCAN, 0, "scan", "FILE", "the scan (PDF, PNG, JPEG or TIFF), or a folder of scans"},
+    OPTION_UNVERIFIED,
     CLI_ARCHIVE_OPTION_DATE("the date of the approval (required)"),
     OPTION_OPENED_ON("the day the platform opened (第七条: only after approval)"),
     OPTIONS_COMMON,
@@ -88,14 +96,18 @@ static const cli_option approve_options[] = {
 const cli_spec cmd_approve_spec = {
     .name = "approve",
     .summary = "file the signed and sealed scan: approved (批准备案)",
-    .usage = "beian approve [RECORD] --scan FILE|FOLDER --date YYYY-MM-DD|today",
+    .usage = "beian approve [RECORD] --scan FILE|FOLDER --date YYYY-MM-DD|today\n"
+             "beian approve RECORD --scan FILE --unverified REASON --date D|today",
     .description =
-        "Files the scan (PDF, PNG or JPEG) of the form that came back signed and sealed, as a "
-        "new version of the record, approved. Without RECORD the tracking code printed at the "
-        "foot of the form says which record it is; with a folder every scan in it is filed that "
-        "way. A scan whose code names another record, an older printing of the form, or other "
-        "data than the archived record is refused, and so is a record that cannot be approved "
-        "in its state.",
+        "Files the scan (PDF, PNG, JPEG or a multi-page TIFF) of the form that came back signed "
+        "and sealed, as a new version of the record, approved. The tracking code printed at the "
+        "foot of every page says which record, version and data it is (RECORD, when given, "
+        "must agree); with a folder every scan in it is filed that way. The draft printed by "
+        "`beian fill` before filing is accepted when its data are those of the version in "
+        "force. Refused: a scan without a readable code (rescan at 300 dpi; or file it with "
+        "RECORD and --unverified REASON), a code of another record, an older printing or other "
+        "data, a reprint's copy, a PDF that no scanner made, a form of several pages not all "
+        "scanned, and a record that cannot be approved in its state.",
     .options = approve_options,
     .example = "beian approve --scan 扫描/2026-12-01/ --date 2026-12-01",
 };
@@ -145,7 +157,8 @@ const cli_spec cmd_change_spec = {
 static const cli_option review_options[] = {
     {OPT_YEAR, 0, "year", "YYYY", "the year under review (required)"},
     {OPT_RESULT, 0, "result", "R", "pass (default) or fail"},
-    {OPT_SCAN, 0, "scan", "FILE", "the review's signed paper (PDF, PNG or JPEG)"},
+    {OPT_SCAN, 0, "scan", "FILE", "the review's signed paper (PDF, PNG, JPEG or TIFF)"},
+    OPTION_UNVERIFIED,
     OPTION_OPENED_ON("the day the platform opened, if not given before"),
     CLI_ARCHIVE_OPTION_DATE("the date of the review (required)"),
     OPTIONS_COMMON,
@@ -194,6 +207,7 @@ typedef struct {
     const char *out;
     const char *scan;
     const char *reason;
+    const char *unverified; /* --unverified REASON (approve, review) */
     int year;
     int pass;
     int date_confirmed;
@@ -227,6 +241,9 @@ static int filing_option(const char *command, int id, const cli_args *args, fili
         return BEIAN_OK;
     case OPT_REASON:
         a->reason = value;
+        return BEIAN_OK;
+    case OPT_UNVERIFIED:
+        a->unverified = value;
         return BEIAN_OK;
     case OPT_YEAR: {
         char *end;
@@ -478,58 +495,62 @@ int cmd_change(beian_ctx *ctx, int argc, char **argv)
 
 /* ---- approve ---- */
 
-/* Reads the scan and the beian tracking codes on it (all pages must agree). */
-static int read_scan(beian_ctx *ctx, const char *path, beian_buf *bytes, beian_tracking *code,
-                     int *have_code)
+/* Reads the scan once, judges it (beian_archive_intake) and files those same bytes (issue 13,
+ * point 9: a file replaced between two reads got a picture filed that was never decoded). */
+static int file_scan(beian_ctx *ctx, const filing_args *a, const char *command,
+                     const char *record_no, const char *scan_path, beian_event *ev)
 {
-    int err = 0;
-    char **codes = NULL;
-    size_t n = 0;
+    beian_buf scan;
+    beian_archive *ar = NULL;
     beian_problems *pr = beian_problems_new();
-    *have_code = 0;
-    beian_buf_init(bytes);
+    beian_intake in;
+    int err = 0;
+    beian_buf_init(&scan);
     if (!pr) {
         return cli_error(BEIAN_EINTERNAL, "out of memory");
     }
-    int rc = beian_file_read(path, BEIAN_SCAN_MAX_BYTES, bytes, &err);
+    int rc = beian_file_read(scan_path, BEIAN_SCAN_MAX_BYTES, &scan, &err);
     if (rc != BEIAN_OK) {
-        rc = cli_error(rc, "%s: %s", path,
+        rc = cli_error(rc, "%s: %s", scan_path,
                        rc == BEIAN_EDATA ? "the scan is larger than 64 MiB" : strerror(err));
         goto done;
     }
-    if (beian_scan_sniff(bytes->data, bytes->len) == BEIAN_SCAN_UNKNOWN) {
-        rc = cli_error(BEIAN_EDATA,
-                       "%s: error: scan (扫描件): not a PDF, PNG or JPEG (judged "
-                       "by its first bytes); scan the signed paper to one of those",
-                       path);
+    rc = cli_archive_open(ctx, &a->common, command, 1, &ar);
+    if (rc != BEIAN_OK) {
         goto done;
     }
-    rc = beian_scan_codes(ctx, path, &codes, &n, pr);
+    beian_intake_options io = {ev->kind, record_no, a->unverified};
+    rc = beian_archive_intake(ar, scan_path, scan.data, scan.len, &io, &in, pr);
+    beian_archive_free(ar);
     if (rc != BEIAN_OK) {
         cli_report(ctx, rc, pr);
+        cli_error(rc, "%s: nothing was filed", scan_path);
         goto done;
     }
-    for (size_t i = 0; i < n; i++) {
-        beian_tracking t;
-        if (beian_tracking_parse(codes[i], &t) != BEIAN_OK) {
-            continue; /* a group's own QR code, say */
-        }
-        if (*have_code && (strcmp(t.record, code->record) != 0 || t.version != code->version ||
-                           strcmp(t.digest16, code->digest16) != 0)) {
-            rc = cli_error(BEIAN_EDATA,
-                           "%s: error: scan (扫描件): holds the tracking codes of "
-                           "%s v%d and %s v%d; scan each form to its own file",
-                           path, code->record, code->version, t.record, t.version);
-            goto done;
-        }
-        *code = t;
-        *have_code = 1;
+    if (in.check == BEIAN_INTAKE_CODE && a->unverified) {
+        cli_note("%s: its tracking code was read; --unverified is not needed and not recorded",
+                 scan_path);
+    }
+    ev->scan = scan.data;
+    ev->scan_len = scan.len;
+    ev->scan_name = scan_path;
+    ev->scan_code = in.check == BEIAN_INTAKE_UNVERIFIED ? NULL : &in.code;
+    ev->unverified = in.check == BEIAN_INTAKE_UNVERIFIED ? a->unverified : NULL;
+    rc = file_event(ctx, a, command, in.record_no, ev);
+    if (rc == BEIAN_OK && in.check == BEIAN_INTAKE_DRAFT) {
+        cli_note("%s: the paper is the draft printed before filing (`beian fill`); its data are "
+                 "those of the version in force, so it was filed as the signed form",
+                 scan_path);
+    }
+    if (rc == BEIAN_OK && in.check == BEIAN_INTAKE_UNVERIFIED) {
+        /* never silenced by --quiet: the archive now holds a paper nothing matched to it */
+        cli_error(BEIAN_OK,
+                  "%s: warning: filed under %s UNVERIFIED (未经校验): no tracking code was read, "
+                  "so nothing shows this is its form; reason given: %s",
+                  scan_path, in.record_no, a->unverified);
     }
 done:
-    if (rc != BEIAN_OK) {
-        beian_buf_release(bytes);
-    }
-    beian_scan_codes_free(codes, n);
+    beian_buf_release(&scan);
     beian_problems_free(pr);
     return rc;
 }
@@ -537,47 +558,10 @@ done:
 static int approve_one(beian_ctx *ctx, const filing_args *a, const char *record_no,
                        const char *scan_path)
 {
-    beian_buf scan;
-    beian_tracking code;
-    int have_code = 0;
-    int rc = read_scan(ctx, scan_path, &scan, &code, &have_code);
-    if (rc != BEIAN_OK) {
-        return rc;
-    }
-    if (!record_no) {
-        if (!have_code) {
-            beian_buf_release(&scan);
-            return cli_error(BEIAN_EDATA,
-                             "%s: error: scan (扫描件): no beian tracking code found (the QR "
-                             "code at the foot of the form); rescan at 200 dpi or more, or name "
-                             "the record: beian approve RECORD --scan %s",
-                             scan_path, scan_path);
-        }
-        if (strcmp(code.record, "DRAFT") == 0) {
-            beian_buf_release(&scan);
-            return cli_error(BEIAN_EDATA,
-                             "%s: error: scan (扫描件): the form was printed as a draft, before "
-                             "it was filed; file the data with `beian submit`, print that form "
-                             "and have it signed",
-                             scan_path);
-        }
-        record_no = code.record;
-    } else if (!have_code) {
-        cli_note("%s: no tracking code found on the scan; filing it under %s as you said",
-                 scan_path, record_no);
-    }
     beian_event ev = BEIAN_EVENT_INIT;
     ev.kind = BEIAN_EVENT_APPROVED;
     ev.date = a->common.date;
-    ev.scan = scan.data;
-    ev.scan_len = scan.len;
-    ev.scan_name = scan_path;
-    ev.scan_code = have_code ? &code : NULL;
-    char rec[32];
-    snprintf(rec, sizeof rec, "%s", record_no);
-    rc = file_event(ctx, a, "approve", rec, &ev);
-    beian_buf_release(&scan);
-    return rc;
+    return file_scan(ctx, a, "approve", record_no, scan_path, &ev);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -585,8 +569,9 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* 1 when the file starts like a PDF, PNG or JPEG (a folder of scans also holds Thumbs.db,
- * desktop.ini and notes). */
+/* 1 when the file starts like a PDF, PNG, JPEG or TIFF (a folder of scans also holds
+ * Thumbs.db, desktop.ini and notes). Only for skipping: the scan is read again, once, to be
+ * judged and filed. */
 static int looks_like_scan(const char *path)
 {
     unsigned char head[16];
@@ -598,19 +583,42 @@ static int looks_like_scan(const char *path)
     return beian_scan_sniff(head, n) != BEIAN_SCAN_UNKNOWN;
 }
 
-/* Files every scan of a folder by its tracking code, in name order. */
+/* A note that --quiet does not silence (cli_note's form). */
+static void __attribute__((format(printf, 1, 2))) note_always(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("beian: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+/* Appends name's last component to list ("a, b"); 0 when out of memory. */
+static int name_list_add(beian_buf *list, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return beian_buf_appendf(list, "%s%s", list->len ? ", " : "", slash ? slash + 1 : path) ==
+           BEIAN_OK;
+}
+
+/* Files every scan of a folder by its tracking code, in name order; names the subfolders
+ * (not read) and the files skipped in the summary. */
 static int approve_folder(beian_ctx *ctx, const filing_args *a, const char *dir)
 {
     DIR *d = opendir(dir);
     char **names = NULL;
-    size_t n = 0, filed = 0, refused = 0;
+    size_t n = 0, filed = 0, refused = 0, nskipped = 0, nsub = 0;
     int worst = BEIAN_OK;
+    beian_buf skipped, subdirs;
+    beian_buf_init(&skipped);
+    beian_buf_init(&subdirs);
     if (!d) {
         return cli_error(BEIAN_ENOINPUT, "%s: cannot open the folder: %s", dir, strerror(errno));
     }
     struct dirent *de;
     while ((de = readdir(d)) != NULL) {
-        if (de->d_name[0] == '.') {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) {
             continue;
         }
         char **grown = realloc(names, (n + 1) * sizeof *grown);
@@ -623,14 +631,22 @@ static int approve_folder(beian_ctx *ctx, const filing_args *a, const char *dir)
         n++;
     }
     closedir(d);
-    qsort(names, n, sizeof *names, cmp_str);
+    if (n) {
+        qsort(names, n, sizeof *names, cmp_str);
+    }
     for (size_t i = 0; i < n && worst != BEIAN_EINTERNAL; i++) {
         struct stat st;
-        if (stat(names[i], &st) != 0 || !S_ISREG(st.st_mode)) {
+        const char *base = strrchr(names[i], '/');
+        int hidden = (base ? base[1] : names[i][0]) == '.';
+        if (stat(names[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+            nsub += !hidden && name_list_add(&subdirs, names[i]);
             continue;
         }
-        if (!looks_like_scan(names[i])) {
-            cli_note("%s: skipped: not a PDF, PNG or JPEG", names[i]);
+        if (hidden) {
+            continue; /* .DS_Store and the like */
+        }
+        if (stat(names[i], &st) != 0 || !S_ISREG(st.st_mode) || !looks_like_scan(names[i])) {
+            nskipped += name_list_add(&skipped, names[i]);
             continue;
         }
         int rc = approve_one(ctx, a, NULL, names[i]);
@@ -638,13 +654,25 @@ static int approve_folder(beian_ctx *ctx, const filing_args *a, const char *dir)
             filed++;
         } else {
             refused++;
-            worst = worst == BEIAN_OK ? rc : worst;
+            worst = worst == BEIAN_OK || worst == BEIAN_ENOINPUT ? rc : worst;
         }
     }
     for (size_t i = 0; i < n; i++) {
         free(names[i]);
     }
     free(names);
+    /* what was not looked at is said even under --quiet when nothing was filed */
+    void (*say)(const char *, ...) = filed ? cli_note : note_always;
+    if (nskipped) {
+        say("%s: skipped %zu file%s that %s no PDF, PNG, JPEG or TIFF: %s", dir, nskipped,
+            nskipped == 1 ? "" : "s", nskipped == 1 ? "is" : "are", (const char *)skipped.data);
+    }
+    if (nsub) {
+        say("%s: %zu subfolder%s not read (file each with its own --scan): %s", dir, nsub,
+            nsub == 1 ? "" : "s", (const char *)subdirs.data);
+    }
+    beian_buf_release(&skipped);
+    beian_buf_release(&subdirs);
     if (filed + refused == 0 && worst == BEIAN_OK) {
         return cli_error(BEIAN_ENOINPUT, "%s: no scans in the folder", dir);
     }
@@ -676,6 +704,12 @@ int cmd_approve(beian_ctx *ctx, int argc, char **argv)
     }
     if (need_date(&cmd_approve_spec, &a, "approval") != BEIAN_OK) {
         return BEIAN_EUSAGE;
+    }
+    if (a.unverified && (a.nargs != 1 || !a.unverified[0])) {
+        cli_error(BEIAN_EUSAGE, "approve: --unverified files one scan whose code cannot be read, "
+                                "on your word: name its record and say why, e.g. beian approve "
+                                "QUN-2026-0012 --scan FILE --unverified \"二维码破损\"");
+        return cli_usage(&cmd_approve_spec);
     }
     struct stat st;
     if (stat(a.scan, &st) != 0) {
@@ -721,8 +755,6 @@ int cmd_reject(beian_ctx *ctx, int argc, char **argv)
 int cmd_review(beian_ctx *ctx, int argc, char **argv)
 {
     filing_args a;
-    beian_buf scan;
-    beian_buf_init(&scan);
     int rc = parse_filing(&cmd_review_spec, argc, argv, &a);
     if (rc != BEIAN_OK) {
         return rc;
@@ -743,20 +775,15 @@ int cmd_review(beian_ctx *ctx, int argc, char **argv)
     ev.date = a.common.date;
     ev.year = a.year;
     ev.review_pass = a.pass;
-    if (a.scan) {
-        int err = 0;
-        rc = beian_file_read(a.scan, BEIAN_SCAN_MAX_BYTES, &scan, &err);
-        if (rc != BEIAN_OK) {
-            return cli_error(rc, "%s: %s", a.scan,
-                             rc == BEIAN_EDATA ? "the scan is larger than 64 MiB" : strerror(err));
-        }
-        ev.scan = scan.data;
-        ev.scan_len = scan.len;
-        ev.scan_name = a.scan;
+    if (a.unverified && (!a.scan || !a.unverified[0])) {
+        cli_error(BEIAN_EUSAGE, "review: --unverified REASON goes with --scan FILE, for a paper "
+                                "whose tracking code cannot be read");
+        return cli_usage(&cmd_review_spec);
     }
-    rc = file_event(ctx, &a, "review", a.args[0], &ev);
-    beian_buf_release(&scan);
-    return rc;
+    if (a.scan) {
+        return file_scan(ctx, &a, "review", a.args[0], a.scan, &ev); /* the intake's rules */
+    }
+    return file_event(ctx, &a, "review", a.args[0], &ev);
 }
 
 int cmd_dissolve(beian_ctx *ctx, int argc, char **argv)

@@ -226,9 +226,9 @@ int cmd_list(beian_ctx *ctx, int argc, char **argv)
         /* the archive's first register format, kept for scripts */
         for (size_t i = 0; i < m; i++) {
             const beian_record_info *r = &rows[i]->info;
-            printf("%s\tv%d\t%s\t%s\t%s\t%s\t%s\n", r->record_no, r->version, r->date,
+            printf("%s\tv%d\t%s\t%s\t%s%s\t%s\t%s\n", r->record_no, r->version, r->date,
                    beian_archive_state_name(r->state), beian_archive_state_label(r->state),
-                   r->form_id, r->name);
+                   r->unverified ? "（未经校验）" : "", r->form_id, r->name);
         }
     } else if (m) {
         enum { NC = 8 };
@@ -244,6 +244,10 @@ int cmd_list(beian_ctx *ctx, int argc, char **argv)
         for (size_t i = 0; i < m; i++) {
             const char *all[BEIAN_REGISTER_COLUMNS];
             beian_register_cells(rows[i], all, vers[i]);
+            if (rows[i]->info.unverified) { /* its signed copy was filed unverified */
+                all[5] = rows[i]->info.state == BEIAN_STATE_APPROVED ? "已备案（未经校验）"
+                                                                     : "未经校验";
+            }
             memcpy(cells + (i + 1) * NC, all, NC * sizeof *cells);
         }
         for (size_t i = 0; strcmp(format, "tabs") == 0 && i < (m + 1) * NC; i++) {

@@ -15,7 +15,7 @@
 #include "cli.h"
 #include "cli_archive.h"
 
-enum { OPT_OUT = 1, OPT_EXACT, OPT_MASK };
+enum { OPT_OUT = 1, OPT_EXACT, OPT_MASK, OPT_SCAN_OUT };
 
 static const cli_option options[] = {
     {OPT_OUT, 'o', "output", "PDF", "where the reprint goes (required)"},
@@ -23,6 +23,9 @@ static const cli_option options[] = {
     {OPT_EXACT, 0, "exact", NULL, "the archived PDF itself, byte for byte, without a mark"},
     {OPT_MASK, 0, "mask", NULL,
      "mobile numbers and e-mails masked (139****2345), for copies that leave the office"},
+    {OPT_SCAN_OUT, 0, "scan-out", "FILE",
+     "instead of the form: the signed scan filed with the version, byte for byte (its kind, "
+     "PDF, PNG, JPEG or TIFF, is the filed one's; no date needed)"},
     CLI_ARCHIVE_OPTION_DIR,
     CLI_ARCHIVE_OPTION_WAIT,
     CLI_OPTION_QUIET("no notes on stderr"),
@@ -32,19 +35,22 @@ static const cli_option options[] = {
 const cli_spec cmd_reprint_spec = {
     .name = "reprint",
     .summary = "reprint an archived form, marked 补打 (副本)",
-    .usage = "beian reprint RECORD[@vN] -o OUT.pdf --date D|today [--exact|--mask]",
+    .usage = "beian reprint RECORD[@vN] -o OUT.pdf --date D|today [--exact|--mask]\n"
+             "beian reprint RECORD[@vN] --scan-out FILE",
     .description =
         "Verifies the record first and refuses a damaged one. Then prints the form of the "
         "version (default: the latest) from the archived record and form definition, as it was "
         "filed, with a reprint mark on every page: 补打（副本）, the reprint date, the record "
         "number and version, and the first digits of the bundle's SHA-256. Every reprint is "
-        "added to reprints.log in the archive.",
+        "added to reprints.log in the archive. With --scan-out the signed scan filed with the "
+        "version (or the signed copy it carries) is written instead, exactly as filed.",
     .options = options,
     .example = "beian reprint QUN-2026-0012@v2 -o 补打.pdf --date today --mask",
 };
 
 static int parse_reprint(int argc, char **argv, cli_archive_common *c, const char **out,
-                         int *exact, int *mask, const char **args, int *nargs)
+                         int *exact, int *mask, const char **scan_out, const char **args,
+                         int *nargs)
 {
     cli_args a;
     int id;
@@ -65,6 +71,8 @@ static int parse_reprint(int argc, char **argv, cli_archive_common *c, const cha
             *exact = 1;
         } else if (id == OPT_MASK) {
             *mask = 1;
+        } else if (id == OPT_SCAN_OUT) {
+            *scan_out = a.value;
         } else if (cli_archive_option("reprint", id, a.value, c) != BEIAN_OK) {
             return cli_usage(&cmd_reprint_spec);
         }
@@ -72,18 +80,42 @@ static int parse_reprint(int argc, char **argv, cli_archive_common *c, const cha
     return BEIAN_OK;
 }
 
+/* --scan-out: the filed scan of the version, byte for byte. */
+static int write_scan(beian_ctx *ctx, beian_archive *ar, const char *record, int version, const char *path,
+                      beian_findings *f, beian_problems *pr)
+{
+    unsigned char *scan = NULL;
+    size_t len = 0;
+    char entry[64];
+    int rc = beian_archive_scan_copy(ar, record, version, &scan, &len, entry, sizeof entry, f, pr);
+    if (rc != BEIAN_OK) {
+        cli_archive_print_findings(f);
+        cli_report(ctx, rc, pr);
+        cli_error(rc, "%s: no scan was written", record);
+    } else if ((rc = cli_write_file(path, scan, len)) == BEIAN_OK) {
+        cli_note("wrote %s: %s of %s, %zu bytes as filed", path, entry, record, len);
+    }
+    free(scan);
+    return rc;
+}
+
 int cmd_reprint(beian_ctx *ctx, int argc, char **argv)
 {
     cli_archive_common c;
-    const char *out = NULL;
+    const char *out = NULL, *scan_out = NULL;
     int exact = 0, mask = 0;
     const char *args[1] = {NULL};
     int nargs = 0;
-    int rc = parse_reprint(argc, argv, &c, &out, &exact, &mask, args, &nargs);
+    int rc = parse_reprint(argc, argv, &c, &out, &exact, &mask, &scan_out, args, &nargs);
     if (rc != BEIAN_OK) {
         return rc;
     }
-    if (nargs != 1 || !out) {
+    if (scan_out && (out || exact || mask)) {
+        cli_error(BEIAN_EUSAGE, "reprint: --scan-out writes the filed scan alone; leave out -o, "
+                                "--exact and --mask");
+        return cli_usage(&cmd_reprint_spec);
+    }
+    if (nargs != 1 || (!out && !scan_out)) {
         cli_error(BEIAN_EUSAGE, nargs != 1 ? "reprint: say which record, e.g. XMT-2026-0007 or "
                                              "XMT-2026-0007@v2"
                                            : "reprint: say where the PDF goes with -o OUT.pdf");
@@ -93,7 +125,7 @@ int cmd_reprint(beian_ctx *ctx, int argc, char **argv)
         cli_error(BEIAN_EUSAGE, "reprint: --exact gives the archived bytes; it cannot mask them");
         return cli_usage(&cmd_reprint_spec);
     }
-    if (!c.date[0]) {
+    if (!c.date[0] && !scan_out) {
         cli_error(BEIAN_EUSAGE,
                   "reprint: give the reprint date with --date YYYY-MM-DD (or --date "
                   "today): it is printed in the 补打 mark and kept in the reprint log");
@@ -133,9 +165,13 @@ int cmd_reprint(beian_ctx *ctx, int argc, char **argv)
     beian_reprint_info info;
     rc = pr && f ? cli_archive_open(ctx, &c, "reprint", 0, &ar) : BEIAN_EINTERNAL;
     if (rc == BEIAN_OK) {
-        rc = cli_archive_output_ok(ar, "reprint", out);
+        rc = cli_archive_output_ok(ar, "reprint", scan_out ? scan_out : out);
     }
     if (rc != BEIAN_OK) {
+        goto done;
+    }
+    if (scan_out) {
+        rc = write_scan(ctx, ar, record, version, scan_out, f, pr);
         goto done;
     }
     beian_reprint_options ro = {version, c.date, exact, mask};

@@ -114,6 +114,27 @@ static int is_bundle_file(const char *s)
 
 /* A progress line on stderr, only when it is a terminal (a verify of a large archive reads
  * every bundle). */
+/* Intact is not checked: the records whose signed copy was filed without a tracking code read
+ * (--unverified, issue 13) are named in the report. */
+static void print_unverified(beian_archive *ar, const char *target)
+{
+    beian_record_facts *facts = NULL;
+    size_t n = 0;
+    beian_problems *pr = beian_problems_new();
+    if (pr && beian_archive_facts(ar, &facts, &n, pr) == BEIAN_OK) {
+        for (size_t i = 0; i < n; i++) {
+            const beian_record_info *r = &facts[i].info;
+            if (r->unverified && (!target || strcmp(target, r->record_no) == 0)) {
+                printf("%s: 未经校验 (unverified): its signed copy was filed without a tracking "
+                       "code read (see: beian log %s)\n",
+                       r->record_no, r->record_no);
+            }
+        }
+    }
+    beian_record_facts_free(facts, n);
+    beian_problems_free(pr);
+}
+
 static void progress(void *user, size_t done, size_t total)
 {
     (void)user;
@@ -217,6 +238,7 @@ int cmd_verify(beian_ctx *ctx, int argc, char **argv)
                target ? target : beian_archive_dir(ar), sum.bundles, sum.bundles == 1 ? "" : "s",
                sum.records, sum.records == 1 ? "" : "s", sum.ledger_lines,
                sum.ledger_lines == 1 ? "" : "s", sum.head, anchor ? "; matches the anchor" : "");
+        print_unverified(ar, target);
     } else if (rc == BEIAN_EDATA) {
         char what[600];
         if (target) {

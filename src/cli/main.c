@@ -175,8 +175,9 @@ static void print_version(void)
            beian_pdf_library_version(), beian_fonts_library_version(),
            beian_png_library_version(), beian_qr_library_version(),
            beian_bundle_library_version());
-    printf("zbar %s, poppler %s, OpenSSL %s\n", beian_scan_zbar_version(),
-           beian_scan_poppler_version(), beian_sha256_library_version());
+    printf("zbar %s, poppler %s, libtiff %s, OpenSSL %s\n", beian_scan_zbar_version(),
+           beian_scan_poppler_version(), beian_scan_tiff_version(),
+           beian_sha256_library_version());
     printf("libmicrohttpd %s\n", beian_web_library_version());
 }
 

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "beian/date.h"
 #include "beian/font.h"
@@ -278,6 +279,16 @@ static int field_problem(beian_problems *pr, const beian_record *r, int i, beian
                                   fd->label, msg, nargs, args);
 }
 
+/* 1 when v is (or starts like) a beian tracking code, "beian:" in any case after blanks
+ * (issue 13, point 8: a group's QR code holding another record's tracking code). */
+static int looks_like_tracking(const char *v)
+{
+    while (*v == ' ' || *v == '\t') {
+        v++;
+    }
+    return strncasecmp(v, "beian:", 6) == 0;
+}
+
 int beian_record_check(const beian_record *r, beian_problems *pr,
                        const unsigned char *reported)
 {
@@ -310,6 +321,10 @@ int beian_record_check(const beian_record *r, beian_problems *pr,
             char cp[16];
             snprintf(cp, sizeof cp, "U+%04X", c);
             field_problem(pr, r, (int)i, BEIAN_MSG_FIELD_CONTROL, BEIAN_MSG_ARGS(cp));
+            continue;
+        }
+        if (looks_like_tracking(v)) {
+            field_problem(pr, r, (int)i, BEIAN_MSG_HOLDS_TRACKING_CODE, BEIAN_MSG_ARGS(v));
             continue;
         }
         beian_msg what = type_problem(fd, v);

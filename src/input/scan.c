@@ -1,7 +1,8 @@
 /*
  * scan.c - the raster input adapter: PNG (through cairo's loader), JPEG (libjpeg) and PDF
  * pages (poppler, rendered with cairo) become 8-bit grey images that zbar searches for QR
- * codes. It is the only file that includes zbar.h, jpeglib.h and poppler.h; it includes
+ * codes (TIFF pages come from tiff.c, libtiff's adapter). It is the only file that includes
+ * zbar.h, jpeglib.h and poppler.h; it includes
  * cairo.h only to decode PNG files and to rasterise PDF pages, never to draw forms.
  *
  * Pixel counts are checked from the file headers (PNG IHDR, JPEG SOF through libjpeg's header
@@ -30,15 +31,43 @@
 
 #include "ctx_private.h"
 #include "scan_prep.h"
+#include "tiff.h"
 #include "util.h"
 
 #define PDF_DPI 200.0 /* enough for a 0.5 mm module (4 px) and cheap enough for many pages */
+
+/* The footer corners, as shares of the page: beian prints the code in the bottom right 50 %
+ * x 18 % (bench/scan/README.md, "Decoders and steps"). A beian: code elsewhere on the page (a
+ * group's QR code holding one) is not the page's tracking code (issue 13, point 8). */
+#define CORNER_W 0.50
+#define CORNER_H 0.18
 
 typedef struct {
     char **items;
     size_t n, cap;
     int footer; /* 1: a scan of a printed form, whose footer code is worth the retries */
+    /* the pages read so far (footer reads only), and what the current one is */
+    beian_scan_page *pages;
+    size_t n_pages, cap_pages;
+    double dpi;  /* of the picture being read; 0: unknown (taken as A4 wide) */
+    int written; /* the picture being read is a PDF page that is no scan (see pdf_codes) */
 } str_list;
+
+static void pages_free(beian_scan_page *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(p[i].tracking);
+    }
+    free(p);
+}
+
+void beian_scan_doc_release(beian_scan_doc *d)
+{
+    if (d) {
+        pages_free(d->pages, d->n_pages);
+        memset(d, 0, sizeof *d);
+    }
+}
 
 static int list_push(str_list *l, const char *data, size_t len)
 {
@@ -72,11 +101,38 @@ beian_scan_kind beian_scan_sniff(const unsigned char *d, size_t len)
     if (len >= 5 && memcmp(d, "%PDF-", 5) == 0) {
         return BEIAN_SCAN_PDF;
     }
+    if (len >= 4 && (memcmp(d, "II*\0", 4) == 0 || memcmp(d, "MM\0*", 4) == 0)) {
+        return BEIAN_SCAN_TIFF;
+    }
     return BEIAN_SCAN_UNKNOWN;
 }
 
-/* Finds the QR codes of one grey image (w x h bytes, rows packed). */
-static int zbar_codes(const unsigned char *grey, unsigned w, unsigned h, str_list *out)
+/* 1 when the point (x, y) of a w x h page lies in a footer corner: the bottom right, or the
+ * top left of a page scanned upside down (CORNER_W x CORNER_H of the page). */
+static int in_footer(double x, double y, unsigned w, unsigned h)
+{
+    return (x >= w * (1 - CORNER_W) && y >= h * (1 - CORNER_H)) ||
+           (x <= w * CORNER_W && y <= h * CORNER_H);
+}
+
+/* The centre of a symbol's outline, in the image's pixels. */
+static void symbol_centre(const zbar_symbol_t *s, double *x, double *y)
+{
+    unsigned n = zbar_symbol_get_loc_size(s);
+    double sx = 0, sy = 0;
+    for (unsigned i = 0; i < n; i++) {
+        sx += zbar_symbol_get_loc_x(s, i);
+        sy += zbar_symbol_get_loc_y(s, i);
+    }
+    *x = n ? sx / n : -1;
+    *y = n ? sy / n : -1;
+}
+
+/* Finds the QR codes of one grey image (w x h bytes, rows packed). With footer (not NULL), the
+ * first beian: code whose centre lies in a footer corner of the image is also given in
+ * *footer (malloc'd), and *elsewhere is set when one lies anywhere else. */
+static int zbar_codes_at(const unsigned char *grey, unsigned w, unsigned h, str_list *out,
+                         char **footer, int *elsewhere)
 {
     int rc = BEIAN_OK;
     zbar_image_scanner_t *sc = zbar_image_scanner_create();
@@ -98,8 +154,20 @@ static int zbar_codes(const unsigned char *grey, unsigned w, unsigned h, str_lis
     }
     for (const zbar_symbol_t *s = zbar_image_first_symbol(img); s && rc == BEIAN_OK;
          s = zbar_symbol_next(s)) {
-        if (zbar_symbol_get_type(s) == ZBAR_QRCODE) {
-            rc = list_push(out, zbar_symbol_get_data(s), zbar_symbol_get_data_length(s));
+        if (zbar_symbol_get_type(s) != ZBAR_QRCODE) {
+            continue;
+        }
+        const char *data = zbar_symbol_get_data(s);
+        unsigned len = zbar_symbol_get_data_length(s);
+        rc = list_push(out, data, len);
+        if (rc == BEIAN_OK && footer && len >= 6 && memcmp(data, "beian:", 6) == 0) {
+            double x, y;
+            symbol_centre(s, &x, &y);
+            if (!in_footer(x, y, w, h)) {
+                *elsewhere = 1;
+            } else if (!*footer && !(*footer = beian_strndup(data, len))) {
+                rc = BEIAN_EINTERNAL;
+            }
         }
     }
 done:
@@ -113,10 +181,10 @@ done:
     return rc;
 }
 
-/* The footer corners, as shares of the page: beian prints the code in the bottom right 50 %
- * x 18 % (bench/scan/README.md, "Decoders and steps"). */
-#define CORNER_W 0.50
-#define CORNER_H 0.18
+static int zbar_codes(const unsigned char *grey, unsigned w, unsigned h, str_list *out)
+{
+    return zbar_codes_at(grey, w, h, out, NULL, NULL);
+}
 /* A retry image is at most this large, to bound its memory (5 bytes a pixel with the local
  * mean's table): a 300 dpi A4 page's corner x3 is 7 MP; from about 500 dpi the x3 step is
  * skipped, where the code's modules are 15 px or more and need no scaling. */
@@ -178,24 +246,38 @@ done:
  * one code from the retries. */
 static int page_codes(const unsigned char *grey, unsigned w, unsigned h, str_list *out)
 {
-    size_t before = out->n;
-    int rc = zbar_codes(grey, w, h, out);
     if (!out->footer) {
-        return rc; /* a picture of a group's code has no footer to retry */
+        return zbar_codes(grey, w, h, out); /* a picture of a group's code has no footer */
     }
-    for (size_t i = before; i < out->n; i++) {
-        if (is_tracking(out->items[i])) {
-            return rc;
-        }
+    if (out->n_pages >= BEIAN_SCAN_MAX_PAGES) {
+        return BEIAN_EDATA; /* said by the caller */
+    }
+    if (BEIAN_ARRAY_GROW(out->pages, out->cap_pages, out->n_pages + 1) != BEIAN_OK) {
+        return BEIAN_EINTERNAL;
+    }
+    beian_scan_page *pg = &out->pages[out->n_pages++];
+    memset(pg, 0, sizeof *pg);
+    pg->written = out->written;
+    int rc = zbar_codes_at(grey, w, h, out, &pg->tracking, &pg->elsewhere);
+    if (rc == BEIAN_OK &&
+        scan_prep__page_stats(grey, w, h, out->dpi, &pg->ink, &pg->rule) != 0) {
+        rc = BEIAN_EINTERNAL;
+    }
+    if (rc != BEIAN_OK || pg->tracking) {
+        return rc;
     }
     unsigned cw = (unsigned)(w * CORNER_W), ch = (unsigned)(h * CORNER_H);
     const unsigned corner[2][2] = {{w - cw, h - ch}, {0, 0}};
     int found = 0;
+    size_t before = out->n;
     for (size_t s = 0; rc == BEIAN_OK && !found && s < sizeof RETRIES / sizeof RETRIES[0]; s++) {
         for (int c = 0; rc == BEIAN_OK && !found && c < 2; c++) {
             rc = retry_corner(grey, w, h, corner[c][0], corner[c][1], cw, ch, &RETRIES[s], out,
                               &found);
         }
+    }
+    if (rc == BEIAN_OK && found && !(pg->tracking = beian_strdup(out->items[before]))) {
+        rc = BEIAN_EINTERNAL;
     }
     return rc;
 }
@@ -375,6 +457,23 @@ done:
     return rc;
 }
 
+/* 1 when pictures cover at least half of the page: a scanner's or a phone's "scan to PDF"
+ * (some scanners write the page as several strips: their areas are added). A page that beian
+ * (or any program) wrote is text, fonts and lines, with no page image (issue 13, point 8: the
+ * unsigned form beian printed was filed as the signed copy). */
+static int page_is_picture(PopplerPage *page, double pw, double ph)
+{
+    GList *images = poppler_page_get_image_mapping(page);
+    double covered = 0;
+    for (GList *i = images; i; i = i->next) {
+        const PopplerImageMapping *m = i->data;
+        double a = (m->area.x2 - m->area.x1) * (m->area.y2 - m->area.y1);
+        covered += a < 0 ? -a : a;
+    }
+    poppler_page_free_image_mapping(images);
+    return covered >= 0.5 * pw * ph;
+}
+
 static int pdf_codes(const char *path, const unsigned char *d, size_t len, str_list *out,
                      beian_problems *pr)
 {
@@ -410,6 +509,8 @@ static int pdf_codes(const char *path, const unsigned char *d, size_t len, str_l
             g_object_unref(page);
             break;
         }
+        out->written = !page_is_picture(page, pw, ph);
+        out->dpi = PDF_DPI;
         cairo_surface_t *s =
             cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)(pw * k), (int)(ph * k));
         cairo_t *cr = cairo_create(s);
@@ -436,8 +537,62 @@ done:
     return rc;
 }
 
-static int scan_codes(const char *path, int footer, char ***payloads, size_t *n,
-                      beian_problems *pr)
+/* A TIFF page (tiff.c) read like a picture. */
+static int tiff_page(void *user, const unsigned char *grey, unsigned w, unsigned h, double dpi)
+{
+    str_list *l = user;
+    l->dpi = dpi;
+    l->written = 0;
+    return page_codes(grey, w, h, l);
+}
+
+/* Decodes the picture or PDF in data (borrowed) into l; problems name it by path. */
+static int decode(const char *path, const unsigned char *data, size_t len, str_list *l,
+                  beian_problems *pr)
+{
+    int rc;
+    switch (beian_scan_sniff(data, len)) {
+    case BEIAN_SCAN_PNG:
+        rc = png_codes(path, data, len, l, pr);
+        break;
+    case BEIAN_SCAN_JPEG:
+        rc = jpeg_codes(path, data, len, l, pr);
+        break;
+    case BEIAN_SCAN_PDF:
+        rc = pdf_codes(path, data, len, l, pr);
+        break;
+    case BEIAN_SCAN_TIFF:
+        rc = scan_tiff__read(path, data, len, tiff_page, l, pr);
+        break;
+    default:
+        beian_problems_add(pr, BEIAN_SEV_ERROR, path, 0, 0, NULL, NULL,
+                           "not a PNG, JPEG, TIFF or PDF file (whatever its name says)");
+        rc = BEIAN_EDATA;
+    }
+    if (rc == BEIAN_EDATA && l->footer && l->n_pages >= BEIAN_SCAN_MAX_PAGES &&
+        beian_problems_errors(pr) == 0) {
+        beian_problems_add(pr, BEIAN_SEV_ERROR, path, 0, 0, NULL, NULL,
+                           "the scan has more than %d pages; at most %d are read",
+                           BEIAN_SCAN_MAX_PAGES, BEIAN_SCAN_MAX_PAGES);
+    }
+    return rc;
+}
+
+/* Out of memory is said as such, never as a bad picture (nor with a problem list that lost
+ * the problem saying why). */
+static int said(beian_ctx *ctx, const char *path, int rc, beian_problems *pr)
+{
+    if (rc != BEIAN_EINTERNAL && beian_problems_lost(pr)) {
+        rc = BEIAN_EINTERNAL;
+    }
+    if (rc == BEIAN_EINTERNAL) {
+        rc = beian_ctx_fail(ctx, rc, "%s: out of memory while reading it", path);
+    }
+    return rc;
+}
+
+static int scan_file(beian_ctx *ctx, const char *path, int footer, char ***payloads, size_t *n,
+                     beian_problems *pr)
 {
     str_list l = {0};
     l.footer = footer;
@@ -446,35 +601,19 @@ static int scan_codes(const char *path, int footer, char ***payloads, size_t *n,
     *payloads = NULL;
     *n = 0;
     int rc = beian_file_read(path, BEIAN_SCAN_MAX_BYTES, &b, &err);
-    if (rc == BEIAN_EINTERNAL) {
-        return rc;
-    }
     if (rc == BEIAN_EDATA) {
         beian_problems_add(pr, BEIAN_SEV_ERROR, path, 0, 0, NULL, NULL,
                            "the file is larger than %u MiB", BEIAN_SCAN_MAX_BYTES >> 20);
-        return rc;
-    }
-    if (rc != BEIAN_OK) {
+    } else if (rc != BEIAN_OK && rc != BEIAN_EINTERNAL) {
         beian_problems_add(pr, BEIAN_SEV_ERROR, path, 0, 0, NULL, NULL, "cannot read: %s",
                            strerror(err));
-        return rc;
     }
-    switch (beian_scan_sniff(b.data, b.len)) {
-    case BEIAN_SCAN_PNG:
-        rc = png_codes(path, b.data, b.len, &l, pr);
-        break;
-    case BEIAN_SCAN_JPEG:
-        rc = jpeg_codes(path, b.data, b.len, &l, pr);
-        break;
-    case BEIAN_SCAN_PDF:
-        rc = pdf_codes(path, b.data, b.len, &l, pr);
-        break;
-    default:
-        beian_problems_add(pr, BEIAN_SEV_ERROR, path, 0, 0, NULL, NULL,
-                           "not a PNG, JPEG or PDF file (whatever its name says)");
-        rc = BEIAN_EDATA;
+    if (rc == BEIAN_OK) {
+        rc = decode(path, b.data, b.len, &l, pr);
+        beian_buf_release(&b);
     }
-    beian_buf_release(&b);
+    pages_free(l.pages, l.n_pages);
+    rc = said(ctx, path, rc, pr);
     if (rc != BEIAN_OK) {
         beian_scan_codes_free(l.items, l.n);
         return rc;
@@ -482,24 +621,6 @@ static int scan_codes(const char *path, int footer, char ***payloads, size_t *n,
     *payloads = l.items;
     *n = l.n;
     return BEIAN_OK;
-}
-
-/* Out of memory is said as such, never as a bad picture (nor with a problem list that lost
- * the problem saying why). */
-static int scan_file(beian_ctx *ctx, const char *path, int footer, char ***payloads, size_t *n,
-                     beian_problems *pr)
-{
-    int rc = scan_codes(path, footer, payloads, n, pr);
-    if (rc != BEIAN_EINTERNAL && beian_problems_lost(pr)) {
-        beian_scan_codes_free(*payloads, *n);
-        *payloads = NULL;
-        *n = 0;
-        rc = BEIAN_EINTERNAL;
-    }
-    if (rc == BEIAN_EINTERNAL) {
-        rc = beian_ctx_fail(ctx, rc, "%s: out of memory while reading it", path);
-    }
-    return rc;
 }
 
 int beian_scan_codes(beian_ctx *ctx, const char *path, char ***payloads, size_t *n,
@@ -512,6 +633,37 @@ int beian_scan_picture_codes(beian_ctx *ctx, const char *path, char ***payloads,
                              beian_problems *pr)
 {
     return scan_file(ctx, path, 0, payloads, n, pr);
+}
+
+int beian_scan_read(beian_ctx *ctx, const char *name, const unsigned char *data, size_t len,
+                    beian_scan_doc *out, beian_problems *pr)
+{
+    str_list l = {0};
+    l.footer = 1;
+    memset(out, 0, sizeof *out);
+    int rc = decode(name, data, len, &l, pr);
+    beian_scan_codes_free(l.items, l.n);
+    rc = said(ctx, name, rc, pr);
+    if (rc != BEIAN_OK) {
+        pages_free(l.pages, l.n_pages);
+        return rc;
+    }
+    out->kind = beian_scan_sniff(data, len);
+    out->pages = l.pages;
+    out->n_pages = l.n_pages;
+    return BEIAN_OK;
+}
+
+int beian_scan_pdf_pages(const unsigned char *data, size_t len)
+{
+    GBytes *bytes = g_bytes_new(data, len);
+    PopplerDocument *doc = poppler_document_new_from_bytes(bytes, NULL, NULL);
+    int n = doc ? poppler_document_get_n_pages(doc) : -1;
+    if (doc) {
+        g_object_unref(doc);
+    }
+    g_bytes_unref(bytes);
+    return n;
 }
 
 const char *beian_scan_zbar_version(void)
@@ -528,4 +680,9 @@ const char *beian_scan_zbar_version(void)
 const char *beian_scan_poppler_version(void)
 {
     return poppler_get_version();
+}
+
+const char *beian_scan_tiff_version(void)
+{
+    return scan_tiff__version();
 }

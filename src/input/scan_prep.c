@@ -7,6 +7,7 @@
  */
 #include "scan_prep.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,4 +119,122 @@ int scan_prep__local_mean(scan_prep_img *m, unsigned r, int c)
     }
     free(ii);
     return 0;
+}
+
+/* A rule's pixel is darker, by this share of the paper, than the pixels two rows above and
+ * below it (a thin rule blurred at 100 dpi is light grey; a vertical stroke of text is no
+ * ridge): bench/scan/pagestats.c's RIDGE. */
+#define STATS_RIDGE 0.06
+#define STATS_GAP 2 /* pixels of a rule that noise or JPEG may break */
+
+/* The longest run of rule pixels d (w x h, 0/1) along a line at -4..4 degrees. */
+static unsigned longest_rule(const unsigned char *d, unsigned w, unsigned h, int *yoff)
+{
+    unsigned best = 0;
+    for (int step = -16; step <= 16; step++) { /* steps of 0.25 degrees */
+        double t = tan(step * 0.25 * 3.14159265358979323846 / 180);
+        int drop = (int)(fabs(t) * w) + 1;
+        for (unsigned x = 0; x < w; x++) {
+            yoff[x] = (int)floor(t * x + 0.5);
+        }
+        for (int y0 = -drop; y0 < (int)h + drop; y0++) {
+            long last = -1, start = -1;
+            for (unsigned x = 0; x < w; x++) {
+                int y = y0 + yoff[x];
+                if (y < 0 || (unsigned)y >= h || !d[(size_t)y * w + x]) {
+                    continue;
+                }
+                if (last < 0 || (long)x - last > STATS_GAP + 1) {
+                    start = x;
+                }
+                last = x;
+                if ((unsigned long)(x - start + 1) > best) {
+                    best = (unsigned)(x - start + 1);
+                }
+            }
+        }
+    }
+    return best;
+}
+
+int scan_prep__page_stats(const unsigned char *grey, unsigned W, unsigned H, double dpi,
+                          double *ink, double *rule)
+{
+    *ink = 0;
+    *rule = 0;
+    if (W == 0 || H == 0) {
+        return 0;
+    }
+    size_t N = (size_t)W * H;
+    size_t hist[256] = {0};
+    for (size_t i = 0; i < N; i++) {
+        hist[grey[i]]++;
+    }
+    size_t acc = 0;
+    int paper = 255;
+    for (int v = 0; v < 256; v++) {
+        acc += hist[v];
+        if (acc >= N / 10) { /* 90 % of the pixels are at least this bright */
+            paper = v;
+            break;
+        }
+    }
+    size_t dark = 0;
+    for (int v = 0; v <= paper * 3 / 4; v++) {
+        dark += hist[v];
+    }
+    *ink = (double)dark / (double)N;
+    /* rules are looked for at about 100 dpi, where beian's 0.75 pt rule is about a pixel */
+    if (dpi <= 0) {
+        dpi = W / (210 / 25.4);
+    }
+    unsigned k = (unsigned)(dpi / 100 + 0.5);
+    k = k < 1 ? 1 : k;
+    unsigned w = W / k, h = H / k;
+    if (w < 3 || h < 5) {
+        return 0;
+    }
+    unsigned char *g = malloc((size_t)w * h), *b = malloc((size_t)w * h),
+                  *d = malloc((size_t)w * h);
+    int *yoff = malloc(sizeof *yoff * w);
+    int rc = -1;
+    if (!g || !b || !d || !yoff) {
+        goto done;
+    }
+    for (unsigned y = 0; y < h; y++) {
+        for (unsigned x = 0; x < w; x++) {
+            unsigned s = 0;
+            for (unsigned dy = 0; dy < k; dy++) {
+                const unsigned char *row = grey + (size_t)(y * k + dy) * W + (size_t)x * k;
+                for (unsigned dx = 0; dx < k; dx++) {
+                    s += row[dx];
+                }
+            }
+            g[(size_t)y * w + x] = (unsigned char)(s / (k * k));
+        }
+    }
+    for (unsigned y = 0; y < h; y++) {
+        for (unsigned x = 0; x < w; x++) {
+            int v = g[(size_t)y * w + x];
+            int up = y >= 2 ? g[(size_t)(y - 2) * w + x] : paper;
+            int down = y + 2 < h ? g[(size_t)(y + 2) * w + x] : paper;
+            int around = up < down ? up : down;
+            b[(size_t)y * w + x] = around - v > paper * STATS_RIDGE || v < paper / 2;
+        }
+    }
+    /* one pixel of slack either side: the rows dilated vertically once */
+    for (unsigned y = 0; y < h; y++) {
+        for (unsigned x = 0; x < w; x++) {
+            size_t i = (size_t)y * w + x;
+            d[i] = b[i] || (y > 0 && b[i - w]) || (y + 1 < h && b[i + w]);
+        }
+    }
+    *rule = (double)longest_rule(d, w, h, yoff) / w;
+    rc = 0;
+done:
+    free(g);
+    free(b);
+    free(d);
+    free(yoff);
+    return rc;
 }

@@ -34,4 +34,15 @@ void scan_prep__otsu(scan_prep_img *m);
  */
 int scan_prep__local_mean(scan_prep_img *m, unsigned r, int c);
 
+/*
+ * The two page tests of issue 13, point 8 (measured in bench/scan/README.md, "Page tests", with
+ * bench/scan/pagestats.c, whose algorithm this is): *ink is the share of the page's pixels
+ * darker than 3/4 of the paper's brightness (the paper: the 90th percentile of the grey
+ * values), *rule the longest near-horizontal ruled line (-4..4 degrees, followed on the page
+ * reduced to about 100 dpi) as a share of the page width. dpi is the page's resolution (0:
+ * taken as A4 wide). Returns 0, or -1 when out of memory.
+ */
+int scan_prep__page_stats(const unsigned char *grey, unsigned w, unsigned h, double dpi,
+                          double *ink, double *rule);
+
 #endif

@@ -1,5 +1,6 @@
 /*
- * tracking.c - formats and parses the tracking payload (see beian/tracking.h for the format).
+ * tracking.c - formats and parses the tracking payload (see beian/tracking.h for the format,
+ * and its copy field for reprints).
  */
 #include "beian/tracking.h"
 
@@ -11,6 +12,18 @@
 int beian_tracking_format(const char *record, int version, const char *digest_hex, char *out,
                           size_t size)
 {
+    return beian_tracking_format_copy(record, version, digest_hex, BEIAN_TRACKING_FORM, 0, out,
+                                      size);
+}
+
+int beian_tracking_format_copy(const char *record, int version, const char *digest_hex,
+                               beian_tracking_copy copy, int page, char *out, size_t size)
+{
+    if ((copy != BEIAN_TRACKING_FORM && copy != BEIAN_TRACKING_REPRINT &&
+         copy != BEIAN_TRACKING_MASKED) ||
+        page < 0 || page > 999) {
+        return BEIAN_EINTERNAL;
+    }
     if (!digest_hex || strlen(digest_hex) < BEIAN_TRACKING_DIGEST_LEN || version < 0 ||
         (record && (strlen(record) == 0 || strlen(record) >= BEIAN_TRACKING_RECORD_SIZE ||
                     strchr(record, '/')))) {
@@ -21,8 +34,13 @@ int beian_tracking_format(const char *record, int version, const char *digest_he
         up[i] = (char)toupper((unsigned char)digest_hex[i]);
     }
     up[BEIAN_TRACKING_DIGEST_LEN] = '\0';
-    int n = snprintf(out, size, "%s%s/%d/%s", BEIAN_TRACKING_PREFIX, record ? record : "DRAFT",
-                     record ? version : 0, up);
+    char tail[12] = "";
+    int t = copy ? snprintf(tail, sizeof tail, "/%c", (char)copy) : 0;
+    if (page) {
+        snprintf(tail + t, sizeof tail - (size_t)t, "/P%d", page);
+    }
+    int n = snprintf(out, size, "%s%s/%d/%s%s", BEIAN_TRACKING_PREFIX, record ? record : "DRAFT",
+                     record ? version : 0, up, tail);
     return n > 0 && (size_t)n < size ? BEIAN_OK : BEIAN_EINTERNAL;
 }
 
@@ -52,7 +70,25 @@ int beian_tracking_parse(const char *p, beian_tracking *out)
     }
     out->version = (int)ver;
     const char *d = end + 1;
-    if (strlen(d) != BEIAN_TRACKING_DIGEST_LEN) {
+    if (strlen(d) < BEIAN_TRACKING_DIGEST_LEN) {
+        return BEIAN_EDATA;
+    }
+    /* the extensions after the digest: a copy field, then a page */
+    const char *x = d + BEIAN_TRACKING_DIGEST_LEN;
+    if (x[0] == '/' && (x[1] == BEIAN_TRACKING_REPRINT || x[1] == BEIAN_TRACKING_MASKED) &&
+        (x[2] == '\0' || x[2] == '/')) {
+        out->copy = (beian_tracking_copy)x[1];
+        x += 2;
+    }
+    if (x[0] == '/' && x[1] == 'P' && x[2] >= '1' && x[2] <= '9') {
+        int pg = 0, k = 2;
+        while (k < 5 && isdigit((unsigned char)x[k])) {
+            pg = pg * 10 + (x[k++] - '0');
+        }
+        out->page = pg;
+        x += k;
+    }
+    if (*x) {
         return BEIAN_EDATA;
     }
     for (int i = 0; i < BEIAN_TRACKING_DIGEST_LEN; i++) {

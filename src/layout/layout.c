@@ -52,16 +52,42 @@ static double line_text(lay *L, beian_font_role role, const char *text, double s
     return size;
 }
 
+/* The QR code of the tracking payload of one page (page 0: none printed); *m is malloc'd. */
+static int footer_code(lay *L, const char *digest, int page, unsigned char **m, int *modules)
+{
+    char payload[BEIAN_TRACKING_PAYLOAD_SIZE];
+    *m = NULL;
+    if (beian_tracking_format_copy(L->opts->record_no, L->opts->version, digest,
+                                   (beian_tracking_copy)L->opts->tracking_copy, page, payload,
+                                   sizeof payload) != BEIAN_OK ||
+        beian_qr_encode(payload, strlen(payload), BEIAN_QR_M, m, modules) != BEIAN_OK) {
+        return BEIAN_EINTERNAL;
+    }
+    if (*modules > 25) { /* larger than version 2: level L keeps the modules large */
+        unsigned char *ml = NULL;
+        int nl = 0;
+        if (beian_qr_encode(payload, strlen(payload), BEIAN_QR_L, &ml, &nl) == BEIAN_OK &&
+            nl < *modules) {
+            free(*m);
+            *m = ml;
+            *modules = nl;
+        } else {
+            free(ml);
+        }
+    }
+    return BEIAN_OK;
+}
+
 /* The tracking footer of every page: record, version, date, page n/N, and the QR code whose
  * payload (beian/tracking.h) matches a signed paper copy to its archive record. */
 static void layout_footer(lay *L)
 {
     const beian_form *f = L->form;
-    char digest[BEIAN_SHA256_HEX_SIZE], payload[BEIAN_TRACKING_PAYLOAD_SIZE];
+    char digest[BEIAN_SHA256_HEX_SIZE];
     char date[BEIAN_DATE_CN_SIZE] = "";
-    if (beian_record_digest(L->rec, digest) != BEIAN_OK ||
-        beian_tracking_format(L->opts->record_no, L->opts->version, digest, payload,
-                              sizeof payload) != BEIAN_OK) {
+    if (L->opts->tracking_digest) {
+        snprintf(digest, sizeof digest, "%s", L->opts->tracking_digest);
+    } else if (beian_record_digest(L->rec, digest) != BEIAN_OK) {
         L->status = BEIAN_EINTERNAL;
         return;
     }
@@ -69,29 +95,24 @@ static void layout_footer(lay *L)
     if (iso && !beian_date_format_cn(iso, date, sizeof date)) {
         date[0] = '\0';
     }
+    /* the form's page in the code, where it keeps the code at 25 modules (beian/tracking.h);
+     * a reprint's code says it is a copy instead */
+    int paged = !L->opts->tracking_copy && L->opts->version <= BEIAN_TRACKING_PAGE_VERSION_MAX &&
+                L->dl->npages <= BEIAN_TRACKING_PAGE_MAX;
     unsigned char *m = NULL;
     int modules = 0;
-    if (beian_qr_encode(payload, strlen(payload), BEIAN_QR_M, &m, &modules) != BEIAN_OK) {
-        L->status = BEIAN_EINTERNAL;
-        return;
-    }
-    if (modules > 25) { /* larger than version 2: level L keeps the modules large */
-        unsigned char *ml = NULL;
-        int nl = 0;
-        if (beian_qr_encode(payload, strlen(payload), BEIAN_QR_L, &ml, &nl) == BEIAN_OK &&
-            nl < modules) {
-            free(m);
-            m = ml;
-            modules = nl;
-        } else {
-            free(ml);
-        }
-    }
     double side = MM(FOOTER_QR_MM);
     double right = MM(f->page_w) - MM(f->margin_right);
     double left = MM(f->margin_left);
     for (size_t p = 0; p < L->dl->npages && L->status != BEIAN_EINTERNAL; p++) {
         L->page = &L->dl->pages[p];
+        if (paged || p == 0) { /* one code per page, or one for all */
+            free(m);
+            if (footer_code(L, digest, paged ? (int)p + 1 : 0, &m, &modules) != BEIAN_OK) {
+                L->status = BEIAN_EINTERNAL;
+                break;
+            }
+        }
         beian_op op = {.kind = BEIAN_OP_QR, .x = right - side, .y = MM(FOOTER_Y_MM), .w = side,
                        .h = side, .modules = modules, .matrix = m};
         beian_layout_add_op(L, &op);

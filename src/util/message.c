@@ -89,6 +89,12 @@ static const message catalog[] = {
      "应为带引号的文字，如 \"{1}\"，而不是 {2}"},
     {BEIAN_MSG_GIVEN_TWICE, "field.given_twice", "is given twice (by its id and by its label)",
      "重复填写（既用了字段名又用了中文名）"},
+    {BEIAN_MSG_HOLDS_TRACKING_CODE, "field.holds_tracking_code",
+     "\"{1}\" is a beian tracking code: no field may hold one (a signed paper is matched to its "
+     "record by the code in its footer, and a second one on the page could pass for it); give "
+     "the field's own value, e.g. the group's link from the chat app",
+     "“{1}”是 beian 的备案追踪码，任何栏目都不能填写它（签字盖章的纸质表靠页脚的追踪码对应备案，"
+     "页面上再有一个可能被误认）：请填写本栏自己的内容，如聊天软件中的群链接"},
 };
 
 static const message *find(beian_msg msg)

@@ -241,7 +241,7 @@ test_scan_of_another_record_or_older_printing_or_other_data_is_refused() {
   # a draft printed with other data
   changed "$APP" "$T/sc-other.json"; "$BEIAN" -q fill "$T/sc-other.json" -o "$T/sc-d.pdf"; scan "$T/sc-d.pdf" "$T/sc-d.png"
   run "$BEIAN" approve --scan "$T/sc-d.png" --date 2026-12-01
-  expect_rc 65 && expect_err "printed as a draft" || return 1
+  expect_rc 65 && expect_err "whose data is that of no record in this archive" || return 1
   "$BEIAN" -q approve --scan "$T/sc-1.png" --date 2026-12-01 >/dev/null || return 1
   "$BEIAN" -q change XMT-2026-0001 "$T/sc-other.json" --date 2026-12-05 >/dev/null || return 1
   # the old paper (v1) after the form was printed again as v3
@@ -258,7 +258,7 @@ test_folder_of_scans_is_filed_by_codes() {
   done
   printf 'not a scan' >"$T/fo-scans/Thumbs.db"
   run "$BEIAN" approve --scan "$T/fo-scans" --date 2026-12-01
-  expect_rc 0 && expect_err "Thumbs.db: skipped" && expect_err "filed 3 scans" || return 1
+  expect_rc 0 && expect_err "skipped 1 file that is no PDF, PNG, JPEG or TIFF: Thumbs.db" && expect_err "filed 3 scans" || return 1
   [ "$(grep -c ' approved$' "$T/out")" -eq 3 ] || fail "$(cat "$T/out")" || return 1
   run "$BEIAN" list --state approved --format tsv; [ "$(wc -l <"$T/out")" -eq 3 ] || fail "list: $(cat "$T/out")"
 }

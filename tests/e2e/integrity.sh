@@ -221,7 +221,7 @@ test_tracking_digest_recomputed_independently() {
   command -v zbarimg >/dev/null || return 0
   pdftoppm -r 200 -png -singlefile "$T/td.pdf" "$T/td-page" || return 1
   code=$(zbarimg --raw -q "$T/td-page.png" 2>/dev/null | grep '^beian:')
-  want="beian:QUN-2026-0001/1/$(printf %s "$d" | cut -c1-16 | tr a-f A-F)"
+  want="beian:QUN-2026-0001/1/$(printf %s "$d" | cut -c1-16 | tr a-f A-F)/P1" # its page (issue 13)
   [ "$code" = "$want" ] || fail "tracking code '$code', want '$want'" || return 1
   # a change gives another digest, again sha256sum of its record.json
   sed 's/"admin1_name": "[^"]*"/"admin1_name": "马昇"/' "$QUN" >"$T/td.json"

@@ -24,7 +24,7 @@ test_printed_page_decodes_to_group_payload_and_tracking_code() {
   pdftoppm -r 150 -png g.pdf page || return 1
   codes page-1.png
   grep -qxF "$PAYLOAD" "$T/codes" || fail "group payload not decoded: $(cat "$T/codes")" || return 1
-  grep -qE '^beian:DRAFT/0/[0-9A-F]{16}$' "$T/codes" || fail "no tracking code: $(cat "$T/codes")"
+  grep -qE '^beian:DRAFT/0/[0-9A-F]{16}/P1$' "$T/codes" || fail "no tracking code: $(cat "$T/codes")"
 }
 
 test_tracking_digest_is_the_sha256_of_the_canonical_record() {

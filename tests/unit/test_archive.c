@@ -208,7 +208,11 @@ static void test_archive__event_document_round_trip(void **state)
                    "",
                    "",
                    NULL,
-                   0};
+                   0,
+                   "beian:QUN-2026-0001/3/3F2A9C0D11E4B7A8",
+                   "code",
+                   NULL,
+                   "二维码破损"};
     unsigned char *json = NULL;
     size_t len = 0;
     assert_int_equal(event_doc_dump(&e, &json, &len), 0);
@@ -220,6 +224,10 @@ static void test_archive__event_document_round_trip(void **state)
     assert_string_equal(back.reason, "内容更新不及时");
     assert_string_equal(back.signed_copy, "data/signed.jpg");
     assert_string_equal(back.scan_name, "年审.pdf");
+    assert_string_equal(back.scan_code, "beian:QUN-2026-0001/3/3F2A9C0D11E4B7A8");
+    assert_string_equal(back.scan_check, "code");
+    assert_null(back.scan_unverified);
+    assert_string_equal(back.signed_unverified, "二维码破损");
     assert_int_equal(back.n_reviews, 1);
     assert_int_equal(back.reviews[0].year, 2027);
     assert_false(back.reviews[0].pass);

@@ -82,6 +82,34 @@ static void test_scan__local_mean_finds_faint_ink_on_uneven_paper(void **state)
     }
 }
 
+static void test_scan__page_stats_tell_blank_from_a_ruled_form(void **state)
+{
+    (void)state;
+    enum { W = 400, H = 560 }; /* about A4 at 48 dpi; rules looked for at 1 px per px */
+    static unsigned char page[W * H];
+    double ink, rule;
+    memset(page, 250, sizeof page);
+    assert_int_equal(scan_prep__page_stats(page, W, H, 100, &ink, &rule), 0);
+    assert_true(ink < 0.005);
+    assert_true(rule < 0.1);
+    /* a table rule across 70 % of the width, tilted by a pixel over its length */
+    for (int x = 60; x < 340; x++) {
+        page[(200 + (x > 200)) * W + x] = 30;
+    }
+    /* short marks of text: ink, but no long line */
+    for (int y = 300; y < 520; y += 12) {
+        for (int x = 40; x < 360; x += 9) {
+            for (int k = 0; k < 5; k++) {
+                page[(y + k) * W + x] = 20;
+                page[(y + 2) * W + x + k] = 20;
+            }
+        }
+    }
+    assert_int_equal(scan_prep__page_stats(page, W, H, 100, &ink, &rule), 0);
+    assert_true(ink > 0.005);
+    assert_true(rule >= 0.6 && rule < 0.8);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -89,6 +117,7 @@ int main(void)
         cmocka_unit_test(test_scan__crop_scaled_keeps_values_and_place),
         cmocka_unit_test(test_scan__otsu_splits_ink_from_paper),
         cmocka_unit_test(test_scan__local_mean_finds_faint_ink_on_uneven_paper),
+        cmocka_unit_test(test_scan__page_stats_tell_blank_from_a_ruled_form),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -128,6 +128,66 @@ static void test_tracking__parse_refuses_malformed_payloads(void **state)
     }
 }
 
+static void test_tracking__reprint_copy_field_round_trips_and_old_codes_have_none(void **state)
+{
+    (void)state;
+    char out[BEIAN_TRACKING_PAYLOAD_SIZE];
+    beian_tracking t;
+    assert_int_equal(beian_tracking_format_copy("QUN-2026-0012", 1, digest, BEIAN_TRACKING_MASKED,
+                                                0, out, sizeof out),
+                     BEIAN_OK);
+    assert_string_equal(out, "beian:QUN-2026-0012/1/3F2A9C0D11E4B7A8/M");
+    assert_int_equal(beian_tracking_parse(out, &t), BEIAN_OK);
+    assert_int_equal(t.copy, BEIAN_TRACKING_MASKED);
+    assert_string_equal(t.digest16, "3f2a9c0d11e4b7a8");
+    assert_int_equal(beian_tracking_parse("beian:QUN-2026-0012/1/3F2A9C0D11E4B7A8/R", &t),
+                     BEIAN_OK);
+    assert_int_equal(t.copy, BEIAN_TRACKING_REPRINT);
+    assert_int_equal(beian_tracking_parse("beian:QUN-2026-0012/1/3F2A9C0D11E4B7A8", &t),
+                     BEIAN_OK);
+    assert_int_equal(t.copy, BEIAN_TRACKING_FORM);
+    /* only the two copy letters */
+    assert_int_equal(beian_tracking_parse("beian:QUN-2026-0012/1/3F2A9C0D11E4B7A8/X", &t),
+                     BEIAN_EDATA);
+    assert_int_equal(beian_tracking_parse("beian:QUN-2026-0012/1/3F2A9C0D11E4B7A8/", &t),
+                     BEIAN_EDATA);
+    assert_int_equal(beian_tracking_format_copy("QUN-2026-0012", 1, digest,
+                                                (beian_tracking_copy)'X', 0, out, sizeof out),
+                     BEIAN_EINTERNAL);
+}
+
+static void test_tracking__page_field_round_trips_and_is_unknown_without_it(void **state)
+{
+    (void)state;
+    char out[BEIAN_TRACKING_PAYLOAD_SIZE];
+    beian_tracking t;
+    assert_int_equal(beian_tracking_format_copy("XMT-2026-0007", 2, digest, BEIAN_TRACKING_FORM,
+                                                2, out, sizeof out),
+                     BEIAN_OK);
+    assert_string_equal(out, "beian:XMT-2026-0007/2/3F2A9C0D11E4B7A8/P2");
+    assert_int_equal(beian_tracking_parse(out, &t), BEIAN_OK);
+    assert_int_equal(t.page, 2);
+    assert_int_equal(t.copy, BEIAN_TRACKING_FORM);
+    assert_int_equal(beian_tracking_parse("beian:DRAFT/0/3F2A9C0D11E4B7A8/P1", &t), BEIAN_OK);
+    assert_int_equal(t.page, 1);
+    assert_int_equal(beian_tracking_parse("beian:XMT-2026-0007/2/3F2A9C0D11E4B7A8/R/P3", &t),
+                     BEIAN_OK);
+    assert_int_equal(t.copy, BEIAN_TRACKING_REPRINT);
+    assert_int_equal(t.page, 3);
+    assert_int_equal(beian_tracking_parse("beian:XMT-2026-0007/2/3F2A9C0D11E4B7A8", &t), BEIAN_OK);
+    assert_int_equal(t.page, 0);
+    const char *bad[] = {
+        "beian:XMT-2026-0007/2/3F2A9C0D11E4B7A8/P0",    "beian:XMT-2026-0007/2/3F2A9C0D11E4B7A8/P01",
+        "beian:XMT-2026-0007/2/3F2A9C0D11E4B7A8/P1000", "beian:XMT-2026-0007/2/3F2A9C0D11E4B7A8/P",
+        "beian:XMT-2026-0007/2/3F2A9C0D11E4B7A8/P2/R",  "beian:XMT-2026-0007/2/3F2A9C0D11E4B7A8/P2x",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        if (beian_tracking_parse(bad[i], &t) != BEIAN_EDATA) {
+            fail_msg("accepted malformed payload \"%s\"", bad[i]);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -137,6 +197,8 @@ int main(void)
         cmocka_unit_test(test_tracking__parse_accepts_either_case_and_gives_lower_case),
         cmocka_unit_test(test_tracking__format_refuses_what_could_not_be_parsed_back),
         cmocka_unit_test(test_tracking__parse_refuses_malformed_payloads),
+        cmocka_unit_test(test_tracking__reprint_copy_field_round_trips_and_old_codes_have_none),
+        cmocka_unit_test(test_tracking__page_field_round_trips_and_is_unknown_without_it),
     };
     return cmocka_run_group_tests_name("tracking", tests, NULL, NULL);
 }
