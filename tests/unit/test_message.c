@@ -30,7 +30,7 @@ static void test_message__zh_cn_may_reorder_and_repeat_arguments(void **state)
     (void)state;
     const char *a[] = {"2026-11-01", "7", "2026-11-24"};
     char *s = beian_message_format(BEIAN_MSG_QR_CODE_EXPIRED, "zh-CN", a, 3);
-    assert_non_null(strstr(s, "2026-11-01 比提交日期 2026-11-24 早 7 天以上"));
+    assert_non_null(strstr(s, "2026-11-01 比填表日期 2026-11-24 早 7 天以上"));
     assert_non_null(strstr(s, "微信群二维码 7 天有效"));
     free(s);
 }
