@@ -39,13 +39,13 @@ const cli_spec cmd_verify_spec = {
         "inside), every record (versions 1, 2, 3... without gaps, each chained to the one before "
         "by Previous-Bundle-SHA256, the workflow, the dates) and the store (the ledger's hash "
         "chain, every bundle in the ledger with the digest it had when filed, every ledger line "
-        "on disk, no leftovers of a crash, index.tsv consistent with the ledger). With RECORD, "
+        "on disk, no leftovers of a crash, index.db consistent with the ledger). With RECORD, "
         "only that record (and the ledger's chain); with BUNDLE.zip, one bundle file on its own "
         "(container, bag, content).\n\n"
         "Each problem is printed as `beian: BUNDLE: error: CODE: what`; the codes are stable "
-        "(see --codes). Exit 0 when all is intact, 65 when anything is damaged. index.tsv is a "
-        "cache of the ledger: one that is behind it (a filing could not update it) or missing "
-        "is not damage; a note says so, and the next filing or `beian fsck` rebuilds it.",
+        "(see --codes). Exit 0 when all is intact, 65 when anything is damaged. index.db is "
+        "derived from the ledger: one that is behind it (a filing could not update it) or "
+        "missing is not damage; a note says so, and the next reader or filing catches it up.",
     .options = verify_options,
     .example = "beian verify --anchor 128:3f2a9c0d11e4b7a8...",
 };
@@ -204,13 +204,12 @@ int cmd_verify(beian_ctx *ctx, int argc, char **argv)
     beian_verify_summary sum;
     rc = beian_archive_verify(ar, &vo, f, &sum);
     if ((rc == BEIAN_OK || rc == BEIAN_EDATA) && sum.index == BEIAN_INDEX_BEHIND) {
-        cli_note("note: index.tsv is behind the ledger (made from %zu of its %zu lines: updating "
-                 "it failed after a filing); the next filing or `beian fsck` rebuilds it, and "
-                 "`beian list` reads the ledger until then",
+        cli_note("note: index.db is behind the ledger (made from %zu of its %zu lines: updating "
+                 "it failed after a filing); the next reader or filing catches it up",
                  sum.index_lines, sum.ledger_lines);
     } else if ((rc == BEIAN_OK || rc == BEIAN_EDATA) && sum.index == BEIAN_INDEX_MISSING) {
-        cli_note("note: index.tsv is missing; the next filing or `beian fsck` rebuilds it, and "
-                 "`beian list` reads the ledger until then");
+        cli_note("note: index.db is missing; the next reader or filing builds it from the "
+                 "ledger and the bundles");
     }
     if (rc == BEIAN_OK) {
         printf("%s: ok: %zu bundle%s of %zu record%s, ledger of %zu line%s intact (head %s)%s\n",
