@@ -52,9 +52,15 @@ once() {
   echo "$(awk -v s="$s" 'BEGIN { printf "%d", s * 1000 }') $m"
 }
 
+# BENCH_REUSE=1: the results of a size measured before (kept in $BENCH_DIR/results.N) are
+# printed again instead of measured anew
 names="submit approve log list list-state due search-2 search-3 search-phone verify reindex"
 for n in $SIZES; do
   a=$BENCH_DIR/a$n
+  if [ "${BENCH_REUSE:-0}" = 1 ] && [ -s "$BENCH_DIR/results.$n" ]; then
+    cat "$BENCH_DIR/results.$n" >>"$W/results"; continue
+  fi
+  : >"$W/results.$n"
   if [ ! -s "$a/ledger.txt" ] || [ ! -e "$a/.complete" ]; then
     rm -rf "$a"
     echo "bench-archive: generating $n records ..." >&2
@@ -90,11 +96,13 @@ for n in $SIZES; do
     fi
     for c in $names; do
       v=r_${c//-/_}
-      echo "$n $mode $c ${!v}" >>"$W/results"
+      echo "$n $mode $c ${!v}" >>"$W/results.$n"
     done
   done
   unset BEIAN_NO_INDEX
-  echo "$n bytes $bytes $(wc -l <"$a/ledger.txt")" >>"$W/results"
+  echo "$n bytes $bytes $(wc -l <"$a/ledger.txt")" >>"$W/results.$n"
+  cp "$W/results.$n" "$BENCH_DIR/results.$n"
+  cat "$W/results.$n" >>"$W/results"
 done
 
 # the table

@@ -151,23 +151,12 @@ static int read_events(beian_archive *ar, beian_sqldb *db, beian_record_facts *r
 int beian_archive_facts(beian_archive *ar, beian_record_facts **out, size_t *n_out,
                         beian_problems *pr)
 {
-    ledger lg;
     index_db ix;
     beian_record_facts *rows = NULL;
     size_t n = 0;
     *out = NULL;
     *n_out = 0;
-    int rc = ledger_load(ar, &lg, NULL);
-    if (rc != BEIAN_OK) {
-        return rc;
-    }
-    if (lg.damaged) {
-        beian_problems_add(pr, BEIAN_SEV_WARNING, ar->dir, 0, 0, NULL, NULL,
-                           "the ledger is damaged; what follows may be incomplete (run `beian "
-                           "verify`)");
-    }
-    rc = index_open(ar, &lg, &ix, pr);
-    ledger_release(&lg);
+    int rc = index_open_register(ar, &ix, pr);
     if (rc == BEIAN_OK) {
         rc = read_records(ix.db, &rows, &n);
     }

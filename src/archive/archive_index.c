@@ -451,6 +451,15 @@ void index_close(index_db *ix)
     }
 }
 
+/* 1 when BEIAN_NO_INDEX asks for the bundle-reading path */
+static int no_index(void)
+{
+    /* the benchmark's bundle-reading path (docs/internals/performance.md), like
+     * $BEIAN_ARCHIVE a switch of the environment rather than an option */
+    const char *off = getenv("BEIAN_NO_INDEX");
+    return off && off[0] && strcmp(off, "0") != 0;
+}
+
 /* 1 when this process may write index.db (it may be created, or it is writable). */
 static int writable(beian_archive *ar, const char *path)
 {
@@ -465,10 +474,7 @@ int index_open(beian_archive *ar, const ledger *lg, index_db *out, beian_problem
     int rc = path ? BEIAN_OK : BEIAN_EINTERNAL;
     memset(out, 0, sizeof *out);
     memset(&m, 0, sizeof m);
-    /* the benchmark's bundle-reading path (docs/internals/performance.md), like
-     * $BEIAN_ARCHIVE a switch of the environment rather than an option */
-    const char *off = getenv("BEIAN_NO_INDEX");
-    if (rc != BEIAN_OK || (off && off[0] && strcmp(off, "0") != 0)) {
+    if (rc != BEIAN_OK || no_index()) {
         free(path);
         return rc == BEIAN_OK ? open_temp(ar, lg, out) : rc;
     }
@@ -523,6 +529,45 @@ done:
         index_close(out);
     }
     free(path);
+    return rc;
+}
+
+int index_open_register(beian_archive *ar, index_db *out, beian_problems *pr)
+{
+    size_t n = 0;
+    char head[BEIAN_SHA256_HEX_SIZE];
+    int whole = 0;
+    index_meta m;
+    char *path = store_path(ar, INDEX_FILE);
+    memset(out, 0, sizeof *out);
+    int rc = path ? ledger_tail(ar, &n, head, &whole) : BEIAN_EINTERNAL;
+    if (rc == BEIAN_OK && whole && !no_index() && access(path, F_OK) == 0 &&
+        beian_sqldb_open(ar->ctx, path,
+                         writable(ar, path) ? BEIAN_SQLDB_WRITE : BEIAN_SQLDB_IMMUTABLE,
+                         &out->db) == BEIAN_OK) {
+        if (meta_read(out->db, &m) == BEIAN_OK && m.schema == INDEX_SCHEMA && m.lines == n &&
+            strcmp(m.head, head) == 0) {
+            free(path);
+            return BEIAN_OK;
+        }
+        index_close(out);
+    }
+    free(path);
+    if (rc != BEIAN_OK) {
+        return rc;
+    }
+    ledger lg;
+    rc = ledger_load(ar, &lg, NULL);
+    if (rc != BEIAN_OK) {
+        return rc;
+    }
+    if (lg.damaged) {
+        beian_problems_add(pr, BEIAN_SEV_WARNING, ar->dir, 0, 0, NULL, NULL,
+                           "the ledger is damaged; what follows may be incomplete (run `beian "
+                           "verify`)");
+    }
+    rc = index_open(ar, &lg, out, pr);
+    ledger_release(&lg);
     return rc;
 }
 
@@ -642,6 +687,58 @@ static char *versions_differ(beian_sqldb *db, const ledger *lg, size_t k, int *r
     return why;
 }
 
+static int cmp_line_record(const void *a, const void *b)
+{
+    const ledger_line *x = *(const ledger_line *const *)a;
+    const ledger_line *y = *(const ledger_line *const *)b;
+    int c = strcmp(x->record, y->record);
+    if (c == 0) {
+        c = (x->version > y->version) - (x->version < y->version);
+    }
+    return c ? c : (x->seq < y->seq) - (x->seq > y->seq);
+}
+
+/* The latest line of each record among the ledger's first k lines, by record (as
+ * ledger_latest picks it: the first line of the highest version); *n how many. */
+static const ledger_line **latest_lines(const ledger *lg, size_t k, size_t *n)
+{
+    const ledger_line **all = k ? malloc(k * sizeof *all) : NULL;
+    size_t m = 0;
+    *n = 0;
+    if (!all) {
+        return NULL;
+    }
+    for (size_t i = 0; i < k; i++) {
+        all[i] = &lg->lines[i];
+    }
+    qsort(all, k, sizeof *all, cmp_line_record);
+    for (size_t i = 0; i < k; i++) {
+        if (i + 1 == k || strcmp(all[i]->record, all[i + 1]->record) != 0) {
+            all[m++] = all[i];
+        }
+    }
+    *n = m;
+    return all;
+}
+
+static const ledger_line *find_latest(const ledger_line **latest, size_t n, const char *record)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(latest[mid]->record, record);
+        if (c == 0) {
+            return latest[mid];
+        }
+        if (c < 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return NULL;
+}
+
 /* The first row of records that differs from the latest line of its record among the
  * ledger's first k lines, or a record the ledger lacks. */
 static char *records_differ(beian_sqldb *db, const ledger *lg, size_t k, int *rc)
@@ -650,15 +747,15 @@ static char *records_differ(beian_sqldb *db, const ledger *lg, size_t k, int *rc
     char *why = NULL;
     size_t rows = 0, distinct = 0;
     int r = 0;
-    ledger prefix = *lg;
-    prefix.n = k;
-    for (size_t i = 0; i < k; i++) {
-        distinct += ledger_latest(&prefix, lg->lines[i].record) == &lg->lines[i];
+    const ledger_line **latest = latest_lines(lg, k, &distinct);
+    if (k && !latest) {
+        *rc = BEIAN_EINTERNAL;
+        return NULL;
     }
     *rc = beian_sqldb_prepare(db, "SELECT record, state, version, date FROM records", &st);
     while (*rc == BEIAN_OK && !why && (r = beian_sqldb_step(st)) == 1) {
         const char *rec = beian_sqldb_text(st, 0);
-        const ledger_line *l = ledger_latest(&prefix, rec);
+        const ledger_line *l = find_latest(latest, distinct, rec);
         rows++;
         if (!l) {
             why = beian_asprintf("it has a record %s that the ledger lacks", rec);
@@ -678,6 +775,7 @@ static char *records_differ(beian_sqldb *db, const ledger *lg, size_t k, int *rc
         why = beian_asprintf("it lists %zu records, the ledger %zu", rows, distinct);
     }
     beian_sqldb_finalize(st);
+    free(latest);
     return why;
 }
 
@@ -760,7 +858,6 @@ void beian_record_infos_free(beian_record_info *r, size_t n)
 int beian_archive_list(beian_archive *ar, beian_record_info **records, size_t *n,
                        beian_problems *pr)
 {
-    ledger lg;
     index_db ix;
     beian_sqldb_stmt *st = NULL;
     beian_record_info *rows = NULL;
@@ -768,16 +865,7 @@ int beian_archive_list(beian_archive *ar, beian_record_info **records, size_t *n
     int r = 0;
     *records = NULL;
     *n = 0;
-    int rc = ledger_load(ar, &lg, NULL);
-    if (rc != BEIAN_OK) {
-        return rc;
-    }
-    if (lg.damaged) {
-        beian_problems_add(pr, BEIAN_SEV_WARNING, ar->dir, 0, 0, NULL, NULL,
-                           "the ledger is damaged; this list may be incomplete (run `beian "
-                           "verify`)");
-    }
-    rc = index_open(ar, &lg, &ix, pr);
+    int rc = index_open_register(ar, &ix, pr);
     rc = rc ? rc
             : beian_sqldb_prepare(ix.db,
                                   "SELECT record, coalesce(form, '?'), coalesce(name, '?'), "
@@ -810,7 +898,6 @@ int beian_archive_list(beian_archive *ar, beian_record_info **records, size_t *n
     }
     beian_sqldb_finalize(st);
     index_close(&ix);
-    ledger_release(&lg);
     if (rc != BEIAN_OK) {
         beian_record_infos_free(rows, k);
         return rc;

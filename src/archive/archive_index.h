@@ -33,6 +33,10 @@ typedef struct {
  */
 int index_open(beian_archive *ar, const ledger *lg, index_db *out, beian_problems *pr);
 void index_close(index_db *ix);
+/* What every reader of the register opens: index.db as it is when it was made from exactly
+ * the ledger on disk (its line count and last line's hash: no need to parse the ledger),
+ * else index_open of the ledger loaded (a damaged ledger is a warning in pr). */
+int index_open_register(beian_archive *ar, index_db *out, beian_problems *pr);
 /* After a commit (lock held): index.db caught up to lg. A failure leaves it behind, which
  * the next reader or filing catches up; the context's message says why. */
 int index_update(beian_archive *ar, const ledger *lg);

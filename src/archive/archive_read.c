@@ -22,27 +22,15 @@ void beian_version_infos_free(beian_version_info *v, size_t n)
 int beian_archive_history(beian_archive *ar, const char *record_no, beian_record_info *info,
                           beian_version_info **versions, size_t *n, beian_problems *pr)
 {
-    ledger lg;
     index_db ix;
     beian_sqldb_stmt *st = NULL;
     beian_version_info *v = NULL;
     size_t nv = 0;
     int r = 0;
-    int rc = ledger_load(ar, &lg, NULL);
     memset(info, 0, sizeof *info);
     *versions = NULL;
     *n = 0;
-    if (rc != BEIAN_OK) {
-        return rc;
-    }
-    if (lg.damaged) {
-        beian_problems_add(pr, BEIAN_SEV_WARNING, ar->dir, 0, 0, NULL, NULL,
-                           "the ledger is damaged; this history may be incomplete (run `beian "
-                           "verify %s`)",
-                           record_no);
-    }
-    rc = index_open(ar, &lg, &ix, pr);
-    ledger_release(&lg);
+    int rc = index_open_register(ar, &ix, pr);
     rc = rc ? rc
             : beian_sqldb_prepare(ix.db,
                                   "SELECT v.version, v.event, v.state, v.date, v.path, v.sha256, "

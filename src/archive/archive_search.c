@@ -248,7 +248,6 @@ static int find(beian_sqldb *db, const char *norm, hit_list *L)
 int beian_archive_search(beian_archive *ar, const char *text, beian_search_hit **hits, size_t *n,
                          beian_problems *pr)
 {
-    ledger lg;
     index_db ix;
     hit_list L;
     memset(&L, 0, sizeof L);
@@ -264,18 +263,7 @@ int beian_archive_search(beian_archive *ar, const char *text, beian_search_hit *
                            "say what to search for: a name, a phone number, a group's name…");
         return BEIAN_EUSAGE;
     }
-    int rc = ledger_load(ar, &lg, NULL);
-    if (rc != BEIAN_OK) {
-        free(norm);
-        return rc;
-    }
-    if (lg.damaged) {
-        beian_problems_add(pr, BEIAN_SEV_WARNING, ar->dir, 0, 0, NULL, NULL,
-                           "the ledger is damaged; what is found may be incomplete (run `beian "
-                           "verify`)");
-    }
-    rc = index_open(ar, &lg, &ix, pr);
-    ledger_release(&lg);
+    int rc = index_open_register(ar, &ix, pr);
     if (rc == BEIAN_OK) {
         rc = find(ix.db, norm, &L);
     }
