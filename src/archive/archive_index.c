@@ -443,9 +443,17 @@ static int open_temp(beian_archive *ar, const ledger *lg, index_db *out)
     return rc;
 }
 
+/* Every read of one reader in one snapshot: a filing's rows are added in one transaction,
+ * and a reader's queries (records, then their versions) must not straddle two filings. */
+static int index_snapshot(index_db *ix)
+{
+    return beian_sqldb_exec(ix->db, "BEGIN");
+}
+
 void index_close(index_db *ix)
 {
     if (ix) {
+        beian_sqldb_rollback(ix->db);
         beian_sqldb_close(ix->db);
         memset(ix, 0, sizeof *ix);
     }
@@ -476,7 +484,11 @@ int index_open(beian_archive *ar, const ledger *lg, index_db *out, beian_problem
     memset(&m, 0, sizeof m);
     if (rc != BEIAN_OK || no_index()) {
         free(path);
-        return rc == BEIAN_OK ? open_temp(ar, lg, out) : rc;
+        rc = rc == BEIAN_OK ? open_temp(ar, lg, out) : rc;
+        if (rc != BEIAN_OK) {
+            index_close(out);
+        }
+        return rc;
     }
     if (writable(ar, path)) {
         rc = beian_sqldb_open(ar->ctx, path, BEIAN_SQLDB_WRITE, &out->db);
@@ -525,6 +537,9 @@ int index_open(beian_archive *ar, const ledger *lg, index_db *out, beian_problem
     out->db = NULL;
     rc = open_temp(ar, lg, out);
 done:
+    if (rc == BEIAN_OK) {
+        rc = index_snapshot(out);
+    }
     if (rc != BEIAN_OK) {
         index_close(out);
     }
@@ -545,8 +560,8 @@ int index_open_register(beian_archive *ar, index_db *out, beian_problems *pr)
         beian_sqldb_open(ar->ctx, path,
                          writable(ar, path) ? BEIAN_SQLDB_WRITE : BEIAN_SQLDB_IMMUTABLE,
                          &out->db) == BEIAN_OK) {
-        if (meta_read(out->db, &m) == BEIAN_OK && m.schema == INDEX_SCHEMA && m.lines == n &&
-            strcmp(m.head, head) == 0) {
+        if (index_snapshot(out) == BEIAN_OK && meta_read(out->db, &m) == BEIAN_OK &&
+            m.schema == INDEX_SCHEMA && m.lines == n && strcmp(m.head, head) == 0) {
             free(path);
             return BEIAN_OK;
         }
@@ -838,71 +853,4 @@ int index_check(beian_archive *ar, const ledger *lg, beian_index_state *state, s
 const char *beian_archive_index_library_version(void)
 {
     return beian_sqldb_library_version();
-}
-
-void beian_record_info_release(beian_record_info *r)
-{
-    free(r->form_id);
-    free(r->name);
-    memset(r, 0, sizeof *r);
-}
-
-void beian_record_infos_free(beian_record_info *r, size_t n)
-{
-    for (size_t i = 0; r && i < n; i++) {
-        beian_record_info_release(&r[i]);
-    }
-    free(r);
-}
-
-int beian_archive_list(beian_archive *ar, beian_record_info **records, size_t *n,
-                       beian_problems *pr)
-{
-    index_db ix;
-    beian_sqldb_stmt *st = NULL;
-    beian_record_info *rows = NULL;
-    size_t k = 0, cap = 0;
-    int r = 0;
-    *records = NULL;
-    *n = 0;
-    int rc = index_open_register(ar, &ix, pr);
-    rc = rc ? rc
-            : beian_sqldb_prepare(ix.db,
-                                  "SELECT record, coalesce(form, '?'), coalesce(name, '?'), "
-                                  "state, version, date FROM records ORDER BY record",
-                                  &st);
-    while (rc == BEIAN_OK && (r = beian_sqldb_step(st)) == 1) {
-        if (k == cap) {
-            cap = cap ? 2 * cap : 64;
-            beian_record_info *grown = realloc(rows, cap * sizeof *grown);
-            if (!grown) {
-                rc = BEIAN_EINTERNAL;
-                break;
-            }
-            rows = grown;
-        }
-        beian_record_info *x = &rows[k++];
-        memset(x, 0, sizeof *x);
-        snprintf(x->record_no, sizeof x->record_no, "%s", beian_sqldb_text(st, 0));
-        snprintf(x->date, sizeof x->date, "%s", beian_sqldb_text(st, 5));
-        x->form_id = beian_strdup(beian_sqldb_text(st, 1));
-        x->name = beian_strdup(beian_sqldb_text(st, 2));
-        x->version = (int)beian_sqldb_int(st, 4);
-        if (!x->form_id || !x->name ||
-            beian_archive_state_parse(beian_sqldb_text(st, 3), &x->state) != BEIAN_OK) {
-            rc = BEIAN_EINTERNAL;
-        }
-    }
-    if (rc == BEIAN_OK && r < 0) {
-        rc = -r;
-    }
-    beian_sqldb_finalize(st);
-    index_close(&ix);
-    if (rc != BEIAN_OK) {
-        beian_record_infos_free(rows, k);
-        return rc;
-    }
-    *records = rows;
-    *n = k;
-    return BEIAN_OK;
 }

@@ -1,6 +1,7 @@
 /*
- * archive_read.c - a record's history: every version the ledger lists, with what its bundle
- * added, as the index holds them (archive_index.c).
+ * archive_read.c - a record's history (every version the ledger lists, with what its bundle
+ * added) and the register (台账, one row per record), as the index holds them
+ * (archive_index.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,5 +89,74 @@ int beian_archive_history(beian_archive *ar, const char *record_no, beian_record
     }
     *versions = v;
     *n = nv;
+    return BEIAN_OK;
+}
+
+/* ---- the register ---- */
+
+void beian_record_info_release(beian_record_info *r)
+{
+    free(r->form_id);
+    free(r->name);
+    memset(r, 0, sizeof *r);
+}
+
+void beian_record_infos_free(beian_record_info *r, size_t n)
+{
+    for (size_t i = 0; r && i < n; i++) {
+        beian_record_info_release(&r[i]);
+    }
+    free(r);
+}
+
+int beian_archive_list(beian_archive *ar, beian_record_info **records, size_t *n,
+                       beian_problems *pr)
+{
+    index_db ix;
+    beian_sqldb_stmt *st = NULL;
+    beian_record_info *rows = NULL;
+    size_t k = 0, cap = 0;
+    int r = 0;
+    *records = NULL;
+    *n = 0;
+    int rc = index_open_register(ar, &ix, pr);
+    rc = rc ? rc
+            : beian_sqldb_prepare(ix.db,
+                                  "SELECT record, coalesce(form, '?'), coalesce(name, '?'), "
+                                  "state, version, date FROM records ORDER BY record",
+                                  &st);
+    while (rc == BEIAN_OK && (r = beian_sqldb_step(st)) == 1) {
+        if (k == cap) {
+            cap = cap ? 2 * cap : 64;
+            beian_record_info *grown = realloc(rows, cap * sizeof *grown);
+            if (!grown) {
+                rc = BEIAN_EINTERNAL;
+                break;
+            }
+            rows = grown;
+        }
+        beian_record_info *x = &rows[k++];
+        memset(x, 0, sizeof *x);
+        snprintf(x->record_no, sizeof x->record_no, "%s", beian_sqldb_text(st, 0));
+        snprintf(x->date, sizeof x->date, "%s", beian_sqldb_text(st, 5));
+        x->form_id = beian_strdup(beian_sqldb_text(st, 1));
+        x->name = beian_strdup(beian_sqldb_text(st, 2));
+        x->version = (int)beian_sqldb_int(st, 4);
+        if (!x->form_id || !x->name ||
+            beian_archive_state_parse(beian_sqldb_text(st, 3), &x->state) != BEIAN_OK) {
+            rc = BEIAN_EINTERNAL;
+        }
+    }
+    if (rc == BEIAN_OK && r < 0) {
+        rc = -r;
+    }
+    beian_sqldb_finalize(st);
+    index_close(&ix);
+    if (rc != BEIAN_OK) {
+        beian_record_infos_free(rows, k);
+        return rc;
+    }
+    *records = rows;
+    *n = k;
     return BEIAN_OK;
 }
