@@ -6,7 +6,8 @@
  * group numbers differ per record, from small pools, so that a search finds a few records.
  * The result verifies like any archive.
  *
- * Usage: gen ARCHIVE RECORDS   (forms and fonts from BEIAN_FORMS / BEIAN_FONTS)
+ * Usage: gen ARCHIVE RECORDS [FROM]   (forms and fonts from BEIAN_FORMS / BEIAN_FONTS; FROM:
+ * go on with the FROM-th record of an archive generated for RECORDS that was stopped)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,11 +53,12 @@ static void commit(beian_archive *ar, const char *no, beian_event *ev, beian_com
 
 int main(int argc, char **argv)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: gen ARCHIVE RECORDS\n");
+    if (argc != 3 && argc != 4) {
+        fprintf(stderr, "usage: gen ARCHIVE RECORDS [FROM]\n");
         return 64;
     }
     unsigned records = (unsigned)strtoul(argv[2], NULL, 10);
+    unsigned from = argc == 4 ? (unsigned)strtoul(argv[3], NULL, 10) : 1;
     beian_ctx *ctx = NULL;
     beian_archive *ar = NULL;
     beian_problems *pr = beian_problems_new();
@@ -73,7 +75,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "gen: cannot open the archive or read %s\n", data);
         return 66;
     }
-    for (unsigned k = 1; k <= records; k++) {
+    for (unsigned k = from ? from : 1; k <= records; k++) {
         char buf[128], name[32], phone[16], date[16];
         /* dates through 2026, a few records a day, so that `due` has work to judge */
         unsigned day = (k * 300u) / (records + 1);
