@@ -11,14 +11,14 @@
 
 PREFIX ?= /usr/local
 CC ?= cc
-PKGS := harfbuzz harfbuzz-subset cairo libqrencode libzip jansson libcrypto zbar expat poppler-glib libjpeg zlib libmicrohttpd libtiff-4
+PKGS := harfbuzz harfbuzz-subset cairo libqrencode libzip jansson libcrypto zbar expat poppler-glib libjpeg zlib libmicrohttpd libtiff-4 sqlite3
 BUILD ?= build
 BIN ?= bin
 
 # Debian packages: libraries (pkg-config names above), test tools and fonts.
 DEB_LIBS := libhpdf-dev libharfbuzz-dev libcairo2-dev libqrencode-dev libzip-dev \
-            libjansson-dev libssl-dev libcmocka-dev libzbar-dev libexpat1-dev libjpeg-dev libpoppler-glib-dev zlib1g-dev libmicrohttpd-dev libtiff-dev pkg-config
-DEB_TOOLS := poppler-utils qpdf zbar-tools imagemagick img2pdf qrencode ghostscript unzip python3 valgrind man-db \
+            libjansson-dev libssl-dev libcmocka-dev libzbar-dev libexpat1-dev libjpeg-dev libpoppler-glib-dev zlib1g-dev libmicrohttpd-dev libtiff-dev libsqlite3-dev pkg-config
+DEB_TOOLS := poppler-utils qpdf zbar-tools imagemagick img2pdf qrencode ghostscript unzip python3 valgrind man-db sqlite3 \
              default-jre-headless libpdfbox2-java libactivation-java libjaxb-api-java
 DEB_FONTS := fonts-noto-cjk fonts-liberation2 fonts-droid-fallback fonts-dejavu-core fonts-wqy-zenhei \
              fonts-arphic-uming fonts-hanazono
@@ -63,7 +63,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # Tests see every header, public and private.
 ALL_INC := -Iinclude $(foreach l,$(LAYERS),-Isrc/$(l))
 
-.PHONY: all deps demo test test-asan unit e2e install lint clean bench bench-scan layers man test-web bench-web
+.PHONY: all deps demo test test-asan unit e2e install lint clean bench bench-scan layers man test-web bench-web bench-archive
 
 all: $(BIN)/beian
 
@@ -184,6 +184,21 @@ bench-scan: deps
 bench-web: deps
 	@$(MAKE) --no-print-directory all
 	@/usr/bin/python3 bench/web/bench.py $(BIN)/beian $${BENCH_SECONDS:-30}
+
+# make bench-archive: the register at 1 000 and 10 000 records (bench/archive/): generates the
+# archives once (kept in build/bench-archive/), then times submit, approve, log, list, due,
+# search and verify with index.db and with BEIAN_NO_INDEX=1; a benchmark, never a test.
+$(BUILD)/bench/gen: bench/archive/gen.c $(BUILD)/libbeian.a
+	@mkdir -p $(dir $@)
+	@$(CC) $(ALL_CFLAGS) -Iinclude -o $@ $< $(BUILD)/libbeian.a $(LIBS)
+$(BUILD)/bench/nosync.so: bench/archive/nosync.c
+	@mkdir -p $(dir $@)
+	@$(CC) -shared -fPIC -O2 -o $@ $<
+bench-archive: deps
+	@sh tests/deps.sh $(DEB_BENCH)
+	@$(MAKE) --no-print-directory all $(BUILD)/bench/gen $(BUILD)/bench/nosync.so
+	@BEIAN=$(BIN)/beian GEN=$(BUILD)/bench/gen NOSYNC=$(BUILD)/bench/nosync.so \
+	  BENCH_DIR=$(BUILD)/bench-archive bash bench/archive/run.sh
 
 # Fuzzing, valgrind and fault injection (make fuzz, make valgrind, ...).
 include tests/hardening.mk

@@ -39,7 +39,7 @@ fuzz-replay: $(FUZZ_REPLAY_BIN)
 # What make test adds for hardening: the corpus replay, and in a build without sanitizers (the
 # fault shim is an LD_PRELOAD library, which ASan refuses) a short fault sweep: fill and submit
 # with each of their writes, fsyncs and renames failing in turn (about 30 runs, seconds).
-hardening-test: fuzz-replay $(if $(findstring sanitize,$(CFLAGS)),,faultinject-short)
+hardening-test: fuzz-replay $(if $(findstring sanitize,$(CFLAGS)),,faultinject-short stress-readers-short)
 
 # --- libFuzzer (clang) ------------------------------------------------------------------------
 
@@ -136,7 +136,7 @@ valgrind: $(BIN)/beian
 
 # --- stress (issue 14): the kill -9 loop and parallel writers with the lock deleted ---------
 
-.PHONY: test-stress test-stress-short mutation
+.PHONY: test-stress test-stress-short stress-readers-short mutation
 
 # STRESS_KILLS kills (default 200, each with fsck and verify after it) and STRESS_ROUNDS
 # rounds of parallel writers: a few minutes.
@@ -145,11 +145,17 @@ STRESS_ROUNDS ?= 20
 test-stress: $(BIN)/beian
 	@BEIAN=$(BIN)/beian bash tests/stress/killloop.sh $(STRESS_KILLS)
 	@BEIAN=$(BIN)/beian bash tests/stress/lockrace.sh $(STRESS_ROUNDS)
+	@BEIAN=$(BIN)/beian bash tests/stress/readers.sh 60
 
 # The short form CI runs (about a minute): 50 kills, 6 rounds.
 test-stress-short: $(BIN)/beian
 	@BEIAN=$(BIN)/beian bash tests/stress/killloop.sh 50
 	@BEIAN=$(BIN)/beian bash tests/stress/lockrace.sh 6
+	@BEIAN=$(BIN)/beian bash tests/stress/readers.sh 10
+
+# 8 writers and 8 readers for 10 seconds: part of make test (readers and writers at once)
+stress-readers-short: $(BIN)/beian
+	@BEIAN=$(BIN)/beian bash tests/stress/readers.sh 10
 
 # --- the mutation check: plants each bug of tests/mutation/mutants.txt in a copy of the tree,
 # rebuilds, runs the suite, and reports how many the suite caught (a rebuild and a suite run per

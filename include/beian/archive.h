@@ -10,8 +10,8 @@
  *
  *     DIR/records/<YEAR>/<RECORD>/v<N>-<YYYYMMDD>.zip
  *     DIR/ledger.txt   one hash-chained line per bundle, in filing order
- *     DIR/index.tsv    one line per record: a cache derived from the ledger, replaced whole
- *                      after each filing (may lag behind after a failed update; never trusted)
+ *     DIR/index.db     the register's index (SQLite): derived from the ledger and the bundles,
+ *                      caught up after each filing and by readers; rebuilt by beian reindex
  *     DIR/reprints.log one line per reprint
  *     DIR/lock         the writers' lock (flock); holds the holder's pid and command
  *     DIR/tmp/         bundles being committed
@@ -69,6 +69,10 @@ int beian_archive_open(beian_ctx *ctx, const beian_archive_options *opts, int cr
                        beian_archive **out);
 void beian_archive_free(beian_archive *ar);
 const char *beian_archive_dir(const beian_archive *ar);
+/* With on, the register's readers use index.db only as it is and never write it (a missing
+ * or stale one is read around, from the bundles): `verify` reports the index's state and must
+ * not change it. */
+void beian_archive_index_readonly(beian_archive *ar, int on);
 /* 1 when beian_archive_open created the archive (there was none at its folder). */
 int beian_archive_created(const beian_archive *ar);
 /*
@@ -313,7 +317,7 @@ typedef struct {
     void *progress_user;
 } beian_verify_options;
 
-/* What index.tsv (a cache derived from the ledger) was found to be. */
+/* What index.db (derived from the ledger and the bundles) was found to be. */
 typedef enum {
     BEIAN_INDEX_NOT_CHECKED = 0, /* one record was verified, or the ledger is damaged */
     BEIAN_INDEX_FRESH,           /* the index of the whole ledger */
@@ -347,6 +351,43 @@ int beian_archive_verify_bundle_file(beian_ctx *ctx, const char *path, beian_fin
  * cannot repair (tampering) is left for verify. With dry_run nothing changes.
  */
 int beian_archive_fsck(beian_archive *ar, int dry_run, beian_problems *actions);
+/*
+ * Rebuilds index.db from the ledger and the bundles alone (under the writers' lock); *lines
+ * is how many ledger lines it holds. Refuses (BEIAN_EDATA, problems say why) a damaged
+ * ledger and an index ahead of the ledger: that is a ledger cut short, not a stale index.
+ */
+int beian_archive_reindex(beian_archive *ar, size_t *lines, beian_problems *pr);
+
+/* ---- searching ---- */
+
+/* One value found: a field of a record that held it from one version until another. */
+typedef struct {
+    char record_no[BEIAN_RECORD_NO_SIZE];
+    char *form_id;
+    char *name;  /* the record's name (名称 / 群名称) now */
+    char *field; /* the field's id and Chinese label (管理员姓名 1) */
+    char *label;
+    char *value;
+    int from_version; /* the first version of the run that holds the value */
+    char from_date[BEIAN_DATE_SIZE];
+    int until_version; /* the change that replaced it, or 0: still so in the latest version */
+    char until_date[BEIAN_DATE_SIZE];
+    beian_event_kind until_event;
+    int latest_version;
+    beian_state state; /* the record's state now */
+} beian_search_hit;
+
+/*
+ * Every value of every version that contains text (letters in any case, full-width or not;
+ * spaces and hyphens ignored, so 13800138000 finds 138-0013-8000), by record, field and
+ * version. Three characters or more are looked up in the index's trigram table, one or two
+ * (most Chinese names) by a scan of the normalised values.
+ */
+int beian_archive_search(beian_archive *ar, const char *text, beian_search_hit **hits, size_t *n,
+                         beian_problems *pr);
+void beian_search_hits_free(beian_search_hit *h, size_t n);
+/* The SQLite version index.db is written with. */
+const char *beian_archive_index_library_version(void);
 
 /* ---- reprinting and anchoring ---- */
 

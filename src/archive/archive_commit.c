@@ -16,7 +16,7 @@
  *   commit_link     written to DIR/tmp/, fsync'ed, link()ed to its final name
  *   commit_ledger   one more line, if DIR/lock and the ledger's head are still the ones this
  *                   commit locked and read (a lock file deleted mid-commit): the commit point
- *   commit_index    index.tsv brought up to date (a cache: a failure is only a warning)
+ *   commit_index    index.db caught up (derived: a failure is only a warning)
  *
  * The step names the hook hears (docs/archive.md names each; BEIAN_CRASH_AT=STEP stops the
  * process there in tests), in order:
@@ -29,7 +29,7 @@
  *   temp-removed    the directory fsync'ed, the temporary name removed
  *   ledger-written  the new ledger written beside the old one and fsync'ed (commit_ledger)
  *   ledger-renamed  renamed over ledger.txt, directory fsync'ed: the commit point
- *   indexed         index.tsv rewritten (commit_index)
+ *   indexed         index.db caught up (commit_index)
  *
  * A crash before "linked" leaves only a temporary file; after it and before
  * "ledger-renamed", a complete bundle that the ledger does not list yet. `beian fsck`
@@ -362,7 +362,7 @@ static int commit_lock(commit *c)
     size_t ahead = 0;
     if (index_ahead(c->ar, &c->lg, &ahead)) {
         beian_problems_add(c->pr, BEIAN_SEV_ERROR, c->ar->dir, 0, 0, NULL, NULL,
-                           "the ledger has %zu lines but index.tsv was made from %zu: the ledger "
+                           "the ledger has %zu lines but index.db was made from %zu: the ledger "
                            "was cut short; nothing is filed until ledger.txt is restored from a "
                            "copy (run `beian verify` for details)",
                            c->lg.n, ahead);
@@ -819,10 +819,9 @@ static int commit_ledger(commit *c)
 }
 
 /*
- * Step 9 ("indexed"): the result handed to the caller, and index.tsv brought up to date. The
- * index is a cache of the ledger, replaced whole: a failure leaves the previous one, which
- * lags behind; readers see that and read the ledger, verify accepts it, and the next filing
- * or fsck rebuilds it. The filing itself stands.
+ * Step 9 ("indexed"): the result handed to the caller, and index.db caught up with the new
+ * ledger line. The index is derived from the ledger: a failure leaves it behind, which the
+ * next reader or filing catches up, and verify accepts. The filing itself stands.
  */
 static void commit_index(commit *c, beian_commit_result *res)
 {
@@ -837,16 +836,13 @@ static void commit_index(commit *c, beian_commit_result *res)
         res->pdf_len = c->pdf_len;
         c->pdf = NULL;
     }
-    beian_record_info row = {"", c->doc.form, c->name, c->to, c->version, "", 0};
-    memcpy(row.record_no, c->number, strlen(c->number) + 1);
-    memcpy(row.date, c->ev->date, BEIAN_DATE_SIZE);
     beian_ctx_fail(c->ar->ctx, BEIAN_OK, "%s", ""); /* a failure below without a message: memory */
-    if (index_update(c->ar, &c->lg, c->old_n, c->old_head, &row) != BEIAN_OK) {
+    if (index_update(c->ar, &c->lg) != BEIAN_OK) {
         const char *why = beian_ctx_message(c->ar->ctx);
         beian_problems_add(c->pr, BEIAN_SEV_WARNING, c->ar->dir, 0, 0, NULL, NULL,
-                           "%s v%d is filed, but index.tsv (the register's cache) could not be "
-                           "updated (%s); nothing is lost: `beian list` reads the ledger until "
-                           "the next filing or `beian fsck` rebuilds it",
+                           "%s v%d is filed, but index.db (the register's index) could not be "
+                           "updated (%s); nothing is lost: the next reader or filing catches it "
+                           "up from the ledger, and `beian reindex` rebuilds it",
                            c->number, c->version, why[0] ? why : "out of memory");
     }
     store_step(c->ar, "indexed");

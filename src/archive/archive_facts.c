@@ -5,15 +5,17 @@
  * the register prints and the checks before signing compare (name, unit, administrator,
  * account, QR payload, group number).
  *
- * Each bundle is read once and checked like any reader checks it; a bundle that is missing,
- * damaged or differs from the ledger is skipped with a warning, never trusted (verify says
- * why). The ledger gives the order and the states; the bundles give the rest.
+ * All of it is read from the index (archive_index.c), which took it from the ledger (the
+ * order and the states) and the bundles (the rest), each checked like any reader checks it:
+ * a bundle that was missing, damaged or differed from the ledger is a warning, never
+ * trusted (verify says why).
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "archive_content.h"
-#include "archive_load.h"
+#include <stdio.h>
+
+#include "archive_index.h"
 #include "ledger.h"
 #include "util.h"
 
@@ -31,161 +33,141 @@ void beian_record_facts_free(beian_record_facts *r, size_t n)
     free(r);
 }
 
-/* The first of ids that the record has, copied (tabs and line feeds made spaces), or NULL. */
-static char *first_of(const beian_record *rec, const char *const *ids, size_t n)
+/* The text of column i, or NULL when it is NULL; *rc set on a failed copy. */
+static char *col(beian_sqldb_stmt *st, int i, int *rc)
 {
-    for (size_t i = 0; i < n; i++) {
-        const char *v = beian_record_get(rec, ids[i]);
-        if (v && v[0]) {
-            char *s = beian_strdup(v);
-            for (char *p = s; p && *p; p++) {
-                if (*p == '\t' || *p == '\n' || *p == '\r') {
-                    *p = ' ';
-                }
-            }
-            return s;
-        }
-    }
-    return NULL;
-}
-
-/* The latest data's fields (by the field ids of the form definitions, forms/<id>.json). */
-static int take_fields(beian_record_facts *r, const beian_record *rec)
-{
-    static const char *const unit[] = {"host_unit", "applicant_unit", "department"};
-    static const char *const admin[] = {"admin_name", "admin1_name"};
-    static const char *const account[] = {"account"};
-    static const char *const qr[] = {"group_qr"};
-    static const char *const number[] = {"group_number"};
-    free(r->unit);
-    free(r->admin);
-    free(r->account);
-    free(r->qr);
-    free(r->number);
-    free(r->info.name);
-    r->unit = first_of(rec, unit, 3);
-    r->admin = first_of(rec, admin, 2);
-    r->account = first_of(rec, account, 1);
-    r->qr = first_of(rec, qr, 1);
-    r->number = first_of(rec, number, 1);
-    r->info.name = content_record_name(rec);
-    return r->info.name ? BEIAN_OK : BEIAN_EINTERNAL;
-}
-
-static beian_record_facts *find_or_add(beian_record_facts **rows, size_t *n, const char *record)
-{
-    for (size_t i = 0; i < *n; i++) {
-        if (strcmp((*rows)[i].info.record_no, record) == 0) {
-            return &(*rows)[i];
-        }
-    }
-    beian_record_facts *grown = realloc(*rows, (*n + 1) * sizeof *grown);
-    if (!grown) {
+    if (beian_sqldb_is_null(st, i)) {
         return NULL;
     }
-    *rows = grown;
-    beian_record_facts *r = &grown[(*n)++];
-    memset(r, 0, sizeof *r);
-    memcpy(r->info.record_no, record, strlen(record) + 1);
-    return r;
+    char *s = beian_strdup(beian_sqldb_text(st, i));
+    if (!s) {
+        *rc = BEIAN_EINTERNAL;
+    }
+    return s;
 }
 
-static int cmp_facts(const void *a, const void *b)
+static int read_records(beian_sqldb *db, beian_record_facts **out, size_t *n_out)
 {
-    return strcmp(((const beian_record_facts *)a)->info.record_no,
-                  ((const beian_record_facts *)b)->info.record_no);
+    beian_sqldb_stmt *st = NULL;
+    beian_record_facts *rows = NULL;
+    size_t n = 0, cap = 0;
+    int r = 0;
+    int rc = beian_sqldb_prepare(db,
+                                 "SELECT record, coalesce(form, '?'), coalesce(name, '?'), state, "
+                                 "version, date, last_event, unit, admin, account, qr, number, "
+                                 "unverified FROM records ORDER BY record",
+                                 &st);
+    while (rc == BEIAN_OK && (r = beian_sqldb_step(st)) == 1) {
+        if (n == cap) {
+            cap = cap ? 2 * cap : 64;
+            beian_record_facts *grown = realloc(rows, cap * sizeof *grown);
+            if (!grown) {
+                rc = BEIAN_EINTERNAL;
+                break;
+            }
+            rows = grown;
+        }
+        beian_record_facts *x = &rows[n++];
+        memset(x, 0, sizeof *x);
+        snprintf(x->info.record_no, sizeof x->info.record_no, "%s", beian_sqldb_text(st, 0));
+        x->info.form_id = col(st, 1, &rc);
+        x->info.name = col(st, 2, &rc);
+        if (beian_archive_state_parse(beian_sqldb_text(st, 3), &x->info.state) != BEIAN_OK ||
+            beian_archive_event_parse(beian_sqldb_text(st, 6), &x->last_event) != BEIAN_OK) {
+            rc = BEIAN_EINTERNAL;
+        }
+        x->info.version = (int)beian_sqldb_int(st, 4);
+        snprintf(x->info.date, sizeof x->info.date, "%s", beian_sqldb_text(st, 5));
+        x->unit = col(st, 7, &rc);
+        x->admin = col(st, 8, &rc);
+        x->account = col(st, 9, &rc);
+        x->qr = col(st, 10, &rc);
+        x->number = col(st, 11, &rc);
+        x->info.unverified = (int)beian_sqldb_int(st, 12); /* issue 13 */
+    }
+    if (rc == BEIAN_OK && r < 0) {
+        rc = -r;
+    }
+    beian_sqldb_finalize(st);
+    *out = rows;
+    *n_out = n;
+    return rc;
+}
+
+/* Each version's event facts, into its record's row (both in record order); a version whose
+ * bundle could not be read when it was indexed is a warning. */
+static int read_events(beian_archive *ar, beian_sqldb *db, beian_record_facts *rows, size_t n,
+                       beian_problems *pr)
+{
+    beian_sqldb_stmt *st = NULL;
+    size_t at = 0;
+    int r = 0;
+    int rc = beian_sqldb_prepare(db,
+                                 "SELECT record, version, event, state, date, changed_on, "
+                                 "closed_on, opened_on, review_year, review_pass, bundle, path "
+                                 "FROM versions ORDER BY record, seq",
+                                 &st);
+    while (rc == BEIAN_OK && (r = beian_sqldb_step(st)) == 1) {
+        const char *rec = beian_sqldb_text(st, 0);
+        while (at < n && strcmp(rows[at].info.record_no, rec) < 0) {
+            at++;
+        }
+        if (at == n || strcmp(rows[at].info.record_no, rec) != 0) {
+            continue;
+        }
+        beian_record_facts *x = &rows[at];
+        beian_event_facts *grown = realloc(x->events, (x->n_events + 1) * sizeof *grown);
+        if (!grown) {
+            rc = BEIAN_EINTERNAL;
+            break;
+        }
+        x->events = grown;
+        beian_event_facts *e = &grown[x->n_events++];
+        memset(e, 0, sizeof *e);
+        e->version = (int)beian_sqldb_int(st, 1);
+        if (beian_archive_event_parse(beian_sqldb_text(st, 2), &e->event) != BEIAN_OK ||
+            beian_archive_state_parse(beian_sqldb_text(st, 3), &e->state) != BEIAN_OK) {
+            rc = BEIAN_EINTERNAL;
+        }
+        snprintf(e->date, sizeof e->date, "%s", beian_sqldb_text(st, 4));
+        snprintf(e->changed_on, sizeof e->changed_on, "%s", beian_sqldb_text(st, 5));
+        snprintf(e->closed_on, sizeof e->closed_on, "%s", beian_sqldb_text(st, 6));
+        snprintf(e->opened_on, sizeof e->opened_on, "%s", beian_sqldb_text(st, 7));
+        e->review_year = (int)beian_sqldb_int(st, 8);
+        e->review_pass = (int)beian_sqldb_int(st, 9);
+        const char *bundle = beian_sqldb_text(st, 10);
+        if (strcmp(bundle, "ok") != 0) {
+            beian_problems_add(pr, BEIAN_SEV_WARNING, ar->dir, 0, 0, NULL, NULL,
+                               "%s v%d (%s) is %s and was left out (run `beian verify %s`)", rec,
+                               e->version, beian_sqldb_text(st, 11), bundle, rec);
+        }
+    }
+    if (rc == BEIAN_OK && r < 0) {
+        rc = -r;
+    }
+    beian_sqldb_finalize(st);
+    return rc;
 }
 
 int beian_archive_facts(beian_archive *ar, beian_record_facts **out, size_t *n_out,
                         beian_problems *pr)
 {
-    ledger lg;
+    index_db ix;
     beian_record_facts *rows = NULL;
     size_t n = 0;
     *out = NULL;
     *n_out = 0;
-    int rc = ledger_load(ar, &lg, NULL);
-    if (rc != BEIAN_OK) {
-        return rc;
+    int rc = index_open_register(ar, &ix, pr);
+    if (rc == BEIAN_OK) {
+        rc = read_records(ix.db, &rows, &n);
     }
-    if (lg.damaged) {
-        beian_problems_add(pr, BEIAN_SEV_WARNING, ar->dir, 0, 0, NULL, NULL,
-                           "the ledger is damaged; what follows may be incomplete (run `beian "
-                           "verify`)");
+    if (rc == BEIAN_OK) {
+        rc = read_events(ar, ix.db, rows, n, pr);
     }
-    for (size_t i = 0; i < lg.n && rc == BEIAN_OK; i++) {
-        const ledger_line *l = &lg.lines[i];
-        beian_record_facts *r = find_or_add(&rows, &n, l->record);
-        beian_event_facts *grown = r ? realloc(r->events, (r->n_events + 1) * sizeof *grown) : NULL;
-        if (!grown) {
-            rc = BEIAN_EINTERNAL;
-            break;
-        }
-        r->events = grown;
-        beian_event_facts *e = &grown[r->n_events++];
-        memset(e, 0, sizeof *e);
-        e->version = l->version;
-        e->event = l->event;
-        e->state = l->state;
-        memcpy(e->date, l->date, BEIAN_DATE_SIZE);
-        r->info.state = l->state;
-        r->info.version = l->version;
-        memcpy(r->info.date, l->date, BEIAN_DATE_SIZE);
-        r->last_event = l->event;
-
-        load_bundle lb;
-        int lrc = load_bundle_read(ar, l->path, &lb, NULL);
-        if (lrc == BEIAN_OK && strcmp(lb.sha256, l->sha256) != 0) {
-            load_bundle_release(&lb);
-            lrc = BEIAN_EDATA;
-        }
-        if (lrc == BEIAN_EINTERNAL) {
-            rc = lrc;
-            break;
-        }
-        if (lrc != BEIAN_OK) {
-            beian_problems_add(pr, BEIAN_SEV_WARNING, ar->dir, 0, 0, NULL, NULL,
-                               "%s v%d (%s) is %s and was left out (run `beian verify %s`)",
-                               l->record, l->version, l->path,
-                               lrc == BEIAN_ENOINPUT ? "missing" : "damaged", l->record);
-            continue;
-        }
-        memcpy(e->changed_on, lb.event.changed_on, BEIAN_DATE_SIZE);
-        memcpy(e->closed_on, lb.event.closed_on, BEIAN_DATE_SIZE);
-        memcpy(e->opened_on, lb.event.opened_on, BEIAN_DATE_SIZE);
-        r->info.unverified = lb.event.signed_unverified != NULL; /* issue 13 */
-        e->review_year = lb.event.review_year;
-        e->review_pass = lb.event.review_pass;
-        if (!r->info.form_id) {
-            r->info.form_id = beian_strdup(lb.meta.form);
-        }
-        /* the data changes only with a submission or a change: read it then */
-        if (l->event == BEIAN_EVENT_SUBMITTED || l->event == BEIAN_EVENT_CHANGED || !r->unit) {
-            beian_form *form = NULL;
-            beian_record *rec = NULL;
-            char *why = NULL;
-            if (content_record(ar->ctx, lb.bundle, &form, &rec, &why) == BEIAN_OK) {
-                rc = take_fields(r, rec);
-            }
-            free(why);
-            beian_record_free(rec);
-            beian_form_free(form);
-        }
-        load_bundle_release(&lb);
-    }
-    ledger_release(&lg);
-    for (size_t i = 0; rc == BEIAN_OK && i < n; i++) {
-        if ((!rows[i].info.form_id && !(rows[i].info.form_id = beian_strdup("?"))) ||
-            (!rows[i].info.name && !(rows[i].info.name = beian_strdup("?")))) {
-            rc = BEIAN_EINTERNAL;
-        }
-    }
+    index_close(&ix);
     if (rc != BEIAN_OK) {
         beian_record_facts_free(rows, n);
         return rc;
-    }
-    if (n > 1) {
-        qsort(rows, n, sizeof *rows, cmp_facts);
     }
     *out = rows;
     *n_out = n;

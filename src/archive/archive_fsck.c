@@ -239,7 +239,6 @@ int beian_archive_fsck(beian_archive *ar, int dry, beian_problems *pr)
     ledger lg;
     char **loose = NULL;
     size_t nloose = 0;
-    char *index_now = NULL;
     int rc = store_lock(ar);
     memset(&lg, 0, sizeof lg);
     if (rc != BEIAN_OK) {
@@ -260,7 +259,7 @@ int beian_archive_fsck(beian_archive *ar, int dry, beian_problems *pr)
     size_t ahead = 0;
     if (index_ahead(ar, &lg, &ahead)) {
         beian_problems_add(pr, BEIAN_SEV_ERROR, ar->dir, 0, 0, NULL, NULL,
-                           "the ledger has %zu lines but index.tsv was made from %zu: the ledger "
+                           "the ledger has %zu lines but index.db was made from %zu: the ledger "
                            "was cut short or replaced by an older copy; fsck does not rewrite "
                            "history: restore ledger.txt from a copy",
                            lg.n, ahead);
@@ -312,34 +311,69 @@ int beian_archive_fsck(beian_archive *ar, int dry, beian_problems *pr)
         goto done;
     }
     remove_empty_folders(ar, dry, pr);
-    /* the index, derived */
-    size_t len = 0;
-    rc = index_render(ar, &lg, &index_now, &len);
-    if (rc == BEIAN_OK) {
-        beian_buf have;
-        int err = 0;
-        beian_buf_init(&have);
-        char *path = store_path(ar, STORE_INDEX);
-        int same = path && beian_file_read(path, INDEX_MAX_BYTES, &have, &err) == BEIAN_OK &&
-                   have.len == len && memcmp(have.data, index_now, len) == 0;
-        beian_buf_release(&have);
-        free(path);
-        if (!same) {
-            if (!dry) {
-                rc = store_replace_file(ar, STORE_INDEX, index_now, len, NULL, NULL);
-            }
-            if (rc == BEIAN_OK) {
-                note(pr, ar->dir, "%s%s", dry ? "would rebuild" : "rebuilt",
-                     " index.tsv from the ledger and the bundles");
-            }
+    /* the index, derived: rebuilt unless it is the index of the whole ledger */
+    beian_index_state st = BEIAN_INDEX_WRONG;
+    size_t made_from = 0;
+    char *why = NULL;
+    rc = index_check(ar, &lg, &st, &made_from, &why);
+    free(why);
+    if (rc == BEIAN_OK && st != BEIAN_INDEX_FRESH) {
+        if (!dry) {
+            rc = index_rebuild(ar, &lg);
+        }
+        if (rc == BEIAN_OK) {
+            note(pr, ar->dir, "%s%s", dry ? "would rebuild" : "rebuilt",
+                 " index.db from the ledger and the bundles");
         }
     }
+    /* index.tsv, the index of earlier versions of beian, is gone */
+    char *old = store_path(ar, "index.tsv");
+    if (rc == BEIAN_OK && old && access(old, F_OK) == 0) {
+        if (!dry && unlink(old) != 0) {
+            rc = beian_ctx_fail(ar->ctx, BEIAN_EIO, "%s: cannot remove: %s", old,
+                                strerror(errno));
+        } else {
+            note(pr, ar->dir, "%s%s", dry ? "would remove" : "removed",
+                 " index.tsv (index.db replaces it)");
+        }
+    }
+    free(old);
 done:
     for (size_t i = 0; i < nloose; i++) {
         free(loose[i]);
     }
     free(loose);
-    free(index_now);
+    ledger_release(&lg);
+    store_unlock(ar);
+    return rc;
+}
+
+int beian_archive_reindex(beian_archive *ar, size_t *lines, beian_problems *pr)
+{
+    ledger lg;
+    size_t ahead = 0;
+    *lines = 0;
+    int rc = store_lock(ar);
+    if (rc != BEIAN_OK) {
+        return rc;
+    }
+    rc = ledger_load(ar, &lg, NULL);
+    if (rc == BEIAN_OK && lg.damaged) {
+        beian_problems_add(pr, BEIAN_SEV_ERROR, ar->dir, 0, 0, NULL, NULL,
+                           "the ledger is damaged (run `beian verify` for details); the index is "
+                           "rebuilt once ledger.txt is restored from a copy");
+        rc = BEIAN_EDATA;
+    } else if (rc == BEIAN_OK && index_ahead(ar, &lg, &ahead)) {
+        beian_problems_add(pr, BEIAN_SEV_ERROR, ar->dir, 0, 0, NULL, NULL,
+                           "the ledger has %zu lines but index.db was made from %zu: the ledger "
+                           "was cut short or replaced by an older copy; rebuilding the index "
+                           "would hide that: restore ledger.txt from a copy (run `beian verify`)",
+                           lg.n, ahead);
+        rc = BEIAN_EDATA;
+    } else if (rc == BEIAN_OK) {
+        rc = index_rebuild(ar, &lg);
+        *lines = lg.n;
+    }
     ledger_release(&lg);
     store_unlock(ar);
     return rc;

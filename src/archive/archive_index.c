@@ -1,462 +1,869 @@
 /*
- * archive_index.c - the register (台账) and index.tsv, its cache.
+ * archive_index.c - index.db, the register's index: what every reader of the register (list,
+ * due, log, search, the checks before a filing) asks, in SQLite tables derived from the
+ * ledger and the bundles (Fossil's model: the artifacts are the truth, the tables beside them
+ * are rebuilt from them and never trusted over them).
  *
- * index.tsv is a cache derived from the ledger (the source of truth) and the bundles it
- * lists, never trusted: its first line names the ledger it was made from (line count and the
- * hash of that line), so a reader can tell it is stale and derive the rows from the ledger
- * and the bundles instead. Every writer replaces it whole (temporary file, fsync, rename),
- * never appends, so a failed update leaves the previous, complete index: one made from a
- * prefix of the ledger. That is a lag, not damage: the next filing or `beian fsck` rebuilds
- * it. verify accepts an index that is missing or exactly the index of a prefix of the ledger
- * (index_check), and reports one that contradicts the ledger as STORE-INDEX.
+ * The table meta names the ledger the index was made from: its line count and the hash of
+ * its last line. The index is written only after its ledger (the commit's last step), one
+ * transaction per catch-up, so after a crash it is behind the ledger, never ahead: a reader
+ * or the next filing that finds it behind reads the missing lines' bundles and adds them. An
+ * index ahead of the ledger means the ledger lost lines (cut short, or an older copy put
+ * back): that is damage to report, never a reason to rebuild. An index whose last line's
+ * hash differs from the ledger's contradicts it: readers then use a private index built from
+ * the bundles, verify reports STORE-INDEX, and fsck or `beian reindex` rebuild it.
+ *
+ * Tables (docs/archive.md): meta, versions (one row per ledger line, with the dates and
+ * details of its event.json and whether its bundle was readable), records (one row per
+ * record: its latest state and the fields the register prints), fields (every field of every
+ * version that carries data: submissions, changes, and a record's first readable version)
+ * with fields_fts (FTS5, trigram) over their normalised text, and warnings (the checks'
+ * warnings kept in each event.json).
  */
 #define _GNU_SOURCE
 #include "archive_index.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "archive_content.h"
 #include "archive_load.h"
-#include "file.h"
 #include "util.h"
 
-/* ---- the index ---- */
+static const char schema_sql[] =
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE versions(seq INTEGER PRIMARY KEY, line_hash TEXT NOT NULL, record TEXT NOT "
+    "NULL, version INTEGER NOT NULL, event TEXT NOT NULL, state TEXT NOT NULL, date TEXT NOT "
+    "NULL, path TEXT NOT NULL, sha256 TEXT NOT NULL, bundle TEXT NOT NULL, form TEXT, detail "
+    "TEXT, changed_on TEXT, closed_on TEXT, opened_on TEXT, review_year INTEGER, review_pass "
+    "INTEGER, scan TEXT, scan_name TEXT, has_data INTEGER NOT NULL, scan_unverified TEXT, "
+    "signed_unverified TEXT);"
+    "CREATE INDEX versions_record ON versions(record, seq);"
+    "CREATE TABLE records(record TEXT PRIMARY KEY, form TEXT, name TEXT, state TEXT NOT NULL, "
+    "version INTEGER NOT NULL, date TEXT NOT NULL, last_event TEXT NOT NULL, unit TEXT, admin "
+    "TEXT, account TEXT, qr TEXT, number TEXT, unverified INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX records_state ON records(state);"
+    "CREATE TABLE fields(id INTEGER PRIMARY KEY, seq INTEGER NOT NULL, record TEXT NOT NULL, "
+    "version INTEGER NOT NULL, field TEXT NOT NULL, label TEXT, value TEXT NOT NULL, norm TEXT "
+    "NOT NULL);"
+    "CREATE INDEX fields_record ON fields(record, version);"
+    "CREATE VIRTUAL TABLE fields_fts USING fts5(norm, content='fields', content_rowid='id', "
+    "tokenize='trigram');"
+    "CREATE TRIGGER fields_ai AFTER INSERT ON fields BEGIN INSERT INTO fields_fts(rowid, norm) "
+    "VALUES (new.id, new.norm); END;"
+    "CREATE TABLE warnings(seq INTEGER NOT NULL, text TEXT NOT NULL);";
 
-static char *index_header(const ledger *lg)
-{
-    return beian_asprintf("# beian index, derived from ledger.txt (beian fsck rebuilds it): "
-                          "ledger %zu %s\n# record\tform\tversion\tstate\tdate\tname\n",
-                          lg->n, lg->head);
-}
+static const char drop_sql[] =
+    "DROP TRIGGER IF EXISTS fields_ai; DROP TABLE IF EXISTS fields_fts; DROP TABLE IF EXISTS "
+    "fields; DROP TABLE IF EXISTS warnings; DROP TABLE IF EXISTS records; DROP TABLE IF EXISTS "
+    "versions; DROP TABLE IF EXISTS meta;";
 
-static int cmp_rows(const void *a, const void *b)
-{
-    const beian_record_info *x = a;
-    const beian_record_info *y = b;
-    return strcmp(x->record_no, y->record_no);
-}
-
-static int rows_text(const ledger *lg, beian_record_info *rows, size_t n, char **text, size_t *len)
+char *index_norm(const char *s)
 {
     beian_buf b;
-    char *head = index_header(lg);
-    int rc = head ? BEIAN_OK : BEIAN_EINTERNAL;
+    size_t len = strlen(s);
+    size_t at = 0;
     beian_buf_init(&b);
-    qsort(rows, n, sizeof *rows, cmp_rows);
-    if (rc == BEIAN_OK) {
-        rc = beian_buf_appendf(&b, "%s", head);
+    while (at < len) {
+        uint32_t cp = 0;
+        size_t k = beian_utf8_decode((const unsigned char *)s + at, len - at, &cp);
+        if (k == 0) {
+            k = 1;
+            cp = (unsigned char)s[at];
+        }
+        at += k;
+        cp = beian_utf8_halfwidth(cp);
+        if (cp == ' ' || cp == '-' || cp == '\t' || cp == '\n' || cp == '\r' || cp == 0x3000) {
+            continue;
+        }
+        if (cp >= 'A' && cp <= 'Z') {
+            cp += 'a' - 'A';
+        }
+        char enc[8];
+        size_t n = beian_utf8_encode(cp, enc);
+        enc[n] = '\0';
+        beian_buf_appendf(&b, "%s", enc);
     }
-    for (size_t i = 0; i < n && rc == BEIAN_OK; i++) {
-        rc = beian_buf_appendf(&b, "%s\t%s\t%d\t%s\t%s\t%s\n", rows[i].record_no,
-                               rows[i].form_id ? rows[i].form_id : "?", rows[i].version,
-                               beian_archive_state_name(rows[i].state), rows[i].date,
-                               rows[i].name ? rows[i].name : "?");
-    }
-    free(head);
-    if (rc != BEIAN_OK) {
+    if (beian_buf_terminate(&b) != BEIAN_OK) {
         beian_buf_release(&b);
+        return NULL;
+    }
+    return (char *)b.data;
+}
+
+/* ---- what the index knows ---- */
+
+typedef struct {
+    int schema; /* 0: no index tables */
+    size_t lines;
+    char head[BEIAN_SHA256_HEX_SIZE];
+} index_meta;
+
+static int meta_read(beian_sqldb *db, index_meta *m)
+{
+    beian_sqldb_stmt *st = NULL;
+    memset(m, 0, sizeof *m);
+    memcpy(m->head, STORE_ZERO_HASH, BEIAN_SHA256_HEX_SIZE);
+    int rc = beian_sqldb_prepare(db, "SELECT count(*) FROM sqlite_master WHERE name='meta'", &st);
+    int have = rc == BEIAN_OK && beian_sqldb_step(st) == 1 && beian_sqldb_int(st, 0) > 0;
+    beian_sqldb_finalize(st);
+    st = NULL;
+    if (rc != BEIAN_OK || !have) {
         return rc;
     }
-    *text = (char *)b.data;
-    *len = b.len;
-    return BEIAN_OK;
-}
-
-void beian_record_info_release(beian_record_info *r)
-{
-    free(r->form_id);
-    free(r->name);
-    memset(r, 0, sizeof *r);
-}
-
-void beian_record_infos_free(beian_record_info *r, size_t n)
-{
-    for (size_t i = 0; r && i < n; i++) {
-        beian_record_info_release(&r[i]);
-    }
-    free(r);
-}
-
-/* One row per record of the ledger, read from each record's latest bundle. */
-static int rows_from_bundles(beian_archive *ar, const ledger *lg, beian_record_info **out,
-                             size_t *n_out)
-{
-    beian_record_info *rows = NULL;
-    size_t n = 0;
-    int rc = BEIAN_OK;
-    *out = NULL;
-    *n_out = 0;
-    for (size_t i = 0; i < lg->n && rc == BEIAN_OK; i++) {
-        const ledger_line *l = ledger_latest(lg, lg->lines[i].record);
-        int seen = 0;
-        for (size_t k = 0; k < n && !seen; k++) {
-            seen = strcmp(rows[k].record_no, l->record) == 0;
-        }
-        if (seen) {
-            continue;
-        }
-        beian_record_info *grown = realloc(rows, (n + 1) * sizeof *grown);
-        if (!grown) {
-            rc = BEIAN_EINTERNAL;
-            break;
-        }
-        rows = grown;
-        beian_record_info *r = &rows[n++];
-        memset(r, 0, sizeof *r);
-        memcpy(r->record_no, l->record, strlen(l->record) + 1);
-        memcpy(r->date, l->date, BEIAN_DATE_SIZE);
-        r->version = l->version;
-        r->state = l->state;
-        load_bundle lb;
-        int lrc = load_bundle_read(ar, l->path, &lb, NULL);
-        if (lrc == BEIAN_EINTERNAL) {
-            rc = lrc;
-            break;
-        }
-        if (lrc == BEIAN_OK) {
-            beian_form *form = NULL;
-            beian_record *rec = NULL;
-            char *why = NULL;
-            r->form_id = beian_strdup(lb.meta.form);
-            if (content_record(ar->ctx, lb.bundle, &form, &rec, &why) == BEIAN_OK) {
-                r->name = content_record_name(rec);
-            }
-            free(why);
-            beian_record_free(rec);
-            beian_form_free(form);
-            load_bundle_release(&lb);
+    rc = beian_sqldb_prepare(db, "SELECT key, value FROM meta", &st);
+    int r = 0;
+    while (rc == BEIAN_OK && (r = beian_sqldb_step(st)) == 1) {
+        const char *k = beian_sqldb_text(st, 0);
+        const char *v = beian_sqldb_text(st, 1);
+        if (strcmp(k, "schema") == 0) {
+            m->schema = (int)strtol(v, NULL, 10);
+        } else if (strcmp(k, "ledger_lines") == 0) {
+            m->lines = (size_t)strtoull(v, NULL, 10);
+        } else if (strcmp(k, "ledger_head") == 0 && beian_sha256_hex_valid(v)) {
+            memcpy(m->head, v, BEIAN_SHA256_HEX_SIZE);
         }
     }
-    if (rc != BEIAN_OK) {
-        beian_record_infos_free(rows, n);
-        return rc;
-    }
-    *out = rows;
-    *n_out = n;
-    return BEIAN_OK;
+    beian_sqldb_finalize(st);
+    return rc != BEIAN_OK ? rc : r < 0 ? -r : BEIAN_OK;
 }
 
-int index_render(beian_archive *ar, const ledger *lg, char **text, size_t *len)
+static int meta_write(beian_sqldb *db, const ledger *lg)
 {
-    beian_record_info *rows = NULL;
-    size_t n = 0;
-    int rc = rows_from_bundles(ar, lg, &rows, &n);
-    if (rc == BEIAN_OK) {
-        rc = rows_text(lg, rows, n, text, len);
+    char n[32], schema[16];
+    beian_sqldb_stmt *st = NULL;
+    snprintf(n, sizeof n, "%zu", lg->n);
+    snprintf(schema, sizeof schema, "%d", INDEX_SCHEMA);
+    const char *kv[3][2] = {{"schema", schema}, {"ledger_lines", n}, {"ledger_head", lg->head}};
+    int rc = beian_sqldb_prepare(db, "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", &st);
+    for (int i = 0; i < 3 && rc == BEIAN_OK; i++) {
+        rc = beian_sqldb_bind_text(st, 1, kv[i][0]);
+        if (rc == BEIAN_OK) {
+            rc = beian_sqldb_bind_text(st, 2, kv[i][1]);
+        }
+        if (rc == BEIAN_OK) {
+            rc = beian_sqldb_run(st);
+        }
     }
-    beian_record_infos_free(rows, n);
+    beian_sqldb_finalize(st);
     return rc;
 }
 
-/* Replaces index.tsv whole. Once the new file is in place, a failed sync of its folder is no
- * failure: a crash that lost the rename would leave the previous index, which only lags. */
-static int index_replace(beian_archive *ar, const char *text, size_t len)
-{
-    int renamed = 0;
-    int rc = store_replace_file(ar, STORE_INDEX, text, len, NULL, &renamed);
-    return renamed ? BEIAN_OK : rc;
-}
+/* ---- adding ledger lines ---- */
 
-int index_write(beian_archive *ar, const ledger *lg)
-{
-    char *text = NULL;
-    size_t len = 0;
-    int rc = index_render(ar, lg, &text, &len);
-    if (rc == BEIAN_OK) {
-        rc = index_replace(ar, text, len);
-    }
-    free(text);
-    return rc;
-}
+enum { ST_VERSION, ST_RECORD, ST_RECORD_DATA, ST_FIELD, ST_WARNING, ST_HAS_DATA, ST_N };
 
-/* Parses the rows of index text (after its two header lines). */
-static int index_parse(const char *text, beian_record_info **out, size_t *n_out)
-{
-    beian_record_info *rows = NULL;
-    size_t n = 0;
-    int rc = BEIAN_OK;
-    const char *p = text;
-    *out = NULL;
-    *n_out = 0;
-    while (*p) {
-        const char *nl = strchr(p, '\n');
-        if (!nl) {
-            rc = BEIAN_EDATA;
-            break;
-        }
-        if (*p == '#') {
-            p = nl + 1;
-            continue;
-        }
-        char *line = beian_strndup(p, (size_t)(nl - p));
-        char *f[6] = {NULL};
-        int k = 0;
-        for (char *s = line; s && k < 6; k++) {
-            f[k] = s;
-            s = strchr(s, '\t');
-            if (s) {
-                *s++ = '\0';
-            }
-        }
-        beian_record_info r;
-        memset(&r, 0, sizeof r);
-        char *end = NULL;
-        if (!line || k != 6 || !beian_record_no_valid(f[0]) ||
-            beian_archive_state_parse(f[3], &r.state) != BEIAN_OK || !beian_date_valid(f[4]) ||
-            (r.version = (int)strtol(f[2], &end, 10)) < 1 || *end) {
-            free(line);
-            rc = line ? BEIAN_EDATA : BEIAN_EINTERNAL;
-            break;
-        }
-        memcpy(r.record_no, f[0], strlen(f[0]) + 1);
-        memcpy(r.date, f[4], BEIAN_DATE_SIZE);
-        r.form_id = beian_strdup(f[1]);
-        r.name = beian_strdup(f[5]);
-        free(line);
-        beian_record_info *grown =
-            r.form_id && r.name ? realloc(rows, (n + 1) * sizeof *grown) : NULL;
-        if (!grown) {
-            beian_record_info_release(&r);
-            rc = BEIAN_EINTERNAL;
-            break;
-        }
-        rows = grown;
-        rows[n++] = r;
-        p = nl + 1;
-    }
-    if (rc != BEIAN_OK) {
-        beian_record_infos_free(rows, n);
-        return rc;
-    }
-    *out = rows;
-    *n_out = n;
-    return BEIAN_OK;
-}
+static const char *const apply_sql[ST_N] = {
+    "INSERT INTO versions(seq, line_hash, record, version, event, state, date, path, sha256, "
+    "bundle, form, detail, changed_on, closed_on, opened_on, review_year, review_pass, scan, "
+    "scan_name, has_data, scan_unverified, signed_unverified) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+    "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
+    "INSERT INTO records(record, form, state, version, date, last_event, unverified) VALUES "
+    "(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(record) DO UPDATE SET form = coalesce(form, "
+    "excluded.form), state = excluded.state, version = excluded.version, date = excluded.date, "
+    "last_event = excluded.last_event, unverified = excluded.unverified",
+    "UPDATE records SET name = ?2, unit = ?3, admin = ?4, account = ?5, qr = ?6, number = ?7 "
+    "WHERE record = ?1",
+    "INSERT INTO fields(seq, record, version, field, label, value, norm) VALUES (?1, ?2, ?3, ?4, "
+    "?5, ?6, ?7)",
+    "INSERT INTO warnings(seq, text) VALUES (?1, ?2)",
+    "SELECT count(*) FROM versions WHERE record = ?1 AND has_data = 1",
+};
 
-/* The index text when it is fresh for (n, head); NULL otherwise. */
-static char *index_if_fresh(beian_archive *ar, size_t n, const char *head)
+typedef struct {
+    beian_archive *ar;
+    beian_sqldb *db;
+    beian_sqldb_stmt *st[ST_N];
+} applier;
+
+/* What a version adds, in a few words (`beian log`). */
+static char *version_detail(const event_doc *e)
 {
     beian_buf b;
-    int err = 0;
-    char *path = store_path(ar, STORE_INDEX);
-    ledger probe;
-    memset(&probe, 0, sizeof probe);
-    probe.n = n;
-    memcpy(probe.head, head, BEIAN_SHA256_HEX_SIZE);
-    char *want = index_header(&probe);
-    char *text = NULL;
-    if (path && want && beian_file_read(path, INDEX_MAX_BYTES, &b, &err) == BEIAN_OK) {
-        if (b.len >= strlen(want) && memcmp(b.data, want, strlen(want)) == 0 &&
-            !memchr(b.data, '\0', b.len)) {
-            text = (char *)b.data;
-        } else {
-            beian_buf_release(&b);
+    beian_buf_init(&b);
+    if (e->event == BEIAN_EVENT_REVIEWED) {
+        beian_buf_appendf(&b, "%d: %s", e->review_year, e->review_pass ? "pass" : "fail");
+    }
+    if (e->reason) {
+        beian_buf_appendf(&b, "%sreason: %s", b.len ? "; " : "", e->reason);
+    }
+    if (e->scan) {
+        beian_buf_appendf(&b, "%sscan %s (%s)", b.len ? "; " : "", e->scan,
+                          e->scan_name && e->scan_name[0] ? e->scan_name : "?");
+    }
+    /* how the scan was matched to the record (issue 13) */
+    if (e->scan_check && strcmp(e->scan_check, "draft") == 0) {
+        beian_buf_appendf(&b, "; a draft's code (printed before filing), data of v%d",
+                          e->printed_version);
+    }
+    if (e->scan_unverified) {
+        beian_buf_appendf(&b, "; 未经校验 (unverified: no code read): %s", e->scan_unverified);
+    }
+    if (e->event == BEIAN_EVENT_SUBMITTED || e->event == BEIAN_EVENT_CHANGED) {
+        beian_buf_appendf(&b, "%sform printed as v%d", b.len ? "; " : "", e->printed_version);
+    }
+    if (beian_buf_terminate(&b) != BEIAN_OK) {
+        beian_buf_release(&b);
+        return NULL;
+    }
+    return (char *)b.data;
+}
+
+/* The first of ids that the record has (tabs and line feeds made spaces), or NULL. */
+static char *first_of(const beian_record *rec, const char *const *ids, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *v = beian_record_get(rec, ids[i]);
+        if (v && v[0]) {
+            char *s = beian_strdup(v);
+            for (char *p = s; p && *p; p++) {
+                if (*p == '\t' || *p == '\n' || *p == '\r') {
+                    *p = ' ';
+                }
+            }
+            return s;
         }
     }
-    free(want);
-    free(path);
-    return text;
+    return NULL;
 }
 
-/* Parses the first line of an index: the number of ledger lines and the hash it names. */
-static int index_parse_header(const char *text, size_t len, size_t *n,
-                              char head[BEIAN_SHA256_HEX_SIZE])
+/* The register's columns of a version's data (field ids of forms/<id>.json). */
+static int put_record_data(applier *A, const char *record, const beian_record *rec)
 {
-    static const char lead[] = "# beian index, derived from ledger.txt (beian fsck rebuilds it): "
-                               "ledger ";
-    size_t k = sizeof lead - 1;
-    if (len < k || memcmp(text, lead, k) != 0) {
-        return 0;
+    static const char *const ids[6][3] = {{NULL},
+                                          {"host_unit", "applicant_unit", "department"},
+                                          {"admin_name", "admin1_name"},
+                                          {"account"},
+                                          {"group_qr"},
+                                          {"group_number"}};
+    static const size_t nids[6] = {0, 3, 2, 1, 1, 1};
+    beian_sqldb_stmt *st = A->st[ST_RECORD_DATA];
+    int rc = beian_sqldb_bind_text(st, 1, record);
+    for (int i = 0; i < 6 && rc == BEIAN_OK; i++) {
+        char *v = i == 0 ? content_record_name(rec) : first_of(rec, ids[i], nids[i]);
+        rc = beian_sqldb_bind_text(st, i + 2, v);
+        free(v);
     }
-    size_t v = 0, digits = 0;
-    while (k < len && text[k] >= '0' && text[k] <= '9' && digits < 12) {
-        v = v * 10 + (size_t)(text[k++] - '0');
-        digits++;
-    }
-    if (digits == 0 || (digits > 1 && text[k - digits] == '0') || k + 66 > len || text[k] != ' ' ||
-        text[k + 65] != '\n') {
-        return 0;
-    }
-    memcpy(head, text + k + 1, 64);
-    head[64] = '\0';
-    if (!beian_sha256_hex_valid(head)) {
-        return 0;
-    }
-    *n = v;
-    return 1;
+    return rc == BEIAN_OK ? beian_sqldb_run(st) : rc;
 }
 
-int index_ahead(beian_archive *ar, const ledger *lg, size_t *made_from)
+static int put_fields(applier *A, const ledger_line *l, const beian_record *rec)
 {
-    beian_buf have;
-    int err = 0;
-    size_t k = 0;
-    char head[BEIAN_SHA256_HEX_SIZE];
-    char *path = store_path(ar, STORE_INDEX);
-    int ahead = 0;
-    beian_buf_init(&have);
-    if (path && beian_file_read(path, INDEX_MAX_BYTES, &have, &err) == BEIAN_OK &&
-        index_parse_header((const char *)have.data, have.len, &k, head) && k > lg->n) {
-        ahead = 1;
-        *made_from = k;
-    }
-    beian_buf_release(&have);
-    free(path);
-    return ahead;
-}
-
-int index_check(beian_archive *ar, const ledger *lg, beian_index_state *state, size_t *made_from,
-                char **why)
-{
-    beian_buf have;
-    int err = 0;
-    char *want = NULL;
-    size_t want_len = 0;
-    char *path = store_path(ar, STORE_INDEX);
-    *state = BEIAN_INDEX_WRONG;
-    *made_from = 0;
-    *why = NULL;
-    beian_buf_init(&have);
-    if (!path) {
-        return BEIAN_EINTERNAL;
-    }
-    int rc = beian_file_read(path, INDEX_MAX_BYTES, &have, &err);
-    free(path);
-    if (rc == BEIAN_ENOINPUT && err == ENOENT) {
-        *state = lg->n == 0 ? BEIAN_INDEX_FRESH : BEIAN_INDEX_MISSING;
-        return BEIAN_OK;
-    }
-    if (rc == BEIAN_EINTERNAL) {
-        return rc;
-    }
-    if (rc != BEIAN_OK) {
-        *why = rc == BEIAN_EDATA
-                   ? beian_asprintf("is larger than %u MiB, far more than any register",
-                                    INDEX_MAX_BYTES >> 20)
-                   : beian_asprintf("cannot be read: %s", strerror(err));
-        return *why ? BEIAN_OK : BEIAN_EINTERNAL;
-    }
-    size_t k = 0;
-    char head[BEIAN_SHA256_HEX_SIZE];
-    const char *text = (const char *)have.data;
-    if (!index_parse_header(text, have.len, &k, head)) {
-        *why = beian_strdup("its first line does not name the ledger it was made from");
-    } else if (k > lg->n) {
-        *why = beian_asprintf("was made from a ledger of %zu line%s, but ledger.txt has %zu: the "
-                              "ledger was cut short, or the index comes from elsewhere",
-                              k, k == 1 ? "" : "s", lg->n);
-    } else if (strcmp(head, k ? lg->lines[k - 1].hash : STORE_ZERO_HASH) != 0) {
-        *why = beian_asprintf("was made from a ledger whose line %zu hashes to %.16s…, but line "
-                              "%zu of ledger.txt hashes to %.16s…: the ledger was rewritten, or "
-                              "the index comes from elsewhere",
-                              k, head, k, k ? lg->lines[k - 1].hash : STORE_ZERO_HASH);
-    } else {
-        /* what beian writes for the ledger's first k lines */
-        ledger prefix = *lg;
-        prefix.n = k;
-        memcpy(prefix.head, head, BEIAN_SHA256_HEX_SIZE);
-        rc = index_render(ar, &prefix, &want, &want_len);
-        if (rc != BEIAN_OK) {
-            beian_buf_release(&have);
-            return rc;
+    beian_sqldb_stmt *st = A->st[ST_FIELD];
+    int rc = BEIAN_OK;
+    for (size_t i = 0; i < rec->form->nfields && rc == BEIAN_OK; i++) {
+        const char *v = rec->values[i];
+        if (!v || !v[0]) {
+            continue;
         }
-        if (have.len != want_len || memcmp(have.data, want, want_len) != 0) {
-            *why = beian_asprintf(
-                "does not match the ledger%s and the bundles it lists (a row was edited, added or "
-                "removed)",
-                k < lg->n ? "'s first lines" : "");
-        } else {
-            *state = k == lg->n ? BEIAN_INDEX_FRESH : BEIAN_INDEX_BEHIND;
-            *made_from = k;
-        }
-        free(want);
-    }
-    beian_buf_release(&have);
-    if (*state == BEIAN_INDEX_WRONG && !*why) {
-        return BEIAN_EINTERNAL;
-    }
-    return BEIAN_OK;
-}
-
-int index_update(beian_archive *ar, const ledger *lg, size_t old_n, const char *old_head,
-                 const beian_record_info *row)
-{
-    char *old = index_if_fresh(ar, old_n, old_head);
-    beian_record_info *rows = NULL;
-    size_t n = 0;
-    char *text = NULL;
-    size_t len = 0;
-    int rc;
-    if (!old || index_parse(old, &rows, &n) != BEIAN_OK) {
-        free(old);
-        return index_write(ar, lg);
-    }
-    free(old);
-    size_t i = 0;
-    while (i < n && strcmp(rows[i].record_no, row->record_no) != 0) {
-        i++;
-    }
-    if (i == n) {
-        beian_record_info *grown = realloc(rows, (n + 1) * sizeof *grown);
-        if (!grown) {
-            beian_record_infos_free(rows, n);
+        char *norm = index_norm(v);
+        if (!norm) {
             return BEIAN_EINTERNAL;
         }
-        rows = grown;
-        memset(&rows[n++], 0, sizeof *rows);
+        rc = beian_sqldb_bind_int(st, 1, (long long)l->seq);
+        rc = rc ? rc : beian_sqldb_bind_text(st, 2, l->record);
+        rc = rc ? rc : beian_sqldb_bind_int(st, 3, l->version);
+        rc = rc ? rc : beian_sqldb_bind_text(st, 4, rec->form->fields[i].id);
+        rc = rc ? rc : beian_sqldb_bind_text(st, 5, rec->form->fields[i].label);
+        rc = rc ? rc : beian_sqldb_bind_text(st, 6, v);
+        rc = rc ? rc : beian_sqldb_bind_text(st, 7, norm);
+        rc = rc ? rc : beian_sqldb_run(st);
+        free(norm);
     }
-    beian_record_info_release(&rows[i]);
-    rows[i] = *row;
-    rows[i].form_id = beian_strdup(row->form_id);
-    rows[i].name = beian_strdup(row->name ? row->name : "?");
-    rc = rows[i].form_id && rows[i].name ? rows_text(lg, rows, n, &text, &len) : BEIAN_EINTERNAL;
-    if (rc == BEIAN_OK) {
-        rc = index_replace(ar, text, len);
-    }
-    free(text);
-    beian_record_infos_free(rows, n);
     return rc;
 }
 
-/* ---- the register ---- */
-
-int beian_archive_list(beian_archive *ar, beian_record_info **records, size_t *n,
-                       beian_problems *pr)
+/* 1 when the record has no version with data in the index yet. */
+static int first_data(applier *A, const char *record)
 {
+    beian_sqldb_stmt *st = A->st[ST_HAS_DATA];
+    int none = beian_sqldb_bind_text(st, 1, record) == BEIAN_OK && beian_sqldb_step(st) == 1 &&
+               beian_sqldb_int(st, 0) == 0;
+    beian_sqldb_reset(st);
+    return none;
+}
+
+static int bind_version(beian_sqldb_stmt *st, const ledger_line *l, const char *bundle,
+                        const load_bundle *lb, const char *detail, int has_data)
+{
+    const event_doc *e = lb ? &lb->event : NULL;
+    int rc = beian_sqldb_bind_int(st, 1, (long long)l->seq);
+    rc = rc ? rc : beian_sqldb_bind_text(st, 2, l->hash);
+    rc = rc ? rc : beian_sqldb_bind_text(st, 3, l->record);
+    rc = rc ? rc : beian_sqldb_bind_int(st, 4, l->version);
+    rc = rc ? rc : beian_sqldb_bind_text(st, 5, beian_archive_event_name(l->event));
+    rc = rc ? rc : beian_sqldb_bind_text(st, 6, beian_archive_state_name(l->state));
+    rc = rc ? rc : beian_sqldb_bind_text(st, 7, l->date);
+    rc = rc ? rc : beian_sqldb_bind_text(st, 8, l->path);
+    rc = rc ? rc : beian_sqldb_bind_text(st, 9, l->sha256);
+    rc = rc ? rc : beian_sqldb_bind_text(st, 10, bundle);
+    rc = rc ? rc : beian_sqldb_bind_text(st, 11, lb ? lb->meta.form : NULL);
+    rc = rc ? rc : beian_sqldb_bind_text(st, 12, detail);
+    rc = rc ? rc : beian_sqldb_bind_text(st, 13, e ? e->changed_on : "");
+    rc = rc ? rc : beian_sqldb_bind_text(st, 14, e ? e->closed_on : "");
+    rc = rc ? rc : beian_sqldb_bind_text(st, 15, e ? e->opened_on : "");
+    rc = rc ? rc : beian_sqldb_bind_int(st, 16, e ? e->review_year : 0);
+    rc = rc ? rc : beian_sqldb_bind_int(st, 17, e ? e->review_pass : 0);
+    rc = rc ? rc : beian_sqldb_bind_text(st, 18, e ? e->scan : NULL);
+    rc = rc ? rc : beian_sqldb_bind_text(st, 19, e ? e->scan_name : NULL);
+    rc = rc ? rc : beian_sqldb_bind_int(st, 20, has_data);
+    rc = rc ? rc : beian_sqldb_bind_text(st, 21, e ? e->scan_unverified : NULL);
+    rc = rc ? rc : beian_sqldb_bind_text(st, 22, e ? e->signed_unverified : NULL);
+    return rc;
+}
+
+/* One ledger line: its bundle read and checked like any reader checks it (a bundle that is
+ * missing, damaged or differs from the ledger gives only the ledger's facts). */
+static int apply_line(applier *A, const ledger_line *l)
+{
+    load_bundle lb;
+    beian_form *form = NULL;
+    beian_record *rec = NULL;
+    char *why = NULL;
+    char *detail = NULL;
+    const char *bundle = "ok";
+    int lrc = load_bundle_read(A->ar, l->path, &lb, NULL);
+    if (lrc == BEIAN_EINTERNAL) {
+        return lrc;
+    }
+    if (lrc == BEIAN_OK && strcmp(lb.sha256, l->sha256) != 0) {
+        load_bundle_release(&lb);
+        lrc = BEIAN_EDATA;
+    }
+    int ok = lrc == BEIAN_OK;
+    if (!ok) {
+        bundle = lrc == BEIAN_ENOINPUT ? "missing" : "damaged";
+        detail = beian_strdup(lrc == BEIAN_ENOINPUT ? "MISSING: run beian verify"
+                                                    : "DAMAGED: run beian verify");
+    } else {
+        detail = version_detail(&lb.event);
+    }
+    int rc = detail ? BEIAN_OK : BEIAN_EINTERNAL;
+    int has_data = 0;
+    if (rc == BEIAN_OK && ok &&
+        (l->event == BEIAN_EVENT_SUBMITTED || l->event == BEIAN_EVENT_CHANGED ||
+         first_data(A, l->record)) &&
+        content_record(A->ar->ctx, lb.bundle, &form, &rec, &why) == BEIAN_OK) {
+        has_data = 1;
+    }
+    if (rc == BEIAN_OK) {
+        rc = bind_version(A->st[ST_VERSION], l, bundle, ok ? &lb : NULL, detail, has_data);
+        rc = rc ? rc : beian_sqldb_run(A->st[ST_VERSION]);
+    }
+    if (rc == BEIAN_OK) {
+        beian_sqldb_stmt *st = A->st[ST_RECORD];
+        rc = beian_sqldb_bind_text(st, 1, l->record);
+        rc = rc ? rc : beian_sqldb_bind_text(st, 2, ok ? lb.meta.form : NULL);
+        rc = rc ? rc : beian_sqldb_bind_text(st, 3, beian_archive_state_name(l->state));
+        rc = rc ? rc : beian_sqldb_bind_int(st, 4, l->version);
+        rc = rc ? rc : beian_sqldb_bind_text(st, 5, l->date);
+        rc = rc ? rc : beian_sqldb_bind_text(st, 6, beian_archive_event_name(l->event));
+        rc = rc ? rc : beian_sqldb_bind_int(st, 7, ok && lb.event.signed_unverified != NULL);
+        rc = rc ? rc : beian_sqldb_run(st);
+    }
+    if (rc == BEIAN_OK && has_data) {
+        rc = put_record_data(A, l->record, rec);
+        rc = rc ? rc : put_fields(A, l, rec);
+    }
+    for (size_t i = 0; ok && rc == BEIAN_OK && i < lb.event.n_warnings; i++) {
+        rc = beian_sqldb_bind_int(A->st[ST_WARNING], 1, (long long)l->seq);
+        rc = rc ? rc : beian_sqldb_bind_text(A->st[ST_WARNING], 2, lb.event.warnings[i]);
+        rc = rc ? rc : beian_sqldb_run(A->st[ST_WARNING]);
+    }
+    free(why);
+    free(detail);
+    beian_record_free(rec);
+    beian_form_free(form);
+    if (ok) {
+        load_bundle_release(&lb);
+    }
+    return rc;
+}
+
+/* Adds lg's lines from..n-1 (inside a transaction). */
+static int apply_lines(beian_archive *ar, beian_sqldb *db, const ledger *lg, size_t from)
+{
+    applier A;
+    int rc = BEIAN_OK;
+    memset(&A, 0, sizeof A);
+    A.ar = ar;
+    A.db = db;
+    for (int i = 0; i < ST_N && rc == BEIAN_OK; i++) {
+        rc = beian_sqldb_prepare(db, apply_sql[i], &A.st[i]);
+    }
+    for (size_t i = from; i < lg->n && rc == BEIAN_OK; i++) {
+        rc = apply_line(&A, &lg->lines[i]);
+    }
+    for (int i = 0; i < ST_N; i++) {
+        beian_sqldb_finalize(A.st[i]);
+    }
+    return rc;
+}
+
+/* ---- catching up ---- */
+
+typedef enum { SYNC_OK, SYNC_AHEAD, SYNC_WRONG } sync_result;
+
+/* Brings db up to lg in one transaction: a missing or older schema is made anew, lines the
+ * index lacks are added. An index ahead of lg or made from another ledger is left alone. */
+static int sync_db(beian_archive *ar, beian_sqldb *db, const ledger *lg, int rebuild,
+                   sync_result *res, index_meta *m)
+{
+    *res = SYNC_OK;
+    int rc = beian_sqldb_begin(db);
+    if (rc != BEIAN_OK) {
+        return rc;
+    }
+    rc = meta_read(db, m);
+    if (rc == BEIAN_OK && !rebuild && m->schema == INDEX_SCHEMA) {
+        if (m->lines > lg->n) {
+            *res = SYNC_AHEAD;
+        } else if (strcmp(m->head, m->lines ? lg->lines[m->lines - 1].hash : STORE_ZERO_HASH)) {
+            *res = SYNC_WRONG;
+        }
+        if (*res != SYNC_OK || m->lines == lg->n) {
+            beian_sqldb_rollback(db);
+            return BEIAN_OK;
+        }
+    } else if (rc == BEIAN_OK) {
+        m->lines = 0;
+        rc = beian_sqldb_exec(db, drop_sql);
+        rc = rc ? rc : beian_sqldb_exec(db, schema_sql);
+    }
+    rc = rc ? rc : apply_lines(ar, db, lg, m->lines);
+    rc = rc ? rc : meta_write(db, lg);
+    rc = rc ? rc : beian_sqldb_commit(db);
+    if (rc != BEIAN_OK) {
+        beian_sqldb_rollback(db);
+    }
+    return rc;
+}
+
+static int open_temp(beian_archive *ar, const ledger *lg, index_db *out)
+{
+    sync_result res;
+    index_meta m;
+    int rc = beian_sqldb_open(ar->ctx, NULL, BEIAN_SQLDB_TEMP, &out->db);
+    if (rc == BEIAN_OK) {
+        out->temp = 1;
+        rc = sync_db(ar, out->db, lg, 1, &res, &m);
+    }
+    return rc;
+}
+
+/* Every read of one reader in one snapshot: a filing's rows are added in one transaction,
+ * and a reader's queries (records, then their versions) must not straddle two filings. */
+static int index_snapshot(index_db *ix)
+{
+    return beian_sqldb_exec(ix->db, "BEGIN");
+}
+
+void index_close(index_db *ix)
+{
+    if (ix) {
+        beian_sqldb_rollback(ix->db);
+        beian_sqldb_close(ix->db);
+        memset(ix, 0, sizeof *ix);
+    }
+}
+
+/* 1 when BEIAN_NO_INDEX asks for the bundle-reading path */
+static int no_index(void)
+{
+    /* the benchmark's bundle-reading path (docs/internals/performance.md), like
+     * $BEIAN_ARCHIVE a switch of the environment rather than an option */
+    const char *off = getenv("BEIAN_NO_INDEX");
+    return off && off[0] && strcmp(off, "0") != 0;
+}
+
+/* 1 when this process may write index.db (it may be created, or it is writable). */
+static int writable(beian_archive *ar, const char *path)
+{
+    return !ar->index_readonly && access(ar->dir, W_OK) == 0 &&
+           (access(path, F_OK) != 0 || access(path, W_OK) == 0);
+}
+
+int index_open(beian_archive *ar, const ledger *lg, index_db *out, beian_problems *pr)
+{
+    char *path = store_path(ar, INDEX_FILE);
+    sync_result res = SYNC_OK;
+    index_meta m;
+    int rc = path ? BEIAN_OK : BEIAN_EINTERNAL;
+    memset(out, 0, sizeof *out);
+    memset(&m, 0, sizeof m);
+    if (rc != BEIAN_OK || no_index()) {
+        free(path);
+        rc = rc == BEIAN_OK ? open_temp(ar, lg, out) : rc;
+        if (rc != BEIAN_OK) {
+            index_close(out);
+        }
+        return rc;
+    }
+    if (writable(ar, path)) {
+        rc = beian_sqldb_open(ar->ctx, path, BEIAN_SQLDB_WRITE, &out->db);
+        rc = rc ? rc : sync_db(ar, out->db, lg, 0, &res, &m);
+        if (rc == BEIAN_OK && res == SYNC_OK) {
+            goto done;
+        }
+        if (rc == BEIAN_EINTERNAL) {
+            goto done;
+        }
+        if (rc != BEIAN_OK) {
+            beian_problems_add(pr, BEIAN_SEV_WARNING, ar->dir, 0, 0, NULL, NULL,
+                               "%s; the register is read from the ledger and the bundles (`beian "
+                               "reindex` rebuilds the index)",
+                               beian_ctx_message(ar->ctx));
+        }
+    } else {
+        rc = beian_sqldb_open(ar->ctx, path, BEIAN_SQLDB_IMMUTABLE, &out->db);
+        rc = rc ? rc : meta_read(out->db, &m);
+        if (rc == BEIAN_OK && m.schema == INDEX_SCHEMA && m.lines <= lg->n &&
+            strcmp(m.head, m.lines ? lg->lines[m.lines - 1].hash : STORE_ZERO_HASH) == 0 &&
+            m.lines == lg->n) {
+            goto done;
+        }
+        if (rc == BEIAN_OK && m.schema == INDEX_SCHEMA && m.lines > lg->n) {
+            res = SYNC_AHEAD;
+        } else if (lg->n > 0) {
+            beian_problems_add(pr, BEIAN_SEV_NOTE, ar->dir, 0, 0, NULL, NULL,
+                               "the archive is read-only and index.db is %s: the register is "
+                               "read from the ledger and the bundles",
+                               rc == BEIAN_ENOINPUT ? "missing" : "behind the ledger");
+        }
+    }
+    if (res == SYNC_AHEAD) {
+        beian_problems_add(pr, BEIAN_SEV_WARNING, ar->dir, 0, 0, NULL, NULL,
+                           "index.db was made from a ledger of %zu lines, but ledger.txt has "
+                           "%zu: the ledger was cut short or replaced by an older copy (run "
+                           "`beian verify`); the register is read from ledger.txt as it is",
+                           m.lines, lg->n);
+    } else if (res == SYNC_WRONG) {
+        beian_problems_add(pr, BEIAN_SEV_WARNING, ar->dir, 0, 0, NULL, NULL,
+                           "index.db contradicts the ledger (run `beian verify`; `beian fsck` "
+                           "rebuilds it); the register is read from the ledger and the bundles");
+    }
+    beian_sqldb_close(out->db);
+    out->db = NULL;
+    rc = open_temp(ar, lg, out);
+done:
+    if (rc == BEIAN_OK) {
+        rc = index_snapshot(out);
+    }
+    if (rc != BEIAN_OK) {
+        index_close(out);
+    }
+    free(path);
+    return rc;
+}
+
+int index_open_register(beian_archive *ar, index_db *out, beian_problems *pr)
+{
+    size_t n = 0;
+    char head[BEIAN_SHA256_HEX_SIZE];
+    int whole = 0;
+    index_meta m;
+    char *path = store_path(ar, INDEX_FILE);
+    memset(out, 0, sizeof *out);
+    int rc = path ? ledger_tail(ar, &n, head, &whole) : BEIAN_EINTERNAL;
+    if (rc == BEIAN_OK && whole && !no_index() && access(path, F_OK) == 0 &&
+        beian_sqldb_open(ar->ctx, path,
+                         writable(ar, path) ? BEIAN_SQLDB_WRITE : BEIAN_SQLDB_IMMUTABLE,
+                         &out->db) == BEIAN_OK) {
+        if (index_snapshot(out) == BEIAN_OK && meta_read(out->db, &m) == BEIAN_OK &&
+            m.schema == INDEX_SCHEMA && m.lines == n && strcmp(m.head, head) == 0) {
+            free(path);
+            return BEIAN_OK;
+        }
+        index_close(out);
+    }
+    free(path);
+    if (rc != BEIAN_OK) {
+        return rc;
+    }
     ledger lg;
-    *records = NULL;
-    *n = 0;
-    int rc = ledger_load(ar, &lg, NULL);
+    rc = ledger_load(ar, &lg, NULL);
     if (rc != BEIAN_OK) {
         return rc;
     }
     if (lg.damaged) {
         beian_problems_add(pr, BEIAN_SEV_WARNING, ar->dir, 0, 0, NULL, NULL,
-                           "the ledger is damaged; this list may be incomplete (run `beian "
+                           "the ledger is damaged; what follows may be incomplete (run `beian "
                            "verify`)");
     }
-    char *text = index_if_fresh(ar, lg.n, lg.head);
-    if (text) {
-        rc = index_parse(text, records, n);
-        free(text);
-        if (rc == BEIAN_OK) {
-            goto done;
-        }
-    }
-    if (lg.n > 0) {
-        beian_problems_add(pr, BEIAN_SEV_NOTE, ar->dir, 0, 0, NULL, NULL,
-                           "index.tsv is behind the ledger or missing; the list is read from the "
-                           "ledger and the bundles (the next filing or `beian fsck` rebuilds the "
-                           "index)");
-    }
-    rc = rows_from_bundles(ar, &lg, records, n);
-    if (rc == BEIAN_OK) {
-        qsort(*records, *n, sizeof **records, cmp_rows);
-    }
-done:
+    rc = index_open(ar, &lg, out, pr);
     ledger_release(&lg);
     return rc;
+}
+
+int index_update(beian_archive *ar, const ledger *lg)
+{
+    char *path = store_path(ar, INDEX_FILE);
+    beian_sqldb *db = NULL;
+    sync_result res = SYNC_OK;
+    index_meta m;
+    int rc = path ? beian_sqldb_open(ar->ctx, path, BEIAN_SQLDB_WRITE, &db) : BEIAN_EINTERNAL;
+    rc = rc ? rc : sync_db(ar, db, lg, 0, &res, &m);
+    if (rc == BEIAN_OK && res != SYNC_OK) {
+        rc = beian_ctx_fail(ar->ctx, BEIAN_EDATA, "index.db %s the ledger",
+                            res == SYNC_AHEAD ? "is ahead of" : "contradicts");
+    }
+    beian_sqldb_close(db);
+    free(path);
+    return rc;
+}
+
+int index_rebuild(beian_archive *ar, const ledger *lg)
+{
+    char *path = store_path(ar, INDEX_FILE);
+    beian_sqldb *db = NULL;
+    sync_result res;
+    index_meta m;
+    if (!path) {
+        return BEIAN_EINTERNAL;
+    }
+    int rc = beian_sqldb_open(ar->ctx, path, BEIAN_SQLDB_WRITE, &db);
+    if (rc == BEIAN_EIO) {
+        /* not a database at all (overwritten): made anew; the lock keeps writers out, and
+         * readers that had it open keep their own view until they close it */
+        static const char *const ext[] = {"", "-wal", "-shm"};
+        for (int i = 0; i < 3; i++) {
+            char *p = beian_asprintf("%s%s", path, ext[i]);
+            if (p && unlink(p) != 0 && errno != ENOENT) {
+                rc = beian_ctx_fail(ar->ctx, BEIAN_EIO, "%s: cannot remove: %s", p,
+                                    strerror(errno));
+            }
+            free(p);
+        }
+        rc = beian_sqldb_open(ar->ctx, path, BEIAN_SQLDB_WRITE, &db);
+    }
+    rc = rc ? rc : sync_db(ar, db, lg, 1, &res, &m);
+    beian_sqldb_close(db);
+    free(path);
+    return rc;
+}
+
+/* ---- checking it against the ledger (verify) ---- */
+
+static int open_for_check(beian_archive *ar, beian_sqldb **db)
+{
+    char *path = store_path(ar, INDEX_FILE);
+    int rc = path ? beian_sqldb_open(ar->ctx, path,
+                                     writable(ar, path) ? BEIAN_SQLDB_READ : BEIAN_SQLDB_IMMUTABLE,
+                                     db)
+                  : BEIAN_EINTERNAL;
+    free(path);
+    return rc;
+}
+
+int index_ahead(beian_archive *ar, const ledger *lg, size_t *made_from)
+{
+    beian_sqldb *db = NULL;
+    index_meta m;
+    int ahead = 0;
+    if (open_for_check(ar, &db) == BEIAN_OK && meta_read(db, &m) == BEIAN_OK &&
+        m.schema == INDEX_SCHEMA && m.lines > lg->n) {
+        ahead = 1;
+        *made_from = m.lines;
+    }
+    beian_sqldb_close(db);
+    return ahead;
+}
+
+/* The first row of versions (for the ledger's first k lines) that differs from the ledger,
+ * as a malloc'd sentence, or NULL when all agree (*rc: a failure). */
+static char *versions_differ(beian_sqldb *db, const ledger *lg, size_t k, int *rc)
+{
+    beian_sqldb_stmt *st = NULL;
+    char *why = NULL;
+    size_t i = 0;
+    int r = 0;
+    *rc = beian_sqldb_prepare(db,
+                              "SELECT seq, line_hash, record, version, event, state, date, "
+                              "path, sha256 FROM versions ORDER BY seq",
+                              &st);
+    while (*rc == BEIAN_OK && !why && (r = beian_sqldb_step(st)) == 1) {
+        const ledger_line *l = i < k ? &lg->lines[i] : NULL;
+        if (!l || (size_t)beian_sqldb_int(st, 0) != l->seq ||
+            strcmp(beian_sqldb_text(st, 1), l->hash) || strcmp(beian_sqldb_text(st, 2), l->record) ||
+            beian_sqldb_int(st, 3) != l->version ||
+            strcmp(beian_sqldb_text(st, 4), beian_archive_event_name(l->event)) ||
+            strcmp(beian_sqldb_text(st, 5), beian_archive_state_name(l->state)) ||
+            strcmp(beian_sqldb_text(st, 6), l->date) || strcmp(beian_sqldb_text(st, 7), l->path) ||
+            strcmp(beian_sqldb_text(st, 8), l->sha256)) {
+            why = l ? beian_asprintf("its row for ledger line %zu (%s v%lld) differs from the "
+                                     "ledger's (%s v%d)",
+                                     i + 1, beian_sqldb_text(st, 2), beian_sqldb_int(st, 3),
+                                     l->record, l->version)
+                    : beian_asprintf("it has a row for ledger line %lld, which the ledger it "
+                                     "names lacks",
+                                     beian_sqldb_int(st, 0));
+        }
+        i++;
+    }
+    if (*rc == BEIAN_OK && r < 0) {
+        *rc = -r;
+    }
+    if (*rc == BEIAN_OK && !why && i < k) {
+        why = beian_asprintf("it lacks the row of ledger line %zu (%s v%d)", i + 1,
+                             lg->lines[i].record, lg->lines[i].version);
+    }
+    beian_sqldb_finalize(st);
+    return why;
+}
+
+static int cmp_line_record(const void *a, const void *b)
+{
+    const ledger_line *x = *(const ledger_line *const *)a;
+    const ledger_line *y = *(const ledger_line *const *)b;
+    int c = strcmp(x->record, y->record);
+    if (c == 0) {
+        c = (x->version > y->version) - (x->version < y->version);
+    }
+    return c ? c : (x->seq < y->seq) - (x->seq > y->seq);
+}
+
+/* The latest line of each record among the ledger's first k lines, by record (as
+ * ledger_latest picks it: the first line of the highest version); *n how many. */
+static const ledger_line **latest_lines(const ledger *lg, size_t k, size_t *n)
+{
+    const ledger_line **all = k ? malloc(k * sizeof *all) : NULL;
+    size_t m = 0;
+    *n = 0;
+    if (!all) {
+        return NULL;
+    }
+    for (size_t i = 0; i < k; i++) {
+        all[i] = &lg->lines[i];
+    }
+    qsort(all, k, sizeof *all, cmp_line_record);
+    for (size_t i = 0; i < k; i++) {
+        if (i + 1 == k || strcmp(all[i]->record, all[i + 1]->record) != 0) {
+            all[m++] = all[i];
+        }
+    }
+    *n = m;
+    return all;
+}
+
+static const ledger_line *find_latest(const ledger_line **latest, size_t n, const char *record)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(latest[mid]->record, record);
+        if (c == 0) {
+            return latest[mid];
+        }
+        if (c < 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return NULL;
+}
+
+/* The first row of records that differs from the latest line of its record among the
+ * ledger's first k lines, or a record the ledger lacks. */
+static char *records_differ(beian_sqldb *db, const ledger *lg, size_t k, int *rc)
+{
+    beian_sqldb_stmt *st = NULL;
+    char *why = NULL;
+    size_t rows = 0, distinct = 0;
+    int r = 0;
+    const ledger_line **latest = latest_lines(lg, k, &distinct);
+    if (k && !latest) {
+        *rc = BEIAN_EINTERNAL;
+        return NULL;
+    }
+    *rc = beian_sqldb_prepare(db, "SELECT record, state, version, date FROM records", &st);
+    while (*rc == BEIAN_OK && !why && (r = beian_sqldb_step(st)) == 1) {
+        const char *rec = beian_sqldb_text(st, 0);
+        const ledger_line *l = find_latest(latest, distinct, rec);
+        rows++;
+        if (!l) {
+            why = beian_asprintf("it has a record %s that the ledger lacks", rec);
+        } else if (strcmp(beian_sqldb_text(st, 1), beian_archive_state_name(l->state)) ||
+                   beian_sqldb_int(st, 2) != l->version || strcmp(beian_sqldb_text(st, 3), l->date)) {
+            why = beian_asprintf("it says %s is %s at v%lld of %s, but the ledger says %s at v%d "
+                                 "of %s",
+                                 rec, beian_sqldb_text(st, 1), beian_sqldb_int(st, 2),
+                                 beian_sqldb_text(st, 3), beian_archive_state_name(l->state),
+                                 l->version, l->date);
+        }
+    }
+    if (*rc == BEIAN_OK && r < 0) {
+        *rc = -r;
+    }
+    if (*rc == BEIAN_OK && !why && rows != distinct) {
+        why = beian_asprintf("it lists %zu records, the ledger %zu", rows, distinct);
+    }
+    beian_sqldb_finalize(st);
+    free(latest);
+    return why;
+}
+
+int index_check(beian_archive *ar, const ledger *lg, beian_index_state *state, size_t *made_from,
+                char **why)
+{
+    beian_sqldb *db = NULL;
+    index_meta m;
+    *state = BEIAN_INDEX_WRONG;
+    *made_from = 0;
+    *why = NULL;
+    int rc = open_for_check(ar, &db);
+    if (rc == BEIAN_ENOINPUT) {
+        *state = lg->n == 0 ? BEIAN_INDEX_FRESH : BEIAN_INDEX_MISSING;
+        return BEIAN_OK;
+    }
+    rc = rc ? rc : meta_read(db, &m);
+    if (rc == BEIAN_EINTERNAL) {
+        beian_sqldb_close(db);
+        return rc;
+    }
+    if (rc != BEIAN_OK) {
+        *why = beian_asprintf("cannot be read (%s)", beian_ctx_message(ar->ctx));
+    } else if (m.schema != INDEX_SCHEMA) {
+        /* an older index (or an empty file): rebuilt at its next use, not damage */
+        *state = lg->n == 0 ? BEIAN_INDEX_FRESH : BEIAN_INDEX_MISSING;
+    } else if (m.lines > lg->n) {
+        *why = beian_asprintf("was made from a ledger of %zu lines, but ledger.txt has %zu: the "
+                              "ledger was cut short, or the index comes from elsewhere",
+                              m.lines, lg->n);
+    } else if (strcmp(m.head, m.lines ? lg->lines[m.lines - 1].hash : STORE_ZERO_HASH) != 0) {
+        *why = beian_asprintf("was made from a ledger whose line %zu hashes to %.16s…, but line "
+                              "%zu of ledger.txt hashes to %.16s…: the ledger was rewritten, or "
+                              "the index comes from elsewhere",
+                              m.lines, m.head, m.lines,
+                              m.lines ? lg->lines[m.lines - 1].hash : STORE_ZERO_HASH);
+    } else {
+        char *d = versions_differ(db, lg, m.lines, &rc);
+        if (rc == BEIAN_OK && !d) {
+            d = records_differ(db, lg, m.lines, &rc);
+        }
+        if (d) {
+            *why = beian_asprintf("does not match the ledger%s: %s",
+                                  m.lines < lg->n ? "'s first lines" : "", d);
+            free(d);
+        } else if (rc == BEIAN_OK) {
+            *state = m.lines == lg->n ? BEIAN_INDEX_FRESH : BEIAN_INDEX_BEHIND;
+            *made_from = m.lines;
+        }
+    }
+    beian_sqldb_close(db);
+    if (rc == BEIAN_EINTERNAL || (*state == BEIAN_INDEX_WRONG && !*why)) {
+        return BEIAN_EINTERNAL;
+    }
+    return BEIAN_OK;
+}
+
+/* ---- the register ---- */
+
+const char *beian_archive_index_library_version(void)
+{
+    return beian_sqldb_library_version();
 }

@@ -1,5 +1,9 @@
-/* archive_index.h - index.tsv, one line per record: the register's cache, derived from the
- * ledger and the bundles and replaced whole (archive_index.c). Private to the library. */
+/*
+ * archive_index.h - index.db, the register's index in SQLite (archive_index.c): derived from
+ * the ledger and the bundles, caught up after each filing and whenever a reader finds it
+ * behind, rebuilt by `beian reindex` and fsck, never trusted over the ledger. Private to the
+ * library.
+ */
 #ifndef BEIAN_ARCHIVE_INDEX_H
 #define BEIAN_ARCHIVE_INDEX_H
 
@@ -7,28 +11,51 @@
 
 #include "archive_store.h"
 #include "ledger.h"
+#include "sqldb.h"
 
-/* The largest index.tsv that is read. */
-#define INDEX_MAX_BYTES (64u * 1024u * 1024u)
+#define INDEX_FILE "index.db"
+/* The layout of the tables below; an index of another version is rebuilt, not migrated. */
+#define INDEX_SCHEMA 2
 
-/* The text index.tsv should hold for this ledger (reads each record's latest bundle). */
-int index_render(beian_archive *ar, const ledger *lg, char **text, size_t *len);
-/* Rewrites index.tsv from the bundles (lock held). */
-int index_write(beian_archive *ar, const ledger *lg);
+/* An index open for reading: index.db caught up to a ledger, or (temp) a private database
+ * built from the ledger and the bundles when index.db cannot be used (BEIAN_NO_INDEX=1, a
+ * read-only copy whose index is behind, an index that contradicts the ledger). */
+typedef struct {
+    beian_sqldb *db;
+    int temp;
+} index_db;
+
 /*
- * What index.tsv is to the ledger lg: FRESH, BEHIND (exactly the index of the first
- * *made_from lines: a failed update, not damage), MISSING, or WRONG with *why (malloc'd) saying
- * how it contradicts the ledger. Returns BEIAN_OK or BEIAN_EINTERNAL.
+ * Opens the index of ledger lg for reading, catching index.db up when it is behind. What
+ * keeps it from being used is a warning or a note in pr (an index ahead of the ledger: the
+ * ledger was cut short), and the index is then built from the bundles. BEIAN_OK or a failure
+ * (memory, the disk).
+ */
+int index_open(beian_archive *ar, const ledger *lg, index_db *out, beian_problems *pr);
+void index_close(index_db *ix);
+/* What every reader of the register opens: index.db as it is when it was made from exactly
+ * the ledger on disk (its line count and last line's hash: no need to parse the ledger),
+ * else index_open of the ledger loaded (a damaged ledger is a warning in pr). */
+int index_open_register(beian_archive *ar, index_db *out, beian_problems *pr);
+/* After a commit (lock held): index.db caught up to lg. A failure leaves it behind, which
+ * the next reader or filing catches up; the context's message says why. */
+int index_update(beian_archive *ar, const ledger *lg);
+/* Rebuilds index.db from lg and the bundles alone (lock held): `beian reindex`, fsck. */
+int index_rebuild(beian_archive *ar, const ledger *lg);
+/*
+ * What index.db is to the ledger lg: FRESH, BEHIND (its rows are exactly those of the first
+ * *made_from lines: an update that has not happened yet, not damage), MISSING (also: of an
+ * older schema), or WRONG with *why (malloc'd) saying how it contradicts the ledger. Opens it
+ * read-only. Returns BEIAN_OK or BEIAN_EINTERNAL.
  */
 int index_check(beian_archive *ar, const ledger *lg, beian_index_state *state, size_t *made_from,
                 char **why);
-/* 1 when index.tsv names a ledger of more lines than lg has (*made_from: how many): the
- * index is never written before its ledger, so the ledger was cut short (or replaced by an
- * older copy). That is damage to report, not a stale cache to rebuild. 0 otherwise. */
+/* 1 when index.db knows more ledger lines than lg has (*made_from: how many): the index is
+ * never written before its ledger, so the ledger was cut short (or replaced by an older
+ * copy). That is damage to report, not a stale index to rebuild. 0 otherwise. */
 int index_ahead(beian_archive *ar, const ledger *lg, size_t *made_from);
-/* After a commit: when index.tsv was fresh for the ledger before it (old_n lines, old_head),
- * replaces or adds row; otherwise rebuilds it from the bundles (lock held). */
-int index_update(beian_archive *ar, const ledger *lg, size_t old_n, const char *old_head,
-                 const beian_record_info *row);
+/* The text search compares: half-width, ASCII in lower case, without spaces and hyphens
+ * (so 138-0013-8000 and 13800138000 meet); caller frees. */
+char *index_norm(const char *s);
 
 #endif

@@ -1,13 +1,13 @@
 /*
- * archive_read.c - a record's history: every version the ledger lists, each read back from its
- * bundle (archive_load.c).
+ * archive_read.c - a record's history (every version the ledger lists, with what its bundle
+ * added) and the register (台账, one row per record), as the index holds them
+ * (archive_index.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "archive_content.h"
-#include "archive_load.h"
+#include "archive_index.h"
 #include "ledger.h"
 #include "util.h"
 
@@ -20,63 +20,27 @@ void beian_version_infos_free(beian_version_info *v, size_t n)
     free(v);
 }
 
-/* What a version adds, in a few words. */
-static char *version_detail(const load_bundle *lb)
-{
-    const event_doc *e = &lb->event;
-    beian_buf b;
-    beian_buf_init(&b);
-    if (e->event == BEIAN_EVENT_REVIEWED) {
-        beian_buf_appendf(&b, "%d: %s", e->review_year, e->review_pass ? "pass" : "fail");
-    }
-    if (e->reason) {
-        beian_buf_appendf(&b, "%sreason: %s", b.len ? "; " : "", e->reason);
-    }
-    if (e->scan) {
-        beian_buf_appendf(&b, "%sscan %s (%s)", b.len ? "; " : "", e->scan,
-                          e->scan_name && e->scan_name[0] ? e->scan_name : "?");
-    }
-    /* how the scan was matched to the record (issue 13) */
-    if (e->scan_check && strcmp(e->scan_check, "draft") == 0) {
-        beian_buf_appendf(&b, "; a draft's code (printed before filing), data of v%d",
-                          e->printed_version);
-    }
-    if (e->scan_unverified) {
-        beian_buf_appendf(&b, "; 未经校验 (unverified: no code read): %s", e->scan_unverified);
-    }
-    if (e->event == BEIAN_EVENT_SUBMITTED || e->event == BEIAN_EVENT_CHANGED) {
-        beian_buf_appendf(&b, "%sform printed as v%d", b.len ? "; " : "", e->printed_version);
-    }
-    if (!b.data) {
-        return NULL;
-    }
-    return (char *)b.data;
-}
-
 int beian_archive_history(beian_archive *ar, const char *record_no, beian_record_info *info,
                           beian_version_info **versions, size_t *n, beian_problems *pr)
 {
-    ledger lg;
+    index_db ix;
+    beian_sqldb_stmt *st = NULL;
     beian_version_info *v = NULL;
     size_t nv = 0;
-    int rc = ledger_load(ar, &lg, NULL);
+    int r = 0;
     memset(info, 0, sizeof *info);
     *versions = NULL;
     *n = 0;
-    if (rc != BEIAN_OK) {
-        return rc;
-    }
-    if (lg.damaged) {
-        beian_problems_add(pr, BEIAN_SEV_WARNING, ar->dir, 0, 0, NULL, NULL,
-                           "the ledger is damaged; this history may be incomplete (run `beian "
-                           "verify %s`)",
-                           record_no);
-    }
-    for (size_t i = 0; i < lg.n && rc == BEIAN_OK; i++) {
-        const ledger_line *l = &lg.lines[i];
-        if (strcmp(l->record, record_no) != 0) {
-            continue;
-        }
+    int rc = index_open_register(ar, &ix, pr);
+    rc = rc ? rc
+            : beian_sqldb_prepare(ix.db,
+                                  "SELECT v.version, v.event, v.state, v.date, v.path, v.sha256, "
+                                  "v.detail, r.form, r.name, v.scan_unverified FROM versions v JOIN "
+                                  "records r ON "
+                                  "r.record = v.record WHERE v.record = ?1 ORDER BY v.seq",
+                                  &st);
+    rc = rc ? rc : beian_sqldb_bind_text(st, 1, record_no);
+    while (rc == BEIAN_OK && (r = beian_sqldb_step(st)) == 1) {
         beian_version_info *grown = realloc(v, (nv + 1) * sizeof *grown);
         if (!grown) {
             rc = BEIAN_EINTERNAL;
@@ -85,46 +49,36 @@ int beian_archive_history(beian_archive *ar, const char *record_no, beian_record
         v = grown;
         beian_version_info *x = &v[nv++];
         memset(x, 0, sizeof *x);
-        x->version = l->version;
-        x->event = l->event;
-        x->state = l->state;
-        memcpy(x->date, l->date, BEIAN_DATE_SIZE);
-        memcpy(x->sha256, l->sha256, BEIAN_SHA256_HEX_SIZE);
-        x->path = beian_strdup(l->path);
-        load_bundle lb;
-        int lrc = load_bundle_read(ar, l->path, &lb, NULL);
-        if (lrc == BEIAN_OK && strcmp(lb.sha256, l->sha256) != 0) {
-            lrc = BEIAN_EDATA;
+        x->version = (int)beian_sqldb_int(st, 0);
+        if (beian_archive_event_parse(beian_sqldb_text(st, 1), &x->event) != BEIAN_OK ||
+            beian_archive_state_parse(beian_sqldb_text(st, 2), &x->state) != BEIAN_OK) {
+            rc = BEIAN_EINTERNAL;
         }
-        if (lrc == BEIAN_OK) {
-            x->detail = version_detail(&lb);
-            x->unverified = lb.event.scan_unverified != NULL;
-            if (!info->form_id) {
-                info->form_id = beian_strdup(lb.meta.form);
-            }
-            beian_form *form = NULL;
-            beian_record *rec = NULL;
-            char *why = NULL;
-            if (content_record(ar->ctx, lb.bundle, &form, &rec, &why) == BEIAN_OK) {
-                free(info->name);
-                info->name = content_record_name(rec);
-            }
-            free(why);
-            beian_record_free(rec);
-            beian_form_free(form);
-            load_bundle_release(&lb);
-        } else if (lrc == BEIAN_EINTERNAL) {
-            rc = lrc;
-        } else {
-            x->detail = beian_strdup(lrc == BEIAN_ENOINPUT ? "MISSING: run beian verify"
-                                                           : "DAMAGED: run beian verify");
+        snprintf(x->date, sizeof x->date, "%s", beian_sqldb_text(st, 3));
+        x->path = beian_strdup(beian_sqldb_text(st, 4));
+        snprintf(x->sha256, sizeof x->sha256, "%s", beian_sqldb_text(st, 5));
+        if (!beian_sqldb_is_null(st, 6) && beian_sqldb_text(st, 6)[0]) {
+            x->detail = beian_strdup(beian_sqldb_text(st, 6));
+            rc = x->detail ? rc : BEIAN_EINTERNAL;
         }
-        memcpy(info->record_no, l->record, strlen(l->record) + 1);
-        info->state = l->state;
-        info->version = l->version;
-        memcpy(info->date, l->date, BEIAN_DATE_SIZE);
+        if (!info->form_id && !beian_sqldb_is_null(st, 7)) {
+            info->form_id = beian_strdup(beian_sqldb_text(st, 7));
+        }
+        x->unverified = !beian_sqldb_is_null(st, 9); /* 未经校验 (issue 13) */
+        if (!info->name && !beian_sqldb_is_null(st, 8)) {
+            info->name = beian_strdup(beian_sqldb_text(st, 8));
+        }
+        rc = x->path ? rc : BEIAN_EINTERNAL;
+        snprintf(info->record_no, sizeof info->record_no, "%s", record_no);
+        info->state = x->state;
+        info->version = x->version;
+        memcpy(info->date, x->date, BEIAN_DATE_SIZE);
     }
-    ledger_release(&lg);
+    if (rc == BEIAN_OK && r < 0) {
+        rc = -r;
+    }
+    beian_sqldb_finalize(st);
+    index_close(&ix);
     if (rc == BEIAN_OK && nv == 0) {
         beian_problems_add(pr, BEIAN_SEV_ERROR, ar->dir, 0, 0, NULL, NULL,
                            "there is no record %s in this archive (see: beian list)", record_no);
@@ -137,5 +91,75 @@ int beian_archive_history(beian_archive *ar, const char *record_no, beian_record
     }
     *versions = v;
     *n = nv;
+    return BEIAN_OK;
+}
+
+/* ---- the register ---- */
+
+void beian_record_info_release(beian_record_info *r)
+{
+    free(r->form_id);
+    free(r->name);
+    memset(r, 0, sizeof *r);
+}
+
+void beian_record_infos_free(beian_record_info *r, size_t n)
+{
+    for (size_t i = 0; r && i < n; i++) {
+        beian_record_info_release(&r[i]);
+    }
+    free(r);
+}
+
+int beian_archive_list(beian_archive *ar, beian_record_info **records, size_t *n,
+                       beian_problems *pr)
+{
+    index_db ix;
+    beian_sqldb_stmt *st = NULL;
+    beian_record_info *rows = NULL;
+    size_t k = 0, cap = 0;
+    int r = 0;
+    *records = NULL;
+    *n = 0;
+    int rc = index_open_register(ar, &ix, pr);
+    rc = rc ? rc
+            : beian_sqldb_prepare(ix.db,
+                                  "SELECT record, coalesce(form, '?'), coalesce(name, '?'), "
+                                  "state, version, date, unverified FROM records ORDER BY record",
+                                  &st);
+    while (rc == BEIAN_OK && (r = beian_sqldb_step(st)) == 1) {
+        if (k == cap) {
+            cap = cap ? 2 * cap : 64;
+            beian_record_info *grown = realloc(rows, cap * sizeof *grown);
+            if (!grown) {
+                rc = BEIAN_EINTERNAL;
+                break;
+            }
+            rows = grown;
+        }
+        beian_record_info *x = &rows[k++];
+        memset(x, 0, sizeof *x);
+        snprintf(x->record_no, sizeof x->record_no, "%s", beian_sqldb_text(st, 0));
+        snprintf(x->date, sizeof x->date, "%s", beian_sqldb_text(st, 5));
+        x->form_id = beian_strdup(beian_sqldb_text(st, 1));
+        x->name = beian_strdup(beian_sqldb_text(st, 2));
+        x->version = (int)beian_sqldb_int(st, 4);
+        x->unverified = (int)beian_sqldb_int(st, 6);
+        if (!x->form_id || !x->name ||
+            beian_archive_state_parse(beian_sqldb_text(st, 3), &x->state) != BEIAN_OK) {
+            rc = BEIAN_EINTERNAL;
+        }
+    }
+    if (rc == BEIAN_OK && r < 0) {
+        rc = -r;
+    }
+    beian_sqldb_finalize(st);
+    index_close(&ix);
+    if (rc != BEIAN_OK) {
+        beian_record_infos_free(rows, k);
+        return rc;
+    }
+    *records = rows;
+    *n = k;
     return BEIAN_OK;
 }

@@ -790,3 +790,8 @@ int store_walk(beian_archive *ar, const char *only, store_walk_fn fn, void *user
     walker w = {ar, only, fn, user};
     return walk_level(&w, STORE_AT_YEAR, STORE_RECORDS, NULL);
 }
+
+void beian_archive_index_readonly(beian_archive *ar, int on)
+{
+    ar->index_readonly = on != 0;
+}

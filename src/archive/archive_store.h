@@ -51,6 +51,7 @@ struct beian_archive {
     int lock_shared; /* the lock held is a reader's */
     int created;     /* beian_archive_open made a new archive (there was none) */
     int lock_held;   /* beian_archive_hold: store_unlock keeps the lock until the release */
+    int index_readonly; /* beian_archive_index_readonly: readers do not write index.db */
 };
 
 /* Fixed names inside the archive. */

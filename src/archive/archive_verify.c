@@ -252,7 +252,7 @@ static void check_index(walk *W, const ledger *lg, beian_verify_summary *summary
     if (index_ahead(W->ar, lg, &ahead)) {
         /* the index follows the ledger, never precedes it: the ledger lost lines */
         ADD(W, BEIAN_V_STORE_LEDGER, STORE_LEDGER,
-            "has %zu line%s, but index.tsv was made from a ledger of %zu: the ledger was cut "
+            "has %zu line%s, but index.db was made from a ledger of %zu: the ledger was cut "
             "short or replaced by an older copy; this is damage, not a stale cache (fsck does "
             "not repair it): restore ledger.txt from a copy",
             lg->n, lg->n == 1 ? "" : "s", ahead);
@@ -263,7 +263,7 @@ static void check_index(walk *W, const ledger *lg, beian_verify_summary *summary
     if (rc != BEIAN_OK) {
         W->rc = rc;
     } else if (summary->index == BEIAN_INDEX_WRONG) {
-        ADD(W, BEIAN_V_STORE_INDEX, STORE_INDEX, "%s; run `beian fsck` to rebuild it", why);
+        ADD(W, BEIAN_V_STORE_INDEX, INDEX_FILE, "%s; run `beian fsck` to rebuild it", why);
     }
     free(why);
 }

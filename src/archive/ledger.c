@@ -30,16 +30,74 @@ void ledger_release(ledger *lg)
         free(lg->lines[i].path);
     }
     free(lg->lines);
+    free(lg->by_path);
+    free(lg->by_record);
     memset(lg, 0, sizeof *lg);
+}
+
+static int cmp_path(const void *a, const void *b)
+{
+    const ledger_line *x = *(const ledger_line *const *)a;
+    const ledger_line *y = *(const ledger_line *const *)b;
+    int c = strcmp(x->path, y->path);
+    return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* by record, then version; among lines of one version (a damaged ledger) the first last, so
+ * that the last of a record is the first line of its highest version */
+static int cmp_record(const void *a, const void *b)
+{
+    const ledger_line *x = *(const ledger_line *const *)a;
+    const ledger_line *y = *(const ledger_line *const *)b;
+    int c = strcmp(x->record, y->record);
+    if (c == 0) {
+        c = (x->version > y->version) - (x->version < y->version);
+    }
+    return c ? c : (x->seq < y->seq) - (x->seq > y->seq);
+}
+
+/* The two sorted indexes of lg (BEIAN_EINTERNAL when out of memory). */
+static int ledger_sort(ledger *lg)
+{
+    free(lg->by_path);
+    free(lg->by_record);
+    lg->sorted_n = 0;
+    lg->by_path = lg->n ? malloc(lg->n * sizeof *lg->by_path) : NULL;
+    lg->by_record = lg->n ? malloc(lg->n * sizeof *lg->by_record) : NULL;
+    if (lg->n && (!lg->by_path || !lg->by_record)) {
+        return BEIAN_EINTERNAL;
+    }
+    for (size_t i = 0; i < lg->n; i++) {
+        lg->by_path[i] = lg->by_record[i] = &lg->lines[i];
+    }
+    if (lg->n > 1) {
+        qsort(lg->by_path, lg->n, sizeof *lg->by_path, cmp_path);
+        qsort(lg->by_record, lg->n, sizeof *lg->by_record, cmp_record);
+    }
+    lg->sorted_n = lg->n;
+    return BEIAN_OK;
+}
+
+/* Grows by doubling: the room is the smallest power of two that holds n lines (lines are
+ * only ever added here), so a ledger of n lines is read in O(n), not O(n^2) copies. */
+static int ledger_room(ledger *lg)
+{
+    if (lg->n == 0 || (lg->n & (lg->n - 1)) == 0) {
+        size_t room = lg->n ? 2 * lg->n : 16;
+        ledger_line *p = room > lg->n ? realloc(lg->lines, room * sizeof *p) : NULL;
+        if (!p) {
+            return BEIAN_EINTERNAL;
+        }
+        lg->lines = p;
+    }
+    return BEIAN_OK;
 }
 
 static int ledger_push(ledger *lg, const ledger_line *l)
 {
-    ledger_line *p = realloc(lg->lines, (lg->n + 1) * sizeof *p);
-    if (!p) {
+    if (ledger_room(lg) != BEIAN_OK) {
         return BEIAN_EINTERNAL;
     }
-    lg->lines = p;
     lg->lines[lg->n++] = *l;
     return BEIAN_OK;
 }
@@ -197,13 +255,6 @@ int ledger_load(beian_archive *ar, ledger *lg, beian_findings *f)
                 goto done;
             }
         }
-        if (ledger_find_path(lg, l.path)) {
-            rc = finding(lg, f, "%sline %zu%s", "", lineno, " files a bundle already listed");
-            if (rc != BEIAN_OK) {
-                free(l.path);
-                goto done;
-            }
-        }
         beian_sha256_hex(line, strlen(line), l.hash);
         memcpy(prev, l.hash, BEIAN_SHA256_HEX_SIZE);
         if (ledger_push(lg, &l) != BEIAN_OK) {
@@ -213,12 +264,58 @@ int ledger_load(beian_archive *ar, ledger *lg, beian_findings *f)
         }
     }
     memcpy(lg->head, prev, BEIAN_SHA256_HEX_SIZE);
+    rc = ledger_sort(lg);
+    /* a bundle listed twice: each later line is a finding */
+    for (size_t i = 1; rc == BEIAN_OK && i < lg->n; i++) {
+        const ledger_line *a = lg->by_path[i - 1];
+        const ledger_line *l = lg->by_path[i];
+        if (strcmp(a->path, l->path) == 0) {
+            rc = finding(lg, f, "%sline %zu%s", "", l->seq, " files a bundle already listed");
+        }
+    }
 done:
     beian_buf_release(&b);
     free(path);
     if (rc != BEIAN_OK) {
         ledger_release(lg);
     }
+    return rc;
+}
+
+int ledger_tail(beian_archive *ar, size_t *n, char head[BEIAN_SHA256_HEX_SIZE], int *whole)
+{
+    beian_buf b;
+    int err = 0;
+    char *path = store_path(ar, STORE_LEDGER);
+    *n = 0;
+    *whole = 0;
+    memcpy(head, STORE_ZERO_HASH, BEIAN_SHA256_HEX_SIZE);
+    beian_buf_init(&b);
+    if (!path) {
+        return BEIAN_EINTERNAL;
+    }
+    int rc = beian_file_read(path, LEDGER_MAX_BYTES, &b, &err);
+    free(path);
+    if (rc == BEIAN_ENOINPUT && err == ENOENT) {
+        *whole = 1; /* a new archive */
+        return BEIAN_OK;
+    }
+    if (rc != BEIAN_OK) {
+        return rc == BEIAN_EINTERNAL ? rc : BEIAN_OK; /* ledger_load says why */
+    }
+    const char *t = (const char *)b.data;
+    if (b.len > 0 && t[b.len - 1] == '\n' && !memchr(t, '\0', b.len)) {
+        size_t last = 0;
+        for (const char *p = t; (p = memchr(p, '\n', b.len - (size_t)(p - t))) != NULL; p++) {
+            (*n)++;
+            if ((size_t)(p - t) + 1 < b.len) {
+                last = (size_t)(p - t) + 1;
+            }
+        }
+        rc = beian_sha256_hex(t + last, b.len - 1 - last, head);
+        *whole = rc == BEIAN_OK;
+    }
+    beian_buf_release(&b);
     return rc;
 }
 
@@ -242,6 +339,20 @@ int ledger_unchanged(beian_archive *ar, size_t n, const char head[BEIAN_SHA256_H
 
 const ledger_line *ledger_latest(const ledger *lg, const char *record)
 {
+    if (lg->sorted_n == lg->n && lg->by_record) {
+        /* the last line of record in (record, version) order */
+        size_t lo = 0, hi = lg->n;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (strcmp(lg->by_record[mid]->record, record) <= 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        const ledger_line *l = lo ? lg->by_record[lo - 1] : NULL;
+        return l && strcmp(l->record, record) == 0 ? l : NULL;
+    }
     const ledger_line *best = NULL;
     for (size_t i = 0; i < lg->n; i++) {
         if (strcmp(lg->lines[i].record, record) == 0 &&
@@ -254,6 +365,19 @@ const ledger_line *ledger_latest(const ledger *lg, const char *record)
 
 const ledger_line *ledger_find_path(const ledger *lg, const char *path)
 {
+    if (lg->sorted_n == lg->n && lg->by_path) {
+        size_t lo = 0, hi = lg->n;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (strcmp(lg->by_path[mid]->path, path) < 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        const ledger_line *l = lo < lg->n ? lg->by_path[lo] : NULL;
+        return l && strcmp(l->path, path) == 0 ? l : NULL;
+    }
     for (size_t i = 0; i < lg->n; i++) {
         if (strcmp(lg->lines[i].path, path) == 0) {
             return &lg->lines[i];
@@ -294,12 +418,10 @@ int ledger_append(beian_archive *ar, ledger *lg, const ledger_line *line, int *u
         goto done;
     }
     /* room for the line before the commit point: nothing after it may fail for memory */
-    ledger_line *room = realloc(lg->lines, (lg->n + 1) * sizeof *room);
-    if (!room) {
+    if (ledger_room(lg) != BEIAN_OK) {
         rc = BEIAN_EINTERNAL;
         goto done;
     }
-    lg->lines = room;
     rc = store_replace_file(ar, STORE_LEDGER, text.data, text.len, "ledger-written", &renamed);
     if (rc != BEIAN_OK && renamed && unsynced) {
         *unsynced = 1; /* the new ledger is in place; only the folder's sync failed */

@@ -25,6 +25,11 @@ typedef struct {
     size_t n;
     char head[BEIAN_SHA256_HEX_SIZE];
     int damaged; /* a STORE-LEDGER finding was made */
+    /* the lines sorted by path, and by record then version, made by ledger_load for
+     * lookups in O(log n); valid while sorted_n == n (a copy cut to a prefix, or a ledger
+     * appended to, is searched line by line) */
+    const ledger_line **by_path, **by_record;
+    size_t sorted_n;
 } ledger;
 
 /*
@@ -33,6 +38,10 @@ typedef struct {
  */
 int ledger_load(beian_archive *ar, ledger *lg, beian_findings *f);
 void ledger_release(ledger *lg);
+/* The ledger's line count and head from one read, without parsing or checking the chain
+ * (readers that find their index made from exactly this ledger need no more). BEIAN_OK with
+ * *whole 0 when the file does not end with a line feed (then ledger_load says why). */
+int ledger_tail(beian_archive *ar, size_t *n, char head[BEIAN_SHA256_HEX_SIZE], int *whole);
 /* BEIAN_OK when DIR/ledger.txt still has n lines and the given head (the ledger a commit
  * started from); else BEIAN_EBUSY with a message (or a failure to read it). The writer
  * checks this under its lock just before its ledger step: a second writer that got in (a

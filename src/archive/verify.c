@@ -87,7 +87,7 @@ static const beian_verify_code codes[] = {
      "the history was forged or mixed up: restore the record from a backup copy"},
     {BEIAN_V_STORE_LEDGER,
      "ledger.txt is malformed, not written the way beian writes it, or its hash chain is "
-     "broken (a line altered, removed or reordered), or it was cut short (index.tsv was made "
+     "broken (a line altered, removed or reordered), or it was cut short (index.db was made "
      "from more lines)",
      "restore ledger.txt from a backup copy"},
     {BEIAN_V_STORE_DIGEST,
@@ -106,9 +106,9 @@ static const beian_verify_code codes[] = {
      "move the file out of the archive (fsck removes an empty record folder)"},
     {BEIAN_V_STORE_TEMP, "temporary files left by an interrupted commit", "run `beian fsck`"},
     {BEIAN_V_STORE_INDEX,
-     "index.tsv contradicts the ledger: a row that differs from the ledger and the bundles, a "
-     "record the ledger lacks, or a ledger it was not made from (one that is only behind, or "
-     "missing, is not damage: it is a cache the next filing rebuilds)",
+     "index.db contradicts the ledger: a row that differs from the ledger, a record the ledger "
+     "lacks, or a ledger it was not made from (one that is only behind, or missing, is not "
+     "damage: it is derived, and the next reader or filing catches it up)",
      "run `beian fsck` to rebuild it"},
     {BEIAN_V_STORE_ANCHOR,
      "the ledger does not match a paper anchor: lines before it were rewritten or the ledger "

@@ -21,7 +21,7 @@
 #include "cli_table.h"
 #include "cmd_list.h"
 
-enum { OPT_STATE = 1, OPT_UNIT, OPT_FORM, OPT_YEAR, OPT_FORMAT, OPT_PDF };
+enum { OPT_STATE = 1, OPT_UNIT, OPT_FORM, OPT_YEAR, OPT_FORMAT, OPT_PDF, OPT_SEARCH };
 
 static const cli_option options[] = {
     {OPT_STATE, 0, "state", "STATE",
@@ -31,6 +31,8 @@ static const cli_option options[] = {
      "only records whose unit (主办单位, 申请单位, 所属部门) contains TEXT"},
     {OPT_FORM, 0, "form", "FORM-ID", "only records of this form"},
     {OPT_YEAR, 0, "year", "YYYY", "only records filed in this year (the year in the number)"},
+    {OPT_SEARCH, 0, "search", "TEXT",
+     "only records whose data held TEXT in any field of any version (see: beian search)"},
     {OPT_FORMAT, 0, "format", "F",
      "table, tsv, csv (UTF-8 with a BOM, so Excel reads the Chinese) or json"},
     {OPT_PDF, 0, "pdf", "OUT.pdf",
@@ -46,6 +48,7 @@ const cli_spec cmd_list_spec = {
     .name = "list",
     .summary = "the register (台账): every record, as a table, CSV, JSON or PDF",
     .usage = "beian list [--state STATE] [--unit TEXT] [--form FORM-ID] [--year YYYY]\n"
+             "beian list [--search TEXT]\n"
              "beian list [--format table|tsv|csv|json] [--pdf OUT.pdf [--date D]]",
     .description =
         "One row per record: number (编号), kind (类别), name (名称), unit (单位), administrator "
@@ -116,8 +119,11 @@ static int print_pdf(beian_ctx *ctx, const beian_record_facts *const *rows, size
 
 /* The value of one of the register's options (id OPT_*); BEIAN_OK or BEIAN_EUSAGE. */
 static int list_option(int id, const char *v, beian_register_filter *f, const char **format,
-                       const char **pdf)
+                       const char **pdf, const char **search)
 {
+    if (id == OPT_SEARCH) {
+        *search = v;
+    }
     if (id == OPT_STATE) {
         if (beian_archive_state_parse(v, &f->state) != BEIAN_OK) {
             return cli_error(BEIAN_EUSAGE,
@@ -150,11 +156,30 @@ static int list_option(int id, const char *v, beian_register_filter *f, const ch
     return BEIAN_OK;
 }
 
+/* 1 when a hit names record (the hits come by record number). */
+static int found(const beian_search_hit *h, size_t n, const char *record)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(h[mid].record_no, record);
+        if (c == 0) {
+            return 1;
+        }
+        if (c < 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return 0;
+}
+
 int cmd_list(beian_ctx *ctx, int argc, char **argv)
 {
     cli_archive_common c;
     beian_register_filter f;
-    const char *format = NULL, *pdf = NULL;
+    const char *format = NULL, *pdf = NULL, *search = NULL;
     cli_args a;
     int id;
     cli_archive_common_init(&c);
@@ -169,7 +194,7 @@ int cmd_list(beian_ctx *ctx, int argc, char **argv)
         } else if (id >= CLI_ARCHIVE_OPT_DIR) {
             rc = cli_archive_option("list", id, a.value, &c);
         } else {
-            rc = list_option(id, a.value, &f, &format, &pdf);
+            rc = list_option(id, a.value, &f, &format, &pdf, &search);
         }
         if (rc != BEIAN_OK) {
             return cli_usage(&cmd_list_spec);
@@ -183,6 +208,8 @@ int cmd_list(beian_ctx *ctx, int argc, char **argv)
     beian_record_facts *facts = NULL;
     const beian_record_facts **rows = NULL;
     const char **cells = NULL;
+    beian_search_hit *hits = NULL;
+    size_t nhits = 0;
     char (*vers)[16] = NULL;
     char *text = NULL;
     size_t n = 0, m = 0, len = 0;
@@ -194,6 +221,9 @@ int cmd_list(beian_ctx *ctx, int argc, char **argv)
         goto done;
     }
     rc = beian_archive_facts(ar, &facts, &n, pr);
+    if (rc == BEIAN_OK && search) {
+        rc = beian_archive_search(ar, search, &hits, &nhits, pr);
+    }
     cli_report(ctx, rc, pr);
     if (rc != BEIAN_OK) {
         goto done;
@@ -204,7 +234,8 @@ int cmd_list(beian_ctx *ctx, int argc, char **argv)
         goto done;
     }
     for (size_t i = 0; i < n; i++) {
-        if (beian_register_match(&facts[i], &f)) {
+        if (beian_register_match(&facts[i], &f) &&
+            (!search || found(hits, nhits, facts[i].info.record_no))) {
             rows[m++] = &facts[i];
         }
     }
@@ -266,6 +297,7 @@ done:
     free(cells);
     free(rows);
     beian_record_facts_free(facts, n);
+    beian_search_hits_free(hits, nhits);
     beian_archive_free(ar);
     beian_problems_free(pr);
     return rc;

@@ -39,13 +39,13 @@ const cli_spec cmd_verify_spec = {
         "inside), every record (versions 1, 2, 3... without gaps, each chained to the one before "
         "by Previous-Bundle-SHA256, the workflow, the dates) and the store (the ledger's hash "
         "chain, every bundle in the ledger with the digest it had when filed, every ledger line "
-        "on disk, no leftovers of a crash, index.tsv consistent with the ledger). With RECORD, "
+        "on disk, no leftovers of a crash, index.db consistent with the ledger). With RECORD, "
         "only that record (and the ledger's chain); with BUNDLE.zip, one bundle file on its own "
         "(container, bag, content).\n\n"
         "Each problem is printed as `beian: BUNDLE: error: CODE: what`; the codes are stable "
-        "(see --codes). Exit 0 when all is intact, 65 when anything is damaged. index.tsv is a "
-        "cache of the ledger: one that is behind it (a filing could not update it) or missing "
-        "is not damage; a note says so, and the next filing or `beian fsck` rebuilds it.",
+        "(see --codes). Exit 0 when all is intact, 65 when anything is damaged. index.db is "
+        "derived from the ledger: one that is behind it (a filing could not update it) or "
+        "missing is not damage; a note says so, and the next reader or filing catches it up.",
     .options = verify_options,
     .example = "beian verify --anchor 128:3f2a9c0d11e4b7a8...",
 };
@@ -112,15 +112,14 @@ static int is_bundle_file(const char *s)
     return n > 4 && strcmp(s + n - 4, ".zip") == 0 && stat(s, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* A progress line on stderr, only when it is a terminal (a verify of a large archive reads
- * every bundle). */
-/* Intact is not checked: the records whose signed copy was filed without a tracking code read
- * (--unverified, issue 13) are named in the report. */
+/* After an intact verify: the records whose signed copy was filed without a tracking code
+ * read (--unverified, issue 13) are named in the report. */
 static void print_unverified(beian_archive *ar, const char *target)
 {
     beian_record_facts *facts = NULL;
     size_t n = 0;
     beian_problems *pr = beian_problems_new();
+    beian_archive_index_readonly(ar, 1); /* verify reports the index; it never repairs it */
     if (pr && beian_archive_facts(ar, &facts, &n, pr) == BEIAN_OK) {
         for (size_t i = 0; i < n; i++) {
             const beian_record_info *r = &facts[i].info;
@@ -135,6 +134,8 @@ static void print_unverified(beian_archive *ar, const char *target)
     beian_problems_free(pr);
 }
 
+/* A progress line on stderr, only when it is a terminal (a verify of a large archive reads
+ * every bundle). */
 static void progress(void *user, size_t done, size_t total)
 {
     (void)user;
@@ -225,13 +226,12 @@ int cmd_verify(beian_ctx *ctx, int argc, char **argv)
     beian_verify_summary sum;
     rc = beian_archive_verify(ar, &vo, f, &sum);
     if ((rc == BEIAN_OK || rc == BEIAN_EDATA) && sum.index == BEIAN_INDEX_BEHIND) {
-        cli_note("note: index.tsv is behind the ledger (made from %zu of its %zu lines: updating "
-                 "it failed after a filing); the next filing or `beian fsck` rebuilds it, and "
-                 "`beian list` reads the ledger until then",
+        cli_note("note: index.db is behind the ledger (made from %zu of its %zu lines: updating "
+                 "it failed after a filing); the next reader or filing catches it up",
                  sum.index_lines, sum.ledger_lines);
     } else if ((rc == BEIAN_OK || rc == BEIAN_EDATA) && sum.index == BEIAN_INDEX_MISSING) {
-        cli_note("note: index.tsv is missing; the next filing or `beian fsck` rebuilds it, and "
-                 "`beian list` reads the ledger until then");
+        cli_note("note: index.db is missing; the next reader or filing builds it from the "
+                 "ledger and the bundles");
     }
     if (rc == BEIAN_OK) {
         printf("%s: ok: %zu bundle%s of %zu record%s, ledger of %zu line%s intact (head %s)%s\n",

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "beian/archive.h"
 #include "beian/bundle.h"
 #include "beian/font.h"
 #include "beian/pdf.h"
@@ -28,6 +29,8 @@
 #include "cmd_forms.h"
 #include "cmd_list.h"
 #include "cmd_log.h"
+#include "cmd_reindex.h"
+#include "cmd_search.h"
 #include "cmd_reprint.h"
 #include "cmd_ui.h"
 #include "cmd_verify.h"
@@ -85,6 +88,7 @@ static const cli_command commands[] = {
     {&cmd_reject_spec, cmd_reject},     {&cmd_change_spec, cmd_change},
     {&cmd_review_spec, cmd_review},     {&cmd_dissolve_spec, cmd_dissolve},
     {&cmd_log_spec, cmd_log},           {&cmd_list_spec, cmd_list},
+    {&cmd_search_spec, cmd_search},     {&cmd_reindex_spec, cmd_reindex},
     {&cmd_due_spec, cmd_due},           {&cmd_reprint_spec, cmd_reprint},
     {&cmd_verify_spec, cmd_verify},     {&cmd_fsck_spec, cmd_fsck},
     {&cmd_anchor_spec, cmd_anchor},     {&cmd_fonts_spec, cmd_fonts},
@@ -110,6 +114,8 @@ static const cli_env_var environment[] = {
                     "share/beian/forms/ of the installation)"},
     {"BEIAN_FONTS", "the folder of the fonts and fonts.json (default: fonts/ beside forms/)"},
     {"BEIAN_ARCHIVE", "the archive (default ./archive; --archive DIR wins)"},
+    {"BEIAN_NO_INDEX", "1: read the register from the ledger and the bundles instead of index.db "
+                       "(slow; for comparisons)"},
 };
 
 static const cli_manual manual = {
@@ -175,9 +181,9 @@ static void print_version(void)
            beian_pdf_library_version(), beian_fonts_library_version(),
            beian_png_library_version(), beian_qr_library_version(),
            beian_bundle_library_version());
-    printf("zbar %s, poppler %s, libtiff %s, OpenSSL %s\n", beian_scan_zbar_version(),
+    printf("zbar %s, poppler %s, libtiff %s, OpenSSL %s, SQLite %s\n", beian_scan_zbar_version(),
            beian_scan_poppler_version(), beian_scan_tiff_version(),
-           beian_sha256_library_version());
+           beian_sha256_library_version(), beian_archive_index_library_version());
     printf("libmicrohttpd %s\n", beian_web_library_version());
 }
 

@@ -316,36 +316,50 @@ PY
   expect_rc 65 && expect_err "STORE-ANCHOR" && expect_err "cut short"
 }
 
-test_index_behind_the_ledger_verifies_and_the_next_filing_rebuilds_it() {
+test_index_behind_the_ledger_verifies_and_the_next_reader_catches_it_up() {
   # as a filing whose index update failed (a full disk after the commit) leaves the archive
   rm -rf "$T/ib"; cp -r "$ROOT/tests/fixtures/verify/intact-index-behind" "$T/ib"
   export BEIAN_ARCHIVE="$T/ib/archive"
   chmod -R u+w "$BEIAN_ARCHIVE"
   run "$BEIAN" verify
   expect_rc 0 && expect_out "ok: 2 bundles of 1 record" &&
-    expect_err "index.tsv is behind the ledger (made from 1 of its 2 lines" || return 1
-  # readers never trust it: the register comes from the ledger
+    expect_err "index.db is behind the ledger (made from 1 of its 2 lines" || return 1
+  # an index that contradicts the ledger is damage (verify, a reader, caught the index up:
+  # start again from the fixture's, made from the first line only)
+  cp "$ROOT/tests/fixtures/verify/intact-index-behind/archive/index.db" "$T/ib-index.db"
+  cp "$T/ib-index.db" "$BEIAN_ARCHIVE/index.db"; rm -f "$BEIAN_ARCHIVE/index.db-"*
+  sqlite3 "$BEIAN_ARCHIVE/index.db" "UPDATE versions SET state = 'approved' WHERE seq = 1"
+  run "$BEIAN" verify
+  expect_rc 65 && expect_err "index.db: error: STORE-INDEX: does not match the ledger's first lines: its row for ledger line 1" || return 1
+  # readers check the ledger it names: one made from another ledger is not used
+  sqlite3 "$BEIAN_ARCHIVE/index.db" "UPDATE meta SET value = '$(printf '%064d' 0)' WHERE key = 'ledger_head'"
+  run "$BEIAN" list --format tsv
+  expect_rc 0 && expect_out "QUN-2026-0001	v2	2026-12-01	approved" &&
+    expect_err "index.db contradicts the ledger" || return 1
+  cp "$T/ib-index.db" "$BEIAN_ARCHIVE/index.db"
+  # a reader catches the one behind up
   run "$BEIAN" list --format tsv
   expect_rc 0 && expect_out "QUN-2026-0001	v2	2026-12-01	approved" || return 1
-  # an index that contradicts the ledger is damage
-  sed 's/	1	submitted	/	1	approved	/' "$ROOT/tests/fixtures/verify/intact-index-behind/archive/index.tsv" >"$BEIAN_ARCHIVE/index.tsv"
-  run "$BEIAN" verify
-  expect_rc 65 && expect_err "index.tsv: error: STORE-INDEX: does not match the ledger" || return 1
-  cp "$ROOT/tests/fixtures/verify/intact-index-behind/archive/index.tsv" "$BEIAN_ARCHIVE/index.tsv"
-  # the next filing rebuilds it whole
+  [ "$(sqlite3 "$BEIAN_ARCHIVE/index.db" "SELECT value FROM meta WHERE key = 'ledger_lines'")" = 2 ] ||
+    fail "index.db not caught up to 2 lines" || return 1
   run "$BEIAN" submit "$QUN" --date 2026-12-02
   expect_rc 0 && expect_out "QUN-2026-0002" || return 1
   run "$BEIAN" verify
   expect_rc 0 || return 1
-  if grep -q "index.tsv" "$T/err"; then fail "the index is still behind: $(cat "$T/err")"; return 1; fi
-  [ "$(head -1 "$BEIAN_ARCHIVE/index.tsv" | cut -d' ' -f12)" = 3 ] ||
-    fail "index.tsv not rebuilt for 3 lines: $(head -1 "$BEIAN_ARCHIVE/index.tsv")" || return 1
-  # and so does fsck, with a missing one
-  rm "$BEIAN_ARCHIVE/index.tsv"
+  if grep -q "index.db" "$T/err"; then fail "the index is still behind: $(cat "$T/err")"; return 1; fi
+  # fsck and reindex rebuild a missing one
+  rm "$BEIAN_ARCHIVE/index.db"*
   run "$BEIAN" verify
-  expect_rc 0 && expect_err "index.tsv is missing" || return 1
+  expect_rc 0 && expect_err "index.db is missing" || return 1
   run "$BEIAN" fsck
-  expect_rc 0 && expect_out "rebuilt index.tsv" || return 1
+  expect_rc 0 && expect_out "rebuilt index.db" || return 1
+  echo "not a database" >"$BEIAN_ARCHIVE/index.db"; rm -f "$BEIAN_ARCHIVE/index.db-"*
+  run "$BEIAN" verify
+  expect_rc 65 && expect_err "STORE-INDEX: cannot be read" || return 1
+  run "$BEIAN" reindex
+  expect_rc 0 && expect_out "rebuilt index.db from 3 ledger lines" || return 1
+  run "$BEIAN" verify
+  expect_rc 0 || return 1
 }
 
 test_every_verify_code_has_a_fixture_that_raises_it() {

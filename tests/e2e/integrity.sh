@@ -54,7 +54,7 @@ test_output_inside_the_archive_is_refused_with_73() {
   expect_rc 73 && expect_err "inside the archive" || return 1
   run "$BEIAN" submit "$QUN" --date 2026-11-24 -o "$BEIAN_ARCHIVE/ledger.txt"
   expect_rc 73 || return 1
-  run "$BEIAN" reprint QUN-2026-0001 -o "$BEIAN_ARCHIVE/index.tsv" --date 2026-12-01
+  run "$BEIAN" reprint QUN-2026-0001 -o "$BEIAN_ARCHIVE/index.db" --date 2026-12-01
   expect_rc 73 || return 1
   run "$BEIAN" list --pdf "$BEIAN_ARCHIVE/tmp/r.pdf" --date 2026-12-01
   expect_rc 73 || return 1
@@ -103,7 +103,7 @@ test_fsck_does_not_rebuild_a_deleted_ledger_from_bundles() {
   run "$BEIAN" verify; expect_rc 65 && expect_err "STORE-LEDGER" || return 1
   run "$BEIAN" submit "$QUN" --date 2026-11-27; expect_rc 65 || return 1
   # without the index too: still more than one commit's worth of bundles
-  rm -f "$BEIAN_ARCHIVE/index.tsv"
+  rm -f "$BEIAN_ARCHIVE/index.db"*
   run "$BEIAN" fsck; expect_rc 65 && expect_err "3 bundles are not in the ledger" || return 1
   expect_no_file "$BEIAN_ARCHIVE/ledger.txt"
 }
@@ -201,7 +201,7 @@ test_bundle_replaced_by_a_link_blocks_events_on_its_record() {
 # there to give the change away.
 test_wrong_prev_hash_without_index_is_caught() {
   rm -rf "$T/cb"; cp -r "$ROOT/tests/fixtures/verify/ledger-chain-broken" "$T/cb"
-  [ ! -e "$T/cb/archive/index.tsv" ] || fail "the fixture has an index" || return 1
+  [ ! -e "$T/cb/archive/index.db" ] || fail "the fixture has an index" || return 1
   run "$BEIAN" verify --archive "$T/cb/archive"
   expect_rc 65 && expect_err "ledger.txt: error: STORE-LEDGER: line 2 " || return 1
   run "$BEIAN" submit "$QUN" --date 2026-12-02 --archive "$T/cb/archive"

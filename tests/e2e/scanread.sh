@@ -38,10 +38,11 @@ persp() {
   echo "0,0,$1,$(($1 / 2)) $w,0,$((w - $1 / 3)),$1 0,$h,$(($1 / 2)),$((h - $1)) $w,$h,$((w - $1)),$((h - $1 / 3))"
 }
 
-# reads SCAN: beian's reader finds the tracking code on a draft's scan. approve in an empty
-# archive tells a draft's code (refused as a draft: file it with submit) from none.
+# reads SCAN: beian's reader finds the tracking code on a draft's scan. approve in an archive
+# without that record tells a draft's code (refused as a draft: file it with submit) from none.
 reads() {
   export BEIAN_ARCHIVE="$T/ar-empty"
+  [ -d "$BEIAN_ARCHIVE" ] || "$BEIAN" -q submit "$ROOT/examples/platform-registration.json" >/dev/null || return 1
   run "$BEIAN" approve --scan "$1" --date 2026-12-01
   if grep -q "no beian tracking code\|no tracking code" "$T/err"; then
     fail "$1: no tracking code read"

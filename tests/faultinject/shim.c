@@ -3,9 +3,10 @@
  * a full disk, a failing disk or a lack of memory would, so that tests/faultinject/sweep.sh
  * can check every failure point of `fill`, `batch` and `submit`.
  *
- *   FAULT_CALL   which calls: write (write, pwrite to files on disk), fsync (fsync, fdatasync, syncfs),
- *                rename (rename, renameat, renameat2, link, linkat), create (mkostemp,
- *                mkstemp, open/openat with O_CREAT, mkdir), malloc (malloc, calloc, realloc)
+ *   FAULT_CALL   which calls: write (write, pwrite, pwrite64 to files on disk), fsync
+ *                (fsync, fdatasync, syncfs), rename (rename, renameat, renameat2, link,
+ *                linkat), create (mkostemp, mkstemp, open/openat with O_CREAT, mkdir),
+ *                malloc (malloc, calloc, realloc)
  *   FAULT_AT     fail the N-th such call (1-based); 0 or unset: never fail, only count
  *   FAULT_COUNT  a file to which the number of such calls is written at exit (the sweep's
  *                range) and "fired" when the failure was injected
@@ -185,6 +186,17 @@ ssize_t pwrite(int fd, const void *buf, size_t n, off_t off)
         return -1;
     }
     return real_pwrite(fd, buf, n, off);
+}
+
+/* SQLite (index.db) writes its pages with pwrite64 */
+ssize_t pwrite64(int fd, const void *buf, size_t n, off64_t off)
+{
+    REAL(pwrite64)
+    if (kind == K_WRITE && disk_file(fd) && should_fail(K_WRITE)) {
+        errno = ENOSPC;
+        return -1;
+    }
+    return real_pwrite64(fd, buf, n, off);
 }
 
 /* --- syncs ------------------------------------------------------------------------------ */
