@@ -13,7 +13,7 @@ const HINTS = {
   count: "正整数，如 45",
   qr: "群二维码的链接，或在下面上传二维码图片",
 };
-const DATE_FIELD = { id: "date", label: "提交日期", type: "date", required: false, max_chars: 10 };
+const DATE_FIELD = { id: "date", label: "填表日期", type: "date", required: false, max_chars: 10 };
 
 let csrf = "";
 let forms = [];

@@ -134,7 +134,7 @@ def fill_sample(d, url, sample):
     d.get(url)
     choose(d, form["attachment"])
     d.find_element(By.ID, "clear").click()
-    field_by_label(d, "提交日期").send_keys(rec["date"])
+    field_by_label(d, "填表日期").send_keys(rec["date"])
     for fid, value in rec["fields"].items():
         field_by_label(d, labels[fid]).send_keys(value)
     d.find_element(By.ID, "check-all").click()
