@@ -48,7 +48,7 @@ reader() {
   while [ "$(date +%s)" -lt "$end" ]; do
     i=$((i + 1))
     if [ $((i % 2)) -eq 0 ]; then
-      "$BEIAN" list >"$W/r.$1" 2>"$W/rerr.$1" || echo "list exit $?: $(head -2 "$W/rerr.$1")" >>"$W/fail"
+      "$BEIAN" list --format tsv >"$W/r.$1" 2>"$W/rerr.$1" || echo "list exit $?: $(head -2 "$W/rerr.$1")" >>"$W/fail"
       why=$(check_list "$W/r.$1") || echo "list saw a half-made register: $why" >>"$W/fail"
     else
       "$BEIAN" search 杨堃 >"$W/r.$1" 2>"$W/rerr.$1" || echo "search exit $?: $(head -2 "$W/rerr.$1")" >>"$W/fail"
@@ -65,7 +65,10 @@ for w in $(seq 1 "$WRITERS"); do writer "$w" & pids+=($!); done
 for r in $(seq 1 "$READERS"); do reader "$r" & pids+=($!); done
 wait "${pids[@]}"
 
-[ -s "$W/fail" ] && { sort "$W/fail" | uniq -c | head -10 | while read -r l; do die "$l"; done; }
+# (not a pipe into the loop: die counts in this shell)
+if [ -s "$W/fail" ]; then
+  while read -r l; do die "$l"; done < <(sort "$W/fail" | uniq -c | head -10)
+fi
 filed=$(cat "$W"/filed.* | sort -u | wc -l)
 lines=$(wc -l <"$BEIAN_ARCHIVE/ledger.txt")
 [ "$lines" -eq $((filed + 1)) ] || die "$filed filings reported, but the ledger has $lines lines (want $((filed + 1)))"
