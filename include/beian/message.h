@@ -42,6 +42,13 @@ typedef enum {
     BEIAN_MSG_NOT_TEXT,            /* {1} an example, {2} what was given */
     BEIAN_MSG_GIVEN_TWICE,
     BEIAN_MSG_HOLDS_TRACKING_CODE, /* {1} value */
+    BEIAN_MSG_HEAD_IS_ADMIN,       /* {1} name, {2} the admin's field id, {3} its label */
+    BEIAN_MSG_NOT_HEAD_TITLE,      /* {1} the title */
+    BEIAN_MSG_OVER_JOIN_LIMIT,     /* {1} members, {2} platform, {3} the limit */
+    BEIAN_MSG_GROUP_CODE_EXPIRED,  /* {1} code's date, {2} days, {3} form's date, {4} platform */
+    BEIAN_MSG_APP_CLIENT,          /* {1} the word that marks an app */
+    BEIAN_MSG_ALREADY_FILED,       /* {1} value, {2} number, {3} name, {4} state, {5} date,
+                                      {6} "group" or "platform" (English) */
     BEIAN_MSG_COUNT_ /* not a message: the number of ids */
 } beian_msg;
 

@@ -95,6 +95,34 @@ static const message catalog[] = {
      "the field's own value, e.g. the group's link from the chat app",
      "“{1}”是 beian 的备案追踪码，任何栏目都不能填写它（签字盖章的纸质表靠页脚的追踪码对应备案，"
      "页面上再有一个可能被误认）：请填写本栏自己的内容，如聊天软件中的群链接"},
+    {BEIAN_MSG_HEAD_IS_ADMIN, "rules.head_is_admin",
+     "{1} is both {2} ({3}) and the responsible person: 第十条 asks for a dedicated "
+     "administrator; check that this is intended before signing",
+     "“{1}”既是负责人又是{3}：第十条要求落实专人负责，签字前请确认确需如此"},
+    {BEIAN_MSG_NOT_HEAD_TITLE, "rules.not_head_title",
+     "\"{1}\" does not look like the title of a unit head (书记, 院长, 部长, 处长, 主任...): 第七条 "
+     "asks for the unit's principal (党总支书记 or 部门正职领导)",
+     "“{1}”不像单位主要负责人的职务（书记、院长、部长、处长、主任等）：第七条规定由所在单位主要"
+     "负责人（各院系为党总支（支部）书记，各部门为部门正职领导）签字，签字前请核对"},
+    {BEIAN_MSG_OVER_JOIN_LIMIT, "rules.over_join_limit",
+     "{1} members: a {2} group of more than {3} cannot be joined by scanning its QR code, so the "
+     "printed code will not work; 第十二条 asks to keep groups small",
+     "群成员 {1} 人：{2}群超过 {3} 人后无法扫码入群，印在表上的二维码将不能使用；第十二条要求"
+     "严格控制工作群规模"},
+    {BEIAN_MSG_GROUP_CODE_EXPIRED, "rules.group_code_expired",
+     "{1} is more than {2} days before {3}, the day the form was filled (填表日期): a {4} group "
+     "code lasts {2} days, so this one will have expired; make a new code for the form",
+     "{1} 比填表日期 {3} 早 {2} 天以上：{4}群二维码 {2} 天有效，此二维码已过期，请为本表重新"
+     "生成二维码"},
+    {BEIAN_MSG_APP_CLIENT, "rules.app_client",
+     "this applies for an app client (\"{1}\"): 第十三条 says units no longer set up their own "
+     "mobile apps (原则上不再单独新设移动互联网应用程序)",
+     "本表申请的是应用程序客户端（“{1}”）：第十三条规定原则上各部门、各院系不再单独新设移动互联网"
+     "应用程序"},
+    {BEIAN_MSG_ALREADY_FILED, "rules.already_filed",
+     "\"{1}\" is already filed as {2} ({3}, {4} since {5}): is this a second filing of the same "
+     "{6}? (use `beian change {2}` for new data)",
+     "“{1}”已备案为 {2}（{3}，自 {5} 起{4}）：是否重复备案？如需变更信息，请办理 {2} 的变更"},
 };
 
 static const message *find(beian_msg msg)

@@ -125,7 +125,16 @@ test_ui_32_the_warnings_before_signing_come_with_the_check() {
   grep -q 'warning' "$T/err" || fail "beian check gives no warning: $(cat "$T/err")" || return 1
   post '/api/check?lang=zh-CN' same.json
   expect_code 200 && expect_body '"ok":true' && expect_body '"severity":"warning"' \
-    && expect_body '"field":"head_name"'
+    && expect_body '"field":"head_name"' && expect_body '"id":"rules.head_is_admin"' \
+    && expect_body '“马昇”既是负责人又是管理员姓名：第十条要求落实专人负责' || return 1
+  # a title that is not a unit head's: 第七条, said in Chinese
+  sed 's/"head_title": "[^"]*"/"head_title": "科员"/' "$ROOT/examples/platform-registration.json" >title.json
+  grep -q '"head_title": "科员"' title.json || fail "no head_title in the example" || return 1
+  post '/api/check?lang=zh-CN' title.json
+  expect_code 200 && expect_body '"id":"rules.not_head_title"' \
+    && expect_body '“科员”不像单位主要负责人的职务（书记、院长、部长、处长、主任等）：第七条规定' || return 1
+  post '/api/check?lang=en' title.json
+  expect_body '\"科员\" does not look like the title of a unit head'
 }
 
 test_ui_31_broken_json_is_422() {

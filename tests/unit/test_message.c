@@ -30,7 +30,7 @@ static void test_message__zh_cn_may_reorder_and_repeat_arguments(void **state)
     (void)state;
     const char *a[] = {"2026-11-01", "7", "2026-11-24"};
     char *s = beian_message_format(BEIAN_MSG_QR_CODE_EXPIRED, "zh-CN", a, 3);
-    assert_non_null(strstr(s, "2026-11-01 比提交日期 2026-11-24 早 7 天以上"));
+    assert_non_null(strstr(s, "2026-11-01 比填表日期 2026-11-24 早 7 天以上"));
     assert_non_null(strstr(s, "微信群二维码 7 天有效"));
     free(s);
 }
@@ -93,6 +93,45 @@ static void test_message__a_problem_keeps_its_id_and_arguments(void **state)
     beian_problems_free(dst);
 }
 
+static void test_message__warnings_before_signing_quote_the_article_in_both(void **state)
+{
+    (void)state;
+    const char *a[] = {"宁职院团委", "PT-2026-0003", "宁职院团委", "已备案", "2026-11-02",
+                       "platform"};
+    char *en = beian_message_format(BEIAN_MSG_ALREADY_FILED, "en", a, 6);
+    char *zh = beian_message_format(BEIAN_MSG_ALREADY_FILED, "zh-CN", a, 6);
+    assert_string_equal(en, "\"宁职院团委\" is already filed as PT-2026-0003 (宁职院团委, 已备案 "
+                            "since 2026-11-02): is this a second filing of the same platform? (use "
+                            "`beian change PT-2026-0003` for new data)");
+    assert_non_null(strstr(zh, "“宁职院团委”已备案为 PT-2026-0003（宁职院团委，自 2026-11-02 起已备案）"));
+    assert_null(strstr(zh, "platform"));
+    free(en);
+    free(zh);
+    const char *t[] = {"科员"};
+    en = beian_message_format(BEIAN_MSG_NOT_HEAD_TITLE, "en", t, 1);
+    zh = beian_message_format(BEIAN_MSG_NOT_HEAD_TITLE, "zh-CN", t, 1);
+    assert_string_equal(en, "\"科员\" does not look like the title of a unit head (书记, 院长, 部长, "
+                            "处长, 主任...): 第七条 asks for the unit's principal (党总支书记 or "
+                            "部门正职领导)");
+    assert_non_null(strstr(zh, "“科员”不像单位主要负责人的职务"));
+    assert_non_null(strstr(zh, "第七条规定由所在单位主要负责人"));
+    free(en);
+    free(zh);
+    const char *m[] = {"马昇", "admin_name", "管理员姓名"};
+    zh = beian_message_format(BEIAN_MSG_HEAD_IS_ADMIN, "zh-CN", m, 3);
+    assert_string_equal(zh, "“马昇”既是负责人又是管理员姓名：第十条要求落实专人负责，签字前请确认确需如此");
+    free(zh);
+    const char *j[] = {"600", "微信", "200"};
+    zh = beian_message_format(BEIAN_MSG_OVER_JOIN_LIMIT, "zh-CN", j, 3);
+    assert_non_null(strstr(zh, "群成员 600 人：微信群超过 200 人后无法扫码入群"));
+    assert_non_null(strstr(zh, "第十二条"));
+    free(zh);
+    const char *w[] = {"小程序"};
+    zh = beian_message_format(BEIAN_MSG_APP_CLIENT, "zh-CN", w, 1);
+    assert_non_null(strstr(zh, "（“小程序”）：第十三条规定原则上各部门、各院系不再单独新设"));
+    free(zh);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -101,6 +140,7 @@ int main(void)
         cmocka_unit_test(test_message__the_language_is_asked_for_not_taken_from_the_locale),
         cmocka_unit_test(test_message__every_id_has_a_name_and_both_texts),
         cmocka_unit_test(test_message__a_problem_keeps_its_id_and_arguments),
+        cmocka_unit_test(test_message__warnings_before_signing_quote_the_article_in_both),
     };
     return cmocka_run_group_tests_name("message", tests, NULL, NULL);
 }
