@@ -49,6 +49,16 @@ typedef enum {
     BEIAN_MSG_APP_CLIENT,          /* {1} the word that marks an app */
     BEIAN_MSG_ALREADY_FILED,       /* {1} value, {2} number, {3} name, {4} state, {5} date,
                                       {6} "group" or "platform" (English) */
+    BEIAN_MSG_EXCEL_SCIENTIFIC,    /* {1} the cell */
+    BEIAN_MSG_EXCEL_DECIMALS,      /* {1} the cell */
+    BEIAN_MSG_EXCEL_LEADING_ZERO,  /* {1} cell, {2} area code without 0, {3} the rest,
+                                      {4} "Excel" or "the workbook" (English) */
+    BEIAN_MSG_SHEET_EMPTY,
+    BEIAN_MSG_SHEET_XLS,
+    BEIAN_MSG_SHEET_ODS,
+    BEIAN_MSG_CSV_NOT_UTF8,        /* {1} the bytes in hex */
+    BEIAN_MSG_CSV_NOT_UTF8_GB,     /* {1} the line UTF-8 fails on, {2} the bytes in hex */
+    BEIAN_MSG_CSV_QUOTE_OPEN,
     BEIAN_MSG_COUNT_ /* not a message: the number of ids */
 } beian_msg;
 

@@ -20,6 +20,14 @@ typedef struct {
     const char *zh;
 } message;
 
+/* What to do when Excel made a number of the digits typed (two messages say it). */
+#define RE_EXPORT                                                                                  \
+    "select the column in Excel or WPS, set its format to 文本 (Text: 设置单元格格式 > 文本), "     \
+    "type or paste the numbers again and save the sheet again"
+#define RE_EXPORT_ZH                                                                               \
+    "请在 Excel 或 WPS 中选中该列，将单元格格式设为“文本”（设置单元格格式 > 文本），"              \
+    "重新输入或粘贴号码后再保存"
+
 static const message catalog[] = {
     {BEIAN_MSG_FIELD_MISSING, "field.missing", "is missing: {1} is required on this form",
      "未填写：本表的“{1}”为必填项"},
@@ -123,6 +131,50 @@ static const message catalog[] = {
      "\"{1}\" is already filed as {2} ({3}, {4} since {5}): is this a second filing of the same "
      "{6}? (use `beian change {2}` for new data)",
      "“{1}”已备案为 {2}（{3}，自 {5} 起{4}）：是否重复备案？如需变更信息，请办理 {2} 的变更"},
+    {BEIAN_MSG_EXCEL_SCIENTIFIC, "sheet.excel_scientific",
+     "\"{1}\" is a number Excel shortened to scientific notation, so its digits are lost: "
+     RE_EXPORT " (or give beian the .xlsx workbook, which keeps every digit)",
+     "“{1}”被 Excel 缩写成了科学计数法，数字已经丢失：" RE_EXPORT_ZH "（或直接提交 .xlsx 工作簿，"
+     "其中保留了全部数字）"},
+    {BEIAN_MSG_EXCEL_DECIMALS, "sheet.excel_decimals",
+     "\"{1}\" was saved as a number with decimals, not as the digits typed: " RE_EXPORT,
+     "“{1}”被存成了带小数的数字，而不是输入的号码：" RE_EXPORT_ZH},
+    {BEIAN_MSG_EXCEL_LEADING_ZERO, "sheet.excel_leading_zero",
+     "\"{1}\" looks like the office number 0{2}-{3} without its leading 0: {4} stored it as a "
+     "number. Select the column in Excel or WPS, set its format to 文本 (Text: 设置单元格格式 > "
+     "文本), type the number with its area code and a hyphen (0{2}-{3}) and save the sheet again",
+     "“{1}”像是丢了开头 0 的办公电话 0{2}-{3}：表格把它存成了数字。请在 Excel 或 WPS 中选中该列，"
+     "将单元格格式设为“文本”（设置单元格格式 > 文本），输入带区号和连字符的号码（0{2}-{3}）后再保存"},
+    {BEIAN_MSG_SHEET_EMPTY, "sheet.empty",
+     "the sheet is empty: its first row should name the fields (field ids or Chinese labels), "
+     "and each row below it is one form",
+     "表格是空的：第一行应为各栏的名称（字段名或中文名），其下每一行是一张表"},
+    {BEIAN_MSG_SHEET_XLS, "sheet.xls",
+     "is an Excel 97-2003 (.xls), WPS (.et) or password-protected workbook, which beian cannot "
+     "read: open it and save it as an Excel workbook (.xlsx) without a password, or as CSV UTF-8",
+     "是 Excel 97-2003（.xls）、WPS（.et）或设了密码的工作簿，无法读取：请打开后另存为不设密码的 "
+     "Excel 工作簿（.xlsx），或另存为 CSV UTF-8"},
+    {BEIAN_MSG_SHEET_ODS, "sheet.ods",
+     "is an OpenDocument spreadsheet (.ods, as LibreOffice or WPS saves it), which beian does not "
+     "read: open it and save it as an Excel workbook (文件 > 另存为, 文件类型 Excel 2007-365 "
+     "(.xlsx); in WPS Microsoft Excel 文件 (*.xlsx)) or as CSV UTF-8 (文件类型 文本 CSV (.csv), "
+     "字符集 Unicode (UTF-8))",
+     "是 OpenDocument 表格（.ods，LibreOffice 或 WPS 保存的格式），无法读取：请打开后另存为 Excel "
+     "工作簿（文件 > 另存为，文件类型选 Excel 2007-365 (.xlsx)；WPS 中选 Microsoft Excel 文件 "
+     "(*.xlsx)），或另存为 CSV UTF-8（文件类型选 文本 CSV (.csv)，字符集选 Unicode (UTF-8)）"},
+    {BEIAN_MSG_CSV_NOT_UTF8, "sheet.not_utf8",
+     "the text is not valid UTF-8 (bytes {1}): save the sheet again from Excel or WPS as \"CSV "
+     "UTF-8\", or say the encoding (gb18030 for \"CSV (逗号分隔)\")",
+     "文字不是有效的 UTF-8 编码（字节 {1}）：请在 Excel 或 WPS 中重新另存为“CSV UTF-8”"},
+    {BEIAN_MSG_CSV_NOT_UTF8_GB, "sheet.not_utf8_gb18030",
+     "the text is neither UTF-8 (it fails on line {1}) nor GB18030 (bytes {2}): save the sheet "
+     "again from Excel or WPS as \"CSV UTF-8\" or as a workbook (.xlsx)",
+     "文字既不是 UTF-8 编码（第 {1} 行出错），也不是 GB18030 编码（字节 {2}）：请在 Excel 或 WPS "
+     "中重新另存为“CSV UTF-8”或工作簿（.xlsx）"},
+    {BEIAN_MSG_CSV_QUOTE_OPEN, "sheet.quote_open",
+     "a quoted cell that begins on this line is never closed: a quote character (\") is missing, "
+     "so the rest of the file would be read as this one cell",
+     "从这一行开始的带引号的单元格没有结束：缺少一个引号（\"），文件其余部分都会被读进这一个单元格"},
 };
 
 static const message *find(beian_msg msg)

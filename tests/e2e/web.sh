@@ -282,9 +282,25 @@ test_ui_86_a_sheet_with_bad_rows_lists_each_problem_by_row_and_column() {
   sheet_rows 4 | sed '3s/,13895000002,/,1389500,/; 5s/,0951-6033456,/,6033456,/' >bad.csv
   post '/api/sheet/check?form=workgroup-filing&name=bad.csv&lang=zh-CN' bad.csv
   expect_code 422 || return 1
-  # (in English for now: batch.c copies the row's problems without their message ids)
-  expect_body '"line":3' && expect_body '"field":"admin1_mobile"' && expect_body 'is not a mobile number' \
-    && expect_body '"line":5' && expect_body '"label":"办公电话"' || return 1
+  # each row's problems keep their message ids, so the page says them in Chinese
+  expect_body '"line":3' && expect_body '"field":"admin1_mobile"' && expect_body '"id":"field.not_mobile"' \
+    && expect_body '“1389500”不是手机号码：应为 13 至 19 开头的 11 位数字' \
+    && expect_body '"line":5' && expect_body '"label":"办公电话"' \
+    && expect_body '“6033456”不是办公电话：应为区号、连字符和号码' || return 1
+  post '/api/sheet/check?form=workgroup-filing&name=bad.csv&lang=en' bad.csv
+  expect_body 'is not a mobile number' || return 1
+  # what Excel did to a number, and a sheet the page cannot read, in Chinese too
+  sheet_rows 2 | sed '2s/,138950[0-9]*,/,1.39E+10,/; 3s/,0951-6033456,/,9516033456,/' >excel.csv
+  post '/api/sheet/check?form=workgroup-filing&name=excel.csv&lang=zh-CN' excel.csv
+  expect_code 422 && expect_body '"id":"sheet.excel_scientific"' \
+    && expect_body '“1.39E+10”被 Excel 缩写成了科学计数法，数字已经丢失' \
+    && expect_body '“9516033456”像是丢了开头 0 的办公电话 0951-6033456' || return 1
+  printf 'group_name\r\n"2026级\r\n' >open.csv
+  post '/api/sheet/check?form=workgroup-filing&name=open.csv&lang=zh-CN' open.csv
+  expect_code 422 && expect_body '从这一行开始的带引号的单元格没有结束' || return 1
+  printf 'group_name\r\n\x81\x30\xff\r\n' >enc.csv
+  post '/api/sheet/check?form=workgroup-filing&name=enc.csv&lang=zh-CN' enc.csv
+  expect_code 422 && expect_body '"id":"sheet.not_utf8_gb18030"' && expect_body '文字既不是 UTF-8 编码（第 2 行出错）' || return 1
   post '/api/sheet/pdf?form=workgroup-filing&name=bad.csv' bad.csv
   expect_code 422
 }

@@ -132,6 +132,31 @@ static void test_message__warnings_before_signing_quote_the_article_in_both(void
     free(zh);
 }
 
+static void test_message__a_sheets_excel_damage_keeps_the_cli_text(void **state)
+{
+    (void)state;
+    const char *a[] = {"9516033456", "951", "6033456", "Excel"};
+    char *en = beian_message_format(BEIAN_MSG_EXCEL_LEADING_ZERO, "en", a, 4);
+    char *zh = beian_message_format(BEIAN_MSG_EXCEL_LEADING_ZERO, "zh-CN", a, 4);
+    assert_string_equal(en, "\"9516033456\" looks like the office number 0951-6033456 without its "
+                            "leading 0: Excel stored it as a number. Select the column in Excel or "
+                            "WPS, set its format to 文本 (Text: 设置单元格格式 > 文本), type the "
+                            "number with its area code and a hyphen (0951-6033456) and save the "
+                            "sheet again");
+    assert_non_null(strstr(zh, "“9516033456”像是丢了开头 0 的办公电话 0951-6033456"));
+    assert_non_null(strstr(zh, "（0951-6033456）后再保存"));
+    free(en);
+    free(zh);
+    const char *b[] = {"1.39E+10"};
+    en = beian_message_format(BEIAN_MSG_EXCEL_SCIENTIFIC, "en", b, 1);
+    assert_string_equal(en, "\"1.39E+10\" is a number Excel shortened to scientific notation, so "
+                            "its digits are lost: select the column in Excel or WPS, set its "
+                            "format to 文本 (Text: 设置单元格格式 > 文本), type or paste the numbers "
+                            "again and save the sheet again (or give beian the .xlsx workbook, "
+                            "which keeps every digit)");
+    free(en);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -141,6 +166,7 @@ int main(void)
         cmocka_unit_test(test_message__every_id_has_a_name_and_both_texts),
         cmocka_unit_test(test_message__a_problem_keeps_its_id_and_arguments),
         cmocka_unit_test(test_message__warnings_before_signing_quote_the_article_in_both),
+        cmocka_unit_test(test_message__a_sheets_excel_damage_keeps_the_cli_text),
     };
     return cmocka_run_group_tests_name("message", tests, NULL, NULL);
 }
