@@ -59,6 +59,10 @@ typedef enum {
     BEIAN_MSG_CSV_NOT_UTF8,        /* {1} the bytes in hex */
     BEIAN_MSG_CSV_NOT_UTF8_GB,     /* {1} the line UTF-8 fails on, {2} the bytes in hex */
     BEIAN_MSG_CSV_QUOTE_OPEN,
+    BEIAN_MSG_COLUMN_REQUIRED,     /* {1} field id, {2} its label */
+    BEIAN_MSG_COLUMN_ONE_OF,       /* {1} the fields of the group */
+    BEIAN_MSG_COLUMN_TWICE,        /* {1} column, {2} its header, {3} column, {4} its header */
+    BEIAN_MSG_XLSX_UNREADABLE,     /* {1} the part or "", {2} ": " or "", {3} why (English) */
     BEIAN_MSG_COUNT_ /* not a message: the number of ids */
 } beian_msg;
 

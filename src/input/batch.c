@@ -330,12 +330,10 @@ static int map_column(header_map *M, size_t col)
     if (b->column_of[f] >= 0) {
         char first[8];
         column_name((size_t)b->column_of[f], first);
-        return beian_problems_add(M->pr, BEIAN_SEV_ERROR, M->path, M->hline, 0,
-                                  form->fields[f].id, form->fields[f].label,
-                                  "columns %s (\"%s\") and %s (\"%s\") both give this field; "
-                                  "keep one of them",
-                                  first, beian_sheet_header(b->sheet, (size_t)b->column_of[f]),
-                                  name, h);
+        return beian_problems_add_msg(
+            M->pr, BEIAN_SEV_ERROR, M->path, M->hline, 0, form->fields[f].id,
+            form->fields[f].label, BEIAN_MSG_COLUMN_TWICE,
+            BEIAN_MSG_ARGS(first, beian_sheet_header(b->sheet, (size_t)b->column_of[f]), name, h));
     }
     b->column_of[f] = (int)col;
     b->field_of[col] = f;
@@ -351,11 +349,9 @@ static int check_required(header_map *M)
     for (size_t k = 0; k < form->nfields; k++) {
         const beian_field *fd = &form->fields[k];
         if (fd->required && b->column_of[k] < 0) {
-            if (beian_problems_add(M->pr, BEIAN_SEV_ERROR, M->path, M->hline, 0, fd->id,
-                                   fd->label,
-                                   "is required, but the sheet has no column for it: add a "
-                                   "column headed %s or %s",
-                                   fd->id, fd->label) != BEIAN_OK) {
+            if (beian_problems_add_msg(M->pr, BEIAN_SEV_ERROR, M->path, M->hline, 0, fd->id,
+                                       fd->label, BEIAN_MSG_COLUMN_REQUIRED,
+                                       BEIAN_MSG_ARGS(fd->id, fd->label)) != BEIAN_OK) {
                 return BEIAN_EINTERNAL;
             }
             b->quiet[k] = 1;
@@ -375,9 +371,9 @@ static int check_required(header_map *M)
                                     form->fields[*k].id, form->fields[*k].label);
         }
         if (grc == BEIAN_OK && !any && grp[0] >= 0) {
-            grc = beian_problems_add(M->pr, BEIAN_SEV_ERROR, M->path, M->hline, 0, NULL, NULL,
-                                     "the sheet has no column for %s: one of them is required",
-                                     (const char *)names.data);
+            grc = beian_problems_add_msg(M->pr, BEIAN_SEV_ERROR, M->path, M->hline, 0, NULL,
+                                         NULL, BEIAN_MSG_COLUMN_ONE_OF,
+                                         BEIAN_MSG_ARGS((const char *)names.data));
             for (const int *k = grp; *k >= 0; k++) {
                 b->quiet[*k] = 1;
             }

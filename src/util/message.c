@@ -175,6 +175,20 @@ static const message catalog[] = {
      "a quoted cell that begins on this line is never closed: a quote character (\") is missing, "
      "so the rest of the file would be read as this one cell",
      "从这一行开始的带引号的单元格没有结束：缺少一个引号（\"），文件其余部分都会被读进这一个单元格"},
+    {BEIAN_MSG_COLUMN_REQUIRED, "sheet.column_required",
+     "is required, but the sheet has no column for it: add a column headed {1} or {2}",
+     "为必填项，但表格中没有这一列：请添加一列，表头写“{2}”（或 {1}）"},
+    {BEIAN_MSG_COLUMN_ONE_OF, "sheet.column_one_of",
+     "the sheet has no column for {1}: one of them is required",
+     "表格中没有 {1} 的列：其中至少要有一项"},
+    {BEIAN_MSG_COLUMN_TWICE, "sheet.column_twice",
+     "columns {1} (\"{2}\") and {3} (\"{4}\") both give this field; keep one of them",
+     "{1} 列（“{2}”）和 {3} 列（“{4}”）填的是同一栏，请只保留一列"},
+    {BEIAN_MSG_XLSX_UNREADABLE, "sheet.xlsx_unreadable",
+     "is not a workbook beian can read ({1}{2}{3}): open it in Excel or WPS and save it again as an "
+     "Excel workbook (.xlsx), or as CSV UTF-8",
+     "不是可以读取的工作簿（{1}{2}{3}）：请在 Excel 或 WPS 中打开，重新另存为 Excel 工作簿（.xlsx）"
+     "或 CSV UTF-8"},
 };
 
 static const message *find(beian_msg msg)

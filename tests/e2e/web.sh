@@ -298,6 +298,10 @@ test_ui_86_a_sheet_with_bad_rows_lists_each_problem_by_row_and_column() {
   printf 'group_name\r\n"2026级\r\n' >open.csv
   post '/api/sheet/check?form=workgroup-filing&name=open.csv&lang=zh-CN' open.csv
   expect_code 422 && expect_body '从这一行开始的带引号的单元格没有结束' || return 1
+  printf 'group_name\r\n2026级\r\n' >cols.csv
+  post '/api/sheet/check?form=workgroup-filing&name=cols.csv&lang=zh-CN' cols.csv
+  expect_code 422 && expect_body '"id":"sheet.column_required"' \
+    && expect_body '为必填项，但表格中没有这一列：请添加一列，表头写“管理员1手机”（或 admin1_mobile）' || return 1
   printf 'group_name\r\n\x81\x30\xff\r\n' >enc.csv
   post '/api/sheet/check?form=workgroup-filing&name=enc.csv&lang=zh-CN' enc.csv
   expect_code 422 && expect_body '"id":"sheet.not_utf8_gb18030"' && expect_body '文字既不是 UTF-8 编码（第 2 行出错）' || return 1
