@@ -141,7 +141,24 @@ test_ui_31_broken_json_is_422() {
   ui_env
   printf '{"form": "workgroup-filing", "fields": {' >broken.json
   post /api/check broken.json
-  expect_code 422 && expect_body 'JSON syntax error'
+  expect_code 422 && expect_body 'JSON syntax error' || return 1
+  # what the 填表 page's 载入 JSON 文件 shows, in Chinese
+  post '/api/check?lang=zh-CN' broken.json
+  expect_code 422 && expect_body '"id":"json.syntax"' && expect_body 'JSON 格式错误：第 1 行第 ' || return 1
+  sed '4s/"fields":/"fields"：/' "$ROOT/examples/workgroup-filing.json" >colon.json
+  post '/api/check?lang=zh-CN' colon.json
+  expect_code 422 && expect_body '"id":"json.full_width"' && expect_body '第 4 行第 11 列有全角符号 ：，JSON 要求用半角符号 :（请把输入法切换到英文标点再输入）' || return 1
+  printf '{"form": "workgroup-filing", "fields": {"group_name": "2026级",\n}}' >comma.json
+  post '/api/check?lang=zh-CN' comma.json
+  expect_code 422 && expect_body 'JSON 格式错误：第 1 行第 62 列，} 前多了一个逗号：JSON 的最后一项后面不能有逗号，请删去' || return 1
+  post '/api/check?lang=en' comma.json
+  expect_body 'JSON syntax error: a trailing comma before } at line 1, column 62' || return 1
+  printf '{"form": "workgroup-filing", "fields": {"group_nmae": "2026级"}, "note": 1}' >key.json
+  post '/api/check?lang=zh-CN' key.json
+  expect_code 422 && expect_body '"id":"json.unknown_key"' && expect_body '无法识别的键：数据文件只有' || return 1
+  sed 's/"group_name":/"group_nmae":/' "$ROOT/examples/workgroup-filing.json" >field.json
+  post '/api/check?lang=zh-CN' field.json
+  expect_code 422 && expect_body '不是表格 workgroup-filing 的栏目：是否想填“群名称”（group_name）？'
 }
 
 test_ui_40_pdf_is_the_bytes_of_beian_fill() {

@@ -157,6 +157,30 @@ static void test_message__a_sheets_excel_damage_keeps_the_cli_text(void **state)
     free(en);
 }
 
+static void test_message__json_syntax_said_in_both(void **state)
+{
+    (void)state;
+    const char *a[] = {"colon", "\xEF\xBC\x9A", "4", "17", ":"};
+    char *en = beian_message_format(BEIAN_MSG_JSON_FULL_WIDTH, "en", a, 5);
+    char *zh = beian_message_format(BEIAN_MSG_JSON_FULL_WIDTH, "zh-CN", a, 5);
+    assert_string_equal(en, "JSON syntax error: a full-width colon ： at line 4, column 17: JSON "
+                            "needs the half-width : (switch the input method to English "
+                            "punctuation to type it)");
+    assert_string_equal(zh, "JSON 格式错误：第 4 行第 17 列有全角符号 ：，JSON 要求用半角符号 :"
+                            "（请把输入法切换到英文标点再输入）");
+    free(en);
+    free(zh);
+    const char *f[] = {"workgroup-filing", "group_name", "群名称"};
+    en = beian_message_format(BEIAN_MSG_JSON_NOT_A_FIELD, "en", f, 3);
+    assert_string_equal(en, "is not a field of form workgroup-filing (see: beian forms "
+                            "workgroup-filing)");
+    free(en);
+    en = beian_message_format(BEIAN_MSG_JSON_NOT_A_FIELD_HINT, "en", f, 3);
+    assert_string_equal(en, "is not a field of form workgroup-filing; did you mean group_name "
+                            "(群名称)?");
+    free(en);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -167,6 +191,7 @@ int main(void)
         cmocka_unit_test(test_message__a_problem_keeps_its_id_and_arguments),
         cmocka_unit_test(test_message__warnings_before_signing_quote_the_article_in_both),
         cmocka_unit_test(test_message__a_sheets_excel_damage_keeps_the_cli_text),
+        cmocka_unit_test(test_message__json_syntax_said_in_both),
     };
     return cmocka_run_group_tests_name("message", tests, NULL, NULL);
 }
