@@ -38,10 +38,13 @@ persp() {
   echo "0,0,$1,$(($1 / 2)) $w,0,$((w - $1 / 3)),$1 0,$h,$(($1 / 2)),$((h - $1)) $w,$h,$((w - $1)),$((h - $1 / 3))"
 }
 
-# reads SCAN: beian's reader finds the tracking code on a draft's scan. approve in an empty
-# archive tells a draft's code (refused as a draft: file it with submit) from none.
+# reads SCAN: beian's reader finds the tracking code on a draft's scan. approve in an archive
+# that holds none of the scanned records tells a draft's code (refused as a draft: file it
+# with submit) from none. (approve makes no archive: the archive holds one other record.)
 reads() {
-  export BEIAN_ARCHIVE="$T/ar-empty"
+  export BEIAN_ARCHIVE="$T/ar-other"
+  [ -d "$T/ar-other" ] || "$BEIAN" -q submit "$ROOT/examples/platform-registration.json" \
+    --date 2026-11-01 >/dev/null || fail "cannot make the archive" || return 1
   run "$BEIAN" approve --scan "$1" --date 2026-12-01
   if grep -q "no beian tracking code\|no tracking code" "$T/err"; then
     fail "$1: no tracking code read"
