@@ -106,7 +106,7 @@ static const message catalog[] = {
     {BEIAN_MSG_HEAD_IS_ADMIN, "rules.head_is_admin",
      "{1} is both {2} ({3}) and the responsible person: 第十条 asks for a dedicated "
      "administrator; check that this is intended before signing",
-     "“{1}”既是负责人又是{3}：第十条要求落实专人负责，签字前请确认确需如此"},
+     "“{1}”既是负责人，又填在“{3}”栏：第十条要求落实专人负责，签字前请确认确需如此"},
     {BEIAN_MSG_NOT_HEAD_TITLE, "rules.not_head_title",
      "\"{1}\" does not look like the title of a unit head (书记, 院长, 部长, 处长, 主任...): 第七条 "
      "asks for the unit's principal (党总支书记 or 部门正职领导)",

@@ -126,7 +126,7 @@ test_ui_32_the_warnings_before_signing_come_with_the_check() {
   post '/api/check?lang=zh-CN' same.json
   expect_code 200 && expect_body '"ok":true' && expect_body '"severity":"warning"' \
     && expect_body '"field":"head_name"' && expect_body '"id":"rules.head_is_admin"' \
-    && expect_body '“马昇”既是负责人又是管理员姓名：第十条要求落实专人负责' || return 1
+    && expect_body '“马昇”既是负责人，又填在“管理员姓名”栏：第十条要求落实专人负责' || return 1
   # a title that is not a unit head's: 第七条, said in Chinese
   sed 's/"head_title": "[^"]*"/"head_title": "科员"/' "$ROOT/examples/platform-registration.json" >title.json
   grep -q '"head_title": "科员"' title.json || fail "no head_title in the example" || return 1

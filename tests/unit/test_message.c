@@ -119,7 +119,7 @@ static void test_message__warnings_before_signing_quote_the_article_in_both(void
     free(zh);
     const char *m[] = {"马昇", "admin_name", "管理员姓名"};
     zh = beian_message_format(BEIAN_MSG_HEAD_IS_ADMIN, "zh-CN", m, 3);
-    assert_string_equal(zh, "“马昇”既是负责人又是管理员姓名：第十条要求落实专人负责，签字前请确认确需如此");
+    assert_string_equal(zh, "“马昇”既是负责人，又填在“管理员姓名”栏：第十条要求落实专人负责，签字前请确认确需如此");
     free(zh);
     const char *j[] = {"600", "微信", "200"};
     zh = beian_message_format(BEIAN_MSG_OVER_JOIN_LIMIT, "zh-CN", j, 3);
