@@ -253,9 +253,18 @@ function saveJson() {
 async function loadJson(input) {
   const f = input.files[0];
   if (!f) return;
-  let rec;
-  try { rec = JSON.parse(await f.text()); } catch (e) { status("文件不是有效的 JSON：" + e.message); return; }
-  if (!rec || !forms.some((x) => x.id === rec.form)) { status("文件里没有可识别的表格（\"form\"）"); return; }
+  const text = await f.text();
+  let rec = null;
+  try { rec = JSON.parse(text); } catch (e) { rec = null; }
+  if (!rec || !forms.some((x) => x.id === rec.form)) {
+    // the server says what is wrong and where (行, 列), as `beian check` does, in Chinese
+    const r = await api("/api/check?lang=" + LANG, text);
+    const j = r.status === 422 ? await r.json() : null;
+    const said = ((j && j.problems) || []).filter((p) => p.severity === "error").map((p) => p.message);
+    status("无法读取 " + f.name + "：" + (said.join("；") || "文件里没有可识别的表格（\"form\"）"));
+    input.value = "";
+    return;
+  }
   localStorage.setItem("beian-draft-" + rec.form, JSON.stringify(rec));
   chooseForm(rec.form);
   status("已读取 " + f.name);

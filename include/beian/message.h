@@ -42,6 +42,45 @@ typedef enum {
     BEIAN_MSG_NOT_TEXT,            /* {1} an example, {2} what was given */
     BEIAN_MSG_GIVEN_TWICE,
     BEIAN_MSG_HOLDS_TRACKING_CODE, /* {1} value */
+    BEIAN_MSG_HEAD_IS_ADMIN,       /* {1} name, {2} the admin's field id, {3} its label */
+    BEIAN_MSG_NOT_HEAD_TITLE,      /* {1} the title */
+    BEIAN_MSG_OVER_JOIN_LIMIT,     /* {1} members, {2} platform, {3} the limit */
+    BEIAN_MSG_GROUP_CODE_EXPIRED,  /* {1} code's date, {2} days, {3} form's date, {4} platform */
+    BEIAN_MSG_APP_CLIENT,          /* {1} the word that marks an app */
+    BEIAN_MSG_ALREADY_FILED,       /* {1} value, {2} number, {3} name, {4} state, {5} date,
+                                      {6} "group" or "platform" (English) */
+    BEIAN_MSG_EXCEL_SCIENTIFIC,    /* {1} the cell */
+    BEIAN_MSG_EXCEL_DECIMALS,      /* {1} the cell */
+    BEIAN_MSG_EXCEL_LEADING_ZERO,  /* {1} cell, {2} area code without 0, {3} the rest,
+                                      {4} "Excel" or "the workbook" (English) */
+    BEIAN_MSG_SHEET_EMPTY,
+    BEIAN_MSG_SHEET_XLS,
+    BEIAN_MSG_SHEET_ODS,
+    BEIAN_MSG_CSV_NOT_UTF8,        /* {1} the bytes in hex */
+    BEIAN_MSG_CSV_NOT_UTF8_GB,     /* {1} the line UTF-8 fails on, {2} the bytes in hex */
+    BEIAN_MSG_CSV_QUOTE_OPEN,
+    BEIAN_MSG_COLUMN_REQUIRED,     /* {1} field id, {2} its label */
+    BEIAN_MSG_COLUMN_ONE_OF,       /* {1} the fields of the group */
+    BEIAN_MSG_COLUMN_TWICE,        /* {1} column, {2} its header, {3} column, {4} its header */
+    BEIAN_MSG_XLSX_UNREADABLE,     /* {1} the part or "", {2} ": " or "", {3} why (English) */
+    BEIAN_MSG_JSON_NOT_UTF8,       /* {1} the byte, 0xNN */
+    BEIAN_MSG_JSON_NUL,
+    BEIAN_MSG_JSON_TRAILING_COMMA, /* {1} } or ], {2} line, {3} column, {4} "entry" or "item" */
+    BEIAN_MSG_JSON_FULL_WIDTH,     /* {1} its English name, {2} the mark, {3} line, {4} column,
+                                      {5} the half-width one */
+    BEIAN_MSG_JSON_SYNTAX,         /* {1} jansson's text (English), {2} line, {3} column */
+    BEIAN_MSG_JSON_NOT_OBJECT,
+    BEIAN_MSG_JSON_TOO_MANY_KEYS,  /* {1} keys */
+    BEIAN_MSG_JSON_UNKNOWN_KEY,
+    BEIAN_MSG_JSON_FORM_MISSING,   /* {1} the known forms */
+    BEIAN_MSG_JSON_FORM_NOT_TEXT,  /* {1} the known forms */
+    BEIAN_MSG_JSON_FORM_UNKNOWN,   /* {1} the name given, {2} the known forms */
+    BEIAN_MSG_JSON_DATE_NOT_TEXT,
+    BEIAN_MSG_JSON_NOT_A_FIELD,    /* {1} the form */
+    BEIAN_MSG_JSON_NOT_A_FIELD_HINT, /* {1} the form, {2} the field meant, {3} its label */
+    BEIAN_MSG_JSON_FIELDS_MISSING, /* {1} the form's first field */
+    BEIAN_MSG_JSON_FIELDS_NOT_OBJECT, /* {1} the form's first field */
+    BEIAN_MSG_JSON_TOO_MANY_FIELDS, /* {1} entries, {2} form, {3} its fields, {4} the most read */
     BEIAN_MSG_COUNT_ /* not a message: the number of ids */
 } beian_msg;
 

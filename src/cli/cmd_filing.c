@@ -515,6 +515,7 @@ static int file_scan(beian_ctx *ctx, const filing_args *a, const char *command,
                        rc == BEIAN_EDATA ? "the scan is larger than 64 MiB" : strerror(err));
         goto done;
     }
+    /* a scan is filed for a record already there: a mistyped --archive is not made one */
     rc = cli_archive_open(ctx, &a->common, command, 0, &ar);
     if (rc != BEIAN_OK) {
         goto done;

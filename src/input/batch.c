@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "beian/date.h"
+#include "beian/message.h"
 #include "ctx_private.h"
 #include "util.h"
 
@@ -329,12 +330,10 @@ static int map_column(header_map *M, size_t col)
     if (b->column_of[f] >= 0) {
         char first[8];
         column_name((size_t)b->column_of[f], first);
-        return beian_problems_add(M->pr, BEIAN_SEV_ERROR, M->path, M->hline, 0,
-                                  form->fields[f].id, form->fields[f].label,
-                                  "columns %s (\"%s\") and %s (\"%s\") both give this field; "
-                                  "keep one of them",
-                                  first, beian_sheet_header(b->sheet, (size_t)b->column_of[f]),
-                                  name, h);
+        return beian_problems_add_msg(
+            M->pr, BEIAN_SEV_ERROR, M->path, M->hline, 0, form->fields[f].id,
+            form->fields[f].label, BEIAN_MSG_COLUMN_TWICE,
+            BEIAN_MSG_ARGS(first, beian_sheet_header(b->sheet, (size_t)b->column_of[f]), name, h));
     }
     b->column_of[f] = (int)col;
     b->field_of[col] = f;
@@ -350,11 +349,9 @@ static int check_required(header_map *M)
     for (size_t k = 0; k < form->nfields; k++) {
         const beian_field *fd = &form->fields[k];
         if (fd->required && b->column_of[k] < 0) {
-            if (beian_problems_add(M->pr, BEIAN_SEV_ERROR, M->path, M->hline, 0, fd->id,
-                                   fd->label,
-                                   "is required, but the sheet has no column for it: add a "
-                                   "column headed %s or %s",
-                                   fd->id, fd->label) != BEIAN_OK) {
+            if (beian_problems_add_msg(M->pr, BEIAN_SEV_ERROR, M->path, M->hline, 0, fd->id,
+                                       fd->label, BEIAN_MSG_COLUMN_REQUIRED,
+                                       BEIAN_MSG_ARGS(fd->id, fd->label)) != BEIAN_OK) {
                 return BEIAN_EINTERNAL;
             }
             b->quiet[k] = 1;
@@ -374,9 +371,9 @@ static int check_required(header_map *M)
                                     form->fields[*k].id, form->fields[*k].label);
         }
         if (grc == BEIAN_OK && !any && grp[0] >= 0) {
-            grc = beian_problems_add(M->pr, BEIAN_SEV_ERROR, M->path, M->hline, 0, NULL, NULL,
-                                     "the sheet has no column for %s: one of them is required",
-                                     (const char *)names.data);
+            grc = beian_problems_add_msg(M->pr, BEIAN_SEV_ERROR, M->path, M->hline, 0, NULL,
+                                         NULL, BEIAN_MSG_COLUMN_ONE_OF,
+                                         BEIAN_MSG_ARGS((const char *)names.data));
             for (const int *k = grp; *k >= 0; k++) {
                 b->quiet[*k] = 1;
             }
@@ -574,52 +571,39 @@ static int is_decimal_integer(const char *s)
     return 1;
 }
 
-static const char re_export[] =
-    "select the column in Excel or WPS, set its format to 文本 (Text: 设置单元格格式 > 文本), "
-    "type or paste the numbers again and save the sheet again";
-
 /*
- * What Excel did to value (a copy of the cell, trimmed) in a field of this type, as a message
- * (malloc'd), or NULL when the cell looks as typed. *found is 1 when Excel did something,
- * even when the message could not be made (NULL then means no memory).
+ * What Excel did to value (a copy of the cell, trimmed) in a field of this type: the message
+ * id (beian/message.h) with, for an office number that lost its 0, the area code without its
+ * 0 in area, the rest of the number in *rest and what stored it in *by; BEIAN_MSG_NONE when
+ * the cell looks as typed.
  */
-static char *excel_damage(const beian_field *fd, const char *v, int flags, int *found)
+static beian_msg excel_damage(const beian_field *fd, const char *v, int flags, char area[4],
+                              const char **rest, const char **by)
 {
-    *found = 1;
     int numeric = fd->type == BEIAN_FIELD_MOBILE || fd->type == BEIAN_FIELD_PHONE ||
                   fd->type == BEIAN_FIELD_OFFICE_PHONE || fd->type == BEIAN_FIELD_COUNT;
     if ((numeric || fd->type == BEIAN_FIELD_TEXT) && is_scientific(v)) {
-        return beian_asprintf("\"%s\" is a number Excel shortened to scientific notation, so "
-                              "its digits are lost: %s (or give beian the .xlsx workbook, "
-                              "which keeps every digit)",
-                              v, re_export);
+        return BEIAN_MSG_EXCEL_SCIENTIFIC;
     }
     if (!numeric || fd->type == BEIAN_FIELD_COUNT) {
-        *found = 0;
-        return NULL;
+        return BEIAN_MSG_NONE;
     }
     if (is_decimal_integer(v)) {
-        return beian_asprintf("\"%s\" was saved as a number with decimals, not as the digits "
-                              "typed: %s",
-                              v, re_export);
+        return BEIAN_MSG_EXCEL_DECIMALS;
     }
     size_t n = strlen(v);
     int office = fd->type == BEIAN_FIELD_OFFICE_PHONE ||
                  (fd->type == BEIAN_FIELD_PHONE && !(n == 11 && v[0] == '1'));
     if (office && all_digits(v) && v[0] != '0' && n >= 9 && n <= 12) {
         /* area codes are 010 and 02x (two digits after the 0) or three digits after it */
-        int area = v[0] == '1' || v[0] == '2' ? 2 : 3;
-        return beian_asprintf("\"%s\" looks like the office number 0%.*s-%s without its "
-                              "leading 0: %s stored it as a number. Select the column in Excel "
-                              "or WPS, set its format to 文本 (Text: 设置单元格格式 > 文本), type "
-                              "the number with its area code and a hyphen (0%.*s-%s) and save "
-                              "the sheet again",
-                              v, area, v, v + area,
-                              flags & BEIAN_CELL_NUMBER ? "the workbook" : "Excel", area, v,
-                              v + area);
+        size_t k = v[0] == '1' || v[0] == '2' ? 2 : 3;
+        memcpy(area, v, k);
+        area[k] = '\0';
+        *rest = v + k;
+        *by = flags & BEIAN_CELL_NUMBER ? "the workbook" : "Excel";
+        return BEIAN_MSG_EXCEL_LEADING_ZERO;
     }
-    *found = 0;
-    return NULL;
+    return BEIAN_MSG_NONE;
 }
 
 /* A date as Excel shows it in the system's format (2026/11/24, 2026年11月24日, ...) as
@@ -656,6 +640,20 @@ static char *trim_copy(const char *s)
     return beian_strndup(s + a, b - a);
 }
 
+/* A problem of the record, with its message id and arguments when it has one (so that a page
+ * says it in its language), on the sheet's row when it has no line of its own. */
+static int copy_problem(beian_problems *pr, const beian_problem *p, int line)
+{
+    int at = p->line ? p->line : line;
+    if (p->msg) {
+        return beian_problems_add_msg(pr, p->severity, p->file, at, p->column, p->field, p->label,
+                                      (beian_msg)p->msg, p->nargs,
+                                      (const char *const *)p->args);
+    }
+    return beian_problems_add(pr, p->severity, p->file, at, p->column, p->field, p->label, "%s",
+                              p->message);
+}
+
 int beian_batch_record(const beian_batch *b, size_t row, beian_record **out, beian_problems *pr)
 {
     const beian_form *f = b->form;
@@ -684,18 +682,13 @@ int beian_batch_record(const beian_batch *b, size_t row, beian_record **out, bei
         if (!v) {
             goto done;
         }
-        int found = 0;
-        char *why = v[0] ? excel_damage(fd, v, flags, &found) : NULL;
-        if (found && !why) {
-            free(v);
-            goto done;
-        }
+        char area[4] = "";
+        const char *rest = "", *by = "";
+        beian_msg why = v[0] ? excel_damage(fd, v, flags, area, &rest, &by) : BEIAN_MSG_NONE;
         if (why) {
             damaged[k] = 1;
-            int added = beian_problems_add(pr, BEIAN_SEV_ERROR, path, line, 0, fd->id, fd->label,
-                                           "%s", why);
-            free(why);
-            if (added != BEIAN_OK) {
+            if (beian_problems_add_msg(pr, BEIAN_SEV_ERROR, path, line, 0, fd->id, fd->label,
+                                       why, BEIAN_MSG_ARGS(v, area, rest, by)) != BEIAN_OK) {
                 free(v);
                 goto done;
             }
@@ -724,8 +717,7 @@ int beian_batch_record(const beian_batch *b, size_t row, beian_record **out, bei
         if (k >= 0 && (damaged[k] || b->quiet[k])) {
             continue; /* said above, or at the header */
         }
-        if (beian_problems_add(pr, p->severity, p->file, p->line ? p->line : line, p->column,
-                               p->field, p->label, "%s", p->message) != BEIAN_OK) {
+        if (copy_problem(pr, p, line) != BEIAN_OK) {
             goto done;
         }
     }

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "beian/message.h"
 #include "csv.h"
 #include "util.h"
 
@@ -177,12 +178,8 @@ int beian_csv_decode(const char *path, const unsigned char *data, size_t len, co
         if (at != body_len) {
             char hex[40];
             bytes_at(body, body_len, at, hex, sizeof hex);
-            beian_problems_add(pr, BEIAN_SEV_ERROR, path, line_of((const char *)body, at), 0, NULL,
-                               NULL,
-                               "the text is not valid UTF-8 (bytes %s): save the sheet again "
-                               "from Excel or WPS as \"CSV UTF-8\", or say the encoding "
-                               "(gb18030 for \"CSV (逗号分隔)\")",
-                               hex);
+            beian_problems_add_msg(pr, BEIAN_SEV_ERROR, path, line_of((const char *)body, at), 0,
+                                   NULL, NULL, BEIAN_MSG_CSV_NOT_UTF8, BEIAN_MSG_ARGS(hex));
             return BEIAN_EDATA;
         }
         text = beian_strndup((const char *)body, body_len);
@@ -232,12 +229,11 @@ int beian_csv_decode(const char *path, const unsigned char *data, size_t len, co
                                    "another encoding? Save it again as \"CSV UTF-8\"",
                                    from, hex);
             } else {
-                int line8 = line_of((const char *)data, utf8_bad < len ? utf8_bad : 0);
-                beian_problems_add(pr, BEIAN_SEV_ERROR, path, line, 0, NULL, NULL,
-                                   "the text is neither UTF-8 (it fails on line %d) nor GB18030 "
-                                   "(bytes %s): save the sheet again from Excel or WPS as "
-                                   "\"CSV UTF-8\" or as a workbook (.xlsx)",
-                                   line8, hex);
+                char line8[24];
+                snprintf(line8, sizeof line8, "%d",
+                         line_of((const char *)data, utf8_bad < len ? utf8_bad : 0));
+                beian_problems_add_msg(pr, BEIAN_SEV_ERROR, path, line, 0, NULL, NULL,
+                                       BEIAN_MSG_CSV_NOT_UTF8_GB, BEIAN_MSG_ARGS(line8, hex));
             }
             free(text);
             return BEIAN_EDATA;
@@ -366,10 +362,8 @@ int beian_csv_parse(beian_sheet *sh, const char *s, size_t len, int sep, beian_p
         }
     }
     if (quoted) {
-        beian_problems_add(pr, BEIAN_SEV_ERROR, sh->path, quote_line, 0, NULL, NULL,
-                           "a quoted cell that begins on this line is never closed: a quote "
-                           "character (\") is missing, so the rest of the file would be read "
-                           "as this one cell");
+        beian_problems_add_msg(pr, BEIAN_SEV_ERROR, sh->path, quote_line, 0, NULL, NULL,
+                               BEIAN_MSG_CSV_QUOTE_OPEN, 0, NULL);
         rc = BEIAN_EDATA;
         goto done;
     }

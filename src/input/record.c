@@ -390,10 +390,10 @@ static int read_text(reader *R)
         char *key = NULL, *label = NULL;
         position(data, badbyte, &line, &col);
         key_before(R->ctx, data, len, badbyte, &key, &label);
-        beian_problems_add(R->pr, BEIAN_SEV_ERROR, R->path, line, col, key, label,
-                           "the file is not UTF-8 text (byte 0x%02X); save it as UTF-8 "
-                           "(in Notepad: 另存为, 编码 UTF-8)",
-                           data[badbyte]);
+        char byte[8];
+        snprintf(byte, sizeof byte, "0x%02X", data[badbyte]);
+        beian_problems_add_msg(R->pr, BEIAN_SEV_ERROR, R->path, line, col, key, label,
+                               BEIAN_MSG_JSON_NOT_UTF8, BEIAN_MSG_ARGS(byte));
         free(key);
         free(label);
         return BEIAN_EDATA;
@@ -402,8 +402,8 @@ static int read_text(reader *R)
         int line, col;
         position(data, (size_t)((const unsigned char *)memchr(data, '\0', len) - data), &line,
                  &col);
-        beian_problems_add(R->pr, BEIAN_SEV_ERROR, R->path, line, col, NULL, NULL,
-                           "the file contains a NUL byte; it is not a text file");
+        beian_problems_add_msg(R->pr, BEIAN_SEV_ERROR, R->path, line, col, NULL, NULL,
+                               BEIAN_MSG_JSON_NUL, 0, NULL);
         return BEIAN_EDATA;
     }
     return BEIAN_OK;
@@ -458,10 +458,13 @@ static int syntax_hint(const reader *R, size_t stop)
             }
             if (j < R->len && j < stop && (t[j] == '}' || t[j] == ']')) {
                 position(t, i, &line, &col);
-                beian_problems_add(R->pr, BEIAN_SEV_ERROR, R->path, line, col, NULL, NULL,
-                                   "JSON syntax error: a trailing comma before %c at line %d, "
-                                   "column %d: JSON allows no comma after the last %s; remove it",
-                                   t[j], line, col, t[j] == '}' ? "entry" : "item");
+                char at[2][16];
+                snprintf(at[0], sizeof at[0], "%d", line);
+                snprintf(at[1], sizeof at[1], "%d", col);
+                beian_problems_add_msg(R->pr, BEIAN_SEV_ERROR, R->path, line, col, NULL, NULL,
+                                       BEIAN_MSG_JSON_TRAILING_COMMA,
+                                       BEIAN_MSG_ARGS(t[j] == '}' ? "}" : "]", at[0], at[1],
+                                                      t[j] == '}' ? "entry" : "item"));
                 return 1;
             }
             continue;
@@ -470,12 +473,14 @@ static int syntax_hint(const reader *R, size_t stop)
              k++) {
             if (R->len - i >= 3 && memcmp(t + i, full_width_punct[k].utf8, 3) == 0) {
                 position(t, i, &line, &col);
-                beian_problems_add(R->pr, BEIAN_SEV_ERROR, R->path, line, col, NULL, NULL,
-                                   "JSON syntax error: a full-width %s %s at line %d, column %d: "
-                                   "JSON needs the half-width %s (switch the input method to "
-                                   "English punctuation to type it)",
-                                   full_width_punct[k].name, full_width_punct[k].utf8, line, col,
-                                   full_width_punct[k].ascii);
+                char at[2][16];
+                snprintf(at[0], sizeof at[0], "%d", line);
+                snprintf(at[1], sizeof at[1], "%d", col);
+                beian_problems_add_msg(R->pr, BEIAN_SEV_ERROR, R->path, line, col, NULL, NULL,
+                                       BEIAN_MSG_JSON_FULL_WIDTH,
+                                       BEIAN_MSG_ARGS(full_width_punct[k].name,
+                                                      full_width_punct[k].utf8, at[0], at[1],
+                                                      full_width_punct[k].ascii));
                 return 1;
             }
         }
@@ -496,20 +501,23 @@ static int read_json(reader *R)
         if (jerr.position > 0 && syntax_hint(R, (size_t)jerr.position)) {
             return BEIAN_EDATA;
         }
-        beian_problems_add(R->pr, BEIAN_SEV_ERROR, R->path, jerr.line, jerr.column, NULL, NULL,
-                           "JSON syntax error: %s", jerr.text);
+        char at[2][16];
+        snprintf(at[0], sizeof at[0], "%d", jerr.line);
+        snprintf(at[1], sizeof at[1], "%d", jerr.column);
+        beian_problems_add_msg(R->pr, BEIAN_SEV_ERROR, R->path, jerr.line, jerr.column, NULL,
+                               NULL, BEIAN_MSG_JSON_SYNTAX, BEIAN_MSG_ARGS(jerr.text, at[0], at[1]));
         return BEIAN_EDATA;
     }
     if (!json_is_object(R->root)) {
-        beian_problems_add(R->pr, BEIAN_SEV_ERROR, R->path, 1, 0, NULL, NULL,
-                           "expected an object {\"form\": ..., \"fields\": {...}}");
+        beian_problems_add_msg(R->pr, BEIAN_SEV_ERROR, R->path, 1, 0, NULL, NULL,
+                               BEIAN_MSG_JSON_NOT_OBJECT, 0, NULL);
         return BEIAN_EDATA;
     }
     if (json_object_size(R->root) > RECORD_MAX_KEYS) {
-        beian_problems_add(R->pr, BEIAN_SEV_ERROR, R->path, 1, 0, NULL, NULL,
-                           "the top level has %zu keys; a data file has \"form\", \"fields\" "
-                           "and, optionally, \"date\"",
-                           json_object_size(R->root));
+        char n[24];
+        snprintf(n, sizeof n, "%zu", json_object_size(R->root));
+        beian_problems_add_msg(R->pr, BEIAN_SEV_ERROR, R->path, 1, 0, NULL, NULL,
+                               BEIAN_MSG_JSON_TOO_MANY_KEYS, BEIAN_MSG_ARGS(n));
         return BEIAN_EDATA;
     }
     const char *key;
@@ -517,9 +525,8 @@ static int read_json(reader *R)
     json_object_foreach(R->root, key, v)
     {
         if (strcmp(key, "form") && strcmp(key, "fields") && strcmp(key, "date")) {
-            beian_problems_add(R->pr, BEIAN_SEV_ERROR, R->path, line_of(R, key), 0, key, NULL,
-                               "unknown key; a data file has \"form\", \"fields\" and, "
-                               "optionally, \"date\"");
+            beian_problems_add_msg(R->pr, BEIAN_SEV_ERROR, R->path, line_of(R, key), 0, key,
+                                   NULL, BEIAN_MSG_JSON_UNKNOWN_KEY, 0, NULL);
         }
     }
     return BEIAN_OK;
@@ -534,10 +541,10 @@ static int read_form(reader *R)
         beian_buf known;
         beian_buf_init(&known);
         known_forms(R->ctx, &known);
-        beian_problems_add(R->pr, BEIAN_SEV_ERROR, R->path, line_of(R, "form"), 0, "form",
-                           "表格", "%s: name the form as a string, one of: %s",
-                           jform ? "is not a string" : "is missing",
-                           known.data ? (char *)known.data : "");
+        beian_problems_add_msg(R->pr, BEIAN_SEV_ERROR, R->path, line_of(R, "form"), 0, "form",
+                               "表格",
+                               jform ? BEIAN_MSG_JSON_FORM_NOT_TEXT : BEIAN_MSG_JSON_FORM_MISSING,
+                               BEIAN_MSG_ARGS(known.data ? (char *)known.data : ""));
         beian_buf_release(&known);
         return BEIAN_EDATA;
     }
@@ -546,9 +553,10 @@ static int read_form(reader *R)
         beian_buf known;
         beian_buf_init(&known);
         known_forms(R->ctx, &known);
-        beian_problems_add(R->pr, BEIAN_SEV_ERROR, R->path, line_of(R, "form"), 0, "form",
-                           "表格", "there is no form \"%s\"; known forms: %s",
-                           json_string_value(jform), known.data ? (char *)known.data : "");
+        beian_problems_add_msg(R->pr, BEIAN_SEV_ERROR, R->path, line_of(R, "form"), 0, "form",
+                               "表格", BEIAN_MSG_JSON_FORM_UNKNOWN,
+                               BEIAN_MSG_ARGS(json_string_value(jform),
+                                              known.data ? (char *)known.data : ""));
         beian_buf_release(&known);
     }
     if (rc != BEIAN_OK) {
@@ -574,8 +582,8 @@ static int read_date(reader *R)
 {
     json_t *jdate = json_object_get(R->root, "date");
     if (jdate && !json_is_string(jdate)) {
-        beian_problems_add(R->pr, BEIAN_SEV_ERROR, R->path, line_of(R, "date"), 0, "date",
-                           "填表日期", "must be a date in quotes, such as \"2026-11-24\"");
+        beian_problems_add_msg(R->pr, BEIAN_SEV_ERROR, R->path, line_of(R, "date"), 0, "date",
+                               "填表日期", BEIAN_MSG_JSON_DATE_NOT_TEXT, 0, NULL);
     } else if (jdate) {
         R->rec->date = beian_strdup(json_string_value(jdate));
         if (!R->rec->date) {
@@ -614,10 +622,9 @@ static int read_field(reader *R, const char *key, const json_t *v)
         const char *s = beian_form_suggest(r->form, key);
         const beian_field *sf = s ? &r->form->fields[beian_form_field_index(r->form, s, 0)]
                                   : NULL;
-        beian_problems_add(R->pr, BEIAN_SEV_ERROR, R->path, line, 0, key, NULL,
-                           "is not a field of form %s%s%s%s%s%s", r->form->id,
-                           s ? "; did you mean " : " (see: beian forms ", s ? s : r->form->id,
-                           s ? " (" : ")", s ? sf->label : "", s ? ")?" : "");
+        beian_problems_add_msg(R->pr, BEIAN_SEV_ERROR, R->path, line, 0, key, NULL,
+                               s ? BEIAN_MSG_JSON_NOT_A_FIELD_HINT : BEIAN_MSG_JSON_NOT_A_FIELD,
+                               BEIAN_MSG_ARGS(r->form->id, s ? s : "", s ? sf->label : ""));
         return BEIAN_OK;
     }
     const beian_field *fd = &r->form->fields[i];
@@ -661,19 +668,20 @@ static int read_fields(reader *R)
     const beian_record *r = R->rec;
     json_t *fields = json_object_get(R->root, "fields");
     if (!json_is_object(fields)) {
-        beian_problems_add(R->pr, BEIAN_SEV_ERROR, R->path, line_of(R, "fields"), 0, "fields",
-                           NULL,
-                           "%s: the values go in an object \"fields\": {\"%s\": \"...\", ...}",
-                           fields ? "is not an object" : "is missing", r->form->fields[0].id);
+        beian_problems_add_msg(
+            R->pr, BEIAN_SEV_ERROR, R->path, line_of(R, "fields"), 0, "fields", NULL,
+            fields ? BEIAN_MSG_JSON_FIELDS_NOT_OBJECT : BEIAN_MSG_JSON_FIELDS_MISSING,
+            BEIAN_MSG_ARGS(r->form->fields[0].id));
         return BEIAN_EDATA;
     }
     if (json_object_size(fields) > RECORD_MAX_KEYS) {
-        beian_problems_add(R->pr, BEIAN_SEV_ERROR, R->path, line_of(R, "fields"), 0, "fields",
-                           NULL,
-                           "has %zu entries; form %s has %zu fields and at most %d entries are "
-                           "read",
-                           json_object_size(fields), r->form->id, r->form->nfields,
-                           RECORD_MAX_KEYS);
+        char n[3][24];
+        snprintf(n[0], sizeof n[0], "%zu", json_object_size(fields));
+        snprintf(n[1], sizeof n[1], "%zu", r->form->nfields);
+        snprintf(n[2], sizeof n[2], "%d", RECORD_MAX_KEYS);
+        beian_problems_add_msg(R->pr, BEIAN_SEV_ERROR, R->path, line_of(R, "fields"), 0, "fields",
+                               NULL, BEIAN_MSG_JSON_TOO_MANY_FIELDS,
+                               BEIAN_MSG_ARGS(n[0], r->form->id, n[1], n[2]));
         return BEIAN_EDATA;
     }
     const char *key;

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "beian/message.h"
 #include "csv.h"
 #include "sheet_table.h"
 #include "util.h"
@@ -76,22 +77,16 @@ int beian_sheet_read_buffer(const char *path, const unsigned char *data, size_t 
         return BEIAN_EINTERNAL;
     }
     if (len >= 8 && memcmp(data, ole2_magic, 8) == 0) {
-        beian_problems_add(pr, BEIAN_SEV_ERROR, path, 0, 0, NULL, NULL,
-                           "is an Excel 97-2003 (.xls), WPS (.et) or password-protected "
-                           "workbook, which beian cannot read: open it and save it as an "
-                           "Excel workbook (.xlsx) without a password, or as CSV UTF-8");
+        beian_problems_add_msg(pr, BEIAN_SEV_ERROR, path, 0, 0, NULL, NULL, BEIAN_MSG_SHEET_XLS, 0,
+                               NULL);
         rc = BEIAN_EDATA;
         goto done;
     }
     size_t kind_len = 0;
     const char *kind = odf_kind(data, len, &kind_len);
     if (kind && kind_len == 11 && memcmp(kind, "spreadsheet", 11) == 0) {
-        beian_problems_add(pr, BEIAN_SEV_ERROR, path, 0, 0, NULL, NULL,
-                           "is an OpenDocument spreadsheet (.ods, as LibreOffice or WPS saves "
-                           "it), which beian does not read: open it and save it as an Excel "
-                           "workbook (文件 > 另存为, 文件类型 Excel 2007-365 (.xlsx); in WPS "
-                           "Microsoft Excel 文件 (*.xlsx)) or as CSV UTF-8 (文件类型 文本 CSV "
-                           "(.csv), 字符集 Unicode (UTF-8))");
+        beian_problems_add_msg(pr, BEIAN_SEV_ERROR, path, 0, 0, NULL, NULL, BEIAN_MSG_SHEET_ODS, 0,
+                               NULL);
         rc = BEIAN_EDATA;
         goto done;
     }
@@ -118,9 +113,8 @@ int beian_sheet_read_buffer(const char *path, const unsigned char *data, size_t 
 done:
     free(text);
     if (rc == BEIAN_OK && sh->nrows == 0) {
-        beian_problems_add(pr, BEIAN_SEV_ERROR, path, 0, 0, NULL, NULL,
-                           "the sheet is empty: its first row should name the fields "
-                           "(field ids or Chinese labels), and each row below it is one form");
+        beian_problems_add_msg(pr, BEIAN_SEV_ERROR, path, 0, 0, NULL, NULL, BEIAN_MSG_SHEET_EMPTY,
+                               0, NULL);
         rc = BEIAN_EDATA;
     }
     if (rc == BEIAN_OK) {

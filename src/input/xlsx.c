@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "beian/message.h"
 #include "xlsx.h"
 #include "zipio.h"
 #include "util.h"
@@ -114,10 +115,9 @@ typedef struct {
 
 static int damaged(xlsx *w, const char *part, const char *what)
 {
-    beian_problems_add(w->pr, BEIAN_SEV_ERROR, w->path, 0, 0, NULL, NULL,
-                       "is not a workbook beian can read (%s%s%s): open it in Excel or WPS and "
-                       "save it again as an Excel workbook (.xlsx), or as CSV UTF-8",
-                       part ? part : "", part ? ": " : "", what);
+    beian_problems_add_msg(w->pr, BEIAN_SEV_ERROR, w->path, 0, 0, NULL, NULL,
+                           BEIAN_MSG_XLSX_UNREADABLE,
+                           BEIAN_MSG_ARGS(part ? part : "", part ? ": " : "", what));
     return BEIAN_EDATA;
 }
 

@@ -87,16 +87,20 @@ int beian_register_csv(const beian_record_facts *const *rows, size_t n, char **o
     *out = NULL;
     *len = 0;
     beian_buf_append(&b, "\xEF\xBB\xBF", 3); /* the BOM: Excel then reads UTF-8 */
+    /* the register's columns, then 未经校验: 是 when the signed copy in force was filed
+     * without its code read (--unverified), as the table says beside the state */
     for (int c = 0; c < BEIAN_REGISTER_COLUMNS; c++) {
-        csv_cell(&b, beian_register_headings[c], c == BEIAN_REGISTER_COLUMNS - 1);
+        csv_cell(&b, beian_register_headings[c], 0);
     }
+    csv_cell(&b, "未经校验", 1);
     for (size_t i = 0; i < n; i++) {
         const char *cells[BEIAN_REGISTER_COLUMNS];
         char buf[16];
         beian_register_cells(rows[i], cells, buf);
         for (int c = 0; c < BEIAN_REGISTER_COLUMNS; c++) {
-            csv_cell(&b, cells[c], c == BEIAN_REGISTER_COLUMNS - 1);
+            csv_cell(&b, cells[c], 0);
         }
+        csv_cell(&b, rows[i]->info.unverified ? "是" : "", 1);
     }
     if (beian_buf_terminate(&b) != BEIAN_OK) {
         beian_buf_release(&b);
@@ -117,12 +121,13 @@ int beian_register_json(const beian_record_facts *const *rows, size_t n, char **
     for (size_t i = 0; arr && i < n; i++) {
         const beian_record_facts *r = rows[i];
         json_t *o = json_pack(
-            "{s:s, s:s, s:s, s:s, s:s?, s:s?, s:s, s:s, s:s, s:s, s:s, s:i}", "record",
+            "{s:s, s:s, s:s, s:s, s:s?, s:s?, s:s, s:s, s:s, s:s, s:s, s:i, s:b}", "record",
             r->info.record_no, "kind", beian_register_kind(r), "form", r->info.form_id, "name",
             r->info.name ? r->info.name : "", "unit", r->unit, "admin", r->admin, "state",
             beian_archive_state_name(r->info.state), "state_label", beian_archive_state_label(r->info.state),
             "event", beian_archive_event_name(r->last_event), "event_label",
-            beian_archive_event_label(r->last_event), "date", r->info.date, "version", r->info.version);
+            beian_archive_event_label(r->last_event), "date", r->info.date, "version", r->info.version,
+            "unverified", r->info.unverified != 0);
         if (!o || json_array_append_new(arr, o) != 0) {
             goto done;
         }

@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "beian/date.h"
+#include "beian/message.h"
 #include "beian/rules.h"
 #include "util.h"
 
@@ -561,10 +562,11 @@ static const char *label_of(const beian_record *rec, const char *id)
     return i >= 0 ? rec->form->fields[i].label : NULL;
 }
 
-#define WARN(id, ...)                                                                              \
+/* A warning with its message id (beian/message.h) and its arguments, text. */
+#define WARN(id, msg, ...)                                                                         \
     do {                                                                                           \
-        if (beian_problems_add(pr, BEIAN_SEV_WARNING, rec->path, 0, 0, id, label_of(rec, id),     \
-                               __VA_ARGS__) != BEIAN_OK) {                                         \
+        if (beian_problems_add_msg(pr, BEIAN_SEV_WARNING, rec->path, 0, 0, id, label_of(rec, id), \
+                                   msg, BEIAN_MSG_ARGS(__VA_ARGS__)) != BEIAN_OK) {                \
             return BEIAN_EINTERNAL;                                                                \
         }                                                                                          \
     } while (0)
@@ -584,9 +586,8 @@ int beian_rules_check(const beian_record *rec, const beian_record_facts *archive
     const char *admins[] = {"admin_name", "admin1_name", "admin2_name"};
     for (size_t i = 0; i < 3 && head_name; i++) {
         if (same(get(rec, admins[i]), head_name)) {
-            WARN(head, "%s is both %s (%s) and the responsible person: 第十条 asks for a "
-                       "dedicated administrator; check that this is intended before signing",
-                 head_name, admins[i], label_of(rec, admins[i]) ? label_of(rec, admins[i]) : "");
+            WARN(head, BEIAN_MSG_HEAD_IS_ADMIN, head_name, admins[i],
+                 label_of(rec, admins[i]) ? label_of(rec, admins[i]) : "");
             break;
         }
     }
@@ -594,10 +595,7 @@ int beian_rules_check(const beian_record *rec, const beian_record_facts *archive
     const char *title = get(rec, head_title);
     if (title) {
         if (!looks_like_head(title)) {
-            WARN(head_title,
-                 "\"%s\" does not look like the title of a unit head (书记, 院长, 部长, 处长, "
-                 "主任...): 第七条 asks for the unit's principal (党总支书记 or 部门正职领导)",
-                 title);
+            WARN(head_title, BEIAN_MSG_NOT_HEAD_TITLE, title);
         }
     }
     /* the rules of the platform the group's QR link belongs to, where they are known */
@@ -607,20 +605,19 @@ int beian_rules_check(const beian_record *rec, const beian_record_facts *archive
         char *end = NULL;
         long members = count ? strtol(count, &end, 10) : 0;
         if (pf.join_limit > 0 && end && !*end && members > pf.join_limit) {
-            WARN("member_count",
-                 "%ld members: a %s group of more than %ld cannot be joined by scanning its QR "
-                 "code, so the printed code will not work; 第十二条 asks to keep groups small",
-                 members, pf.platform, pf.join_limit);
+            char a[24], b[24];
+            snprintf(a, sizeof a, "%ld", members);
+            snprintf(b, sizeof b, "%ld", pf.join_limit);
+            WARN("member_count", BEIAN_MSG_OVER_JOIN_LIMIT, a, pf.platform, b);
         }
         const char *made = get(rec, "group_qr_date");
         if (pf.qr_valid_days > 0 && made && rec->date && beian_date_valid(made) &&
             beian_date_valid(rec->date) &&
             beian_date_days(made) + pf.qr_valid_days < beian_date_days(rec->date)) {
-            WARN("group_qr_date",
-                 "%s is more than %ld days before %s, the day the form was filled (填表日期): "
-                 "a %s group code lasts %ld days, so this one will have expired; make a new "
-                 "code for the form",
-                 made, pf.qr_valid_days, rec->date, pf.platform, pf.qr_valid_days);
+            char days[24];
+            snprintf(days, sizeof days, "%ld", pf.qr_valid_days);
+            WARN("group_qr_date", BEIAN_MSG_GROUP_CODE_EXPIRED, made, days, rec->date,
+                 pf.platform);
         }
     }
     /* 第十三条: no new app clients */
@@ -633,10 +630,7 @@ int beian_rules_check(const beian_record *rec, const beian_record_facts *archive
                 k++;
             }
             if (v && k < sizeof app_words / sizeof app_words[0]) {
-                WARN(ids[i],
-                     "this applies for an app client (\"%s\"): 第十三条 says units no longer set "
-                     "up their own mobile apps (原则上不再单独新设移动互联网应用程序)",
-                     app_words[k]);
+                WARN(ids[i], BEIAN_MSG_APP_CLIENT, app_words[k]);
                 break;
             }
         }
@@ -661,12 +655,9 @@ int beian_rules_check(const beian_record *rec, const beian_record_facts *archive
             id = name_id, value = name;
         }
         if (id) {
-            WARN(id,
-                 "\"%s\" is already filed as %s (%s, %s since %s): is this a second filing of "
-                 "the same %s? (use `beian change %s` for new data)",
-                 value, r->info.record_no, r->info.name, beian_archive_state_label(r->info.state),
-                 r->info.date, strncmp(r->info.record_no, "QUN-", 4) == 0 ? "group" : "platform",
-                 r->info.record_no);
+            WARN(id, BEIAN_MSG_ALREADY_FILED, value, r->info.record_no, r->info.name,
+                 beian_archive_state_label(r->info.state), r->info.date,
+                 strncmp(r->info.record_no, "QUN-", 4) == 0 ? "group" : "platform");
         }
     }
     return BEIAN_OK;

@@ -84,6 +84,13 @@ test_no_code_is_refused_and_unverified_filing_is_said_everywhere() {
   event_json QUN-2026-0001 2 | grep -q '"signed_unverified": "二维码破损"' || fail "no signed_unverified" || return 1
   run "$BEIAN" log QUN-2026-0001; expect_out "未经校验 (unverified: no code read): 二维码破损" || return 1
   run "$BEIAN" list; expect_out "已备案（未经校验）" || return 1
+  # csv and json say it too: a column 未经校验 and a key unverified
+  run "$BEIAN" list --format csv
+  head -1 "$T/out" | grep -q ',版本,未经校验' || fail "csv heading: $(head -1 "$T/out")" || return 1
+  grep -q '^QUN-2026-0001,.*,已备案,.*,v2,是' "$T/out" || fail "csv row: $(cat "$T/out")" || return 1
+  run "$BEIAN" list --format json
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d[0]["record"]=="QUN-2026-0001" and d[0]["unverified"] is True, d' "$T/out" ||
+    fail "json: $(cat "$T/out")" || return 1
   run "$BEIAN" verify; expect_rc 0 && expect_out "QUN-2026-0001: 未经校验" || return 1
   run "$BEIAN" -q reprint QUN-2026-0001 -o "$T/uv-r.pdf" --date 2026-12-02
   expect_rc 0 && pdf_text "$T/uv-r.pdf" | grep -q "签字件未经校验" || fail "reprint lacks 未经校验" || return 1

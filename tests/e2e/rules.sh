@@ -115,11 +115,11 @@ test_register_csv_has_a_bom_and_one_row_per_record_json_and_filters() {
   expect_rc 0 || return 1
   [ "$(head -c 3 "$T/out" | od -An -tx1 | tr -d ' ')" = efbbbf ] || fail "no UTF-8 BOM" || return 1
   [ "$(wc -l <"$T/out")" -eq 4 ] || fail "expected a heading and 3 rows: $(cat "$T/out")" || return 1
-  grep -q '^XMT-2026-0001,新媒体平台,宁职院团委,共青团宁夏职业技术学院委员会,马昇,已备案,批准备案,2026-03-05,platform-registration,v2' "$T/out" ||
+  grep -q "^XMT-2026-0001,新媒体平台,宁职院团委,共青团宁夏职业技术学院委员会,马昇,已备案,批准备案,2026-03-05,platform-registration,v2,$(printf '\r')\$" "$T/out" ||
     fail "row: $(cat "$T/out")" || return 1
   expect_out "QUN-2026-0001,网络工作群" && expect_out "已注销" || return 1
   run "$BEIAN" list --format json
-  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d)==3 and d[0]["state_label"]=="已变更，待审批", d' "$T/out" ||
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d)==3 and d[0]["state_label"]=="已变更，待审批" and d[0]["unverified"] is False, d' "$T/out" ||
     fail "json: $(cat "$T/out")" || return 1
   run "$BEIAN" list --format csv --state approved
   [ "$(wc -l <"$T/out")" -eq 2 ] || fail "--state: $(cat "$T/out")" || return 1

@@ -125,14 +125,40 @@ test_ui_32_the_warnings_before_signing_come_with_the_check() {
   grep -q 'warning' "$T/err" || fail "beian check gives no warning: $(cat "$T/err")" || return 1
   post '/api/check?lang=zh-CN' same.json
   expect_code 200 && expect_body '"ok":true' && expect_body '"severity":"warning"' \
-    && expect_body '"field":"head_name"'
+    && expect_body '"field":"head_name"' && expect_body '"id":"rules.head_is_admin"' \
+    && expect_body '“马昇”既是负责人，又填在“管理员姓名”栏：第十条要求落实专人负责' || return 1
+  # a title that is not a unit head's: 第七条, said in Chinese
+  sed 's/"head_title": "[^"]*"/"head_title": "科员"/' "$ROOT/examples/platform-registration.json" >title.json
+  grep -q '"head_title": "科员"' title.json || fail "no head_title in the example" || return 1
+  post '/api/check?lang=zh-CN' title.json
+  expect_code 200 && expect_body '"id":"rules.not_head_title"' \
+    && expect_body '“科员”不像单位主要负责人的职务（书记、院长、部长、处长、主任等）：第七条规定' || return 1
+  post '/api/check?lang=en' title.json
+  expect_body '\"科员\" does not look like the title of a unit head'
 }
 
 test_ui_31_broken_json_is_422() {
   ui_env
   printf '{"form": "workgroup-filing", "fields": {' >broken.json
   post /api/check broken.json
-  expect_code 422 && expect_body 'JSON syntax error'
+  expect_code 422 && expect_body 'JSON syntax error' || return 1
+  # what the 填表 page's 载入 JSON 文件 shows, in Chinese
+  post '/api/check?lang=zh-CN' broken.json
+  expect_code 422 && expect_body '"id":"json.syntax"' && expect_body 'JSON 格式错误：第 1 行第 ' || return 1
+  sed '4s/"fields":/"fields"：/' "$ROOT/examples/workgroup-filing.json" >colon.json
+  post '/api/check?lang=zh-CN' colon.json
+  expect_code 422 && expect_body '"id":"json.full_width"' && expect_body '第 4 行第 11 列有全角符号 ：，JSON 要求用半角符号 :（请把输入法切换到英文标点再输入）' || return 1
+  printf '{"form": "workgroup-filing", "fields": {"group_name": "2026级",\n}}' >comma.json
+  post '/api/check?lang=zh-CN' comma.json
+  expect_code 422 && expect_body 'JSON 格式错误：第 1 行第 62 列，} 前多了一个逗号：JSON 的最后一项后面不能有逗号，请删去' || return 1
+  post '/api/check?lang=en' comma.json
+  expect_body 'JSON syntax error: a trailing comma before } at line 1, column 62' || return 1
+  printf '{"form": "workgroup-filing", "fields": {"group_nmae": "2026级"}, "note": 1}' >key.json
+  post '/api/check?lang=zh-CN' key.json
+  expect_code 422 && expect_body '"id":"json.unknown_key"' && expect_body '无法识别的键：数据文件只有' || return 1
+  sed 's/"group_name":/"group_nmae":/' "$ROOT/examples/workgroup-filing.json" >field.json
+  post '/api/check?lang=zh-CN' field.json
+  expect_code 422 && expect_body '不是表格 workgroup-filing 的栏目：是否想填“群名称”（group_name）？'
 }
 
 test_ui_40_pdf_is_the_bytes_of_beian_fill() {
@@ -273,9 +299,29 @@ test_ui_86_a_sheet_with_bad_rows_lists_each_problem_by_row_and_column() {
   sheet_rows 4 | sed '3s/,13895000002,/,1389500,/; 5s/,0951-6033456,/,6033456,/' >bad.csv
   post '/api/sheet/check?form=workgroup-filing&name=bad.csv&lang=zh-CN' bad.csv
   expect_code 422 || return 1
-  # (in English for now: batch.c copies the row's problems without their message ids)
-  expect_body '"line":3' && expect_body '"field":"admin1_mobile"' && expect_body 'is not a mobile number' \
-    && expect_body '"line":5' && expect_body '"label":"办公电话"' || return 1
+  # each row's problems keep their message ids, so the page says them in Chinese
+  expect_body '"line":3' && expect_body '"field":"admin1_mobile"' && expect_body '"id":"field.not_mobile"' \
+    && expect_body '“1389500”不是手机号码：应为 13 至 19 开头的 11 位数字' \
+    && expect_body '"line":5' && expect_body '"label":"办公电话"' \
+    && expect_body '“6033456”不是办公电话：应为区号、连字符和号码' || return 1
+  post '/api/sheet/check?form=workgroup-filing&name=bad.csv&lang=en' bad.csv
+  expect_body 'is not a mobile number' || return 1
+  # what Excel did to a number, and a sheet the page cannot read, in Chinese too
+  sheet_rows 2 | sed '2s/,138950[0-9]*,/,1.39E+10,/; 3s/,0951-6033456,/,9516033456,/' >excel.csv
+  post '/api/sheet/check?form=workgroup-filing&name=excel.csv&lang=zh-CN' excel.csv
+  expect_code 422 && expect_body '"id":"sheet.excel_scientific"' \
+    && expect_body '“1.39E+10”被 Excel 缩写成了科学计数法，数字已经丢失' \
+    && expect_body '“9516033456”像是丢了开头 0 的办公电话 0951-6033456' || return 1
+  printf 'group_name\r\n"2026级\r\n' >open.csv
+  post '/api/sheet/check?form=workgroup-filing&name=open.csv&lang=zh-CN' open.csv
+  expect_code 422 && expect_body '从这一行开始的带引号的单元格没有结束' || return 1
+  printf 'group_name\r\n2026级\r\n' >cols.csv
+  post '/api/sheet/check?form=workgroup-filing&name=cols.csv&lang=zh-CN' cols.csv
+  expect_code 422 && expect_body '"id":"sheet.column_required"' \
+    && expect_body '为必填项，但表格中没有这一列：请添加一列，表头写“管理员1手机”（或 admin1_mobile）' || return 1
+  printf 'group_name\r\n\x81\x30\xff\r\n' >enc.csv
+  post '/api/sheet/check?form=workgroup-filing&name=enc.csv&lang=zh-CN' enc.csv
+  expect_code 422 && expect_body '"id":"sheet.not_utf8_gb18030"' && expect_body '文字既不是 UTF-8 编码（第 2 行出错）' || return 1
   post '/api/sheet/pdf?form=workgroup-filing&name=bad.csv' bad.csv
   expect_code 422
 }

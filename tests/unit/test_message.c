@@ -93,6 +93,94 @@ static void test_message__a_problem_keeps_its_id_and_arguments(void **state)
     beian_problems_free(dst);
 }
 
+static void test_message__warnings_before_signing_quote_the_article_in_both(void **state)
+{
+    (void)state;
+    const char *a[] = {"宁职院团委", "PT-2026-0003", "宁职院团委", "已备案", "2026-11-02",
+                       "platform"};
+    char *en = beian_message_format(BEIAN_MSG_ALREADY_FILED, "en", a, 6);
+    char *zh = beian_message_format(BEIAN_MSG_ALREADY_FILED, "zh-CN", a, 6);
+    assert_string_equal(en, "\"宁职院团委\" is already filed as PT-2026-0003 (宁职院团委, 已备案 "
+                            "since 2026-11-02): is this a second filing of the same platform? (use "
+                            "`beian change PT-2026-0003` for new data)");
+    assert_non_null(strstr(zh, "“宁职院团委”已备案为 PT-2026-0003（宁职院团委，自 2026-11-02 起已备案）"));
+    assert_null(strstr(zh, "platform"));
+    free(en);
+    free(zh);
+    const char *t[] = {"科员"};
+    en = beian_message_format(BEIAN_MSG_NOT_HEAD_TITLE, "en", t, 1);
+    zh = beian_message_format(BEIAN_MSG_NOT_HEAD_TITLE, "zh-CN", t, 1);
+    assert_string_equal(en, "\"科员\" does not look like the title of a unit head (书记, 院长, 部长, "
+                            "处长, 主任...): 第七条 asks for the unit's principal (党总支书记 or "
+                            "部门正职领导)");
+    assert_non_null(strstr(zh, "“科员”不像单位主要负责人的职务"));
+    assert_non_null(strstr(zh, "第七条规定由所在单位主要负责人"));
+    free(en);
+    free(zh);
+    const char *m[] = {"马昇", "admin_name", "管理员姓名"};
+    zh = beian_message_format(BEIAN_MSG_HEAD_IS_ADMIN, "zh-CN", m, 3);
+    assert_string_equal(zh, "“马昇”既是负责人，又填在“管理员姓名”栏：第十条要求落实专人负责，签字前请确认确需如此");
+    free(zh);
+    const char *j[] = {"600", "微信", "200"};
+    zh = beian_message_format(BEIAN_MSG_OVER_JOIN_LIMIT, "zh-CN", j, 3);
+    assert_non_null(strstr(zh, "群成员 600 人：微信群超过 200 人后无法扫码入群"));
+    assert_non_null(strstr(zh, "第十二条"));
+    free(zh);
+    const char *w[] = {"小程序"};
+    zh = beian_message_format(BEIAN_MSG_APP_CLIENT, "zh-CN", w, 1);
+    assert_non_null(strstr(zh, "（“小程序”）：第十三条规定原则上各部门、各院系不再单独新设"));
+    free(zh);
+}
+
+static void test_message__a_sheets_excel_damage_keeps_the_cli_text(void **state)
+{
+    (void)state;
+    const char *a[] = {"9516033456", "951", "6033456", "Excel"};
+    char *en = beian_message_format(BEIAN_MSG_EXCEL_LEADING_ZERO, "en", a, 4);
+    char *zh = beian_message_format(BEIAN_MSG_EXCEL_LEADING_ZERO, "zh-CN", a, 4);
+    assert_string_equal(en, "\"9516033456\" looks like the office number 0951-6033456 without its "
+                            "leading 0: Excel stored it as a number. Select the column in Excel or "
+                            "WPS, set its format to 文本 (Text: 设置单元格格式 > 文本), type the "
+                            "number with its area code and a hyphen (0951-6033456) and save the "
+                            "sheet again");
+    assert_non_null(strstr(zh, "“9516033456”像是丢了开头 0 的办公电话 0951-6033456"));
+    assert_non_null(strstr(zh, "（0951-6033456）后再保存"));
+    free(en);
+    free(zh);
+    const char *b[] = {"1.39E+10"};
+    en = beian_message_format(BEIAN_MSG_EXCEL_SCIENTIFIC, "en", b, 1);
+    assert_string_equal(en, "\"1.39E+10\" is a number Excel shortened to scientific notation, so "
+                            "its digits are lost: select the column in Excel or WPS, set its "
+                            "format to 文本 (Text: 设置单元格格式 > 文本), type or paste the numbers "
+                            "again and save the sheet again (or give beian the .xlsx workbook, "
+                            "which keeps every digit)");
+    free(en);
+}
+
+static void test_message__json_syntax_said_in_both(void **state)
+{
+    (void)state;
+    const char *a[] = {"colon", "\xEF\xBC\x9A", "4", "17", ":"};
+    char *en = beian_message_format(BEIAN_MSG_JSON_FULL_WIDTH, "en", a, 5);
+    char *zh = beian_message_format(BEIAN_MSG_JSON_FULL_WIDTH, "zh-CN", a, 5);
+    assert_string_equal(en, "JSON syntax error: a full-width colon ： at line 4, column 17: JSON "
+                            "needs the half-width : (switch the input method to English "
+                            "punctuation to type it)");
+    assert_string_equal(zh, "JSON 格式错误：第 4 行第 17 列有全角符号 ：，JSON 要求用半角符号 :"
+                            "（请把输入法切换到英文标点再输入）");
+    free(en);
+    free(zh);
+    const char *f[] = {"workgroup-filing", "group_name", "群名称"};
+    en = beian_message_format(BEIAN_MSG_JSON_NOT_A_FIELD, "en", f, 3);
+    assert_string_equal(en, "is not a field of form workgroup-filing (see: beian forms "
+                            "workgroup-filing)");
+    free(en);
+    en = beian_message_format(BEIAN_MSG_JSON_NOT_A_FIELD_HINT, "en", f, 3);
+    assert_string_equal(en, "is not a field of form workgroup-filing; did you mean group_name "
+                            "(群名称)?");
+    free(en);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -101,6 +189,9 @@ int main(void)
         cmocka_unit_test(test_message__the_language_is_asked_for_not_taken_from_the_locale),
         cmocka_unit_test(test_message__every_id_has_a_name_and_both_texts),
         cmocka_unit_test(test_message__a_problem_keeps_its_id_and_arguments),
+        cmocka_unit_test(test_message__warnings_before_signing_quote_the_article_in_both),
+        cmocka_unit_test(test_message__a_sheets_excel_damage_keeps_the_cli_text),
+        cmocka_unit_test(test_message__json_syntax_said_in_both),
     };
     return cmocka_run_group_tests_name("message", tests, NULL, NULL);
 }

@@ -220,6 +220,12 @@ static void test_rules__register_csv_starts_with_a_bom_and_has_a_row_per_record(
     assert_int_equal(lines, 3);
     assert_non_null(strstr(csv, "\"名称, \"\"带引号\"\"\""));
     assert_non_null(strstr(csv, "已注销"));
+    assert_non_null(strstr(csv, ",版本,未经校验\r\n"));
+    assert_non_null(strstr(csv, ",v0,\r\n")); /* filed with its code read: the cell is empty */
+    free(csv);
+    r[1].info.unverified = 1;
+    assert_int_equal(beian_register_csv(rows, 2, &csv, &len), BEIAN_OK);
+    assert_non_null(strstr(csv, ",是\r\n"));
     free(csv);
 }
 

@@ -199,6 +199,19 @@ def wrong_phone_and_preview(d, url):
           "after a reload the draft is still there")
 
 
+def load_broken_json(d, url):
+    """载入 a data file typed with a Chinese input method: the server's message, in Chinese."""
+    text = open(os.path.join(ROOT, "examples", "workgroup-filing.json"), encoding="utf-8").read()
+    path = os.path.join(OUT, "full-width-colon.json")
+    open(path, "w", encoding="utf-8").write(text.replace('"fields":', '"fields"：', 1))
+    d.get(url)
+    choose(d, "附件4")
+    d.find_element(By.ID, "load-json").send_keys(path)
+    st = d.find_element(By.ID, "status")
+    check(wait(d, lambda: "第 4 行第 11 列有全角符号 ：" in st.text),
+          f"a broken data file is said in Chinese with its line and column: {st.text}")
+
+
 def qr_upload(d, url):
     payload = "https://weixin.qq.com/g/AwYAAGxKc2Rk5vQm1cT9bq0Yk8"
     pic = os.path.join(OUT, "group-qr.png")
@@ -239,6 +252,8 @@ def batch_sheet(d, url):
     problems = d.find_element(By.ID, "sheet-problems")
     check(wait(d, lambda: "第 3 行 · 管理员1手机" in problems.text and "第 4 行 · 办公电话" in problems.text),
           f"a sheet with bad rows shows each problem by row and column: {problems.text[:120]}")
+    check("“1389500”不是手机号码" in problems.text,
+          f"a sheet's row problems are said in Chinese: {problems.text[:160]}")
     field_by_label(d, "选择表格文件（CSV 或 .xlsx）").send_keys(good)
     status = d.find_element(By.ID, "sheet-name")
     check(wait(d, lambda: "共 6 行" in status.text), f"the GB18030 sheet is read: {status.text}")
@@ -283,6 +298,7 @@ def main():
             fill_sample(d, url, sample)
         wrong_phone_and_preview(d, url)
         qr_upload(d, url)
+        load_broken_json(d, url)
         batch_sheet(d, url)
         phone_window(d, url)
         # a 422 of the API is an answer the page shows, not an error of the page
