@@ -58,14 +58,9 @@ static int read_records(beian_sqldb *db, beian_record_facts **out, size_t *n_out
                                  "unverified FROM records ORDER BY record",
                                  &st);
     while (rc == BEIAN_OK && (r = beian_sqldb_step(st)) == 1) {
-        if (n == cap) {
-            cap = cap ? 2 * cap : 64;
-            beian_record_facts *grown = realloc(rows, cap * sizeof *grown);
-            if (!grown) {
-                rc = BEIAN_EINTERNAL;
-                break;
-            }
-            rows = grown;
+        if (BEIAN_ARRAY_GROW(rows, cap, n + 1) != BEIAN_OK) {
+            rc = BEIAN_EINTERNAL;
+            break;
         }
         beian_record_facts *x = &rows[n++];
         memset(x, 0, sizeof *x);

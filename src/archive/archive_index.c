@@ -715,17 +715,6 @@ static char *versions_differ(beian_sqldb *db, const ledger *lg, size_t k, int *r
     return why;
 }
 
-static int cmp_line_record(const void *a, const void *b)
-{
-    const ledger_line *x = *(const ledger_line *const *)a;
-    const ledger_line *y = *(const ledger_line *const *)b;
-    int c = strcmp(x->record, y->record);
-    if (c == 0) {
-        c = (x->version > y->version) - (x->version < y->version);
-    }
-    return c ? c : (x->seq < y->seq) - (x->seq > y->seq);
-}
-
 /* The latest line of each record among the ledger's first k lines, by record (as
  * ledger_latest picks it: the first line of the highest version); *n how many. */
 static const ledger_line **latest_lines(const ledger *lg, size_t k, size_t *n)
@@ -739,7 +728,7 @@ static const ledger_line **latest_lines(const ledger *lg, size_t k, size_t *n)
     for (size_t i = 0; i < k; i++) {
         all[i] = &lg->lines[i];
     }
-    qsort(all, k, sizeof *all, cmp_line_record);
+    qsort(all, k, sizeof *all, ledger_cmp_record);
     for (size_t i = 0; i < k; i++) {
         if (i + 1 == k || strcmp(all[i]->record, all[i + 1]->record) != 0) {
             all[m++] = all[i];

@@ -26,7 +26,7 @@ int beian_archive_history(beian_archive *ar, const char *record_no, beian_record
     index_db ix;
     beian_sqldb_stmt *st = NULL;
     beian_version_info *v = NULL;
-    size_t nv = 0;
+    size_t nv = 0, cap = 0;
     int r = 0;
     memset(info, 0, sizeof *info);
     *versions = NULL;
@@ -41,12 +41,10 @@ int beian_archive_history(beian_archive *ar, const char *record_no, beian_record
                                   &st);
     rc = rc ? rc : beian_sqldb_bind_text(st, 1, record_no);
     while (rc == BEIAN_OK && (r = beian_sqldb_step(st)) == 1) {
-        beian_version_info *grown = realloc(v, (nv + 1) * sizeof *grown);
-        if (!grown) {
+        if (BEIAN_ARRAY_GROW(v, cap, nv + 1) != BEIAN_OK) {
             rc = BEIAN_EINTERNAL;
             break;
         }
-        v = grown;
         beian_version_info *x = &v[nv++];
         memset(x, 0, sizeof *x);
         x->version = (int)beian_sqldb_int(st, 0);
@@ -128,14 +126,9 @@ int beian_archive_list(beian_archive *ar, beian_record_info **records, size_t *n
                                   "state, version, date, unverified FROM records ORDER BY record",
                                   &st);
     while (rc == BEIAN_OK && (r = beian_sqldb_step(st)) == 1) {
-        if (k == cap) {
-            cap = cap ? 2 * cap : 64;
-            beian_record_info *grown = realloc(rows, cap * sizeof *grown);
-            if (!grown) {
-                rc = BEIAN_EINTERNAL;
-                break;
-            }
-            rows = grown;
+        if (BEIAN_ARRAY_GROW(rows, cap, k + 1) != BEIAN_OK) {
+            rc = BEIAN_EINTERNAL;
+            break;
         }
         beian_record_info *x = &rows[k++];
         memset(x, 0, sizeof *x);

@@ -126,14 +126,8 @@ static int add_runs(hit_list *L, const data_versions *d, const char *field, cons
         while (j < d->n && in[j]) {
             j++;
         }
-        if (L->n == L->cap) {
-            size_t cap = L->cap ? 2 * L->cap : 16;
-            beian_search_hit *grown = realloc(L->hits, cap * sizeof *grown);
-            if (!grown) {
-                return BEIAN_EINTERNAL;
-            }
-            L->hits = grown;
-            L->cap = cap;
+        if (BEIAN_ARRAY_GROW(L->hits, L->cap, L->n + 1) != BEIAN_OK) {
+            return BEIAN_EINTERNAL;
         }
         beian_search_hit *h = &L->hits[L->n++];
         memset(h, 0, sizeof *h);

@@ -45,7 +45,7 @@ static int cmp_path(const void *a, const void *b)
 
 /* by record, then version; among lines of one version (a damaged ledger) the first last, so
  * that the last of a record is the first line of its highest version */
-static int cmp_record(const void *a, const void *b)
+int ledger_cmp_record(const void *a, const void *b)
 {
     const ledger_line *x = *(const ledger_line *const *)a;
     const ledger_line *y = *(const ledger_line *const *)b;
@@ -72,7 +72,7 @@ static int ledger_sort(ledger *lg)
     }
     if (lg->n > 1) {
         qsort(lg->by_path, lg->n, sizeof *lg->by_path, cmp_path);
-        qsort(lg->by_record, lg->n, sizeof *lg->by_record, cmp_record);
+        qsort(lg->by_record, lg->n, sizeof *lg->by_record, ledger_cmp_record);
     }
     lg->sorted_n = lg->n;
     return BEIAN_OK;

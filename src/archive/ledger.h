@@ -49,6 +49,10 @@ int ledger_tail(beian_archive *ar, size_t *n, char head[BEIAN_SHA256_HEX_SIZE], 
 int ledger_unchanged(beian_archive *ar, size_t n, const char head[BEIAN_SHA256_HEX_SIZE]);
 /* The ledger line of record's latest version, or NULL. */
 const ledger_line *ledger_latest(const ledger *lg, const char *record);
+/* qsort's order of by_record, for arrays of `const ledger_line *`: by record, then version;
+ * among lines of one version the first last (so a record's last is the one ledger_latest
+ * picks). */
+int ledger_cmp_record(const void *a, const void *b);
 const ledger_line *ledger_find_path(const ledger *lg, const char *path);
 /* Appends a line (seq, prev and hash are computed), with the steps "ledger-written" and
  * "ledger-renamed". The lock must be held. With unsynced (may be NULL), a failed sync of the

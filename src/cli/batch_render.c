@@ -59,6 +59,20 @@ static void catch_stop_signals(int on)
 
 enum { RENDER_ALL, RENDER_LAYOUT_ONLY };
 
+/* Writes one rendered output of row (the PDF, or PNG page `page`) to its temporary file and
+ * frees *data (set to NULL), whether or not the write succeeded. */
+static int write_output(batch_run *run, size_t row, int png, size_t page, unsigned char **data,
+                        size_t len)
+{
+    char *path = batch_out_path(run, row, png, page, 1);
+    int rc = path ? batch_files_write_new(path, *data, len)
+                  : cli_error(BEIAN_EINTERNAL, "out of memory");
+    free(path);
+    free(*data);
+    *data = NULL;
+    return rc;
+}
+
 /*
  * Renders row's outputs to their temporary files. *fits is 0 when its text does not fit
  * (nothing is written for it); in RENDER_LAYOUT_ONLY mode the row is only laid out (a row
@@ -72,7 +86,6 @@ static int render_row(batch_run *run, size_t row, int mode, int *fits, size_t *p
     beian_problems *pr = NULL;
     unsigned char *data = NULL;
     size_t len = 0;
-    char *path = NULL;
     int rc;
     *fits = 1;
     *pages = 0;
@@ -113,13 +126,7 @@ static int render_row(batch_run *run, size_t row, int mode, int *fits, size_t *p
             rc = batch_report_internal(run, rc, NULL);
             goto done;
         }
-        path = batch_out_path(run, row, 0, 0, 1);
-        rc = path ? batch_files_write_new(path, data, len)
-                  : cli_error(BEIAN_EINTERNAL, "out of memory");
-        free(path);
-        path = NULL;
-        free(data);
-        data = NULL;
+        rc = write_output(run, row, 0, 0, &data, len);
         if (rc != BEIAN_OK) {
             goto done;
         }
@@ -131,13 +138,7 @@ static int render_row(batch_run *run, size_t row, int mode, int *fits, size_t *p
             rc = batch_report_internal(run, rc, NULL);
             goto done;
         }
-        path = batch_out_path(run, row, 1, p, 1);
-        rc = path ? batch_files_write_new(path, data, len)
-                  : cli_error(BEIAN_EINTERNAL, "out of memory");
-        free(path);
-        path = NULL;
-        free(data);
-        data = NULL;
+        rc = write_output(run, row, 1, p, &data, len);
         if (rc != BEIAN_OK) {
             goto done;
         }

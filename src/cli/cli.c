@@ -41,13 +41,18 @@ void cli_print_problems(const beian_problems *p)
     }
 }
 
+static void say(const char *fmt, va_list ap)
+{
+    fputs("beian: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
 int cli_error(int status, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("beian: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    say(fmt, ap);
     va_end(ap);
     return status;
 }
@@ -59,9 +64,15 @@ void cli_note(const char *fmt, ...)
     }
     va_list ap;
     va_start(ap, fmt);
-    fputs("beian: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    say(fmt, ap);
+    va_end(ap);
+}
+
+void cli_note_always(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    say(fmt, ap);
     va_end(ap);
 }
 

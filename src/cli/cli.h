@@ -19,6 +19,8 @@ void cli_print_problems(const beian_problems *p);
 int cli_error(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Prints a note to stderr unless --quiet. */
 void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A note that --quiet does not silence (what a command must say whatever the flags). */
+void cli_note_always(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /*
  * Prints the problems and, when none of them is an error but rc is not BEIAN_OK, the
  * context's message (or "out of memory" for an internal failure without one, else "failed

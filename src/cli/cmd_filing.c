@@ -11,7 +11,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -584,17 +583,6 @@ static int looks_like_scan(const char *path)
     return beian_scan_sniff(head, n) != BEIAN_SCAN_UNKNOWN;
 }
 
-/* A note that --quiet does not silence (cli_note's form). */
-static void __attribute__((format(printf, 1, 2))) note_always(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("beian: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-}
-
 /* Appends name's last component to list ("a, b"); 0 when out of memory. */
 static int name_list_add(beian_buf *list, const char *path)
 {
@@ -663,7 +651,7 @@ static int approve_folder(beian_ctx *ctx, const filing_args *a, const char *dir)
     }
     free(names);
     /* what was not looked at is said even under --quiet when nothing was filed */
-    void (*say)(const char *, ...) = filed ? cli_note : note_always;
+    void (*say)(const char *, ...) = filed ? cli_note : cli_note_always;
     if (nskipped) {
         say("%s: skipped %zu file%s that %s no PDF, PNG, JPEG or TIFF: %s", dir, nskipped,
             nskipped == 1 ? "" : "s", nskipped == 1 ? "is" : "are", (const char *)skipped.data);

@@ -387,7 +387,7 @@ typedef struct {
 /* The archive's data digests, and each row filed now added to them. */
 typedef struct {
     beian_filed_data *d;
-    size_t n;
+    size_t n, cap;
 } filed_set;
 
 static const beian_filed_data *filed_find(const filed_set *f, const char *sha)
@@ -402,12 +402,10 @@ static const beian_filed_data *filed_find(const filed_set *f, const char *sha)
 
 static int filed_add(filed_set *f, const row_result *r, const char *sha)
 {
-    beian_filed_data *grown = realloc(f->d, (f->n + 1) * sizeof *grown);
-    if (!grown) {
+    if (BEIAN_ARRAY_GROW(f->d, f->cap, f->n + 1) != BEIAN_OK) {
         return BEIAN_EINTERNAL;
     }
-    f->d = grown;
-    beian_filed_data *d = &grown[f->n++];
+    beian_filed_data *d = &f->d[f->n++];
     memset(d, 0, sizeof *d);
     memcpy(d->record_no, r->record_no, sizeof d->record_no);
     d->version = d->latest = r->version;
@@ -711,7 +709,7 @@ int sheet_submit_run(beian_ctx *ctx, const sheet_submit *s)
 {
     sheet_job j;
     beian_archive *ar = NULL;
-    filed_set filed = {NULL, 0};
+    filed_set filed = {NULL, 0, 0};
     row_result *res = NULL;
     size_t done = 0, skipped = 0;
     int rc = job_open(ctx, "submit", s->args, s->nargs, s->opts, &j);
@@ -736,6 +734,7 @@ int sheet_submit_run(beian_ctx *ctx, const sheet_submit *s)
     if (rc == BEIAN_OK) {
         beian_problems *pr = beian_problems_new();
         rc = pr ? beian_archive_filed_data(ar, &filed.d, &filed.n, pr) : BEIAN_EINTERNAL;
+        filed.cap = filed.n; /* the rows filed now are appended to it (filed_add) */
         cli_report(ctx, rc, pr);
         beian_problems_free(pr);
     }
