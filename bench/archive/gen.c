@@ -15,6 +15,7 @@
 
 #include "beian/archive.h"
 #include "beian/record.h"
+#include "beian/tracking.h"
 
 static const char *const surnames[] = {"王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴",
                                        "徐", "孙", "胡", "朱", "高", "林", "何", "郭", "马", "罗"};
@@ -35,6 +36,23 @@ static void person(unsigned k, char *name, size_t nsize, char *phone, size_t psi
 {
     snprintf(name, nsize, "%s%s", surnames[k % 20], given[(k / 20) % 30]);
     snprintf(phone, psize, "13%09u", 100000000u + (k * 7919u) % 900000000u);
+}
+
+/* The code a scan of the form just printed by res carries: the approval is checked against it
+ * as a scan's code would be (record, version in force, data digest). */
+static void code_of(const beian_record *rec, const beian_commit_result *res, beian_tracking *t)
+{
+    char digest[BEIAN_SHA256_HEX_SIZE];
+    memset(t, 0, sizeof *t);
+    if (beian_record_digest(rec, digest) != BEIAN_OK) {
+        fprintf(stderr, "gen: cannot hash the record\n");
+        exit(1);
+    }
+    snprintf(t->record, sizeof t->record, "%s", res->record_no);
+    t->version = res->version;
+    memcpy(t->digest16, digest, BEIAN_TRACKING_DIGEST_LEN);
+    t->copy = BEIAN_TRACKING_FORM;
+    t->page = 1;
 }
 
 static void commit(beian_archive *ar, const char *no, beian_event *ev, beian_commit_result *res)
@@ -104,6 +122,9 @@ int main(int argc, char **argv)
         ap.scan = sub.pdf;
         ap.scan_len = sub.pdf_len;
         ap.scan_name = "scan.pdf";
+        beian_tracking code;
+        code_of(rec, &sub, &code);
+        ap.scan_code = &code;
         commit(ar, sub.record_no, &ap, &res);
         beian_commit_result_release(&res);
         if (k % 3 == 0) {
@@ -127,6 +148,9 @@ int main(int argc, char **argv)
             ap2.scan = chg.pdf;
             ap2.scan_len = chg.pdf_len;
             ap2.scan_name = "scan.pdf";
+            beian_tracking code2;
+            code_of(rec, &chg, &code2);
+            ap2.scan_code = &code2;
             commit(ar, sub.record_no, &ap2, &res);
             beian_commit_result_release(&res);
             beian_commit_result_release(&chg);
