@@ -26,6 +26,7 @@
 
 #include "beian/ttf.h"
 #include "ctx_private.h"
+#include "font_digest.h"
 #include "sha256.h"
 #include "util.h"
 
@@ -47,6 +48,7 @@ typedef struct {
     int index;
     char *name;
     char digest[BEIAN_SHA256_HEX_SIZE]; /* of the file, computed on first use */
+    font_identity id;                   /* the file when it was opened (font_digest.c) */
     hb_blob_t *blob;
     hb_face_t *face;
     hb_font_t *font;
@@ -146,6 +148,7 @@ static int open_face(beian_fonts *fs, const char *path, int index)
         return -1;
     }
     face_rec f = {0};
+    font_identity_of(path, &f.id); /* before it is mapped: a later change only misses */
     f.blob = hb_blob_create_from_file_or_fail(path);
     if (!f.blob) {
         return -1;
@@ -557,7 +560,8 @@ const char *beian_fonts_digest(const beian_fonts *cfs, int face)
     }
     unsigned len = 0;
     const char *data = hb_blob_get_data(f->blob, &len);
-    if (beian_sha256_hex(data, len, f->digest) != BEIAN_OK) {
+    if (font_digest(f->path, &f->id, data, len, f->digest) != BEIAN_OK) {
+        f->digest[0] = '\0';
         return "";
     }
     return f->digest;

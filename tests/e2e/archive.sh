@@ -382,3 +382,39 @@ test_every_verify_code_has_a_fixture_that_raises_it() {
   run "$BEIAN" verify --archive "$ROOT/tests/fixtures/verify/intact/archive"
   expect_rc 0
 }
+
+# provenance_ok BUNDLE: every font data/provenance.json names has the SHA-256 of its file
+provenance_ok() {
+  unzip -p "$1" data/provenance.json | python3 -c '
+import hashlib, json, os, sys
+bad = 0
+for f in json.load(sys.stdin)["fonts"]:
+    paths = [os.path.join(d, f["file"]) for d, _, files in os.walk("/usr/share/fonts") if f["file"] in files]
+    real = hashlib.sha256(open(paths[0], "rb").read()).hexdigest() if paths else None
+    if real != f["sha256"]:
+        print("%s: provenance says %s, the file is %s" % (f["file"], f["sha256"], real)); bad = 1
+sys.exit(bad)' >&2
+}
+
+test_font_digests_in_provenance_are_the_files_whatever_the_cache_holds() {
+  ar fd
+  export BEIAN_CACHE_DIR="$T/fd-cache"
+  run "$BEIAN" submit "$QUN" --date 2026-11-24
+  expect_rc 0 || return 1
+  provenance_ok "$(bundle QUN-2026-0001 1)" || fail "first filing: a wrong font digest" || return 1
+  c="$BEIAN_CACHE_DIR/font-digests.txt"
+  [ "$(head -1 "$c")" = "beian font digests 1" ] || fail "no cache header: $(head -2 "$c")" || return 1
+  [ "$(grep -c ' /usr/share/fonts/' "$c")" -ge 2 ] || fail "the cache lacks the faces: $(cat "$c")" || return 1
+  # a cache whose identities no longer match (the files were replaced) is not believed
+  sed -i 's/^[0-9a-f]\{64\} \([0-9]*\)/0000000000000000000000000000000000000000000000000000000000000000 1\1/' "$c"
+  run "$BEIAN" submit "$QUN" --date 2026-11-25
+  expect_rc 0 || return 1
+  provenance_ok "$(bundle QUN-2026-0002 1)" || fail "a stale cache was believed" || return 1
+  grep -q '^0\{64\} ' "$c" && fail "the stale lines were kept: $(cat "$c")" && return 1
+  # nor is a damaged one
+  printf 'beian font digests 1\ngarbage\n\0\0' >"$c"
+  run "$BEIAN" submit "$QUN" --date 2026-11-26
+  expect_rc 0 || return 1
+  provenance_ok "$(bundle QUN-2026-0003 1)" || fail "a damaged cache was believed" || return 1
+  unset BEIAN_CACHE_DIR
+}
