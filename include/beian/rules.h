@@ -108,6 +108,10 @@ int beian_rules_is_platform(const beian_record_facts *r);
  * new application for an app client (第十三条). archive may be NULL (no archive to compare);
  * self is the record's own number (NULL for a new filing). Never an error.
  */
+/* The values of rec that beian_rules_check compares with the archive's records (borrowed
+ * from rec, NULL when empty), for beian_archive_facts_like: the group's QR payload, the
+ * account, the group number, the name (名称 or 群名称). */
+void beian_rules_keys(const beian_record *rec, const char *keys[BEIAN_RULES_KEYS]);
 int beian_rules_check(const beian_record *rec, const beian_record_facts *archive, size_t n,
                       const char *self, beian_problems *pr);
 

@@ -48,6 +48,7 @@
 #include "archive_event_doc.h"
 #include "archive_index.h"
 #include "archive_load.h"
+#include "archive_lookup.h"
 #include "archive_store.h"
 #include "beian/render.h"
 #include "file.h"
@@ -191,27 +192,17 @@ static int self_check(beian_archive *ar, const unsigned char *zip, size_t len, c
     return rc;
 }
 
-/* The sequence number of rec if it is <prefix>-<year>-NNNN, else 0. */
-static long record_seq(const char *rec, const char *prefix, const char *year)
-{
-    size_t pl = strlen(prefix);
-    if (!beian_record_no_valid(rec) || strncmp(rec, prefix, pl) != 0 || rec[pl] != '-' ||
-        strncmp(rec + pl + 1, year, 4) != 0) {
-        return 0;
-    }
-    return strtol(rec + pl + 6, NULL, 10);
-}
-
-/* The next number: one past the highest the ledger lists. Only the ledger: a folder under
- * records/ proves nothing (a failed filing's, or one planted there), and a bundle linked by a
- * commit that did not reach the ledger is found by its name when the link fails (run fsck). */
-static int next_record_no(beian_archive *ar, const ledger *lg, const char *prefix, const char *year,
+/* The next number: one past the highest the ledger lists (through the writer's index, which
+ * is the ledger's). Only the ledger: a folder under records/ proves nothing (a failed
+ * filing's, or one planted there), and a bundle linked by a commit that did not reach the
+ * ledger is found by its name when the link fails (run fsck). */
+static int next_record_no(beian_archive *ar, index_db *ix, const char *prefix, const char *year,
                           char out[STORE_RECORD_NO_SIZE])
 {
     long max = 0;
-    for (size_t i = 0; i < lg->n; i++) {
-        long seq = record_seq(lg->lines[i].record, prefix, year);
-        max = seq > max ? seq : max;
+    int rc = lookup_highest_number(ix, prefix, year, &max);
+    if (rc != BEIAN_OK) {
+        return rc;
     }
     if (max >= STORE_RECORD_SEQ_MAX) {
         return beian_ctx_fail(ar->ctx, BEIAN_EDATA, "no record numbers left for %s-%s", prefix,
@@ -261,9 +252,9 @@ typedef struct {
     char *canon; /* the record's canonical JSON */
     size_t canon_len;
     char record_sha[BEIAN_SHA256_HEX_SIZE];
-    ledger lg;
-    size_t old_n; /* the ledger before this commit: its lines and head */
-    char old_head[BEIAN_SHA256_HEX_SIZE];
+    ledger lg;    /* the ledger's lines after the index's mark (usually none), its head */
+    index_db ix;  /* the writer's index, caught up to lg */
+    ledger mine;  /* the lines of this record's versions (a later event) */
     load_bundle prev; /* the previous version; prev.bundle NULL for a submission */
     char number[STORE_RECORD_NO_SIZE];
     beian_state from, to;
@@ -283,6 +274,8 @@ typedef struct {
 static void commit_release(commit *c)
 {
     ledger_release(&c->lg);
+    ledger_release(&c->mine);
+    index_close(&c->ix);
     load_bundle_release(&c->prev);
     payload_release(&c->pl);
     event_doc_release(&c->doc);
@@ -349,7 +342,8 @@ static int commit_lock(commit *c)
         return rc;
     }
     store_step(c->ar, "locked");
-    rc = ledger_load(c->ar, &c->lg, NULL);
+    size_t ahead = 0;
+    rc = index_open_writer(c->ar, &c->lg, &c->ix, &ahead);
     if (rc != BEIAN_OK) {
         return rc;
     }
@@ -359,17 +353,14 @@ static int commit_lock(commit *c)
                            "filed until it is restored");
         return BEIAN_EDATA;
     }
-    size_t ahead = 0;
-    if (index_ahead(c->ar, &c->lg, &ahead)) {
+    if (ahead) {
         beian_problems_add(c->pr, BEIAN_SEV_ERROR, c->ar->dir, 0, 0, NULL, NULL,
                            "the ledger has %zu lines but index.db was made from %zu: the ledger "
                            "was cut short; nothing is filed until ledger.txt is restored from a "
                            "copy (run `beian verify` for details)",
-                           c->lg.n, ahead);
+                           c->lg.base + c->lg.n, ahead);
         return BEIAN_EDATA;
     }
-    c->old_n = c->lg.n;
-    memcpy(c->old_head, c->lg.head, sizeof c->old_head);
     return BEIAN_OK;
 }
 
@@ -381,12 +372,9 @@ static int commit_previous(commit *c, const ledger_line *latest)
     const ledger_line *l = NULL;
     /* every version of the record, the latest kept: no event is filed on a record whose
      * bundles do not verify (one replaced by a link, or altered, among them) */
-    for (size_t i = 0; i < c->lg.n && rc == BEIAN_OK; i++) {
+    for (size_t i = 0; i < c->mine.n && rc == BEIAN_OK; i++) {
         load_bundle other;
-        l = &c->lg.lines[i];
-        if (strcmp(l->record, c->record_no) != 0) {
-            continue;
-        }
+        l = &c->mine.lines[i];
         load_bundle *lb = l == latest ? &c->prev : &other;
         rc = load_bundle_read(c->ar, l->path, lb, f);
         if (rc == BEIAN_OK && strcmp(lb->sha256, l->sha256) != 0) {
@@ -414,13 +402,15 @@ static int commit_previous(commit *c, const ledger_line *latest)
 /* The newest date of the ledger and the record's first year, for check_dates. */
 static int commit_dates(commit *c)
 {
-    const char *newest = "";
+    char newest[BEIAN_DATE_SIZE];
     int first_year = 0;
-    for (size_t i = 0; i < c->lg.n; i++) {
-        const ledger_line *l = &c->lg.lines[i];
-        newest = strcmp(l->date, newest) > 0 ? l->date : newest;
-        if (c->record_no && l->version == 1 && strcmp(l->record, c->record_no) == 0) {
-            first_year = (int)strtol(l->date, NULL, 10);
+    int rc = lookup_newest_date(&c->ix, newest);
+    if (rc != BEIAN_OK) {
+        return rc;
+    }
+    for (size_t i = 0; i < c->mine.n && !first_year; i++) {
+        if (c->mine.lines[i].version == 1) {
+            first_year = (int)strtol(c->mine.lines[i].date, NULL, 10);
         }
     }
     return check_dates(c->ev, newest, first_year, c->pr);
@@ -440,12 +430,16 @@ static int commit_number(commit *c)
         char year[5];
         memcpy(year, ev->date, 4);
         year[4] = '\0';
-        rc = next_record_no(c->ar, &c->lg, store_prefix(c->rec->form->id), year, c->number);
+        rc = next_record_no(c->ar, &c->ix, store_prefix(c->rec->form->id), year, c->number);
         if (rc != BEIAN_OK) {
             return rc;
         }
     } else {
-        const ledger_line *latest = ledger_latest(&c->lg, c->record_no);
+        rc = lookup_versions(&c->ix, c->record_no, &c->mine);
+        if (rc != BEIAN_OK) {
+            return rc;
+        }
+        const ledger_line *latest = ledger_latest(&c->mine, c->record_no);
         if (!latest) {
             beian_problems_add(c->pr, BEIAN_SEV_ERROR, c->ar->dir, 0, 0, NULL, NULL,
                                "there is no record %s in this archive (see: beian list)",
@@ -453,7 +447,7 @@ static int commit_number(commit *c)
             return BEIAN_ENOINPUT;
         }
         memcpy(c->number, c->record_no, strlen(c->record_no) + 1);
-        char *left = unledgered_of(c->ar, &c->lg, c->record_no);
+        char *left = unledgered_of(c->ar, &c->mine, c->record_no);
         if (left) {
             beian_problems_add(c->pr, BEIAN_SEV_ERROR, c->ar->dir, 0, 0, NULL, NULL,
                                "an interrupted filing left %s, which the ledger does not list; "
@@ -793,7 +787,7 @@ static int commit_ledger(commit *c)
     line.path = c->rel;
     int rc = store_lock_check(c->ar);
     if (rc == BEIAN_OK) {
-        rc = ledger_unchanged(c->ar, c->old_n, c->old_head);
+        rc = ledger_unchanged(c->ar, &c->lg);
     }
     if (rc == BEIAN_OK) {
         rc = ledger_append(c->ar, &c->lg, &line, &unsynced);
@@ -837,7 +831,7 @@ static void commit_index(commit *c, beian_commit_result *res)
         c->pdf = NULL;
     }
     beian_ctx_fail(c->ar->ctx, BEIAN_OK, "%s", ""); /* a failure below without a message: memory */
-    if (index_update(c->ar, &c->lg) != BEIAN_OK) {
+    if (index_writer_done(c->ar, &c->ix, &c->lg) != BEIAN_OK) {
         const char *why = beian_ctx_message(c->ar->ctx);
         beian_problems_add(c->pr, BEIAN_SEV_WARNING, c->ar->dir, 0, 0, NULL, NULL,
                            "%s v%d is filed, but index.db (the register's index) could not be "

@@ -46,17 +46,37 @@ static char *col(beian_sqldb_stmt *st, int i, int *rc)
     return s;
 }
 
-static int read_records(beian_sqldb *db, beian_record_facts **out, size_t *n_out)
+/* The records that share one of the values the checks before signing compare (?1 to ?4:
+ * the QR payload, the account, the group number, the name; each an indexed column). */
+#define LIKE_WHERE " WHERE qr = ?1 OR account = ?2 OR number = ?3 OR name = ?4"
+
+/* Binds the values of keys (NULL: all records, nothing bound). */
+static int bind_keys(beian_sqldb_stmt *st, const char *const *keys)
+{
+    int rc = BEIAN_OK;
+    for (int i = 0; keys && i < 4 && rc == BEIAN_OK; i++) {
+        rc = beian_sqldb_bind_text(st, i + 1, keys[i]); /* NULL binds NULL: matches nothing */
+    }
+    return rc;
+}
+
+static int read_records(beian_sqldb *db, const char *const *keys, beian_record_facts **out,
+                        size_t *n_out)
 {
     beian_sqldb_stmt *st = NULL;
     beian_record_facts *rows = NULL;
     size_t n = 0, cap = 0;
     int r = 0;
     int rc = beian_sqldb_prepare(db,
-                                 "SELECT record, coalesce(form, '?'), coalesce(name, '?'), state, "
-                                 "version, date, last_event, unit, admin, account, qr, number, "
-                                 "unverified FROM records ORDER BY record",
+                                 keys ? "SELECT record, coalesce(form, '?'), coalesce(name, '?'), "
+                                        "state, version, date, last_event, unit, admin, account, "
+                                        "qr, number, unverified FROM records" LIKE_WHERE
+                                        " ORDER BY record"
+                                      : "SELECT record, coalesce(form, '?'), coalesce(name, '?'), "
+                                        "state, version, date, last_event, unit, admin, account, "
+                                        "qr, number, unverified FROM records ORDER BY record",
                                  &st);
+    rc = rc ? rc : bind_keys(st, keys);
     while (rc == BEIAN_OK && (r = beian_sqldb_step(st)) == 1) {
         if (BEIAN_ARRAY_GROW(rows, cap, n + 1) != BEIAN_OK) {
             rc = BEIAN_EINTERNAL;
@@ -91,17 +111,22 @@ static int read_records(beian_sqldb *db, beian_record_facts **out, size_t *n_out
 
 /* Each version's event facts, into its record's row (both in record order); a version whose
  * bundle could not be read when it was indexed is a warning. */
-static int read_events(beian_archive *ar, beian_sqldb *db, beian_record_facts *rows, size_t n,
-                       beian_problems *pr)
+static int read_events(beian_archive *ar, beian_sqldb *db, const char *const *keys,
+                       beian_record_facts *rows, size_t n, beian_problems *pr)
 {
     beian_sqldb_stmt *st = NULL;
     size_t at = 0;
     int r = 0;
     int rc = beian_sqldb_prepare(db,
-                                 "SELECT record, version, event, state, date, changed_on, "
-                                 "closed_on, opened_on, review_year, review_pass, bundle, path "
-                                 "FROM versions ORDER BY record, seq",
+                                 keys ? "SELECT record, version, event, state, date, changed_on, "
+                                        "closed_on, opened_on, review_year, review_pass, bundle, "
+                                        "path FROM versions WHERE record IN (SELECT record FROM "
+                                        "records" LIKE_WHERE ") ORDER BY record, seq"
+                                      : "SELECT record, version, event, state, date, changed_on, "
+                                        "closed_on, opened_on, review_year, review_pass, bundle, "
+                                        "path FROM versions ORDER BY record, seq",
                                  &st);
+    rc = rc ? rc : bind_keys(st, keys);
     while (rc == BEIAN_OK && (r = beian_sqldb_step(st)) == 1) {
         const char *rec = beian_sqldb_text(st, 0);
         while (at < n && strcmp(rows[at].info.record_no, rec) < 0) {
@@ -144,8 +169,8 @@ static int read_events(beian_archive *ar, beian_sqldb *db, beian_record_facts *r
     return rc;
 }
 
-int beian_archive_facts(beian_archive *ar, beian_record_facts **out, size_t *n_out,
-                        beian_problems *pr)
+static int facts(beian_archive *ar, const char *const *keys, beian_record_facts **out,
+                 size_t *n_out, beian_problems *pr)
 {
     index_db ix;
     beian_record_facts *rows = NULL;
@@ -154,10 +179,10 @@ int beian_archive_facts(beian_archive *ar, beian_record_facts **out, size_t *n_o
     *n_out = 0;
     int rc = index_open_register(ar, &ix, pr);
     if (rc == BEIAN_OK) {
-        rc = read_records(ix.db, &rows, &n);
+        rc = read_records(ix.db, keys, &rows, &n);
     }
     if (rc == BEIAN_OK) {
-        rc = read_events(ar, ix.db, rows, n, pr);
+        rc = read_events(ar, ix.db, keys, rows, n, pr);
     }
     index_close(&ix);
     if (rc != BEIAN_OK) {
@@ -167,4 +192,16 @@ int beian_archive_facts(beian_archive *ar, beian_record_facts **out, size_t *n_o
     *out = rows;
     *n_out = n;
     return BEIAN_OK;
+}
+
+int beian_archive_facts(beian_archive *ar, beian_record_facts **out, size_t *n_out,
+                        beian_problems *pr)
+{
+    return facts(ar, NULL, out, n_out, pr);
+}
+
+int beian_archive_facts_like(beian_archive *ar, const char *const keys[BEIAN_RULES_KEYS],
+                             beian_record_facts **out, size_t *n_out, beian_problems *pr)
+{
+    return facts(ar, keys, out, n_out, pr);
 }

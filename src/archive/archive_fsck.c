@@ -3,10 +3,12 @@
  *
  * A crash at any step of the commit (archive_commit.c) leaves one of:
  *   - a temporary file in tmp/ (before "linked", or after it and before "temp-removed"),
- *   - a temporary ledger or index beside the real one ("ledger-written"),
+ *   - a temporary index beside the real one,
  *   - a complete bundle linked under records/ that the ledger does not list yet
- *     ("linked" .. "ledger-written"),
- *   - an index older than the ledger ("ledger-renamed"),
+ *     ("linked" .. before "ledger-written"), with (after a power failure in the append) a
+ *     torn last line of the ledger, which is cut (or, when it is a whole line that lost only
+ *     its line feed, completed),
+ *   - an index older than the ledger ("ledger-written" .. "indexed"),
  *   - an empty record folder (a crash right after it was made).
  * fsck removes temporary files and empty record folders, completes the commit of an
  * unledgered bundle when it checks out entirely (every layer, next version of its record,
@@ -245,11 +247,36 @@ int beian_archive_fsck(beian_archive *ar, int dry, beian_problems *pr)
         return rc;
     }
     remove_temps(ar, dry, pr);
-    rc = ledger_load(ar, &lg, NULL);
+    size_t cut = 0;
+    int completed = 0;
+    rc = ledger_cut_torn(ar, dry, &cut, &completed);
     if (rc != BEIAN_OK) {
         goto done;
     }
-    if (lg.damaged) {
+    if (cut || completed) {
+        char what[64];
+        snprintf(what, sizeof what, "%zu bytes", cut);
+        note(pr, ar->dir,
+             completed ? (dry ? "would add the line feed the ledger's last line lost%s%s (a "
+                                "filing interrupted by a power failure)"
+                              : "added the line feed the ledger's last line lost%s%s (a "
+                                "filing interrupted by a power failure)")
+                       : (dry ? "would cut the torn last line of the ledger (%s%s), left by a "
+                                "filing interrupted while it was written"
+                              : "cut the torn last line of the ledger (%s%s), left by a "
+                                "filing interrupted while it was written"),
+             completed ? "" : what, "");
+    }
+    beian_findings *lf = beian_findings_new();
+    rc = lf ? ledger_load(ar, &lg, lf) : BEIAN_EINTERNAL;
+    if (rc != BEIAN_OK) {
+        beian_findings_free(lf);
+        goto done;
+    }
+    /* a dry run sees the torn line it would repair: that alone is no damage */
+    int torn_only = dry && lg.torn && beian_findings_count(lf) == 1;
+    beian_findings_free(lf);
+    if (lg.damaged && !torn_only) {
         beian_problems_add(pr, BEIAN_SEV_ERROR, ar->dir, 0, 0, NULL, NULL,
                            "the ledger is damaged: fsck does not rewrite history; restore "
                            "ledger.txt from a backup (run `beian verify` for details)");

@@ -57,6 +57,16 @@ static const char schema_sql[] =
     "VALUES (new.id, new.norm); END;"
     "CREATE TABLE warnings(seq INTEGER NOT NULL, text TEXT NOT NULL);";
 
+/* The lookups of the writers and the checks before signing (archive_lookup.c,
+ * archive_facts.c); added to an index of the same schema made before them, as they change no
+ * row. */
+static const char lookup_sql[] =
+    "CREATE INDEX IF NOT EXISTS versions_date ON versions(date);"
+    "CREATE INDEX IF NOT EXISTS records_qr ON records(qr);"
+    "CREATE INDEX IF NOT EXISTS records_account ON records(account);"
+    "CREATE INDEX IF NOT EXISTS records_number ON records(number);"
+    "CREATE INDEX IF NOT EXISTS records_name ON records(name);";
+
 static const char drop_sql[] =
     "DROP TRIGGER IF EXISTS fields_ai; DROP TABLE IF EXISTS fields_fts; DROP TABLE IF EXISTS "
     "fields; DROP TABLE IF EXISTS warnings; DROP TABLE IF EXISTS records; DROP TABLE IF EXISTS "
@@ -97,17 +107,12 @@ char *index_norm(const char *s)
 
 /* ---- what the index knows ---- */
 
-typedef struct {
-    int schema; /* 0: no index tables */
-    size_t lines;
-    char head[BEIAN_SHA256_HEX_SIZE];
-} index_meta;
-
-static int meta_read(beian_sqldb *db, index_meta *m)
+int index_meta_read(beian_sqldb *db, index_meta *m)
 {
     beian_sqldb_stmt *st = NULL;
     memset(m, 0, sizeof *m);
     memcpy(m->head, STORE_ZERO_HASH, BEIAN_SHA256_HEX_SIZE);
+    memcpy(m->sha256, STORE_ZERO_HASH, BEIAN_SHA256_HEX_SIZE);
     int rc = beian_sqldb_prepare(db, "SELECT count(*) FROM sqlite_master WHERE name='meta'", &st);
     int have = rc == BEIAN_OK && beian_sqldb_step(st) == 1 && beian_sqldb_int(st, 0) > 0;
     beian_sqldb_finalize(st);
@@ -126,21 +131,37 @@ static int meta_read(beian_sqldb *db, index_meta *m)
             m->lines = (size_t)strtoull(v, NULL, 10);
         } else if (strcmp(k, "ledger_head") == 0 && beian_sha256_hex_valid(v)) {
             memcpy(m->head, v, BEIAN_SHA256_HEX_SIZE);
+        } else if (strcmp(k, "ledger_bytes") == 0) {
+            m->bytes = (size_t)strtoull(v, NULL, 10);
+        } else if (strcmp(k, "ledger_sha256") == 0 && beian_sha256_hex_valid(v)) {
+            memcpy(m->sha256, v, BEIAN_SHA256_HEX_SIZE);
         }
     }
     beian_sqldb_finalize(st);
     return rc != BEIAN_OK ? rc : r < 0 ? -r : BEIAN_OK;
 }
 
-static int meta_write(beian_sqldb *db, const ledger *lg)
+/* The meta rows of lg: its lines, head, and the mark a commit reads the ledger after (the
+ * ledger's bytes and their digest; none for a private index, which no commit reads after). */
+static int meta_write(beian_archive *ar, beian_sqldb *db, const ledger *lg, int temp)
 {
-    char n[32], schema[16];
+    char n[32], schema[16], bytes[32];
     beian_sqldb_stmt *st = NULL;
-    snprintf(n, sizeof n, "%zu", lg->n);
+    ledger_mark mark;
+    memset(&mark, 0, sizeof mark);
+    /* the mark vouches for a clean chain: none for a damaged ledger (its writers then read
+     * it whole, and refuse) */
+    int rc = temp || lg->damaged ? BEIAN_OK : ledger_mark_of(ar, lg, &mark);
+    snprintf(n, sizeof n, "%zu", lg->base + lg->n);
     snprintf(schema, sizeof schema, "%d", INDEX_SCHEMA);
-    const char *kv[3][2] = {{"schema", schema}, {"ledger_lines", n}, {"ledger_head", lg->head}};
-    int rc = beian_sqldb_prepare(db, "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", &st);
-    for (int i = 0; i < 3 && rc == BEIAN_OK; i++) {
+    snprintf(bytes, sizeof bytes, "%zu", mark.bytes);
+    const char *kv[5][2] = {{"schema", schema},
+                            {"ledger_lines", n},
+                            {"ledger_head", lg->head},
+                            {"ledger_bytes", bytes},
+                            {"ledger_sha256", mark.sha256}};
+    rc = rc ? rc : beian_sqldb_prepare(db, "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", &st);
+    for (int i = 0; i < 5 && rc == BEIAN_OK; i++) {
         rc = beian_sqldb_bind_text(st, 1, kv[i][0]);
         if (rc == BEIAN_OK) {
             rc = beian_sqldb_bind_text(st, 2, kv[i][1]);
@@ -384,7 +405,7 @@ static int apply_line(applier *A, const ledger_line *l)
     return rc;
 }
 
-/* Adds lg's lines from..n-1 (inside a transaction). */
+/* Adds lg's lines after its line number from (at least lg->base), inside a transaction. */
 static int apply_lines(beian_archive *ar, beian_sqldb *db, const ledger *lg, size_t from)
 {
     applier A;
@@ -395,7 +416,7 @@ static int apply_lines(beian_archive *ar, beian_sqldb *db, const ledger *lg, siz
     for (int i = 0; i < ST_N && rc == BEIAN_OK; i++) {
         rc = beian_sqldb_prepare(db, apply_sql[i], &A.st[i]);
     }
-    for (size_t i = from; i < lg->n && rc == BEIAN_OK; i++) {
+    for (size_t i = from - lg->base; i < lg->n && rc == BEIAN_OK; i++) {
         rc = apply_line(&A, &lg->lines[i]);
     }
     for (int i = 0; i < ST_N; i++) {
@@ -406,36 +427,57 @@ static int apply_lines(beian_archive *ar, beian_sqldb *db, const ledger *lg, siz
 
 /* ---- catching up ---- */
 
-typedef enum { SYNC_OK, SYNC_AHEAD, SYNC_WRONG } sync_result;
+typedef enum { SYNC_OK, SYNC_AHEAD, SYNC_WRONG, SYNC_SHORT } sync_result;
+
+const char *index_line_hash(const ledger *lg, size_t k)
+{
+    if (k == 0) {
+        return STORE_ZERO_HASH;
+    }
+    if (k == lg->base) {
+        return lg->base_hash;
+    }
+    return k > lg->base && k <= lg->base + lg->n ? lg->lines[k - lg->base - 1].hash : NULL;
+}
 
 /* Brings db up to lg in one transaction: a missing or older schema is made anew, lines the
- * index lacks are added. An index ahead of lg or made from another ledger is left alone. */
+ * index lacks are added. An index ahead of lg or made from another ledger is left alone; so is
+ * one behind the first line lg holds (SYNC_SHORT: lg was loaded after another mark). */
 static int sync_db(beian_archive *ar, beian_sqldb *db, const ledger *lg, int rebuild,
-                   sync_result *res, index_meta *m)
+                   sync_result *res, index_meta *m, int temp)
 {
     *res = SYNC_OK;
     int rc = beian_sqldb_begin(db);
     if (rc != BEIAN_OK) {
         return rc;
     }
-    rc = meta_read(db, m);
+    size_t total = lg->base + lg->n;
+    rc = index_meta_read(db, m);
     if (rc == BEIAN_OK && !rebuild && m->schema == INDEX_SCHEMA) {
-        if (m->lines > lg->n) {
+        const char *h = index_line_hash(lg, m->lines);
+        if (m->lines > total) {
             *res = SYNC_AHEAD;
-        } else if (strcmp(m->head, m->lines ? lg->lines[m->lines - 1].hash : STORE_ZERO_HASH)) {
+        } else if (!h) {
+            *res = SYNC_SHORT;
+        } else if (strcmp(m->head, h)) {
             *res = SYNC_WRONG;
         }
-        if (*res != SYNC_OK || m->lines == lg->n) {
+        if (*res != SYNC_OK || m->lines == total) {
             beian_sqldb_rollback(db);
             return BEIAN_OK;
         }
+    } else if (rc == BEIAN_OK && lg->base > 0) {
+        *res = SYNC_SHORT; /* made anew from the whole ledger only */
+        beian_sqldb_rollback(db);
+        return BEIAN_OK;
     } else if (rc == BEIAN_OK) {
         m->lines = 0;
         rc = beian_sqldb_exec(db, drop_sql);
         rc = rc ? rc : beian_sqldb_exec(db, schema_sql);
+        rc = rc ? rc : beian_sqldb_exec(db, lookup_sql);
     }
     rc = rc ? rc : apply_lines(ar, db, lg, m->lines);
-    rc = rc ? rc : meta_write(db, lg);
+    rc = rc ? rc : meta_write(ar, db, lg, temp);
     rc = rc ? rc : beian_sqldb_commit(db);
     if (rc != BEIAN_OK) {
         beian_sqldb_rollback(db);
@@ -450,7 +492,7 @@ static int open_temp(beian_archive *ar, const ledger *lg, index_db *out)
     int rc = beian_sqldb_open(ar->ctx, NULL, BEIAN_SQLDB_TEMP, &out->db);
     if (rc == BEIAN_OK) {
         out->temp = 1;
-        rc = sync_db(ar, out->db, lg, 1, &res, &m);
+        rc = sync_db(ar, out->db, lg, 1, &res, &m, 1);
     }
     return rc;
 }
@@ -481,7 +523,7 @@ static int no_index(void)
 }
 
 /* 1 when this process may write index.db (it may be created, or it is writable). */
-static int writable(beian_archive *ar, const char *path)
+int index_writable(beian_archive *ar, const char *path)
 {
     return !ar->index_readonly && access(ar->dir, W_OK) == 0 &&
            (access(path, F_OK) != 0 || access(path, W_OK) == 0);
@@ -503,9 +545,9 @@ int index_open(beian_archive *ar, const ledger *lg, index_db *out, beian_problem
         }
         return rc;
     }
-    if (writable(ar, path)) {
+    if (index_writable(ar, path)) {
         rc = beian_sqldb_open(ar->ctx, path, BEIAN_SQLDB_WRITE, &out->db);
-        rc = rc ? rc : sync_db(ar, out->db, lg, 0, &res, &m);
+        rc = rc ? rc : sync_db(ar, out->db, lg, 0, &res, &m, 0);
         if (rc == BEIAN_OK && res == SYNC_OK) {
             goto done;
         }
@@ -520,7 +562,7 @@ int index_open(beian_archive *ar, const ledger *lg, index_db *out, beian_problem
         }
     } else {
         rc = beian_sqldb_open(ar->ctx, path, BEIAN_SQLDB_IMMUTABLE, &out->db);
-        rc = rc ? rc : meta_read(out->db, &m);
+        rc = rc ? rc : index_meta_read(out->db, &m);
         if (rc == BEIAN_OK && m.schema == INDEX_SCHEMA && m.lines <= lg->n &&
             strcmp(m.head, m.lines ? lg->lines[m.lines - 1].hash : STORE_ZERO_HASH) == 0 &&
             m.lines == lg->n) {
@@ -571,9 +613,9 @@ int index_open_register(beian_archive *ar, index_db *out, beian_problems *pr)
     int rc = path ? ledger_tail(ar, &n, head, &whole) : BEIAN_EINTERNAL;
     if (rc == BEIAN_OK && whole && !no_index() && access(path, F_OK) == 0 &&
         beian_sqldb_open(ar->ctx, path,
-                         writable(ar, path) ? BEIAN_SQLDB_WRITE : BEIAN_SQLDB_IMMUTABLE,
+                         index_writable(ar, path) ? BEIAN_SQLDB_WRITE : BEIAN_SQLDB_IMMUTABLE,
                          &out->db) == BEIAN_OK) {
-        if (index_snapshot(out) == BEIAN_OK && meta_read(out->db, &m) == BEIAN_OK &&
+        if (index_snapshot(out) == BEIAN_OK && index_meta_read(out->db, &m) == BEIAN_OK &&
             m.schema == INDEX_SCHEMA && m.lines == n && strcmp(m.head, head) == 0) {
             free(path);
             return BEIAN_OK;
@@ -606,13 +648,108 @@ int index_update(beian_archive *ar, const ledger *lg)
     sync_result res = SYNC_OK;
     index_meta m;
     int rc = path ? beian_sqldb_open(ar->ctx, path, BEIAN_SQLDB_WRITE, &db) : BEIAN_EINTERNAL;
-    rc = rc ? rc : sync_db(ar, db, lg, 0, &res, &m);
+    rc = rc ? rc : sync_db(ar, db, lg, 0, &res, &m, 0);
     if (rc == BEIAN_OK && res != SYNC_OK) {
         rc = beian_ctx_fail(ar->ctx, BEIAN_EDATA, "index.db %s the ledger",
                             res == SYNC_AHEAD ? "is ahead of" : "contradicts");
     }
     beian_sqldb_close(db);
     free(path);
+    return rc;
+}
+
+int index_open_for_check(beian_archive *ar, beian_sqldb **db)
+{
+    char *path = store_path(ar, INDEX_FILE);
+    int rc = path ? beian_sqldb_open(ar->ctx, path,
+                                     index_writable(ar, path) ? BEIAN_SQLDB_READ : BEIAN_SQLDB_IMMUTABLE,
+                                     db)
+                  : BEIAN_EINTERNAL;
+    free(path);
+    return rc;
+}
+
+int index_ahead(beian_archive *ar, const ledger *lg, size_t *made_from)
+{
+    beian_sqldb *db = NULL;
+    index_meta m;
+    int ahead = 0;
+    if (index_open_for_check(ar, &db) == BEIAN_OK && index_meta_read(db, &m) == BEIAN_OK &&
+        m.schema == INDEX_SCHEMA && m.lines > lg->n) {
+        ahead = 1;
+        *made_from = m.lines;
+    }
+    beian_sqldb_close(db);
+    return ahead;
+}
+
+int index_open_writer(beian_archive *ar, ledger *lg, index_db *out, size_t *ahead)
+{
+    char *path = store_path(ar, INDEX_FILE);
+    index_meta m;
+    sync_result res = SYNC_OK;
+    int matched = 0;
+    int rc = path ? BEIAN_OK : BEIAN_EINTERNAL;
+    memset(out, 0, sizeof *out);
+    memset(&m, 0, sizeof m);
+    *ahead = 0;
+    if (rc == BEIAN_OK && !no_index() && index_writable(ar, path) &&
+        beian_sqldb_open(ar->ctx, path, BEIAN_SQLDB_WRITE, &out->db) == BEIAN_OK &&
+        index_meta_read(out->db, &m) == BEIAN_OK && m.schema == INDEX_SCHEMA && m.bytes > 0 &&
+        beian_sqldb_exec(out->db, lookup_sql) == BEIAN_OK) {
+        ledger_mark mark = {m.lines, m.bytes, "", ""};
+        memcpy(mark.head, m.head, BEIAN_SHA256_HEX_SIZE);
+        memcpy(mark.sha256, m.sha256, BEIAN_SHA256_HEX_SIZE);
+        rc = ledger_load_after(ar, &mark, lg, &matched);
+    }
+    free(path);
+    if (rc == BEIAN_OK && !matched) {
+        rc = ledger_load(ar, lg, NULL); /* no mark, or the ledger does not begin with it */
+    }
+    if (rc != BEIAN_OK || lg->damaged) {
+        return rc; /* the caller refuses a damaged ledger */
+    }
+    if (out->db && sync_db(ar, out->db, lg, 0, &res, &m, 0) == BEIAN_OK) {
+        if (res == SYNC_OK) {
+            return BEIAN_OK;
+        }
+        if (res == SYNC_AHEAD) {
+            *ahead = m.lines;
+            return BEIAN_OK;
+        }
+    }
+    /* index.db cannot serve: a private index of the whole ledger (slow, but right) */
+    beian_sqldb_close(out->db);
+    out->db = NULL;
+    if (lg->base > 0) {
+        ledger_release(lg);
+        rc = ledger_load(ar, lg, NULL);
+        if (rc != BEIAN_OK || lg->damaged) {
+            return rc;
+        }
+    }
+    if (index_ahead(ar, lg, ahead)) {
+        return BEIAN_OK;
+    }
+    rc = open_temp(ar, lg, out);
+    if (rc != BEIAN_OK) {
+        index_close(out);
+    }
+    return rc;
+}
+
+int index_writer_done(beian_archive *ar, index_db *ix, const ledger *lg)
+{
+    if (!ix->db || ix->temp) {
+        return index_update(ar, lg);
+    }
+    sync_result res = SYNC_OK;
+    index_meta m;
+    int rc = sync_db(ar, ix->db, lg, 0, &res, &m, 0);
+    if (rc == BEIAN_OK && res != SYNC_OK) {
+        rc = beian_ctx_fail(ar->ctx, BEIAN_EDATA, "index.db %s the ledger",
+                            res == SYNC_AHEAD ? "is ahead of" : "contradicts");
+    }
     return rc;
 }
 
@@ -640,214 +777,10 @@ int index_rebuild(beian_archive *ar, const ledger *lg)
         }
         rc = beian_sqldb_open(ar->ctx, path, BEIAN_SQLDB_WRITE, &db);
     }
-    rc = rc ? rc : sync_db(ar, db, lg, 1, &res, &m);
+    rc = rc ? rc : sync_db(ar, db, lg, 1, &res, &m, 0);
     beian_sqldb_close(db);
     free(path);
     return rc;
-}
-
-/* ---- checking it against the ledger (verify) ---- */
-
-static int open_for_check(beian_archive *ar, beian_sqldb **db)
-{
-    char *path = store_path(ar, INDEX_FILE);
-    int rc = path ? beian_sqldb_open(ar->ctx, path,
-                                     writable(ar, path) ? BEIAN_SQLDB_READ : BEIAN_SQLDB_IMMUTABLE,
-                                     db)
-                  : BEIAN_EINTERNAL;
-    free(path);
-    return rc;
-}
-
-int index_ahead(beian_archive *ar, const ledger *lg, size_t *made_from)
-{
-    beian_sqldb *db = NULL;
-    index_meta m;
-    int ahead = 0;
-    if (open_for_check(ar, &db) == BEIAN_OK && meta_read(db, &m) == BEIAN_OK &&
-        m.schema == INDEX_SCHEMA && m.lines > lg->n) {
-        ahead = 1;
-        *made_from = m.lines;
-    }
-    beian_sqldb_close(db);
-    return ahead;
-}
-
-/* The first row of versions (for the ledger's first k lines) that differs from the ledger,
- * as a malloc'd sentence, or NULL when all agree (*rc: a failure). */
-static char *versions_differ(beian_sqldb *db, const ledger *lg, size_t k, int *rc)
-{
-    beian_sqldb_stmt *st = NULL;
-    char *why = NULL;
-    size_t i = 0;
-    int r = 0;
-    *rc = beian_sqldb_prepare(db,
-                              "SELECT seq, line_hash, record, version, event, state, date, "
-                              "path, sha256 FROM versions ORDER BY seq",
-                              &st);
-    while (*rc == BEIAN_OK && !why && (r = beian_sqldb_step(st)) == 1) {
-        const ledger_line *l = i < k ? &lg->lines[i] : NULL;
-        if (!l || (size_t)beian_sqldb_int(st, 0) != l->seq ||
-            strcmp(beian_sqldb_text(st, 1), l->hash) || strcmp(beian_sqldb_text(st, 2), l->record) ||
-            beian_sqldb_int(st, 3) != l->version ||
-            strcmp(beian_sqldb_text(st, 4), beian_archive_event_name(l->event)) ||
-            strcmp(beian_sqldb_text(st, 5), beian_archive_state_name(l->state)) ||
-            strcmp(beian_sqldb_text(st, 6), l->date) || strcmp(beian_sqldb_text(st, 7), l->path) ||
-            strcmp(beian_sqldb_text(st, 8), l->sha256)) {
-            why = l ? beian_asprintf("its row for ledger line %zu (%s v%lld) differs from the "
-                                     "ledger's (%s v%d)",
-                                     i + 1, beian_sqldb_text(st, 2), beian_sqldb_int(st, 3),
-                                     l->record, l->version)
-                    : beian_asprintf("it has a row for ledger line %lld, which the ledger it "
-                                     "names lacks",
-                                     beian_sqldb_int(st, 0));
-        }
-        i++;
-    }
-    if (*rc == BEIAN_OK && r < 0) {
-        *rc = -r;
-    }
-    if (*rc == BEIAN_OK && !why && i < k) {
-        why = beian_asprintf("it lacks the row of ledger line %zu (%s v%d)", i + 1,
-                             lg->lines[i].record, lg->lines[i].version);
-    }
-    beian_sqldb_finalize(st);
-    return why;
-}
-
-/* The latest line of each record among the ledger's first k lines, by record (as
- * ledger_latest picks it: the first line of the highest version); *n how many. */
-static const ledger_line **latest_lines(const ledger *lg, size_t k, size_t *n)
-{
-    const ledger_line **all = k ? malloc(k * sizeof *all) : NULL;
-    size_t m = 0;
-    *n = 0;
-    if (!all) {
-        return NULL;
-    }
-    for (size_t i = 0; i < k; i++) {
-        all[i] = &lg->lines[i];
-    }
-    qsort(all, k, sizeof *all, ledger_cmp_record);
-    for (size_t i = 0; i < k; i++) {
-        if (i + 1 == k || strcmp(all[i]->record, all[i + 1]->record) != 0) {
-            all[m++] = all[i];
-        }
-    }
-    *n = m;
-    return all;
-}
-
-static const ledger_line *find_latest(const ledger_line **latest, size_t n, const char *record)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(latest[mid]->record, record);
-        if (c == 0) {
-            return latest[mid];
-        }
-        if (c < 0) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    return NULL;
-}
-
-/* The first row of records that differs from the latest line of its record among the
- * ledger's first k lines, or a record the ledger lacks. */
-static char *records_differ(beian_sqldb *db, const ledger *lg, size_t k, int *rc)
-{
-    beian_sqldb_stmt *st = NULL;
-    char *why = NULL;
-    size_t rows = 0, distinct = 0;
-    int r = 0;
-    const ledger_line **latest = latest_lines(lg, k, &distinct);
-    if (k && !latest) {
-        *rc = BEIAN_EINTERNAL;
-        return NULL;
-    }
-    *rc = beian_sqldb_prepare(db, "SELECT record, state, version, date FROM records", &st);
-    while (*rc == BEIAN_OK && !why && (r = beian_sqldb_step(st)) == 1) {
-        const char *rec = beian_sqldb_text(st, 0);
-        const ledger_line *l = find_latest(latest, distinct, rec);
-        rows++;
-        if (!l) {
-            why = beian_asprintf("it has a record %s that the ledger lacks", rec);
-        } else if (strcmp(beian_sqldb_text(st, 1), beian_archive_state_name(l->state)) ||
-                   beian_sqldb_int(st, 2) != l->version || strcmp(beian_sqldb_text(st, 3), l->date)) {
-            why = beian_asprintf("it says %s is %s at v%lld of %s, but the ledger says %s at v%d "
-                                 "of %s",
-                                 rec, beian_sqldb_text(st, 1), beian_sqldb_int(st, 2),
-                                 beian_sqldb_text(st, 3), beian_archive_state_name(l->state),
-                                 l->version, l->date);
-        }
-    }
-    if (*rc == BEIAN_OK && r < 0) {
-        *rc = -r;
-    }
-    if (*rc == BEIAN_OK && !why && rows != distinct) {
-        why = beian_asprintf("it lists %zu records, the ledger %zu", rows, distinct);
-    }
-    beian_sqldb_finalize(st);
-    free(latest);
-    return why;
-}
-
-int index_check(beian_archive *ar, const ledger *lg, beian_index_state *state, size_t *made_from,
-                char **why)
-{
-    beian_sqldb *db = NULL;
-    index_meta m;
-    *state = BEIAN_INDEX_WRONG;
-    *made_from = 0;
-    *why = NULL;
-    int rc = open_for_check(ar, &db);
-    if (rc == BEIAN_ENOINPUT) {
-        *state = lg->n == 0 ? BEIAN_INDEX_FRESH : BEIAN_INDEX_MISSING;
-        return BEIAN_OK;
-    }
-    rc = rc ? rc : meta_read(db, &m);
-    if (rc == BEIAN_EINTERNAL) {
-        beian_sqldb_close(db);
-        return rc;
-    }
-    if (rc != BEIAN_OK) {
-        *why = beian_asprintf("cannot be read (%s)", beian_ctx_message(ar->ctx));
-    } else if (m.schema != INDEX_SCHEMA) {
-        /* an older index (or an empty file): rebuilt at its next use, not damage */
-        *state = lg->n == 0 ? BEIAN_INDEX_FRESH : BEIAN_INDEX_MISSING;
-    } else if (m.lines > lg->n) {
-        *why = beian_asprintf("was made from a ledger of %zu lines, but ledger.txt has %zu: the "
-                              "ledger was cut short, or the index comes from elsewhere",
-                              m.lines, lg->n);
-    } else if (strcmp(m.head, m.lines ? lg->lines[m.lines - 1].hash : STORE_ZERO_HASH) != 0) {
-        *why = beian_asprintf("was made from a ledger whose line %zu hashes to %.16s…, but line "
-                              "%zu of ledger.txt hashes to %.16s…: the ledger was rewritten, or "
-                              "the index comes from elsewhere",
-                              m.lines, m.head, m.lines,
-                              m.lines ? lg->lines[m.lines - 1].hash : STORE_ZERO_HASH);
-    } else {
-        char *d = versions_differ(db, lg, m.lines, &rc);
-        if (rc == BEIAN_OK && !d) {
-            d = records_differ(db, lg, m.lines, &rc);
-        }
-        if (d) {
-            *why = beian_asprintf("does not match the ledger%s: %s",
-                                  m.lines < lg->n ? "'s first lines" : "", d);
-            free(d);
-        } else if (rc == BEIAN_OK) {
-            *state = m.lines == lg->n ? BEIAN_INDEX_FRESH : BEIAN_INDEX_BEHIND;
-            *made_from = m.lines;
-        }
-    }
-    beian_sqldb_close(db);
-    if (rc == BEIAN_EINTERNAL || (*state == BEIAN_INDEX_WRONG && !*why)) {
-        return BEIAN_EINTERNAL;
-    }
-    return BEIAN_OK;
 }
 
 /* ---- the register ---- */

@@ -17,6 +17,16 @@
 /* The layout of the tables below; an index of another version is rebuilt, not migrated. */
 #define INDEX_SCHEMA 2
 
+/* What the table meta says: the schema, and the ledger the index was made from (its lines,
+ * their last hash, and the mark a commit reads the ledger after). */
+typedef struct {
+    int schema; /* 0: no index tables */
+    size_t lines;
+    char head[BEIAN_SHA256_HEX_SIZE];
+    size_t bytes; /* 0: not known (a private index, or an index of schema 2) */
+    char sha256[BEIAN_SHA256_HEX_SIZE];
+} index_meta;
+
 /* An index open for reading: index.db caught up to a ledger, or (temp) a private database
  * built from the ledger and the bundles when index.db cannot be used (BEIAN_NO_INDEX=1, a
  * read-only copy whose index is behind, an index that contradicts the ledger). */
@@ -37,6 +47,27 @@ void index_close(index_db *ix);
  * the ledger on disk (its line count and last line's hash: no need to parse the ledger),
  * else index_open of the ledger loaded (a damaged ledger is a warning in pr). */
 int index_open_register(beian_archive *ar, index_db *out, beian_problems *pr);
+/*
+ * A writer's index (lock held): lg is loaded after index.db's mark when the ledger still
+ * begins with what the index was made from (only the lines added since: the commit does not
+ * read the whole ledger), else whole; index.db is caught up to it. *ahead > 0 when index.db
+ * knows more lines than the ledger has (cut short: the caller refuses). When index.db cannot
+ * be used (BEIAN_NO_INDEX=1, unwritable, contradicting the ledger) lg is the whole ledger
+ * and out a private index built from it. lg->damaged: the caller refuses.
+ */
+int index_open_writer(beian_archive *ar, ledger *lg, index_db *out, size_t *ahead);
+/* After a commit, index.db caught up to lg (the writer's, with the new line) through ix. A
+ * failure leaves it behind; the context's message says why. */
+int index_writer_done(beian_archive *ar, index_db *ix, const ledger *lg);
+/* The hash of lg's line k (1-based; 0: the zero hash), or NULL when lg does not hold it. */
+const char *index_line_hash(const ledger *lg, size_t k);
+/* 1 when this process may write index.db at path (it may be created, or it is writable). */
+int index_writable(beian_archive *ar, const char *path);
+/* Reads the table meta (schema 0 when there is none). */
+int index_meta_read(beian_sqldb *db, index_meta *m);
+/* Opens index.db read-only for verify's checks (BEIAN_ENOINPUT: there is none). */
+int index_open_for_check(beian_archive *ar, beian_sqldb **db);
+
 /* After a commit (lock held): index.db caught up to lg. A failure leaves it behind, which
  * the next reader or filing catches up; the context's message says why. */
 int index_update(beian_archive *ar, const ledger *lg);

@@ -614,6 +614,26 @@ int store_lock_shared(beian_archive *ar)
     return lock(ar, 1);
 }
 
+int store_writer_active(beian_archive *ar)
+{
+    if (ar->lock_fd >= 0 && !ar->lock_shared) {
+        return 0; /* this process is the writer */
+    }
+    char *path = store_path(ar, STORE_LOCK);
+    int fd = path ? open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) : -1;
+    int active = 0;
+    if (fd >= 0) {
+        if (flock(fd, LOCK_SH | LOCK_NB) == 0) {
+            flock(fd, LOCK_UN);
+        } else {
+            active = errno == EWOULDBLOCK;
+        }
+        close(fd);
+    }
+    free(path);
+    return active;
+}
+
 int store_lock_check(beian_archive *ar)
 {
     char *path = store_path(ar, STORE_LOCK);

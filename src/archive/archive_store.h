@@ -78,6 +78,9 @@ void store_step(beian_archive *ar, const char *step);
 int store_lock(beian_archive *ar);
 /* The readers' lock (shared): waits for a commit in progress to finish. */
 int store_lock_shared(beian_archive *ar);
+/* 1 when another process holds the writers' lock now (a commit in progress); 0 when none
+ * does, or this process is the writer. */
+int store_writer_active(beian_archive *ar);
 /* Lets the lock go, unless beian_archive_hold holds it (then beian_archive_release does). */
 void store_unlock(beian_archive *ar);
 /* BEIAN_OK when the writers' lock held is still the file at DIR/lock; else BEIAN_EBUSY with a

@@ -8,14 +8,24 @@
  * first line; a line's own hash is the next line's prev, and the hash of the last line is the
  * ledger's head. So a line cannot be altered, removed, inserted or reordered without breaking
  * the chain from there on, and the head (printed on an anchor slip, filed on paper) commits
- * to everything before it. The ledger is replaced as a whole (temporary file, fsync, rename):
- * a reader sees the old ledger or the new one, never half a line.
+ * to everything before it.
+ *
+ * The ledger is only ever appended to: one write(2) of the line and its line feed (O_APPEND),
+ * then fsync. A filing costs the same with ten lines or a hundred thousand. What a crash can
+ * leave is at most a torn last line (bytes after the last line feed): a reader ignores one
+ * while a writer holds the lock (an append in progress), and otherwise it is damage that
+ * `beian fsck` repairs (ledger_cut_torn: a whole line that only lost its line feed gets it
+ * back; a part of a line is cut, and its bundle is then completed like any unledgered one).
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "ledger.h"
 #include "file.h"
@@ -158,68 +168,84 @@ static int finding(ledger *lg, beian_findings *f, const char *fmt, const char *a
     return beian_findings_add(f, BEIAN_V_STORE_LEDGER, STORE_LEDGER, fmt, a, n, b);
 }
 
-int ledger_load(beian_archive *ar, ledger *lg, beian_findings *f)
+/* Reads ledger.txt into b; *missing 1 when there is none (a new archive). */
+static int ledger_read(beian_archive *ar, beian_buf *b, int *missing)
 {
-    int rc = BEIAN_OK;
     int err = 0;
-    beian_buf b;
     char *path = store_path(ar, STORE_LEDGER);
-    memset(lg, 0, sizeof *lg);
-    memcpy(lg->head, STORE_ZERO_HASH, BEIAN_SHA256_HEX_SIZE);
-    beian_buf_init(&b);
+    *missing = 0;
+    beian_buf_init(b);
     if (!path) {
         return BEIAN_EINTERNAL;
     }
-    rc = beian_file_read(path, LEDGER_MAX_BYTES, &b, &err);
+    int rc = beian_file_read(path, LEDGER_MAX_BYTES, b, &err);
     if (rc == BEIAN_ENOINPUT && err == ENOENT) {
-        rc = BEIAN_OK; /* a new archive */
-        goto done;
-    }
-    if (rc != BEIAN_OK) {
+        *missing = 1;
+        rc = BEIAN_OK;
+    } else if (rc != BEIAN_OK) {
         rc = beian_ctx_fail(ar->ctx, rc == BEIAN_EDATA ? BEIAN_EDATA : BEIAN_EIO,
                             "%s: cannot read the ledger: %s", path,
                             rc == BEIAN_EDATA ? "larger than 256 MiB" : strerror(err));
-        goto done;
     }
-    if (b.len > 0 && b.data[b.len - 1] != '\n') {
-        rc = finding(lg, f, "%s%zu%s", "the last line is cut short (no line feed after ", b.len,
-                     " bytes): the ledger was truncated or edited");
-        if (rc != BEIAN_OK) {
-            goto done;
-        }
+    free(path);
+    return rc;
+}
+
+/* The length of text's complete lines (up to and with its last line feed). A rest after it
+ * is a torn line: another writer's append in progress, which is not the ledger yet, when a
+ * writer holds the lock and it is not this process; else what a crash in the middle of an
+ * append left (damage that fsck cuts). */
+static size_t complete_part(beian_archive *ar, ledger *lg, const unsigned char *t, size_t len,
+                            beian_findings *f, int *rc)
+{
+    size_t whole = len;
+    while (whole > 0 && t[whole - 1] != '\n') {
+        whole--;
     }
-    if (b.len > 0 && memchr(b.data, '\0', b.len)) {
-        rc = finding(lg, f, "%s%zu%s", "a NUL byte at offset ",
-                     (size_t)((unsigned char *)memchr(b.data, '\0', b.len) - b.data),
-                     ": the ledger is not text any more");
-        goto done;
+    *rc = BEIAN_OK;
+    if (whole < len && !store_writer_active(ar)) {
+        lg->torn = len - whole;
+        *rc = finding(lg, f, "%s%zu%s", "the last line is cut short (",
+                      len - whole,
+                      " bytes after the last line feed): a filing was interrupted while the ledger "
+                      "was written (power loss, a full disk; `beian fsck` cuts it), or the ledger "
+                      "was truncated or edited");
     }
+    return whole;
+}
+
+/* Parses the complete lines of text from offset at (the first base lines skipped, their last
+ * hash prev) into lg. */
+static int ledger_parse(ledger *lg, char *text, size_t len, size_t at, size_t base,
+                        const char prev_in[BEIAN_SHA256_HEX_SIZE], beian_findings *f)
+{
+    int rc = BEIAN_OK;
     char prev[BEIAN_SHA256_HEX_SIZE];
-    memcpy(prev, STORE_ZERO_HASH, BEIAN_SHA256_HEX_SIZE);
-    size_t lineno = 0;
-    char *next = b.len ? (char *)b.data : NULL;
-    while (next && *next) {
+    memcpy(prev, prev_in, BEIAN_SHA256_HEX_SIZE);
+    lg->base = base;
+    size_t lineno = base;
+    char *next = at < len ? text + at : NULL;
+    char *end = text + len;
+    while (next && next < end) {
         char *line = next;
-        char *nl = strchr(line, '\n');
-        if (nl) {
-            *nl = '\0';
-            next = nl + 1;
-        } else {
-            next = NULL;
+        char *nl = memchr(line, '\n', (size_t)(end - line));
+        if (!nl) {
+            break; /* complete_part cut the text at a line feed */
         }
+        *nl = '\0';
+        next = nl + 1;
         ledger_line l;
         lineno++;
         int ok = parse_line(line, &l);
         if (ok < 0) {
-            rc = BEIAN_EINTERNAL;
-            goto done;
+            return BEIAN_EINTERNAL;
         }
         if (!ok) {
             rc = finding(lg, f, "%sline %zu%s", "", lineno,
                          " is not a ledger line (seq, previous hash, bundle SHA-256, date, "
                          "record, version, event, state, path)");
             if (rc != BEIAN_OK) {
-                goto done;
+                return rc;
             }
             /* the chain continues from the damaged line's text */
             beian_sha256_hex(line, strlen(line), prev);
@@ -228,8 +254,7 @@ int ledger_load(beian_archive *ar, ledger *lg, beian_findings *f)
         char *canon = format_line(&l);
         if (!canon) {
             free(l.path);
-            rc = BEIAN_EINTERNAL;
-            goto done;
+            return BEIAN_EINTERNAL;
         }
         int canonical = strcmp(canon, line) == 0;
         free(canon);
@@ -239,28 +264,23 @@ int ledger_load(beian_archive *ar, ledger *lg, beian_findings *f)
             rc = finding(lg, f, "%sline %zu%s", "", lineno,
                          " is not written the way beian writes it (a space, tab or carriage "
                          "return added or removed): the ledger was edited");
-            if (rc != BEIAN_OK) {
-                free(l.path);
-                goto done;
-            }
         }
-        if (l.seq != lineno || strcmp(l.prev, prev) != 0) {
+        if (rc == BEIAN_OK && (l.seq != lineno || strcmp(l.prev, prev) != 0)) {
             rc = finding(lg, f, "%sline %zu%s", "", lineno,
                          l.seq != lineno ? " is numbered out of order: a line was removed, "
                                            "inserted or moved"
                                          : " does not carry the hash of the line before it: a "
                                            "line before it was altered, removed or reordered");
-            if (rc != BEIAN_OK) {
-                free(l.path);
-                goto done;
-            }
+        }
+        if (rc != BEIAN_OK) {
+            free(l.path);
+            return rc;
         }
         beian_sha256_hex(line, strlen(line), l.hash);
         memcpy(prev, l.hash, BEIAN_SHA256_HEX_SIZE);
         if (ledger_push(lg, &l) != BEIAN_OK) {
             free(l.path);
-            rc = BEIAN_EINTERNAL;
-            goto done;
+            return BEIAN_EINTERNAL;
         }
     }
     memcpy(lg->head, prev, BEIAN_SHA256_HEX_SIZE);
@@ -273,62 +293,158 @@ int ledger_load(beian_archive *ar, ledger *lg, beian_findings *f)
             rc = finding(lg, f, "%sline %zu%s", "", l->seq, " files a bundle already listed");
         }
     }
-done:
+    return rc;
+}
+
+/* The lines of text before offset whole, counted, and the hash of the last of them. */
+static int count_lines(const unsigned char *t, size_t whole, size_t *n, size_t *last_at,
+                       char hash[BEIAN_SHA256_HEX_SIZE])
+{
+    *n = 0;
+    *last_at = 0;
+    memcpy(hash, STORE_ZERO_HASH, BEIAN_SHA256_HEX_SIZE);
+    for (const unsigned char *p = t; whole && (p = memchr(p, '\n', whole - (size_t)(p - t))) != NULL;
+         p++) {
+        (*n)++;
+        if ((size_t)(p - t) + 1 < whole) {
+            *last_at = (size_t)(p - t) + 1;
+        }
+    }
+    return *n ? beian_sha256_hex(t + *last_at, whole - 1 - *last_at, hash) : BEIAN_OK;
+}
+
+static void ledger_init(ledger *lg)
+{
+    memset(lg, 0, sizeof *lg);
+    memcpy(lg->head, STORE_ZERO_HASH, BEIAN_SHA256_HEX_SIZE);
+    memcpy(lg->base_hash, STORE_ZERO_HASH, BEIAN_SHA256_HEX_SIZE);
+}
+
+int ledger_load(beian_archive *ar, ledger *lg, beian_findings *f)
+{
+    beian_buf b;
+    int missing = 0;
+    ledger_init(lg);
+    int rc = ledger_read(ar, &b, &missing);
+    if (rc == BEIAN_OK && !missing) {
+        size_t whole = complete_part(ar, lg, b.data, b.len, f, &rc);
+        lg->bytes = whole;
+        if (rc == BEIAN_OK && memchr(b.data, '\0', whole)) {
+            rc = finding(lg, f, "%s%zu%s", "a NUL byte at offset ",
+                         (size_t)((unsigned char *)memchr(b.data, '\0', whole) - b.data),
+                         ": the ledger is not text any more");
+        } else if (rc == BEIAN_OK) {
+            rc = ledger_parse(lg, (char *)b.data, whole, 0, 0, STORE_ZERO_HASH, f);
+        }
+    }
     beian_buf_release(&b);
-    free(path);
     if (rc != BEIAN_OK) {
         ledger_release(lg);
     }
     return rc;
 }
 
+int ledger_load_after(beian_archive *ar, const ledger_mark *from, ledger *lg, int *matched)
+{
+    beian_buf b;
+    int missing = 0;
+    ledger_init(lg);
+    *matched = 0;
+    int rc = ledger_read(ar, &b, &missing);
+    if (rc != BEIAN_OK || missing) {
+        beian_buf_release(&b);
+        return rc;
+    }
+    int torn_rc = BEIAN_OK;
+    size_t whole = complete_part(ar, lg, b.data, b.len, NULL, &torn_rc);
+    /* the mark: the first from->bytes bytes are the lines the index was made from, ending
+     * with the line whose hash is from->head, and their digest is from->sha256 */
+    char hex[BEIAN_SHA256_HEX_SIZE];
+    size_t at = from->bytes;
+    if (from->lines > 0 && at > 0 && at <= whole && b.data[at - 1] == '\n' &&
+        beian_sha256_hex(b.data, at, hex) == BEIAN_OK && strcmp(hex, from->sha256) == 0 &&
+        !memchr(b.data, '\0', whole)) {
+        size_t last = at - 1;
+        while (last > 0 && b.data[last - 1] != '\n') {
+            last--;
+        }
+        if (beian_sha256_hex(b.data + last, at - 1 - last, hex) == BEIAN_OK &&
+            strcmp(hex, from->head) == 0) {
+            *matched = 1;
+        }
+    }
+    if (*matched) {
+        lg->bytes = whole;
+        rc = ledger_parse(lg, (char *)b.data, whole, at, from->lines, from->head, NULL);
+        memcpy(lg->base_hash, from->head, BEIAN_SHA256_HEX_SIZE);
+        if (rc == BEIAN_OK && lg->n == 0) {
+            memcpy(lg->head, from->head, BEIAN_SHA256_HEX_SIZE);
+        }
+    }
+    beian_buf_release(&b);
+    if (rc != BEIAN_OK || !*matched) {
+        ledger_release(lg);
+        ledger_init(lg);
+        *matched = rc == BEIAN_OK ? 0 : *matched;
+    }
+    return rc;
+}
+
+int ledger_mark_of(beian_archive *ar, const ledger *lg, ledger_mark *m)
+{
+    beian_buf b;
+    int missing = 0;
+    memset(m, 0, sizeof *m);
+    m->lines = lg->base + lg->n;
+    memcpy(m->head, lg->head, BEIAN_SHA256_HEX_SIZE);
+    m->bytes = lg->bytes;
+    int rc = ledger_read(ar, &b, &missing);
+    if (rc == BEIAN_OK && (missing ? lg->bytes != 0 : b.len < lg->bytes)) {
+        rc = beian_ctx_fail(ar->ctx, BEIAN_EDATA, "the ledger changed while it was indexed");
+    }
+    if (rc == BEIAN_OK) {
+        rc = beian_sha256_hex(missing ? (const unsigned char *)"" : b.data, lg->bytes, m->sha256);
+    }
+    beian_buf_release(&b);
+    return rc;
+}
+
 int ledger_tail(beian_archive *ar, size_t *n, char head[BEIAN_SHA256_HEX_SIZE], int *whole)
 {
     beian_buf b;
-    int err = 0;
-    char *path = store_path(ar, STORE_LEDGER);
+    int missing = 0;
+    ledger scratch;
     *n = 0;
     *whole = 0;
     memcpy(head, STORE_ZERO_HASH, BEIAN_SHA256_HEX_SIZE);
-    beian_buf_init(&b);
-    if (!path) {
-        return BEIAN_EINTERNAL;
-    }
-    int rc = beian_file_read(path, LEDGER_MAX_BYTES, &b, &err);
-    free(path);
-    if (rc == BEIAN_ENOINPUT && err == ENOENT) {
-        *whole = 1; /* a new archive */
-        return BEIAN_OK;
-    }
-    if (rc != BEIAN_OK) {
+    int rc = ledger_read(ar, &b, &missing);
+    if (rc != BEIAN_OK || missing) {
+        beian_buf_release(&b);
+        *whole = rc == BEIAN_OK;
         return rc == BEIAN_EINTERNAL ? rc : BEIAN_OK; /* ledger_load says why */
     }
-    const char *t = (const char *)b.data;
-    if (b.len > 0 && t[b.len - 1] == '\n' && !memchr(t, '\0', b.len)) {
-        size_t last = 0;
-        for (const char *p = t; (p = memchr(p, '\n', b.len - (size_t)(p - t))) != NULL; p++) {
-            (*n)++;
-            if ((size_t)(p - t) + 1 < b.len) {
-                last = (size_t)(p - t) + 1;
-            }
-        }
-        rc = beian_sha256_hex(t + last, b.len - 1 - last, head);
+    ledger_init(&scratch);
+    int trc = BEIAN_OK;
+    size_t len = complete_part(ar, &scratch, b.data, b.len, NULL, &trc);
+    size_t last = 0;
+    if (!scratch.torn && !memchr(b.data, '\0', len)) {
+        rc = count_lines(b.data, len, n, &last, head);
         *whole = rc == BEIAN_OK;
     }
     beian_buf_release(&b);
     return rc;
 }
 
-int ledger_unchanged(beian_archive *ar, size_t n, const char head[BEIAN_SHA256_HEX_SIZE])
+int ledger_unchanged(beian_archive *ar, const ledger *lg)
 {
-    ledger now;
-    int rc = ledger_load(ar, &now, NULL);
+    size_t n = 0;
+    char head[BEIAN_SHA256_HEX_SIZE];
+    int whole = 0;
+    int rc = ledger_tail(ar, &n, head, &whole);
     if (rc != BEIAN_OK) {
         return rc;
     }
-    int same = !now.damaged && now.n == n && strcmp(now.head, head) == 0;
-    ledger_release(&now);
-    if (!same) {
+    if (!whole || n != lg->base + lg->n || strcmp(head, lg->head) != 0) {
         return beian_ctx_fail(ar->ctx, BEIAN_EBUSY,
                               "the ledger changed while this filing was prepared: another beian "
                               "filed at the same time (was the lock file removed?); nothing was "
@@ -386,58 +502,146 @@ const ledger_line *ledger_find_path(const ledger *lg, const char *path)
     return NULL;
 }
 
+/* Writes all of text to fd; 0 or the errno of the failure (a short write is ENOSPC). */
+static int write_line(int fd, const char *text, size_t len)
+{
+    while (len > 0) {
+        ssize_t w = write(fd, text, len);
+        if (w < 0 && errno == EINTR) {
+            continue;
+        }
+        if (w <= 0) {
+            return w < 0 ? errno : ENOSPC;
+        }
+        text += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
 int ledger_append(beian_archive *ar, ledger *lg, const ledger_line *line, int *unsynced)
 {
     int rc = BEIAN_OK;
-    int renamed = 0;
+    int fd = -1;
     if (unsynced) {
         *unsynced = 0;
     }
-    beian_buf text;
-    char *s = NULL;
     ledger_line l = *line;
-    beian_buf_init(&text);
-    l.seq = lg->n + 1;
+    char *text = NULL;
+    char *path = store_path(ar, STORE_LEDGER);
+    l.seq = lg->base + lg->n + 1;
     memcpy(l.prev, lg->head, BEIAN_SHA256_HEX_SIZE);
     l.path = beian_strdup(line->path);
-    if (!l.path) {
-        return BEIAN_EINTERNAL;
-    }
-    for (size_t i = 0; i < lg->n && rc == BEIAN_OK; i++) {
-        char *t = format_line(&lg->lines[i]);
-        rc = t ? beian_buf_appendf(&text, "%s\n", t) : BEIAN_EINTERNAL;
-        free(t);
-    }
-    s = format_line(&l);
-    if (rc != BEIAN_OK || !s || beian_buf_appendf(&text, "%s\n", s) != BEIAN_OK) {
+    char *s = l.path ? format_line(&l) : NULL;
+    text = s ? beian_asprintf("%s\n", s) : NULL;
+    /* the hash, and room for the line, before the commit point: nothing after it may fail
+     * for memory */
+    if (!path || !text || beian_sha256_hex(s, strlen(s), l.hash) != BEIAN_OK ||
+        ledger_room(lg) != BEIAN_OK) {
         rc = BEIAN_EINTERNAL;
         goto done;
     }
-    if (beian_sha256_hex(s, strlen(s), l.hash) != BEIAN_OK) {
-        rc = BEIAN_EINTERNAL;
+    int created = lg->bytes == 0 && access(path, F_OK) != 0;
+    fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        rc = beian_ctx_fail(ar->ctx, BEIAN_EIO, "%s: cannot open the ledger to add a line: %s",
+                            path, strerror(errno));
         goto done;
     }
-    /* room for the line before the commit point: nothing after it may fail for memory */
-    if (ledger_room(lg) != BEIAN_OK) {
-        rc = BEIAN_EINTERNAL;
+    if ((uintmax_t)st.st_size != (uintmax_t)lg->bytes) {
+        rc = beian_ctx_fail(ar->ctx, BEIAN_EBUSY,
+                            "the ledger changed while this filing was prepared (%ju bytes, not "
+                            "%zu): another beian filed at the same time (was the lock file "
+                            "removed?); nothing was filed, try again",
+                            (uintmax_t)st.st_size, lg->bytes);
         goto done;
     }
-    rc = store_replace_file(ar, STORE_LEDGER, text.data, text.len, "ledger-written", &renamed);
-    if (rc != BEIAN_OK && renamed && unsynced) {
-        *unsynced = 1; /* the new ledger is in place; only the folder's sync failed */
-        rc = BEIAN_OK;
-    }
-    if (rc != BEIAN_OK) {
+    int err = write_line(fd, text, strlen(text));
+    if (err != 0) {
+        /* a line not written whole is taken back: readers see only complete lines, and a
+         * torn one that stays (the truncation failed too) is what fsck cuts */
+        if (ftruncate(fd, (off_t)lg->bytes) == 0) {
+            fsync(fd);
+        }
+        rc = beian_ctx_fail(ar->ctx, err == ENOSPC || err == EDQUOT ? BEIAN_ECREATE : BEIAN_EIO,
+                            "%s: cannot add the filing's line to the ledger: %s; nothing was "
+                            "filed",
+                            path, strerror(err));
         goto done;
     }
-    store_step(ar, "ledger-renamed");
+    /* the line is in the ledger: the commit point. Readers and the next writer see it. */
+    store_step(ar, "ledger-written");
+    if (fsync(fd) != 0 || (created && beian_file_sync_dir(ar->dir) != BEIAN_OK)) {
+        /* the line is in place, only the disk's confirmation failed: filed (taking it back
+         * now could contradict a reader that has seen it) */
+        beian_ctx_fail(ar->ctx, BEIAN_EIO, "%s: the disk reported an error on sync: %s", path,
+                       strerror(errno));
+        if (unsynced) {
+            *unsynced = 1;
+        }
+    }
+    store_step(ar, "ledger-synced");
     lg->lines[lg->n++] = l;
+    lg->bytes += strlen(text);
     memcpy(lg->head, l.hash, BEIAN_SHA256_HEX_SIZE);
     l.path = NULL;
 done:
+    if (fd >= 0) {
+        close(fd);
+    }
     free(l.path);
     free(s);
-    beian_buf_release(&text);
+    free(text);
+    free(path);
+    return rc;
+}
+
+int ledger_cut_torn(beian_archive *ar, int dry, size_t *cut, int *completed)
+{
+    beian_buf b;
+    int missing = 0;
+    *cut = 0;
+    *completed = 0;
+    int rc = ledger_read(ar, &b, &missing);
+    if (rc != BEIAN_OK || missing || b.len == 0 || b.data[b.len - 1] == '\n') {
+        beian_buf_release(&b);
+        return rc;
+    }
+    size_t whole = b.len;
+    while (whole > 0 && b.data[whole - 1] != '\n') {
+        whole--;
+    }
+    /* the rest is a whole line that lost only its line feed when it chains to the line
+     * before it: completed, so no filing is dropped; anything else is cut */
+    ledger_line l;
+    char prev[BEIAN_SHA256_HEX_SIZE];
+    size_t n = 0, last = 0;
+    char *rest = beian_strndup((const char *)b.data + whole, b.len - whole);
+    rc = rest ? count_lines(b.data, whole, &n, &last, prev) : BEIAN_EINTERNAL;
+    int ok = rc == BEIAN_OK && !memchr(rest, '\0', b.len - whole) ? parse_line(rest, &l) : 0;
+    if (ok > 0) {
+        char *canon = format_line(&l);
+        *completed = canon && strcmp(canon, rest) == 0 && l.seq == n + 1 &&
+                     strcmp(l.prev, prev) == 0;
+        free(canon);
+        free(l.path);
+    }
+    *cut = *completed ? 0 : b.len - whole;
+    char *path = store_path(ar, STORE_LEDGER);
+    int fd = !dry && path && rc == BEIAN_OK ? open(path, O_WRONLY | O_APPEND | O_CLOEXEC) : -1;
+    if (!dry && rc == BEIAN_OK &&
+        (fd < 0 || (*completed ? write_line(fd, "\n", 1) != 0 : ftruncate(fd, (off_t)whole) != 0) ||
+         fsync(fd) != 0)) {
+        rc = beian_ctx_fail(ar->ctx, BEIAN_EIO, "%s: cannot repair the torn last line: %s",
+                            path ? path : STORE_LEDGER, strerror(errno));
+    }
+    if (fd >= 0) {
+        close(fd);
+    }
+    free(path);
+    free(rest);
+    beian_buf_release(&b);
     return rc;
 }
 

@@ -23,7 +23,7 @@
 /* The commit steps of the archive (docs/archive.md), in order. */
 static const char *const crash_steps[] = {"locked",         "built",        "temp-written",
                                           "linked",         "temp-removed", "ledger-written",
-                                          "ledger-renamed", "indexed"};
+                                          "ledger-synced",  "indexed"};
 
 /* 1 when the hook's variable value ("STEP" or "STEP:N") names step, the N-th time it is
  * reached (the first when N is not given); *count counts the times. */
@@ -127,7 +127,7 @@ int cli_archive_open(beian_ctx *ctx, const cli_archive_common *c, const char *co
         if (!known) {
             cli_error(BEIAN_EUSAGE,
                       "BEIAN_CRASH_AT=%s names no commit step (locked, built, "
-                      "temp-written, linked, temp-removed, ledger-written, ledger-renamed, "
+                      "temp-written, linked, temp-removed, ledger-written, ledger-synced, "
                       "indexed)",
                       at);
             return BEIAN_EUSAGE;
@@ -187,7 +187,9 @@ int cli_archive_warnings_keep(beian_archive *ar, const beian_record *rec, const 
     *out = NULL;
     *n_out = 0;
     if (rc == BEIAN_OK && ar) {
-        rc = beian_archive_facts(ar, &facts, &n, quiet); /* damage is verify's to report */
+        const char *keys[BEIAN_RULES_KEYS];
+        beian_rules_keys(rec, keys);
+        rc = beian_archive_facts_like(ar, keys, &facts, &n, quiet); /* damage is verify's */
     }
     if (rc == BEIAN_OK) {
         rc = beian_rules_check(rec, facts, n, self, warn);

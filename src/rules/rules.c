@@ -576,6 +576,14 @@ static int same(const char *a, const char *b)
     return a && b && strcmp(a, b) == 0;
 }
 
+void beian_rules_keys(const beian_record *rec, const char *keys[BEIAN_RULES_KEYS])
+{
+    keys[0] = get(rec, "group_qr");
+    keys[1] = get(rec, "account");
+    keys[2] = get(rec, "group_number");
+    keys[3] = get(rec, "name") ? get(rec, "name") : get(rec, "group_name");
+}
+
 int beian_rules_check(const beian_record *rec, const beian_record_facts *archive, size_t n,
                       const char *self, beian_problems *pr)
 {
@@ -636,7 +644,9 @@ int beian_rules_check(const beian_record *rec, const beian_record_facts *archive
         }
     }
     /* already in the archive under another number */
-    const char *name = get(rec, "name") ? get(rec, "name") : get(rec, "group_name");
+    const char *keys[BEIAN_RULES_KEYS];
+    beian_rules_keys(rec, keys);
+    const char *name = keys[3];
     const char *name_id = get(rec, "name") ? "name" : "group_name";
     for (size_t i = 0; archive && i < n; i++) {
         const beian_record_facts *r = &archive[i];
@@ -645,11 +655,11 @@ int beian_rules_check(const beian_record *rec, const beian_record_facts *archive
             continue;
         }
         const char *id = NULL, *value = NULL;
-        if (same(get(rec, "group_qr"), r->qr)) {
+        if (same(keys[0], r->qr)) {
             id = "group_qr", value = r->qr;
-        } else if (same(get(rec, "account"), r->account)) {
+        } else if (same(keys[1], r->account)) {
             id = "account", value = r->account;
-        } else if (same(get(rec, "group_number"), r->number)) {
+        } else if (same(keys[2], r->number)) {
             id = "group_number", value = r->number;
         } else if (same(name, r->info.name)) {
             id = name_id, value = name;

@@ -63,11 +63,13 @@ static int warnings(beian_web *w, beian_ctx *ctx, const beian_record *rec, beian
     size_t n = 0;
     beian_problems *quiet = beian_problems_new();
     o.dir = w->archive_dir;
+    const char *keys[BEIAN_RULES_KEYS];
     if (!quiet) {
         return BEIAN_EINTERNAL;
     }
+    beian_rules_keys(rec, keys);
     if (beian_archive_open(ctx, &o, 0, &ar) == BEIAN_OK &&
-        beian_archive_facts(ar, &facts, &n, quiet) != BEIAN_OK) {
+        beian_archive_facts_like(ar, keys, &facts, &n, quiet) != BEIAN_OK) {
         facts = NULL; /* damage is verify's to report */
         n = 0;
     }

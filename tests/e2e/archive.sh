@@ -155,7 +155,7 @@ test_second_writer_waits_then_exits_75_naming_the_holder() {
 }
 
 test_killed_submission_at_every_step_verifies_after_fsck() {
-  for step in locked built temp-written linked temp-removed ledger-written ledger-renamed indexed; do
+  for step in locked built temp-written linked temp-removed ledger-written ledger-synced indexed; do
     grep -qF "| \`$step\` |" "$ROOT/docs/audit.md" || { fail "docs/audit.md does not name the step $step"; return 1; }
     ar "k-$step"; "$BEIAN" -q submit "$QUN" --date 2026-11-24 >/dev/null || return 1
     BEIAN_CRASH_AT=$step "$BEIAN" -q submit "$APP" --date 2026-11-25 >/dev/null 2>&1
@@ -180,7 +180,7 @@ test_killed_submission_at_every_step_verifies_after_fsck() {
 test_crash_residue_fails_verify_until_fsck() {
   ar cr; "$BEIAN" -q submit "$QUN" --date 2026-11-24 -o "$T/cr.pdf" >/dev/null || return 1
   scan_png="$T/cr.png"; scan "$T/cr.pdf" "$scan_png"
-  BEIAN_CRASH_AT=ledger-written "$BEIAN" -q approve QUN-2026-0001 --scan "$scan_png" --date 2026-12-01 >/dev/null 2>&1
+  BEIAN_CRASH_AT=linked "$BEIAN" -q approve QUN-2026-0001 --scan "$scan_png" --date 2026-12-01 >/dev/null 2>&1
   run "$BEIAN" verify
   expect_rc 65 && expect_err "STORE-UNLEDGERED" && expect_err "STORE-TEMP" || return 1
   run "$BEIAN" reject QUN-2026-0001 --reason "x" --date 2026-12-02

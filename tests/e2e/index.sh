@@ -83,7 +83,7 @@ test_index_holds_every_version_and_readers_catch_it_up() {
     fail "records: $(q 'SELECT * FROM records')" || return 1
   [ "$(q "SELECT value FROM meta WHERE key = 'schema'")" = 2 ] || fail "no schema version" || return 1
   # a crash after the commit point, before the index step: the filing stands, the index lags
-  BEIAN_CRASH_AT=ledger-renamed "$BEIAN" -q reject XMT-2026-0001 --reason "x" --date 2026-09-11 >/dev/null 2>&1
+  BEIAN_CRASH_AT=ledger-synced "$BEIAN" -q reject XMT-2026-0001 --reason "x" --date 2026-09-11 >/dev/null 2>&1
   grep -q " XMT-2026-0001 v2 rejected " "$BEIAN_ARCHIVE/ledger.txt" || fail "the filing was lost" || return 1
   [ "$(q "SELECT value FROM meta WHERE key = 'ledger_lines'")" = 4 ] || fail "index not behind" || return 1
   run "$BEIAN" verify

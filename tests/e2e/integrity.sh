@@ -272,3 +272,57 @@ test_masked_reprint_hides_contacts_in_free_text_and_names() {
   run "$BEIAN" reprint QUN-2026-0001 -o "$T/mk-full.pdf" --date 2026-12-01
   case $(pdf_text "$T/mk-full.pdf") in *13812345678*ty@qq.com*) ;; *) fail "the full copy lost the scope"; return 1 ;; esac
 }
+
+# The append-only ledger (issue 16): what a power failure in the middle of an append leaves
+# is a torn last line. verify reports it, filings wait, and fsck cuts it and completes the
+# filing from its bundle.
+test_torn_last_line_is_cut_by_fsck_and_the_filing_completed() {
+  ar tl; "$BEIAN" -q submit "$QUN" --date 2026-11-24 >/dev/null || return 1
+  BEIAN_CRASH_AT=temp-removed "$BEIAN" -q submit "$APP" --date 2026-11-25 >/dev/null 2>&1
+  # the power failed in the middle of the line's write: its first 70 bytes reached the disk
+  line1=$(head -1 "$BEIAN_ARCHIVE/ledger.txt")
+  printf '2 %s' "$(printf %s "$line1" | cut -c3-70)" >>"$BEIAN_ARCHIVE/ledger.txt"
+  cp "$BEIAN_ARCHIVE/ledger.txt" "$T/tl-before"
+  run "$BEIAN" verify
+  expect_rc 65 && expect_err "STORE-LEDGER" && expect_err "the last line is cut short (70 bytes after the last line feed)" || return 1
+  run "$BEIAN" submit "$QUN" --date 2026-11-26
+  expect_rc 65 && expect_err "the ledger is damaged" || return 1
+  cmp -s "$T/tl-before" "$BEIAN_ARCHIVE/ledger.txt" || fail "a refused filing changed the ledger" || return 1
+  run "$BEIAN" fsck --dry-run
+  expect_rc 0 && expect_out "would cut the torn last line of the ledger (70 bytes)" &&
+    expect_out "would complete the interrupted commit of records/2026/XMT-2026-0001/v1-20261125.zip" || return 1
+  cmp -s "$T/tl-before" "$BEIAN_ARCHIVE/ledger.txt" || fail "a dry run changed the ledger" || return 1
+  run "$BEIAN" fsck
+  expect_rc 0 && expect_out "cut the torn last line of the ledger (70 bytes)" &&
+    expect_out "completed the interrupted commit of records/2026/XMT-2026-0001/v1-20261125.zip" || return 1
+  run "$BEIAN" verify; expect_rc 0 || return 1
+  [ "$(wc -l <"$BEIAN_ARCHIVE/ledger.txt")" -eq 2 ] && in_ledger XMT-2026-0001 1 submitted ||
+    fail "the filing was not completed: $(cat "$BEIAN_ARCHIVE/ledger.txt")" || return 1
+}
+
+# A whole line that lost only its line feed keeps its filing: fsck gives the line feed back.
+test_last_line_without_its_line_feed_is_completed_not_cut() {
+  ar lf; "$BEIAN" -q submit "$QUN" --date 2026-11-24 >/dev/null || return 1
+  "$BEIAN" -q submit "$APP" --date 2026-11-25 >/dev/null || return 1
+  cp "$BEIAN_ARCHIVE/ledger.txt" "$T/lf-whole"
+  truncate -s -1 "$BEIAN_ARCHIVE/ledger.txt"
+  run "$BEIAN" verify; expect_rc 65 && expect_err "cut short" || return 1
+  run "$BEIAN" fsck
+  expect_rc 0 && expect_out "added the line feed the ledger's last line lost" || return 1
+  cmp -s "$T/lf-whole" "$BEIAN_ARCHIVE/ledger.txt" || fail "the ledger is not what it was" || return 1
+  [ -z "$(ls -A "$BEIAN_ARCHIVE/quarantine" 2>/dev/null)" ] || fail "fsck moved a bundle aside" || return 1
+  run "$BEIAN" verify; expect_rc 0
+}
+
+# While a writer holds the lock, a reader takes a rest after the last line feed for the
+# append in progress, not for damage; once no writer holds it, the same rest is damage.
+test_reader_ignores_an_append_in_progress_but_not_a_torn_line() {
+  command -v flock >/dev/null || return 0
+  ar ip; "$BEIAN" -q submit "$QUN" --date 2026-11-24 >/dev/null || return 1
+  printf '2 0000' >>"$BEIAN_ARCHIVE/ledger.txt"
+  flock -x "$BEIAN_ARCHIVE/lock" "$BEIAN" list >"$T/out" 2>"$T/err"; rc=$?
+  expect_rc 0 && expect_out "QUN-2026-0001" || return 1
+  [ ! -s "$T/err" ] || fail "a reader warned of an append in progress: $(cat "$T/err")" || return 1
+  run "$BEIAN" list
+  expect_rc 0 && expect_out "QUN-2026-0001" && expect_err "the ledger is damaged" || return 1
+}
