@@ -2,78 +2,69 @@
  * archive_filed.c - which data the archive already holds: every submission and change with
  * the digest of its data (bag-info's Beian-Record-SHA256), so that a sheet filed a second time
  * (after a crash, or by mistake) recognises the rows already filed instead of numbering them
- * again (beian_archive_filed_data). The ledger gives the order and the states; each bundle is
- * read and checked like any reader checks it, and one that is missing or damaged is skipped
- * with a warning, never trusted.
+ * again (beian_archive_filed_data). Asked of the register's index, which took the order and
+ * the states from the ledger and each digest from its bundle (read and checked like any reader
+ * checks it); a bundle that was missing or damaged is skipped with a warning, never trusted.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "archive_load.h"
-#include "ledger.h"
+#include "archive_index.h"
 #include "util.h"
 
 int beian_archive_filed_data(beian_archive *ar, beian_filed_data **out, size_t *n_out,
                              beian_problems *pr)
 {
-    ledger lg;
+    index_db ix;
+    beian_sqldb_stmt *st = NULL;
     beian_filed_data *rows = NULL;
-    size_t n = 0;
+    size_t n = 0, cap = 0;
     *out = NULL;
     *n_out = 0;
-    int rc = ledger_load(ar, &lg, NULL);
+    int rc = index_open_register(ar, &ix, pr);
     if (rc != BEIAN_OK) {
         return rc;
     }
-    if (lg.damaged) {
-        beian_problems_add(pr, BEIAN_SEV_WARNING, ar->dir, 0, 0, NULL, NULL,
-                           "the ledger is damaged; rows filed before may not be recognised (run "
-                           "`beian verify`)");
-    }
-    for (size_t i = 0; i < lg.n && rc == BEIAN_OK; i++) {
-        const ledger_line *l = &lg.lines[i];
-        if (l->event != BEIAN_EVENT_SUBMITTED && l->event != BEIAN_EVENT_CHANGED) {
+    rc = beian_sqldb_prepare(ix.db,
+                             "SELECT v.record, v.version, v.date, v.digest, v.bundle, v.path, "
+                             "r.version, r.state FROM versions v JOIN records r ON r.record = "
+                             "v.record WHERE v.event IN ('submitted', 'changed') ORDER BY v.seq",
+                             &st);
+    int r = 0;
+    while (rc == BEIAN_OK && (r = beian_sqldb_step(st)) == 1) {
+        const char *rec = beian_sqldb_text(st, 0);
+        const char *digest = beian_sqldb_text(st, 3);
+        if (strcmp(beian_sqldb_text(st, 4), "ok") != 0) {
+            beian_problems_add(pr, BEIAN_SEV_WARNING, ar->dir, 0, 0, NULL, NULL,
+                               "%s v%lld (%s) is %s and was left out (run `beian verify %s`)",
+                               rec, beian_sqldb_int(st, 1), beian_sqldb_text(st, 5),
+                               beian_sqldb_text(st, 4), rec);
             continue;
         }
-        load_bundle lb;
-        int lrc = load_bundle_read(ar, l->path, &lb, NULL);
-        if (lrc == BEIAN_OK && strcmp(lb.sha256, l->sha256) != 0) {
-            load_bundle_release(&lb);
-            lrc = BEIAN_EDATA;
+        if (!beian_sha256_hex_valid(digest) || strlen(rec) >= BEIAN_RECORD_NO_SIZE) {
+            continue;
         }
-        if (lrc == BEIAN_EINTERNAL) {
-            rc = lrc;
+        if (BEIAN_ARRAY_GROW(rows, cap, n + 1) != BEIAN_OK) {
+            rc = BEIAN_EINTERNAL;
             break;
         }
-        if (lrc != BEIAN_OK) {
-            beian_problems_add(pr, BEIAN_SEV_WARNING, ar->dir, 0, 0, NULL, NULL,
-                               "%s v%d (%s) is %s and was left out (run `beian verify %s`)",
-                               l->record, l->version, l->path,
-                               lrc == BEIAN_ENOINPUT ? "missing" : "damaged", l->record);
-            continue;
-        }
-        beian_filed_data *grown = realloc(rows, (n + 1) * sizeof *grown);
-        if (!grown || !lb.meta.record_sha || strlen(lb.meta.record_sha) != 64) {
-            rc = grown ? BEIAN_OK : BEIAN_EINTERNAL;
-            rows = grown ? grown : rows;
-            load_bundle_release(&lb);
-            continue;
-        }
-        rows = grown;
         beian_filed_data *d = &rows[n++];
         memset(d, 0, sizeof *d);
-        memcpy(d->record_no, l->record, sizeof d->record_no);
-        d->version = l->version;
-        memcpy(d->date, l->date, BEIAN_DATE_SIZE);
-        memcpy(d->record_sha, lb.meta.record_sha, BEIAN_ARCHIVE_HASH_SIZE);
-        load_bundle_release(&lb);
+        memcpy(d->record_no, rec, strlen(rec) + 1);
+        d->version = (int)beian_sqldb_int(st, 1);
+        snprintf(d->date, sizeof d->date, "%s", beian_sqldb_text(st, 2));
+        memcpy(d->record_sha, digest, BEIAN_ARCHIVE_HASH_SIZE);
+        d->latest = (int)beian_sqldb_int(st, 6);
+        if (beian_archive_state_parse(beian_sqldb_text(st, 7), &d->state) != BEIAN_OK) {
+            d->state = BEIAN_STATE_NONE;
+        }
     }
-    for (size_t k = 0; rc == BEIAN_OK && k < n; k++) {
-        const ledger_line *latest = ledger_latest(&lg, rows[k].record_no);
-        rows[k].latest = latest ? latest->version : rows[k].version;
-        rows[k].state = latest ? latest->state : BEIAN_STATE_NONE;
+    if (rc == BEIAN_OK && r < 0) {
+        rc = -r;
     }
-    ledger_release(&lg);
+    beian_sqldb_finalize(st);
+    index_close(&ix);
     if (rc != BEIAN_OK) {
         free(rows);
         return rc;

@@ -41,11 +41,12 @@ static const char schema_sql[] =
     "NULL, path TEXT NOT NULL, sha256 TEXT NOT NULL, bundle TEXT NOT NULL, form TEXT, detail "
     "TEXT, changed_on TEXT, closed_on TEXT, opened_on TEXT, review_year INTEGER, review_pass "
     "INTEGER, scan TEXT, scan_name TEXT, has_data INTEGER NOT NULL, scan_unverified TEXT, "
-    "signed_unverified TEXT);"
+    "signed_unverified TEXT, digest TEXT);"
     "CREATE INDEX versions_record ON versions(record, seq);"
     "CREATE TABLE records(record TEXT PRIMARY KEY, form TEXT, name TEXT, state TEXT NOT NULL, "
     "version INTEGER NOT NULL, date TEXT NOT NULL, last_event TEXT NOT NULL, unit TEXT, admin "
-    "TEXT, account TEXT, qr TEXT, number TEXT, unverified INTEGER NOT NULL DEFAULT 0);"
+    "TEXT, account TEXT, qr TEXT, number TEXT, unverified INTEGER NOT NULL DEFAULT 0, digest "
+    "TEXT);"
     "CREATE INDEX records_state ON records(state);"
     "CREATE TABLE fields(id INTEGER PRIMARY KEY, seq INTEGER NOT NULL, record TEXT NOT NULL, "
     "version INTEGER NOT NULL, field TEXT NOT NULL, label TEXT, value TEXT NOT NULL, norm TEXT "
@@ -65,7 +66,8 @@ static const char lookup_sql[] =
     "CREATE INDEX IF NOT EXISTS records_qr ON records(qr);"
     "CREATE INDEX IF NOT EXISTS records_account ON records(account);"
     "CREATE INDEX IF NOT EXISTS records_number ON records(number);"
-    "CREATE INDEX IF NOT EXISTS records_name ON records(name);";
+    "CREATE INDEX IF NOT EXISTS records_name ON records(name);"
+    "CREATE INDEX IF NOT EXISTS records_digest ON records(digest);";
 
 static const char drop_sql[] =
     "DROP TRIGGER IF EXISTS fields_ai; DROP TABLE IF EXISTS fields_fts; DROP TABLE IF EXISTS "
@@ -181,12 +183,13 @@ enum { ST_VERSION, ST_RECORD, ST_RECORD_DATA, ST_FIELD, ST_WARNING, ST_HAS_DATA,
 static const char *const apply_sql[ST_N] = {
     "INSERT INTO versions(seq, line_hash, record, version, event, state, date, path, sha256, "
     "bundle, form, detail, changed_on, closed_on, opened_on, review_year, review_pass, scan, "
-    "scan_name, has_data, scan_unverified, signed_unverified) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-    "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
-    "INSERT INTO records(record, form, state, version, date, last_event, unverified) VALUES "
-    "(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(record) DO UPDATE SET form = coalesce(form, "
-    "excluded.form), state = excluded.state, version = excluded.version, date = excluded.date, "
-    "last_event = excluded.last_event, unverified = excluded.unverified",
+    "scan_name, has_data, scan_unverified, signed_unverified, digest) VALUES (?1, ?2, ?3, ?4, "
+    "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
+    "INSERT INTO records(record, form, state, version, date, last_event, unverified, digest) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(record) DO UPDATE SET form = "
+    "coalesce(form, excluded.form), state = excluded.state, version = excluded.version, date = "
+    "excluded.date, last_event = excluded.last_event, unverified = excluded.unverified, digest = "
+    "excluded.digest",
     "UPDATE records SET name = ?2, unit = ?3, admin = ?4, account = ?5, qr = ?6, number = ?7 "
     "WHERE record = ?1",
     "INSERT INTO fields(seq, record, version, field, label, value, norm) VALUES (?1, ?2, ?3, ?4, "
@@ -334,6 +337,7 @@ static int bind_version(beian_sqldb_stmt *st, const ledger_line *l, const char *
     rc = rc ? rc : beian_sqldb_bind_int(st, 20, has_data);
     rc = rc ? rc : beian_sqldb_bind_text(st, 21, e ? e->scan_unverified : NULL);
     rc = rc ? rc : beian_sqldb_bind_text(st, 22, e ? e->signed_unverified : NULL);
+    rc = rc ? rc : beian_sqldb_bind_text(st, 23, lb ? lb->meta.record_sha : NULL);
     return rc;
 }
 
@@ -384,6 +388,7 @@ static int apply_line(applier *A, const ledger_line *l)
         rc = rc ? rc : beian_sqldb_bind_text(st, 5, l->date);
         rc = rc ? rc : beian_sqldb_bind_text(st, 6, beian_archive_event_name(l->event));
         rc = rc ? rc : beian_sqldb_bind_int(st, 7, ok && lb.event.signed_unverified != NULL);
+        rc = rc ? rc : beian_sqldb_bind_text(st, 8, ok ? lb.meta.record_sha : NULL);
         rc = rc ? rc : beian_sqldb_run(st);
     }
     if (rc == BEIAN_OK && has_data) {

@@ -15,7 +15,7 @@
 
 #define INDEX_FILE "index.db"
 /* The layout of the tables below; an index of another version is rebuilt, not migrated. */
-#define INDEX_SCHEMA 2
+#define INDEX_SCHEMA 3
 
 /* What the table meta says: the schema, and the ledger the index was made from (its lines,
  * their last hash, and the mark a commit reads the ledger after). */

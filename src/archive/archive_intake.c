@@ -29,6 +29,7 @@
 
 #include "archive_content.h"
 #include "archive_load.h"
+#include "archive_lookup.h"
 #include "beian/scan.h"
 #include "ledger.h"
 #include "util.h"
@@ -108,41 +109,24 @@ static int intake_codes(const char *name, const beian_scan_doc *doc, beian_track
     return BEIAN_OK;
 }
 
-/* The record whose data in force digests to the draft's digest16 (every record's latest
- * bundle is read). BEIAN_EDATA with a problem when none or several do. */
+/* The record whose data in force digests to the draft's digest16 (asked of the index, which
+ * keeps each record's digest). BEIAN_EDATA with a problem when none or several do. */
 static int intake_find_draft(beian_archive *ar, const char *name, const beian_tracking *t,
                              char record_no[BEIAN_RECORD_NO_SIZE], beian_problems *pr)
 {
-    ledger lg;
+    index_db ix;
     size_t found = 0;
     char others[128] = "";
-    int rc = ledger_load(ar, &lg, NULL);
-    if (rc != BEIAN_OK) {
-        return rc;
+    int rc = index_open_register(ar, &ix, pr);
+    if (rc == BEIAN_OK) {
+        rc = lookup_draft(&ix, t->digest16, others, sizeof others, &found);
+        index_close(&ix);
     }
-    for (size_t i = 0; i < lg.n && rc == BEIAN_OK; i++) {
-        const ledger_line *l = &lg.lines[i];
-        if (ledger_latest(&lg, l->record) != l) {
-            continue;
-        }
-        load_bundle lb;
-        if (load_bundle_read(ar, l->path, &lb, NULL) != BEIAN_OK) {
-            continue; /* damaged: verify says it */
-        }
-        if (lb.meta.record_sha && strncmp(lb.meta.record_sha, t->digest16, 16) == 0) {
-            if (found++ == 0) {
-                snprintf(record_no, BEIAN_RECORD_NO_SIZE, "%s", l->record);
-            }
-            size_t o = strlen(others);
-            snprintf(others + o, sizeof others - o, "%s%s", o ? ", " : "", l->record);
-        }
-        load_bundle_release(&lb);
-    }
-    ledger_release(&lg);
     if (rc != BEIAN_OK) {
         return rc;
     }
     if (found == 1) {
+        snprintf(record_no, BEIAN_RECORD_NO_SIZE, "%s", others);
         return BEIAN_OK;
     }
     if (found == 0) {
@@ -165,17 +149,23 @@ static int intake_find_draft(beian_archive *ar, const char *name, const beian_tr
 static int intake_form_pages(beian_archive *ar, const char *record_no, int *pages,
                              beian_problems *pr)
 {
-    ledger lg;
+    index_db ix;
+    ledger mine;
     *pages = 0;
-    int rc = ledger_load(ar, &lg, NULL);
+    memset(&mine, 0, sizeof mine);
+    int rc = index_open_register(ar, &ix, pr);
+    if (rc == BEIAN_OK) {
+        rc = lookup_versions(&ix, record_no, &mine);
+        index_close(&ix);
+    }
     if (rc != BEIAN_OK) {
         return rc;
     }
-    const ledger_line *l = ledger_latest(&lg, record_no);
+    const ledger_line *l = ledger_latest(&mine, record_no);
     if (!l) {
         beian_problems_add(pr, BEIAN_SEV_ERROR, ar->dir, 0, 0, NULL, NULL,
                            "there is no record %s in this archive (see: beian list)", record_no);
-        ledger_release(&lg);
+        ledger_release(&mine);
         return BEIAN_ENOINPUT;
     }
     load_bundle lb;
@@ -185,7 +175,7 @@ static int intake_form_pages(beian_archive *ar, const char *record_no, int *page
         *pages = n > 0 ? n : 0;
         load_bundle_release(&lb);
     }
-    ledger_release(&lg);
+    ledger_release(&mine);
     return BEIAN_OK;
 }
 

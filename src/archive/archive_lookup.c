@@ -114,3 +114,29 @@ int lookup_newest_date(index_db *ix, char out[BEIAN_DATE_SIZE])
     beian_sqldb_finalize(st);
     return rc;
 }
+
+int lookup_draft(index_db *ix, const char *digest16, char *records, size_t size, size_t *n)
+{
+    beian_sqldb_stmt *st = NULL;
+    char *glob = beian_asprintf("%.16s*", digest16);
+    *n = 0;
+    records[0] = '\0';
+    int rc = glob ? beian_sqldb_prepare(ix->db,
+                                        "SELECT record FROM records WHERE digest GLOB ?1 ORDER BY "
+                                        "record",
+                                        &st)
+                  : BEIAN_EINTERNAL;
+    rc = rc ? rc : beian_sqldb_bind_text(st, 1, glob);
+    int r = 0;
+    while (rc == BEIAN_OK && (r = beian_sqldb_step(st)) == 1) {
+        size_t o = strlen(records);
+        snprintf(records + o, size - o, "%s%s", o ? ", " : "", beian_sqldb_text(st, 0));
+        (*n)++;
+    }
+    if (rc == BEIAN_OK && r < 0) {
+        rc = -r;
+    }
+    beian_sqldb_finalize(st);
+    free(glob);
+    return rc;
+}

@@ -15,7 +15,10 @@
  *   archive_event_doc.c event_doc_*  data/event.json: parse and write
  *   archive_content.c   content_*  provenance, record reconstruction, content checks
  *   archive_load.c      load_*     reading one bundle through every layer
- *   archive_index.c     index_*    index.tsv, the register's cache, and the register
+ *   archive_index.c     index_*    index.db, the register's index (SQLite): made, caught up,
+ *                                  opened for readers and writers
+ *   archive_index_check.c          index_check: index.db held against the ledger (verify)
+ *   archive_lookup.c    lookup_*   a filing's questions to the index (versions, numbers)
  *   archive_check.c     check_*    a filing's arguments, a scan's tracking code
  *   archive_commit.c    the commit protocol, as named steps (beian_archive_commit)
  *   archive_read.c, archive_verify.c, archive_fsck.c, archive_reprint.c, archive_anchor.c,

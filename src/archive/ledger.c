@@ -42,6 +42,7 @@ void ledger_release(ledger *lg)
     free(lg->lines);
     free(lg->by_path);
     free(lg->by_record);
+    beian_sha256_free(lg->digest);
     memset(lg, 0, sizeof *lg);
 }
 
@@ -360,19 +361,30 @@ int ledger_load_after(beian_archive *ar, const ledger_mark *from, ledger *lg, in
     /* the mark: the first from->bytes bytes are the lines the index was made from, ending
      * with the line whose hash is from->head, and their digest is from->sha256 */
     char hex[BEIAN_SHA256_HEX_SIZE];
+    unsigned char md[BEIAN_SHA256_BYTES];
     size_t at = from->bytes;
+    beian_sha256_ctx *d = NULL, *check = NULL;
     if (from->lines > 0 && at > 0 && at <= whole && b.data[at - 1] == '\n' &&
-        beian_sha256_hex(b.data, at, hex) == BEIAN_OK && strcmp(hex, from->sha256) == 0 &&
-        !memchr(b.data, '\0', whole)) {
+        !memchr(b.data, '\0', whole) && (d = beian_sha256_new()) != NULL) {
+        beian_sha256_update(d, b.data, at);
+        check = beian_sha256_dup(d);
+        if (check && beian_sha256_final(check, md) == BEIAN_OK) {
+            beian_sha256_to_hex(md, hex);
+        } else {
+            hex[0] = '\0';
+        }
         size_t last = at - 1;
         while (last > 0 && b.data[last - 1] != '\n') {
             last--;
         }
-        if (beian_sha256_hex(b.data + last, at - 1 - last, hex) == BEIAN_OK &&
-            strcmp(hex, from->head) == 0) {
+        char lh[BEIAN_SHA256_HEX_SIZE];
+        if (strcmp(hex, from->sha256) == 0 &&
+            beian_sha256_hex(b.data + last, at - 1 - last, lh) == BEIAN_OK &&
+            strcmp(lh, from->head) == 0) {
             *matched = 1;
         }
     }
+    beian_sha256_free(check);
     if (*matched) {
         lg->bytes = whole;
         rc = ledger_parse(lg, (char *)b.data, whole, at, from->lines, from->head, NULL);
@@ -380,7 +392,11 @@ int ledger_load_after(beian_archive *ar, const ledger_mark *from, ledger *lg, in
         if (rc == BEIAN_OK && lg->n == 0) {
             memcpy(lg->head, from->head, BEIAN_SHA256_HEX_SIZE);
         }
+        beian_sha256_update(d, b.data + at, whole - at);
+        lg->digest = d;
+        d = NULL;
     }
+    beian_sha256_free(d);
     beian_buf_release(&b);
     if (rc != BEIAN_OK || !*matched) {
         ledger_release(lg);
@@ -398,6 +414,14 @@ int ledger_mark_of(beian_archive *ar, const ledger *lg, ledger_mark *m)
     m->lines = lg->base + lg->n;
     memcpy(m->head, lg->head, BEIAN_SHA256_HEX_SIZE);
     m->bytes = lg->bytes;
+    unsigned char md[BEIAN_SHA256_BYTES];
+    beian_sha256_ctx *d = lg->digest ? beian_sha256_dup(lg->digest) : NULL;
+    if (d && beian_sha256_final(d, md) == BEIAN_OK) {
+        beian_sha256_free(d);
+        beian_sha256_to_hex(md, m->sha256);
+        return BEIAN_OK; /* the running digest: no need to read the file again */
+    }
+    beian_sha256_free(d);
     int rc = ledger_read(ar, &b, &missing);
     if (rc == BEIAN_OK && (missing ? lg->bytes != 0 : b.len < lg->bytes)) {
         rc = beian_ctx_fail(ar->ctx, BEIAN_EDATA, "the ledger changed while it was indexed");
@@ -437,14 +461,37 @@ int ledger_tail(beian_archive *ar, size_t *n, char head[BEIAN_SHA256_HEX_SIZE], 
 
 int ledger_unchanged(beian_archive *ar, const ledger *lg)
 {
-    size_t n = 0;
-    char head[BEIAN_SHA256_HEX_SIZE];
-    int whole = 0;
-    int rc = ledger_tail(ar, &n, head, &whole);
-    if (rc != BEIAN_OK) {
-        return rc;
+    /* the size, and the hash of the last line: what a second writer's line would change */
+    char *path = store_path(ar, STORE_LEDGER);
+    int fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+    struct stat st;
+    char tail[1024];
+    int same = 0;
+    size_t want = lg->bytes;
+    if (fd < 0) {
+        same = errno == ENOENT && want == 0;
+    } else if (fstat(fd, &st) == 0 && (uintmax_t)st.st_size == (uintmax_t)want) {
+        size_t take = want < sizeof tail ? want : sizeof tail;
+        ssize_t got = take ? pread(fd, tail, take, (off_t)(want - take)) : 0;
+        if (got == (ssize_t)take && (take == 0 || tail[take - 1] == '\n')) {
+            size_t last = take ? take - 1 : 0;
+            while (last > 0 && tail[last - 1] != '\n') {
+                last--;
+            }
+            char h[BEIAN_SHA256_HEX_SIZE];
+            if (take == 0) {
+                same = strcmp(lg->head, STORE_ZERO_HASH) == 0;
+            } else if ((last > 0 || take == want) &&
+                       beian_sha256_hex(tail + last, take - 1 - last, h) == BEIAN_OK) {
+                same = strcmp(h, lg->head) == 0;
+            }
+        }
     }
-    if (!whole || n != lg->base + lg->n || strcmp(head, lg->head) != 0) {
+    if (fd >= 0) {
+        close(fd);
+    }
+    free(path);
+    if (!same) {
         return beian_ctx_fail(ar->ctx, BEIAN_EBUSY,
                               "the ledger changed while this filing was prepared: another beian "
                               "filed at the same time (was the lock file removed?); nothing was "
@@ -583,6 +630,10 @@ int ledger_append(beian_archive *ar, ledger *lg, const ledger_line *line, int *u
     }
     store_step(ar, "ledger-synced");
     lg->lines[lg->n++] = l;
+    if (lg->digest) {
+        beian_sha256_update(lg->digest, text, strlen(text)); /* a failure is sticky: then the
+                                                                mark is read from the file */
+    }
     lg->bytes += strlen(text);
     memcpy(lg->head, l.hash, BEIAN_SHA256_HEX_SIZE);
     l.path = NULL;

@@ -28,6 +28,8 @@ typedef struct {
     char base_hash[BEIAN_SHA256_HEX_SIZE]; /* the hash of line base (zeros when base is 0) */
     size_t bytes; /* of the file's complete lines */
     size_t torn;  /* bytes after the last line feed when no writer is at work: damage */
+    beian_sha256_ctx *digest; /* of the first `bytes` bytes, kept by ledger_load_after and
+                                 ledger_append (NULL: ledger_mark_of reads the file) */
     char head[BEIAN_SHA256_HEX_SIZE];
     int damaged; /* a STORE-LEDGER finding was made */
     /* the lines sorted by path, and by record then version, made by ledger_load for

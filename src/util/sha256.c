@@ -75,6 +75,17 @@ beian_sha256_ctx *beian_sha256_new(void)
     return c;
 }
 
+beian_sha256_ctx *beian_sha256_dup(const beian_sha256_ctx *from)
+{
+    beian_sha256_ctx *c = calloc(1, sizeof *c);
+    if (!c) {
+        return NULL;
+    }
+    c->md = EVP_MD_CTX_new();
+    c->ok = from->ok && c->md && EVP_MD_CTX_copy_ex(c->md, from->md) == 1;
+    return c;
+}
+
 void beian_sha256_update(beian_sha256_ctx *c, const void *data, size_t len)
 {
     c->ok = c->ok && EVP_DigestUpdate(c->md, data, len) == 1;

@@ -28,6 +28,9 @@ int beian_sha256_hex_valid(const char *s);
  */
 typedef struct beian_sha256_ctx beian_sha256_ctx;
 beian_sha256_ctx *beian_sha256_new(void);
+/* A copy of the digest so far (the ledger's running digest: its mark now, and more lines
+ * after); NULL without memory. */
+beian_sha256_ctx *beian_sha256_dup(const beian_sha256_ctx *from);
 void beian_sha256_update(beian_sha256_ctx *c, const void *data, size_t len);
 /* Writes the digest to md[32]; BEIAN_OK or BEIAN_EINTERNAL. The context may then be freed. */
 int beian_sha256_final(beian_sha256_ctx *c, unsigned char md[BEIAN_SHA256_BYTES]);

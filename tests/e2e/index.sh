@@ -81,7 +81,7 @@ test_index_holds_every_version_and_readers_catch_it_up() {
   [ "$(q "SELECT count(*) FROM versions")" = 4 ] || fail "versions: $(q 'SELECT * FROM versions')" || return 1
   [ "$(q "SELECT state || ' v' || version FROM records WHERE record = 'QUN-2026-0001'")" = "changed v3" ] ||
     fail "records: $(q 'SELECT * FROM records')" || return 1
-  [ "$(q "SELECT value FROM meta WHERE key = 'schema'")" = 2 ] || fail "no schema version" || return 1
+  [ "$(q "SELECT value FROM meta WHERE key = 'schema'")" = 3 ] || fail "no schema version" || return 1
   # a crash after the commit point, before the index step: the filing stands, the index lags
   BEIAN_CRASH_AT=ledger-synced "$BEIAN" -q reject XMT-2026-0001 --reason "x" --date 2026-09-11 >/dev/null 2>&1
   grep -q " XMT-2026-0001 v2 rejected " "$BEIAN_ARCHIVE/ledger.txt" || fail "the filing was lost" || return 1
@@ -95,7 +95,7 @@ test_index_holds_every_version_and_readers_catch_it_up() {
   q "UPDATE meta SET value = '0' WHERE key = 'schema'; DROP TABLE warnings"
   run "$BEIAN" list --format tsv
   expect_rc 0 && expect_out "XMT-2026-0001	v2	2026-09-11	rejected" || return 1
-  [ "$(q "SELECT value FROM meta WHERE key = 'schema'")" = 2 ] || fail "old schema kept" || return 1
+  [ "$(q "SELECT value FROM meta WHERE key = 'schema'")" = 3 ] || fail "old schema kept" || return 1
   # the bundle-reading path (BEIAN_NO_INDEX=1) answers the same
   for cmd in "list" "log QUN-2026-0001" "search 杨堃" "due --today 2026-12-01"; do
     "$BEIAN" $cmd >"$T/with" 2>/dev/null
