@@ -102,6 +102,8 @@ int main(int argc, char **argv)
         set(rec, "group_name", buf);
         snprintf(buf, sizeof buf, "%u", 60000000u + k);
         set(rec, "group_number", buf);
+        snprintf(buf, sizeof buf, "https://weixin.qq.com/g/Bench%08u", k);
+        set(rec, "group_qr", buf); /* each group its own code, as in life */
         person(k, name, sizeof name, phone, sizeof phone);
         set(rec, "admin1_name", name);
         set(rec, "admin1_mobile", phone);

@@ -685,6 +685,11 @@ void beian_archive_release(beian_archive *ar)
 
 /* ---- the walk of records/ ---- */
 
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 char **store_list_dir(const char *path, size_t *n)
 {
     DIR *d = opendir(path);
@@ -711,12 +716,8 @@ char **store_list_dir(const char *path, size_t *n)
     if (!names) {
         names = calloc(1, sizeof *names);
     }
-    for (size_t i = 1; i < *n; i++) { /* insertion sort: folders are small */
-        for (size_t k = i; k > 0 && strcmp(names[k - 1], names[k]) > 0; k--) {
-            char *t = names[k];
-            names[k] = names[k - 1];
-            names[k - 1] = t;
-        }
+    if (*n > 1) {
+        qsort(names, *n, sizeof *names, cmp_names); /* a year's folder has thousands */
     }
     return names;
 }
@@ -780,7 +781,19 @@ static int walk_level(walker *w, store_level level, const char *parent, const ch
 {
     size_t n = 0;
     char *path = store_path(w->ar, parent);
-    char **names = path ? store_list_dir(path, &n) : NULL;
+    char **names = NULL;
+    if (path && level == STORE_AT_RECORD && w->only) {
+        /* one record: its folder alone, not a listing of the year's thousands */
+        char *one = beian_path_join(path, w->only);
+        struct stat st;
+        names = calloc(2, sizeof *names);
+        if (names && one && lstat(one, &st) == 0 && (names[0] = beian_strdup(w->only)) != NULL) {
+            n = 1;
+        }
+        free(one);
+    } else if (path) {
+        names = store_list_dir(path, &n);
+    }
     int rc = path ? BEIAN_OK : BEIAN_EINTERNAL;
     free(path);
     for (size_t i = 0; i < n && rc == BEIAN_OK; i++) {
