@@ -17,6 +17,7 @@
  *   archive_load.c      load_*     reading one bundle through every layer
  *   archive_index.c     index_*    index.tsv, the register's cache, and the register
  *   archive_check.c     check_*    a filing's arguments, a scan's tracking code
+ *   archive_scans.c     scans_*    a filing's scan files as event.json names them
  *   archive_commit.c    the commit protocol, as named steps (beian_archive_commit)
  *   archive_read.c, archive_verify.c, archive_fsck.c, archive_reprint.c, archive_anchor.c,
  *   archive_facts.c, archive_filed.c

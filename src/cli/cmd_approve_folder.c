@@ -130,6 +130,7 @@ static int folder_join(beian_ctx *ctx, const filing_args *a, folder_file *files,
         return cli_error(BEIAN_EINTERNAL, "out of memory");
     }
     int rc = beian_archive_intake_join(parts, n, order, pr), version = 0;
+    int joined = rc == BEIAN_OK;
     if (rc != BEIAN_OK) {
         cli_report(ctx, rc, pr);
         cli_error(rc, "%s v%d: nothing of its form was filed", in->record_no, in->code.version);
@@ -163,10 +164,11 @@ static int folder_join(beian_ctx *ctx, const filing_args *a, folder_file *files,
                                      (const char *)pages.data, f->s.in.record_no, version,
                                      n > 1 ? (const char *)others.data : "no other file");
         } else {
-            f->what = beian_asprintf("refused: %s of %s v%d's form%s%s; the form cannot be put "
-                                     "together (see above)",
+            f->what = beian_asprintf("refused: %s of %s v%d's form%s%s; %s (see above)",
                                      (const char *)pages.data, in->record_no, in->code.version,
-                                     n > 1 ? ", with " : "", n > 1 ? (const char *)others.data : "");
+                                     n > 1 ? ", with " : "", n > 1 ? (const char *)others.data : "",
+                                     joined ? "the form was not filed"
+                                            : "the form cannot be put together");
         }
         beian_buf_release(&others);
         beian_buf_release(&pages);
