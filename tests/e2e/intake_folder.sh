@@ -67,7 +67,23 @@ assert [f["file"] for f in e["signed_files"]] == ["data/signed.jpg", "data/signe
   [ "$(unzip -l "$b3" | grep -c ' data/signed')" -eq 2 ] || fail "v3 entries: $(unzip -l "$b3")" || return 1
   run "$BEIAN" reprint XMT-2026-0001@v3 --scan-out "$T/back3.jpg"
   expect_rc 0 && cmp -s "$T/p1.jpg" "$T/back3.jpg" && cmp -s "$T/p2.png" "$T/back3-p2.png" || fail "v3 scan-out" || return 1
-  run "$BEIAN" verify; expect_rc 0
+  run "$BEIAN" verify; expect_rc 0 || return 1
+  # verify checks every file event.json lists: page 2 taken out of v3 (and out of its manifest)
+  python3 - "$b3" <<'PY' || return 1
+import sys, zipfile
+path = sys.argv[1]
+with zipfile.ZipFile(path) as z:
+    items = [(i, z.read(i.filename)) for i in z.infolist()]
+with zipfile.ZipFile(path, "w") as z:
+    for i, data in items:
+        if i.filename == "data/signed-p2.png":
+            continue
+        if i.filename == "manifest-sha256.txt":
+            data = b"".join(l for l in data.splitlines(True) if b"signed-p2" not in l)
+        z.writestr(i, data)
+PY
+  run "$BEIAN" verify XMT-2026-0001
+  expect_rc 65 && expect_err "REC-CONTENT: data/event.json names data/signed-p2.png, which is missing"
 }
 
 test_a_form_missing_a_page_is_refused_and_the_archive_unchanged() {
