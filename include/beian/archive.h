@@ -122,6 +122,14 @@ const char *beian_archive_workflow_allowed(beian_state st);
 
 /* ---- filing ---- */
 
+/* One more file of a scan that is several files (a folder's pages of one form, issue 13). */
+typedef struct {
+    const unsigned char *data; /* borrowed: the bytes judged by the intake */
+    size_t len;
+    const char *name; /* its file name */
+    int page;         /* the form's first page in it (2..) */
+} beian_scan_part;
+
 typedef struct {
     beian_event_kind kind;
     const char *date;          /* YYYY-MM-DD, required */
@@ -151,12 +159,16 @@ typedef struct {
     /* A scan from which no tracking code was read is filed only with a reason (--unverified):
      * kept in data/event.json, and the version is shown as 未经校验 (issue 13). */
     const char *unverified;
+    /* A scan of several files: the files after the first (scan, scan_len, scan_name holds
+     * page 1), in page order; filed as data/signed-p<page>.<ext> (docs/audit.md). */
+    const beian_scan_part *scan_more;
+    size_t n_scan_more;
 } beian_event;
 
 #define BEIAN_EVENT_INIT                                                                           \
     {                                                                                              \
         BEIAN_EVENT_SUBMITTED, NULL, NULL, NULL, 0, 1, NULL, 0, NULL, NULL, NULL, NULL, NULL,     \
-            NULL, 0, 0, NULL                                                                       \
+            NULL, 0, 0, NULL, NULL, 0                                                              \
     }
 
 /* ---- the intake of a signed paper (issue 13) ---- */
@@ -165,6 +177,8 @@ typedef struct {
     beian_event_kind kind;  /* BEIAN_EVENT_APPROVED or BEIAN_EVENT_REVIEWED */
     const char *record_no;  /* the record named by the office, or NULL: the code says */
     const char *unverified; /* the reason to file a scan whose code cannot be read, or NULL */
+    int join; /* 1 (a folder): a file with some pages of a form, each code with its page, is not
+                 refused but given back partial, to be joined with the folder's other files */
 } beian_intake_options;
 
 typedef enum {
@@ -179,6 +193,9 @@ typedef struct {
     beian_tracking code; /* the code every page with one agrees on (not UNVERIFIED) */
     size_t pages;        /* pages of the scan */
     size_t coded;        /* of them, with the form's code in their footer */
+    int form_pages;      /* pages of the form in force (0: unknown) */
+    unsigned shown;      /* bit k set: the form's page k is among them (codes with the page) */
+    int partial;         /* opts->join: pages of the form are missing, join it (below) */
 } beian_intake;
 
 /*
@@ -195,6 +212,24 @@ typedef struct {
 int beian_archive_intake(beian_archive *ar, const char *name, const unsigned char *data,
                          size_t len, const beian_intake_options *opts, beian_intake *out,
                          beian_problems *pr);
+
+/* One file of a folder whose intake was partial, for beian_archive_intake_join. */
+typedef struct {
+    const char *name;       /* the file, for messages */
+    const beian_intake *in; /* borrowed */
+} beian_intake_part;
+
+/* 1 when a and b are pages of the same printed form: record, version, data and copy. */
+int beian_archive_intake_same(const beian_intake *a, const beian_intake *b);
+
+/*
+ * Joins the n partial files of one form (beian_archive_intake_same) into one document: every
+ * page of the form in exactly one file, page 1 (the signatures) among them. BEIAN_OK puts the
+ * files' indexes into order (n entries) by their first page; BEIAN_EDATA with a problem naming
+ * the missing page and the files seen, or a page seen twice and both its files.
+ */
+int beian_archive_intake_join(const beian_intake_part *parts, size_t n, size_t *order,
+                              beian_problems *pr);
 
 typedef struct {
     char record_no[BEIAN_RECORD_NO_SIZE];
@@ -426,16 +461,27 @@ int beian_archive_reprint(beian_archive *ar, const char *record_no,
                           const beian_reprint_options *opts, unsigned char **pdf, size_t *len,
                           beian_reprint_info *info, beian_findings *findings, beian_problems *pr);
 
+/* One file of a filed scan, as beian_archive_scan_copy gives it back. */
+typedef struct {
+    char entry[64];      /* its name in the bundle: data/signed.png, data/signed-p2.png */
+    char *name;          /* its original file name (may be ""), malloc'd */
+    int page;            /* the form's first page in it (1 for a scan of one file) */
+    unsigned char *data; /* byte for byte as filed, malloc'd */
+    size_t len;
+} beian_scan_file;
+
 /*
  * The scan filed with a version (version 0: the latest), byte for byte, after verifying the
  * record: the version's own scan (an approval's, a review's), else the signed copy its bundle
- * carries. *scan is malloc'd; entry (at least 64 bytes) gets its name in the bundle
- * (data/signed.png). BEIAN_EDATA with a problem when the version carries no scan or the record
- * is damaged (findings); BEIAN_ENOINPUT: no such record.
+ * carries; one file, or several when the pages of the form were filed as separate files (page
+ * order). *files (*n of them) is the caller's: beian_scan_files_free. BEIAN_EDATA with a
+ * problem when the version carries no scan or the record is damaged (findings);
+ * BEIAN_ENOINPUT: no such record.
  */
 int beian_archive_scan_copy(beian_archive *ar, const char *record_no, int version,
-                            unsigned char **scan, size_t *len, char *entry, size_t entry_size,
-                            beian_findings *findings, beian_problems *pr);
+                            beian_scan_file **files, size_t *n, beian_findings *findings,
+                            beian_problems *pr);
+void beian_scan_files_free(beian_scan_file *files, size_t n);
 
 /* The ledger's line count and head hash (after checking its chain: BEIAN_EDATA with findings
  * when broken). */

@@ -47,6 +47,7 @@
 #include "archive_content.h"
 #include "archive_event_doc.h"
 #include "archive_index.h"
+#include "archive_scans.h"
 #include "archive_load.h"
 #include "archive_lookup.h"
 #include "archive_store.h"
@@ -56,9 +57,9 @@
 #include "sha256.h"
 #include "util.h"
 
-/* The most entries a payload holds: record, form, PDF, provenance, event, signed copy and
- * this event's scan are seven; the rest is room. */
-#define COMMIT_MAX_ENTRIES 16
+/* The most entries a payload holds: record, form, PDF, provenance, event, the signed copy
+ * and this event's scan (each up to 9 files, one per page of a form: archive_scans.c). */
+#define COMMIT_MAX_ENTRIES 32
 /* The size of a scan's entry name: "data/review-YYYY.ext" or "data/signed.ext". */
 #define COMMIT_SCAN_ENTRY_SIZE 32
 
@@ -102,31 +103,6 @@ static int payload_carry(payload *p, const beian_bundle *prev, const char *name)
 {
     const beian_bundle_entry *e = beian_bundle_get(prev, name);
     return e ? payload_add(p, e->name, e->data, e->len, NULL) : BEIAN_EINTERNAL;
-}
-
-/* A file name as UTF-8 for event.json: a name from a GBK system (a USB stick written on
- * Windows) keeps its ASCII and gets '?' for the bytes that are not UTF-8. */
-static char *utf8_name(const char *name)
-{
-    size_t len = strlen(name);
-    char *out = malloc(len + 1);
-    size_t o = 0;
-    for (size_t i = 0; out && i < len;) {
-        uint32_t cp;
-        size_t n = beian_utf8_decode((const unsigned char *)name + i, len - i, &cp);
-        if (n == 0 || cp < 0x20) {
-            out[o++] = '?';
-            i++;
-        } else {
-            memcpy(out + o, name + i, n);
-            o += n;
-            i += n;
-        }
-    }
-    if (out) {
-        out[o] = '\0';
-    }
-    return out;
 }
 
 /* "附件4 网络工作群备案登记表：<name>", the bag's Internal-Sender-Description. */
@@ -631,15 +607,7 @@ static int commit_event(commit *c)
     if (rc != BEIAN_OK) {
         return rc;
     }
-    if (ev->scan && c->scan_entry[0]) {
-        const char *slash = ev->scan_name ? strrchr(ev->scan_name, '/') : NULL;
-        doc->scan = beian_strdup(c->scan_entry);
-        doc->scan_name = utf8_name(slash ? slash + 1 : (ev->scan_name ? ev->scan_name : ""));
-        if (!doc->scan || !doc->scan_name) {
-            return BEIAN_EINTERNAL;
-        }
-    }
-    return BEIAN_OK;
+    return scans_event_doc(ev, c->scan_entry, &c->prev.event, doc, c->pr);
 }
 
 /* The payload of new data: the record, its form definition, the form printed with this
@@ -685,6 +653,9 @@ static int commit_render_carried(commit *c)
     }
     if (rc == BEIAN_OK && c->doc.signed_copy && strcmp(c->doc.signed_copy, c->scan_entry) != 0) {
         rc = payload_carry(&c->pl, c->prev.bundle, c->doc.signed_copy);
+        for (size_t i = 1; rc == BEIAN_OK && i < c->doc.n_signed_files; i++) {
+            rc = payload_carry(&c->pl, c->prev.bundle, c->doc.signed_files[i].file);
+        }
     }
     beian_form *form = NULL;
     beian_record *old = NULL;
@@ -710,6 +681,10 @@ static int commit_render(commit *c)
     int rc = c->rec ? commit_render_new(c) : commit_render_carried(c);
     if (rc == BEIAN_OK && c->ev->scan && c->scan_entry[0]) {
         rc = payload_add(&c->pl, c->doc.scan, c->ev->scan, c->ev->scan_len, NULL);
+    }
+    for (size_t i = 1; rc == BEIAN_OK && i < c->doc.n_scan_files; i++) {
+        const beian_scan_part *p = &c->ev->scan_more[i - 1];
+        rc = payload_add(&c->pl, c->doc.scan_files[i].file, p->data, p->len, NULL);
     }
     if (rc == BEIAN_OK) {
         rc = event_doc_dump(&c->doc, &c->ejson, &c->ejson_len);

@@ -9,6 +9,8 @@
  *     data/provenance.json  beian's version and the SHA-256 of every font file it used
  *     data/signed.<ext>     the signed and sealed copy of form.pdf (from the approval on)
  *     data/review-<Y>.<ext> the scan of the year's review, in that review's version
+ *     data/signed-p<N>.<ext>, data/review-<Y>-p<N>.<ext>  further files of a scan that is
+ *                           several (a folder's pages of one form), from the form's page N on
  *
  * A bundle must be enough on its own to reprint: the record is rebuilt from record.json
  * against the archived definition, never the one in the forms folder today.
@@ -203,6 +205,18 @@ char *content_record_name(const beian_record *rec)
         }                                                                                          \
     } while (0)
 
+/* The i-th scan file an event document names (NULL where it names none): its scan, its
+ * signed copy, then the scan's files and the signed copy's of a scan of several files. */
+static const char *content_scan_file(const event_doc *ev, size_t i)
+{
+    if (i < 2) {
+        return i == 0 ? ev->scan : ev->signed_copy;
+    }
+    i -= 2;
+    return i < ev->n_scan_files ? ev->scan_files[i].file
+                                : ev->signed_files[i - ev->n_scan_files].file;
+}
+
 int content_check(beian_ctx *ctx, const beian_bundle *b, const bag_meta *m, const char *label,
                   event_doc *ev_out, beian_findings *f)
 {
@@ -259,11 +273,19 @@ int content_check(beian_ctx *ctx, const beian_bundle *b, const bag_meta *m, cons
         CONTENT("%s: the printed form's version %d is not one of this record's", DATA_EVENT,
                 ev.printed_version);
     }
-    const char *files[2] = {ev.scan, ev.signed_copy};
-    for (int i = 0; i < 2; i++) {
-        const beian_bundle_entry *se = files[i] ? beian_bundle_get(b, files[i]) : NULL;
-        if (files[i] && (!se || !content_scan_ext(se->data, se->len))) {
-            CONTENT("%s names %s, which is %s", DATA_EVENT, files[i],
+    /* every scan file it names: this event's (one, or several: scan.files) and the signed
+     * copy's (signed, signed_files); the bag's manifest covers each entry (bag_check) */
+    size_t n_files = 2 + ev.n_scan_files + ev.n_signed_files;
+    for (size_t i = 0; i < n_files; i++) {
+        const char *file = content_scan_file(&ev, i);
+        int again = 0; /* an approval's scan is its signed copy: said once */
+        for (size_t j = 0; file && j < i && !again; j++) {
+            const char *earlier = content_scan_file(&ev, j);
+            again = earlier && strcmp(earlier, file) == 0;
+        }
+        const beian_bundle_entry *se = file && !again ? beian_bundle_get(b, file) : NULL;
+        if (file && !again && (!se || !content_scan_ext(se->data, se->len))) {
+            CONTENT("%s names %s, which is %s", DATA_EVENT, file,
                     se ? "not a PDF, PNG, JPEG or TIFF" : "missing");
         }
     }

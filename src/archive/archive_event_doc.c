@@ -13,6 +13,15 @@
 
 #include "util.h"
 
+void event_doc_files_free(event_doc_file *f, size_t n)
+{
+    for (size_t i = 0; f && i < n; i++) {
+        free(f[i].file);
+        free(f[i].name);
+    }
+    free(f);
+}
+
 void event_doc_release(event_doc *e)
 {
     free(e->form);
@@ -25,6 +34,8 @@ void event_doc_release(event_doc *e)
     free(e->scan_unverified);
     free(e->signed_unverified);
     free(e->reviews);
+    event_doc_files_free(e->scan_files, e->n_scan_files);
+    event_doc_files_free(e->signed_files, e->n_signed_files);
     for (size_t i = 0; i < e->n_warnings; i++) {
         free(e->warnings[i]);
     }
@@ -46,6 +57,52 @@ static char *dup_str(json_t *o, const char *key)
 {
     const char *s = json_string_value(json_object_get(o, key));
     return s ? beian_strdup(s) : NULL;
+}
+
+/* A list of scan files (scan.files, signed_files): optional, else at least two, the first
+ * named first, pages rising. BEIAN_EDATA when malformed. */
+static int parse_files(json_t *files, const char *first, event_doc_file **out, size_t *n_out)
+{
+    size_t n = json_array_size(files);
+    if (!files) {
+        return BEIAN_OK;
+    }
+    if (!json_is_array(files) || n < 2 || !first) {
+        return BEIAN_EDATA;
+    }
+    if (!(*out = calloc(n, sizeof **out))) {
+        return BEIAN_EINTERNAL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        json_t *f = json_array_get(files, i);
+        json_t *pg = json_object_get(f, "page");
+        event_doc_file *ef = &(*out)[i];
+        ef->file = dup_str(f, "file");
+        ef->name = dup_str(f, "name");
+        ef->page = json_is_integer(pg) ? (int)json_integer_value(pg) : 0;
+        *n_out = i + 1;
+        if (!ef->file || !ef->name || ef->page < 1 || ef->page > 999 ||
+            (i == 0 && strcmp(ef->file, first) != 0) || (i > 0 && ef->page <= (*out)[i - 1].page)) {
+            return BEIAN_EDATA;
+        }
+    }
+    return BEIAN_OK;
+}
+
+/* Appends the list of n files to o under key (nothing when n is 0); 0 when out of memory. */
+static int dump_files(json_t *o, const char *key, const event_doc_file *f, size_t n)
+{
+    json_t *files = n ? json_array() : NULL;
+    if (files && json_object_set_new(o, key, files) != 0) {
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (json_array_append_new(files, json_pack("{s:s, s:s, s:i}", "file", f[i].file, "name",
+                                                   f[i].name, "page", f[i].page)) != 0) {
+            return 0;
+        }
+    }
+    return 1;
 }
 
 int event_doc_parse(const unsigned char *json, size_t len, event_doc *e)
@@ -99,6 +156,16 @@ int event_doc_parse(const unsigned char *json, size_t len, event_doc *e)
         }
     }
     e->signed_unverified = dup_str(root, "signed_unverified");
+    rc = parse_files(json_is_object(scan) ? json_object_get(scan, "files") : NULL, e->scan,
+                     &e->scan_files, &e->n_scan_files);
+    if (rc == BEIAN_OK) {
+        rc = parse_files(json_object_get(root, "signed_files"), e->signed_copy, &e->signed_files,
+                         &e->n_signed_files);
+    }
+    if (rc != BEIAN_OK) {
+        goto done;
+    }
+    rc = BEIAN_EDATA;
     /* the dates of the rules (issue 6): optional, absent from older bundles */
     const char *dkeys[] = {"changed_on", "closed_on", "opened_on"};
     char *dout[] = {e->changed_on, e->closed_on, e->opened_on};
@@ -191,6 +258,12 @@ int event_doc_dump(const event_doc *e, unsigned char **out, size_t *len)
              json_object_set_new(sc, "unverified", json_string(e->scan_unverified)) != 0)) {
             goto done;
         }
+        if (!dump_files(sc, "files", e->scan_files, e->n_scan_files)) {
+            goto done;
+        }
+    }
+    if (!dump_files(root, "signed_files", e->signed_files, e->n_signed_files)) {
+        goto done;
     }
     if (e->signed_unverified &&
         json_object_set_new(root, "signed_unverified", json_string(e->signed_unverified)) != 0) {

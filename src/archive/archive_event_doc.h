@@ -15,6 +15,14 @@ typedef struct {
     int version;
 } event_doc_review;
 
+/* One file of a scan that is several files (a folder's pages of one form): its entry, its
+ * original file name, the form's first page in it. */
+typedef struct {
+    char *file;
+    char *name;
+    int page;
+} event_doc_file;
+
 /* data/event.json */
 typedef struct {
     beian_event_kind event;
@@ -49,9 +57,17 @@ typedef struct {
     char *scan_check;
     char *scan_unverified;
     char *signed_unverified;
+    /* added for scans of several files (issue 13, a folder's pages of one form); absent from
+     * other bundles: 0. scan_files: every file of this event's scan, page order ([0] is scan);
+     * signed_files: the same of the signed copy ([0] is signed_copy), carried with it. */
+    event_doc_file *scan_files;
+    size_t n_scan_files;
+    event_doc_file *signed_files;
+    size_t n_signed_files;
 } event_doc;
 
 void event_doc_release(event_doc *e);
+void event_doc_files_free(event_doc_file *f, size_t n);
 /* Parses data/event.json: BEIAN_OK, BEIAN_EDATA (not an event document) or BEIAN_EINTERNAL. */
 int event_doc_parse(const unsigned char *json, size_t len, event_doc *out);
 /* Writes it (keys sorted, two-space indent: the same bytes for the same document). */

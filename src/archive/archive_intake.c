@@ -186,8 +186,9 @@ static int intake_form_pages(beian_archive *ar, const char *record_no, int *page
  * page 1, with the signatures, is among them. BEIAN_EDATA with a problem naming what is missing.
  */
 static int intake_pages(const char *name, const beian_scan_doc *doc, const char *record_no,
-                        int form_pages, size_t coded, beian_problems *pr)
+                        int form_pages, int join, beian_intake *out, beian_problems *pr)
 {
+    size_t coded = out->coded;
     unsigned char seen[BEIAN_TRACKING_PAGE_MAX + 1] = {0};
     int numbered = 1;
     beian_buf list;
@@ -207,6 +208,7 @@ static int intake_pages(const char *name, const beian_scan_doc *doc, const char 
             return BEIAN_EDATA;
         } else if (t.page <= BEIAN_TRACKING_PAGE_MAX) {
             seen[t.page] = 1;
+            out->shown |= 1u << t.page;
         }
     }
     int rc = BEIAN_OK;
@@ -216,7 +218,9 @@ static int intake_pages(const char *name, const beian_scan_doc *doc, const char 
                 beian_buf_appendf(&list, "%s%d", list.len ? ", " : "", pg);
             }
         }
-        if (list.len) {
+        if (list.len && join) {
+            out->partial = 1; /* the folder's other files may hold the rest */
+        } else if (list.len) {
             beian_problems_add(pr, BEIAN_SEV_ERROR, name, 0, 0, SCAN_LABEL,
                                "the form of %s has %d pages, and page %s of it %s not among the "
                                "pages read%s: scan all %d pages of the signed paper into one PDF "
@@ -234,10 +238,15 @@ static int intake_pages(const char *name, const beian_scan_doc *doc, const char 
         }
         beian_problems_add(pr, BEIAN_SEV_ERROR, name, 0, 0, SCAN_LABEL,
                            "the form of %s has %d pages (page 1 with the signatures, then its "
-                           "附页); the scan shows the tracking code on %zu of them%s%s: scan all "
+                           "附页); the scan shows the tracking code on %zu of them%s%s%s: scan all "
                            "%d pages of the signed paper into one PDF or TIFF%s",
                            record_no, form_pages, coded, list.len ? "; no code read on page " : "",
-                           list.len ? (const char *)list.data : "", form_pages,
+                           list.len ? (const char *)list.data : "",
+                           join && numbered == 0 ? "; its code does not say its page (printed by "
+                                                   "an earlier beian), so it cannot be put "
+                                                   "together with the folder's other files"
+                                                 : "",
+                           form_pages,
                            list.len ? " (rescan the pages without a code at 300 dpi)" : "");
         rc = BEIAN_EDATA;
     }
@@ -348,10 +357,111 @@ int beian_archive_intake(beian_archive *ar, const char *name, const unsigned cha
     }
     /* a code of another record than the one named: the commit says so, not the page count */
     int foreign = !draft && strcmp(out->code.record, out->record_no) != 0;
+    out->form_pages = form_pages;
     if (rc == BEIAN_OK && !foreign) {
-        rc = intake_pages(name, &doc, out->record_no, form_pages, out->coded, pr);
+        rc = intake_pages(name, &doc, out->record_no, form_pages, opts->join, out, pr);
     }
 done:
     beian_scan_doc_release(&doc);
+    return rc;
+}
+
+int beian_archive_intake_same(const beian_intake *a, const beian_intake *b)
+{
+    return a->check == b->check && a->check != BEIAN_INTAKE_UNVERIFIED &&
+           strcmp(a->record_no, b->record_no) == 0 && same_code(&a->code, &b->code);
+}
+
+/* The lowest page a file shows (bits 1..BEIAN_TRACKING_PAGE_MAX of shown). */
+static int join_first_page(unsigned shown)
+{
+    for (int pg = 1; pg <= BEIAN_TRACKING_PAGE_MAX; pg++) {
+        if (shown & (1u << pg)) {
+            return pg;
+        }
+    }
+    return BEIAN_TRACKING_PAGE_MAX + 1;
+}
+
+static const char *join_base(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* "a.png (page 1), b.png (page 3)": the files seen with their pages. */
+static void join_seen(const beian_intake_part *parts, size_t n, beian_buf *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        beian_buf_appendf(out, "%s%s (page", i ? ", " : "", join_base(parts[i].name));
+        const char *sep = " ";
+        for (int pg = 1; pg <= BEIAN_TRACKING_PAGE_MAX; pg++) {
+            if (parts[i].in->shown & (1u << pg)) {
+                beian_buf_appendf(out, "%s%d", sep, pg);
+                sep = ", ";
+            }
+        }
+        beian_buf_appendf(out, ")");
+    }
+}
+
+int beian_archive_intake_join(const beian_intake_part *parts, size_t n, size_t *order,
+                              beian_problems *pr)
+{
+    const beian_intake *in = parts[0].in;
+    int pages = in->form_pages;
+    int rc = BEIAN_OK;
+    beian_buf missing, seen;
+    beian_buf_init(&missing);
+    beian_buf_init(&seen);
+    join_seen(parts, n, &seen);
+    /* a page in two files: both named, never one picked */
+    for (int pg = 1; pg <= pages && pg <= BEIAN_TRACKING_PAGE_MAX; pg++) {
+        size_t first = n;
+        for (size_t i = 0; i < n; i++) {
+            if (!(parts[i].in->shown & (1u << pg))) {
+                continue;
+            }
+            if (first == n) {
+                first = i;
+                continue;
+            }
+            beian_problems_add(pr, BEIAN_SEV_ERROR, parts[first].name, 0, 0, SCAN_LABEL,
+                               "page %d (第%d页) of the form of %s v%d is in two files, %s and "
+                               "%s: keep the scan of the signed paper and move the other out of "
+                               "the folder (nothing of this form was filed)",
+                               pg, pg, in->record_no, in->code.version,
+                               join_base(parts[first].name), join_base(parts[i].name));
+            rc = BEIAN_EDATA;
+        }
+        if (first == n) {
+            beian_buf_appendf(&missing, "%s%d (第%d页)", missing.len ? ", " : "", pg, pg);
+        }
+    }
+    if (missing.len) {
+        beian_problems_add(pr, BEIAN_SEV_ERROR, parts[0].name, 0, 0, SCAN_LABEL,
+                           "the form of %s v%d has %d pages, and page %s of it %s in no file of "
+                           "the folder%s; the files seen: %s. Scan the missing page into the "
+                           "folder (or all pages into one PDF or TIFF); nothing of this form "
+                           "was filed",
+                           in->record_no, in->code.version, pages, (const char *)missing.data,
+                           strchr((const char *)missing.data, ',') ? "are" : "is",
+                           strncmp((const char *)missing.data, "1 ", 2) == 0
+                               ? " (page 1 carries the signatures)"
+                               : "",
+                           (const char *)seen.data);
+        rc = BEIAN_EDATA;
+    }
+    for (size_t i = 0; i < n; i++) { /* by first page: insertion sort, n is a form's pages */
+        size_t j = i;
+        for (; j > 0 && join_first_page(parts[order[j - 1]].in->shown) >
+                            join_first_page(parts[i].in->shown);
+             j--) {
+            order[j] = order[j - 1];
+        }
+        order[j] = i;
+    }
+    beian_buf_release(&missing);
+    beian_buf_release(&seen);
     return rc;
 }

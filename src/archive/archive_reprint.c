@@ -331,18 +331,62 @@ done:
     return rc;
 }
 
+void beian_scan_files_free(beian_scan_file *files, size_t n)
+{
+    for (size_t i = 0; files && i < n; i++) {
+        free(files[i].name);
+        free(files[i].data);
+    }
+    free(files);
+}
+
+/* The files of the scan (the version's own, else the signed copy it carries) into *files. */
+static int scan_files_copy(const load_bundle *lb, beian_scan_file **files, size_t *n)
+{
+    const event_doc *ev = &lb->event;
+    const char *one = ev->scan ? ev->scan : ev->signed_copy;
+    const event_doc_file *list = ev->scan ? ev->scan_files : ev->signed_files;
+    size_t count = ev->scan ? ev->n_scan_files : ev->n_signed_files;
+    const char *one_name = ev->scan ? ev->scan_name : NULL;
+    event_doc_file single = {(char *)one, (char *)(one_name ? one_name : ""), 1};
+    if (!count) {
+        list = &single;
+        count = 1;
+    }
+    if (!(*files = calloc(count, sizeof **files))) {
+        return BEIAN_EINTERNAL;
+    }
+    for (size_t i = 0; i < count; i++) {
+        const beian_bundle_entry *e = beian_bundle_get(lb->bundle, list[i].file);
+        beian_scan_file *f = &(*files)[i];
+        *n = i + 1;
+        if (!e) {
+            return BEIAN_EDATA; /* verify said it */
+        }
+        snprintf(f->entry, sizeof f->entry, "%s", e->name);
+        f->page = list[i].page;
+        f->name = beian_strdup(list[i].name ? list[i].name : "");
+        f->data = malloc(e->len ? e->len : 1);
+        if (!f->name || !f->data) {
+            return BEIAN_EINTERNAL;
+        }
+        memcpy(f->data, e->data, e->len);
+        f->len = e->len;
+    }
+    return BEIAN_OK;
+}
+
 int beian_archive_scan_copy(beian_archive *ar, const char *record_no, int version,
-                            unsigned char **scan, size_t *len, char *entry, size_t entry_size,
-                            beian_findings *findings, beian_problems *pr)
+                            beian_scan_file **files, size_t *n, beian_findings *findings,
+                            beian_problems *pr)
 {
     ledger lg;
     load_bundle lb;
     beian_verify_summary sum;
     memset(&lg, 0, sizeof lg);
     memset(&lb, 0, sizeof lb);
-    *scan = NULL;
-    *len = 0;
-    entry[0] = '\0';
+    *files = NULL;
+    *n = 0;
     beian_verify_options vo = {record_no, NULL, NULL, NULL};
     int rc = beian_archive_verify(ar, &vo, findings, &sum);
     if (rc != BEIAN_OK) {
@@ -375,8 +419,7 @@ int beian_archive_scan_copy(beian_archive *ar, const char *record_no, int versio
         goto done;
     }
     const char *name = lb.event.scan ? lb.event.scan : lb.event.signed_copy;
-    const beian_bundle_entry *e = name ? beian_bundle_get(lb.bundle, name) : NULL;
-    if (!e) {
+    if (!name || !beian_bundle_get(lb.bundle, name)) {
         beian_problems_add(pr, BEIAN_SEV_ERROR, line->path, 0, 0, NULL, NULL,
                            "%s v%d carries no scan (its form was not signed and filed yet; see: "
                            "beian log %s)",
@@ -384,14 +427,12 @@ int beian_archive_scan_copy(beian_archive *ar, const char *record_no, int versio
         rc = BEIAN_EDATA;
         goto done;
     }
-    *scan = malloc(e->len ? e->len : 1);
-    if (!*scan) {
-        rc = BEIAN_EINTERNAL;
-        goto done;
+    rc = scan_files_copy(&lb, files, n);
+    if (rc != BEIAN_OK) {
+        beian_scan_files_free(*files, *n);
+        *files = NULL;
+        *n = 0;
     }
-    memcpy(*scan, e->data, e->len);
-    *len = e->len;
-    snprintf(entry, entry_size, "%s", e->name);
 done:
     load_bundle_release(&lb);
     ledger_release(&lg);

@@ -20,6 +20,7 @@
  *   archive_index_check.c          index_check: index.db held against the ledger (verify)
  *   archive_lookup.c    lookup_*   a filing's questions to the index (versions, numbers)
  *   archive_check.c     check_*    a filing's arguments, a scan's tracking code
+ *   archive_scans.c     scans_*    a filing's scan files as event.json names them
  *   archive_commit.c    the commit protocol, as named steps (beian_archive_commit)
  *   archive_read.c, archive_verify.c, archive_fsck.c, archive_reprint.c, archive_anchor.c,
  *   archive_facts.c, archive_filed.c

@@ -9,7 +9,6 @@
 #define _GNU_SOURCE
 #include "cmd_filing.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,10 +19,10 @@
 #include "beian/archive.h"
 #include "beian/date.h"
 #include "beian/record.h"
-#include "beian/scan.h"
-#include "beian/tracking.h"
 #include "cli.h"
 #include "cli_archive.h"
+#include "cmd_approve_folder.h"
+#include "cmd_filing_event.h"
 #include "cmd_submit_sheet.h"
 
 /* ---- the commands' words ---- */
@@ -101,7 +100,9 @@ const cli_spec cmd_approve_spec = {
         "Files the scan (PDF, PNG, JPEG or a multi-page TIFF) of the form that came back signed "
         "and sealed, as a new version of the record, approved. The tracking code printed at the "
         "foot of every page says which record, version and data it is (RECORD, when given, "
-        "must agree); with a folder every scan in it is filed that way. The draft printed by "
+        "must agree); with a folder every scan in it is filed that way, and the pages of one "
+        "form scanned to separate files (one JPEG per page) are filed together as one approval "
+        "when every page is there once. The draft printed by "
         "`beian fill` before filing is accepted when its data are those of the version in "
         "force. Refused: a scan without a readable code (rescan at 300 dpi; or file it with "
         "RECORD and --unverified REASON), a code of another record, an older printing or other "
@@ -201,20 +202,6 @@ const cli_spec cmd_dissolve_spec = {
 
 /* ---- parsing a filing command ---- */
 
-typedef struct {
-    cli_archive_common common;
-    const char *out;
-    const char *scan;
-    const char *reason;
-    const char *unverified; /* --unverified REASON (approve, review) */
-    int year;
-    int pass;
-    int date_confirmed;
-    char changed_on[11], closed_on[11], opened_on[11]; /* "" when not given */
-    const char *args[2];
-    int nargs;
-    sheet_options sheet; /* submit of a sheet */
-} filing_args;
 
 /* --changed-on, --closed-on, --opened-on: a date, or the explicit "today". */
 /* The value of one of the filing options (id OPT_*); BEIAN_OK or BEIAN_EUSAGE (said why). */
@@ -334,83 +321,6 @@ static int need_record_no(const cli_spec *spec, const char *s)
     return cli_usage(spec);
 }
 
-/* Files ev under record_no (NULL: a submission) and reports the result. */
-static int file_event(beian_ctx *ctx, const filing_args *a, const char *command,
-                      const char *record_no, beian_event *ev)
-{
-    beian_archive *ar = NULL;
-    beian_problems *pr = beian_problems_new();
-    beian_commit_result res;
-    memset(&res, 0, sizeof res);
-    if (!pr) {
-        return cli_error(BEIAN_EINTERNAL, "out of memory");
-    }
-    char **warnings = NULL;
-    size_t n_warnings = 0;
-    int rc = cli_archive_open(ctx, &a->common, command, ev->kind == BEIAN_EVENT_SUBMITTED, &ar);
-    if (rc == BEIAN_OK) {
-        rc = cli_archive_output_ok(ar, command, a->out);
-    }
-    if (rc != BEIAN_OK) {
-        goto done;
-    }
-    ev->changed_on = a->changed_on[0] ? a->changed_on : NULL;
-    ev->date_confirmed = a->date_confirmed;
-    ev->closed_on = a->closed_on[0] ? a->closed_on : NULL;
-    ev->opened_on = a->opened_on[0] ? a->opened_on : NULL;
-    if (ev->record) {
-        /* the checks before signing: printed, and kept in the bundle */
-        rc = cli_archive_warnings(ar, ev->record, record_no, &warnings, &n_warnings);
-        if (rc != BEIAN_OK) {
-            cli_error(rc, "%s",
-                      beian_ctx_message(ctx)[0] ? beian_ctx_message(ctx) : "out of memory");
-            goto done;
-        }
-        ev->warnings = (const char *const *)warnings;
-        ev->n_warnings = n_warnings;
-    }
-    rc = beian_archive_commit(ar, record_no, ev, &res, pr);
-    if (rc != BEIAN_OK) {
-        cli_report(ctx, rc, pr);
-        cli_error(rc, "%s: nothing was filed", record_no ? record_no : command);
-        goto done;
-    }
-    cli_print_problems(pr); /* warnings */
-    if (ev->kind == BEIAN_EVENT_SUBMITTED) {
-        printf("%s\n", res.record_no);
-    } else {
-        printf("%s v%d %s\n", res.record_no, res.version, beian_archive_state_name(res.state));
-    }
-    fflush(stdout);
-    cli_note("filed %s v%d (%s %s, now %s) as %s/%s", res.record_no, res.version,
-             beian_archive_event_name(ev->kind), ev->date, beian_archive_state_label(res.state),
-             beian_archive_dir(ar), res.path);
-    if (a->out && res.pdf) {
-        rc = cli_write_file(a->out, res.pdf, res.pdf_len);
-        if (rc != BEIAN_OK) {
-            /* the filing stands: say so, and how to get its form (never file it again) */
-            cli_error(rc,
-                      "%s v%d is filed all the same (do not file it again); get its form with "
-                      "`beian reprint %s@v%d --exact -o FILE --date today`",
-                      res.record_no, res.version, res.record_no, res.version);
-        }
-        if (rc == BEIAN_OK) {
-            cli_note("wrote %s: print it, have it signed and sealed, then file the scan with "
-                     "`beian approve --scan FILE`",
-                     a->out);
-        }
-    }
-done:
-    for (size_t i = 0; i < n_warnings; i++) {
-        free(warnings[i]);
-    }
-    free(warnings);
-    beian_commit_result_release(&res);
-    beian_archive_free(ar);
-    beian_problems_free(pr);
-    return rc;
-}
-
 /* ---- submit and change ---- */
 
 static int read_data(beian_ctx *ctx, const char *path, beian_record **rec)
@@ -477,7 +387,7 @@ static int submit_or_change(beian_ctx *ctx, int argc, char **argv, int change)
         beian_record_free(rec);
         return cli_usage(spec);
     }
-    rc = file_event(ctx, &a, command, change ? a.args[0] : NULL, &ev);
+    rc = filing_event(ctx, &a, command, change ? a.args[0] : NULL, &ev, NULL);
     beian_record_free(rec);
     return rc;
 }
@@ -496,182 +406,16 @@ int cmd_change(beian_ctx *ctx, int argc, char **argv)
 
 /* Reads the scan once, judges it (beian_archive_intake) and files those same bytes (issue 13,
  * point 9: a file replaced between two reads got a picture filed that was never decoded). */
-static int file_scan(beian_ctx *ctx, const filing_args *a, const char *command,
-                     const char *record_no, const char *scan_path, beian_event *ev)
+static int file_scan(beian_ctx *ctx, const filing_args *a, beian_event_kind kind,
+                     const char *record_no, const char *scan_path)
 {
-    beian_buf scan;
-    beian_archive *ar = NULL;
-    beian_problems *pr = beian_problems_new();
-    beian_intake in;
-    int err = 0;
-    beian_buf_init(&scan);
-    if (!pr) {
-        return cli_error(BEIAN_EINTERNAL, "out of memory");
+    filing_scan s;
+    int rc = filing_judge(ctx, a, kind, record_no, scan_path, 0, &s);
+    if (rc == BEIAN_OK) {
+        rc = filing_file(ctx, a, scan_path, &s, NULL, 0, NULL);
+        beian_buf_release(&s.bytes);
     }
-    int rc = beian_file_read(scan_path, BEIAN_SCAN_MAX_BYTES, &scan, &err);
-    if (rc != BEIAN_OK) {
-        rc = cli_error(rc, "%s: %s", scan_path,
-                       rc == BEIAN_EDATA ? "the scan is larger than 64 MiB" : strerror(err));
-        goto done;
-    }
-    /* a scan is filed for a record already there: a mistyped --archive is not made one */
-    rc = cli_archive_open(ctx, &a->common, command, 0, &ar);
-    if (rc != BEIAN_OK) {
-        goto done;
-    }
-    beian_intake_options io = {ev->kind, record_no, a->unverified};
-    rc = beian_archive_intake(ar, scan_path, scan.data, scan.len, &io, &in, pr);
-    beian_archive_free(ar);
-    if (rc != BEIAN_OK) {
-        cli_report(ctx, rc, pr);
-        cli_error(rc, "%s: nothing was filed", scan_path);
-        goto done;
-    }
-    if (in.check == BEIAN_INTAKE_CODE && a->unverified) {
-        cli_note("%s: its tracking code was read; --unverified is not needed and not recorded",
-                 scan_path);
-    }
-    ev->scan = scan.data;
-    ev->scan_len = scan.len;
-    ev->scan_name = scan_path;
-    ev->scan_code = in.check == BEIAN_INTAKE_UNVERIFIED ? NULL : &in.code;
-    ev->unverified = in.check == BEIAN_INTAKE_UNVERIFIED ? a->unverified : NULL;
-    rc = file_event(ctx, a, command, in.record_no, ev);
-    if (rc == BEIAN_OK && in.check == BEIAN_INTAKE_DRAFT) {
-        cli_note("%s: the paper is the draft printed before filing (`beian fill`); its data are "
-                 "those of the version in force, so it was filed as the signed form",
-                 scan_path);
-    }
-    if (rc == BEIAN_OK && in.check == BEIAN_INTAKE_UNVERIFIED) {
-        /* never silenced by --quiet: the archive now holds a paper nothing matched to it */
-        cli_error(BEIAN_OK,
-                  "%s: warning: filed under %s UNVERIFIED (未经校验): no tracking code was read, "
-                  "so nothing shows this is its form; reason given: %s",
-                  scan_path, in.record_no, a->unverified);
-    }
-done:
-    beian_buf_release(&scan);
-    beian_problems_free(pr);
     return rc;
-}
-
-static int approve_one(beian_ctx *ctx, const filing_args *a, const char *record_no,
-                       const char *scan_path)
-{
-    beian_event ev = BEIAN_EVENT_INIT;
-    ev.kind = BEIAN_EVENT_APPROVED;
-    ev.date = a->common.date;
-    return file_scan(ctx, a, "approve", record_no, scan_path, &ev);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* 1 when the file starts like a PDF, PNG, JPEG or TIFF (a folder of scans also holds
- * Thumbs.db, desktop.ini and notes). Only for skipping: the scan is read again, once, to be
- * judged and filed. */
-static int looks_like_scan(const char *path)
-{
-    unsigned char head[16];
-    FILE *f = fopen(path, "rb");
-    size_t n = f ? fread(head, 1, sizeof head, f) : 0;
-    if (f) {
-        fclose(f);
-    }
-    return beian_scan_sniff(head, n) != BEIAN_SCAN_UNKNOWN;
-}
-
-/* Appends name's last component to list ("a, b"); 0 when out of memory. */
-static int name_list_add(beian_buf *list, const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    return beian_buf_appendf(list, "%s%s", list->len ? ", " : "", slash ? slash + 1 : path) ==
-           BEIAN_OK;
-}
-
-/* Files every scan of a folder by its tracking code, in name order; names the subfolders
- * (not read) and the files skipped in the summary. */
-static int approve_folder(beian_ctx *ctx, const filing_args *a, const char *dir)
-{
-    DIR *d = opendir(dir);
-    char **names = NULL;
-    size_t n = 0, filed = 0, refused = 0, nskipped = 0, nsub = 0;
-    int worst = BEIAN_OK;
-    beian_buf skipped, subdirs;
-    beian_buf_init(&skipped);
-    beian_buf_init(&subdirs);
-    if (!d) {
-        return cli_error(BEIAN_ENOINPUT, "%s: cannot open the folder: %s", dir, strerror(errno));
-    }
-    struct dirent *de;
-    while ((de = readdir(d)) != NULL) {
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) {
-            continue;
-        }
-        char **grown = realloc(names, (n + 1) * sizeof *grown);
-        if (!grown || !(grown[n] = beian_path_join(dir, de->d_name))) {
-            names = grown ? grown : names;
-            worst = cli_error(BEIAN_EINTERNAL, "out of memory");
-            break;
-        }
-        names = grown;
-        n++;
-    }
-    closedir(d);
-    if (n) {
-        qsort(names, n, sizeof *names, cmp_str);
-    }
-    for (size_t i = 0; i < n && worst != BEIAN_EINTERNAL; i++) {
-        struct stat st;
-        const char *base = strrchr(names[i], '/');
-        int hidden = (base ? base[1] : names[i][0]) == '.';
-        if (stat(names[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-            nsub += !hidden && name_list_add(&subdirs, names[i]);
-            continue;
-        }
-        if (hidden) {
-            continue; /* .DS_Store and the like */
-        }
-        if (stat(names[i], &st) != 0 || !S_ISREG(st.st_mode) || !looks_like_scan(names[i])) {
-            nskipped += name_list_add(&skipped, names[i]);
-            continue;
-        }
-        int rc = approve_one(ctx, a, NULL, names[i]);
-        if (rc == BEIAN_OK) {
-            filed++;
-        } else {
-            refused++;
-            worst = worst == BEIAN_OK || worst == BEIAN_ENOINPUT ? rc : worst;
-        }
-    }
-    for (size_t i = 0; i < n; i++) {
-        free(names[i]);
-    }
-    free(names);
-    /* what was not looked at is said even under --quiet when nothing was filed */
-    void (*say)(const char *, ...) = filed ? cli_note : cli_note_always;
-    if (nskipped) {
-        say("%s: skipped %zu file%s that %s no PDF, PNG, JPEG or TIFF: %s", dir, nskipped,
-            nskipped == 1 ? "" : "s", nskipped == 1 ? "is" : "are", (const char *)skipped.data);
-    }
-    if (nsub) {
-        say("%s: %zu subfolder%s not read (file each with its own --scan): %s", dir, nsub,
-            nsub == 1 ? "" : "s", (const char *)subdirs.data);
-    }
-    beian_buf_release(&skipped);
-    beian_buf_release(&subdirs);
-    if (filed + refused == 0 && worst == BEIAN_OK) {
-        return cli_error(BEIAN_ENOINPUT, "%s: no scans in the folder", dir);
-    }
-    if (refused) {
-        cli_error(worst, "%s: filed %zu scan%s, refused %zu (see above)", dir, filed,
-                  filed == 1 ? "" : "s", refused);
-    } else {
-        cli_note("%s: filed %zu scan%s", dir, filed, filed == 1 ? "" : "s");
-    }
-    return worst;
 }
 
 int cmd_approve(beian_ctx *ctx, int argc, char **argv)
@@ -712,7 +456,7 @@ int cmd_approve(beian_ctx *ctx, int argc, char **argv)
         }
         return approve_folder(ctx, &a, a.scan);
     }
-    return approve_one(ctx, &a, a.nargs ? a.args[0] : NULL, a.scan);
+    return file_scan(ctx, &a, BEIAN_EVENT_APPROVED, a.nargs ? a.args[0] : NULL, a.scan);
 }
 
 /* ---- reject, review, dissolve ---- */
@@ -738,7 +482,7 @@ int cmd_reject(beian_ctx *ctx, int argc, char **argv)
     ev.kind = BEIAN_EVENT_REJECTED;
     ev.date = a.common.date;
     ev.reason = a.reason;
-    return file_event(ctx, &a, "reject", a.args[0], &ev);
+    return filing_event(ctx, &a, "reject", a.args[0], &ev, NULL);
 }
 
 int cmd_review(beian_ctx *ctx, int argc, char **argv)
@@ -770,9 +514,9 @@ int cmd_review(beian_ctx *ctx, int argc, char **argv)
         return cli_usage(&cmd_review_spec);
     }
     if (a.scan) {
-        return file_scan(ctx, &a, "review", a.args[0], a.scan, &ev); /* the intake's rules */
+        return file_scan(ctx, &a, BEIAN_EVENT_REVIEWED, a.args[0], a.scan); /* the intake's */
     }
-    return file_event(ctx, &a, "review", a.args[0], &ev);
+    return filing_event(ctx, &a, "review", a.args[0], &ev, NULL);
 }
 
 int cmd_dissolve(beian_ctx *ctx, int argc, char **argv)
@@ -792,5 +536,5 @@ int cmd_dissolve(beian_ctx *ctx, int argc, char **argv)
     ev.kind = BEIAN_EVENT_DISSOLVED;
     ev.date = a.common.date;
     ev.reason = a.reason;
-    return file_event(ctx, &a, "dissolve", a.args[0], &ev);
+    return filing_event(ctx, &a, "dissolve", a.args[0], &ev, NULL);
 }

@@ -14,6 +14,7 @@
 #include "beian/record.h"
 #include "cli.h"
 #include "cli_archive.h"
+#include "util.h"
 
 enum { OPT_OUT = 1, OPT_EXACT, OPT_MASK, OPT_SCAN_OUT };
 
@@ -43,7 +44,10 @@ const cli_spec cmd_reprint_spec = {
         "filed, with a reprint mark on every page: 补打（副本）, the reprint date, the record "
         "number and version, and the first digits of the bundle's SHA-256. Every reprint is "
         "added to reprints.log in the archive. With --scan-out the signed scan filed with the "
-        "version (or the signed copy it carries) is written instead, exactly as filed.",
+        "version (or the signed copy it carries) is written instead, exactly as filed; a scan "
+        "filed as several files (the pages of a form from a folder of scans) is written as FILE "
+        "for the first and FILE with -p<page> before its extension for each further one "
+        "(scan.jpg, scan-p2.jpg).",
     .options = options,
     .example = "beian reprint QUN-2026-0012@v2 -o 补打.pdf --date today --mask",
 };
@@ -80,22 +84,52 @@ static int parse_reprint(int argc, char **argv, cli_archive_common *c, const cha
     return BEIAN_OK;
 }
 
-/* --scan-out: the filed scan of the version, byte for byte. */
+/* Where file k of a scan of several goes: path itself for the first (page 1), else path with
+ * "-p<page>" before its extension and the filed file's own extension (scan.png, scan-p2.jpg). */
+static char *scan_out_path(const char *path, const beian_scan_file *f, int first)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    const char *dot = strrchr(base, '.');
+    const char *ext = strrchr(f->entry, '.');
+    size_t stem = dot && dot != base ? (size_t)(dot - path) : strlen(path);
+    if (first) {
+        return beian_strdup(path);
+    }
+    return beian_asprintf("%.*s-p%d%s", (int)stem, path, f->page, ext ? ext : "");
+}
+
+/* --scan-out: the filed scan of the version, byte for byte: FILE, and for a scan filed as
+ * several files (the pages of a form from a folder) one more file per further one. */
 static int write_scan(beian_ctx *ctx, beian_archive *ar, const char *record, int version, const char *path,
                       beian_findings *f, beian_problems *pr)
 {
-    unsigned char *scan = NULL;
-    size_t len = 0;
-    char entry[64];
-    int rc = beian_archive_scan_copy(ar, record, version, &scan, &len, entry, sizeof entry, f, pr);
+    beian_scan_file *files = NULL;
+    size_t n = 0;
+    int rc = beian_archive_scan_copy(ar, record, version, &files, &n, f, pr);
     if (rc != BEIAN_OK) {
         cli_archive_print_findings(f);
         cli_report(ctx, rc, pr);
         cli_error(rc, "%s: no scan was written", record);
-    } else if ((rc = cli_write_file(path, scan, len)) == BEIAN_OK) {
-        cli_note("wrote %s: %s of %s, %zu bytes as filed", path, entry, record, len);
     }
-    free(scan);
+    for (size_t i = 0; rc == BEIAN_OK && i < n; i++) {
+        char *out = scan_out_path(path, &files[i], i == 0);
+        if (!out) {
+            rc = cli_error(BEIAN_EINTERNAL, "out of memory");
+        } else if ((rc = cli_write_file(out, files[i].data, files[i].len)) == BEIAN_OK) {
+            if (n == 1) {
+                cli_note("wrote %s: %s of %s, %zu bytes as filed", out, files[i].entry, record,
+                         files[i].len);
+            } else {
+                cli_note("wrote %s: %s of %s (file %zu of %zu, from page %d on; filed from %s), "
+                         "%zu bytes as filed",
+                         out, files[i].entry, record, i + 1, n, files[i].page,
+                         files[i].name[0] ? files[i].name : "?", files[i].len);
+            }
+        }
+        free(out);
+    }
+    beian_scan_files_free(files, n);
     return rc;
 }
 

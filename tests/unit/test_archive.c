@@ -189,6 +189,10 @@ static void test_archive__event_document_round_trip(void **state)
 {
     (void)state;
     event_doc_review reviews[1] = {{2027, 0, "2027-12-10", 4}};
+    event_doc_file scan_files[2] = {{"data/review-2027.pdf", "年审.pdf", 1},
+                                    {"data/review-2027-p2.png", "年审-2.png", 2}};
+    event_doc_file signed_files[2] = {{"data/signed.jpg", "1.jpg", 1},
+                                      {"data/signed-p3.jpg", "3.jpg", 3}};
     event_doc e = {BEIAN_EVENT_REVIEWED,
                    4,
                    "2027-12-10",
@@ -213,7 +217,11 @@ static void test_archive__event_document_round_trip(void **state)
                    "beian:QUN-2026-0001/3/3F2A9C0D11E4B7A8",
                    "code",
                    NULL,
-                   "二维码破损"};
+                   "二维码破损",
+                   scan_files,
+                   2,
+                   signed_files,
+                   2};
     unsigned char *json = NULL;
     size_t len = 0;
     assert_int_equal(event_doc_dump(&e, &json, &len), 0);
@@ -229,6 +237,14 @@ static void test_archive__event_document_round_trip(void **state)
     assert_string_equal(back.scan_check, "code");
     assert_null(back.scan_unverified);
     assert_string_equal(back.signed_unverified, "二维码破损");
+    /* a scan of several files (a folder's pages of one form) and the signed copy's files */
+    assert_int_equal(back.n_scan_files, 2);
+    assert_string_equal(back.scan_files[1].file, "data/review-2027-p2.png");
+    assert_string_equal(back.scan_files[1].name, "年审-2.png");
+    assert_int_equal(back.scan_files[1].page, 2);
+    assert_int_equal(back.n_signed_files, 2);
+    assert_string_equal(back.signed_files[1].file, "data/signed-p3.jpg");
+    assert_int_equal(back.signed_files[1].page, 3);
     assert_int_equal(back.n_reviews, 1);
     assert_int_equal(back.reviews[0].year, 2027);
     assert_false(back.reviews[0].pass);
@@ -240,6 +256,31 @@ static void test_archive__event_document_round_trip(void **state)
     event_doc_release(&back);
     free(json);
     free(again);
+    /* a list of files whose first is not the scan, or with pages out of order: not beian's */
+    static const char *const bad[] = {
+        "{\"date\": \"2026-12-01\", \"event\": \"approved\", \"form\": \"f\", \"printed\": "
+        "{\"date\": \"2026-11-30\", \"version\": 1}, \"record\": \"XMT-2026-0001\", \"state\": "
+        "\"approved\", \"version\": 2, \"scan\": {\"file\": \"data/signed.png\", \"name\": \"a\", "
+        "\"files\": [{\"file\": \"data/signed-p2.png\", \"name\": \"b\", \"page\": 2}, "
+        "{\"file\": \"data/signed.png\", \"name\": \"a\", \"page\": 1}]}}",
+        "{\"date\": \"2026-12-01\", \"event\": \"approved\", \"form\": \"f\", \"printed\": "
+        "{\"date\": \"2026-11-30\", \"version\": 1}, \"record\": \"XMT-2026-0001\", \"state\": "
+        "\"approved\", \"version\": 2, \"signed\": \"data/signed.png\", \"signed_files\": "
+        "[{\"file\": \"data/signed.png\", \"name\": \"a\", \"page\": 2}, "
+        "{\"file\": \"data/signed-p2.png\", \"name\": \"b\", \"page\": 2}]}"};
+    for (size_t i = 0; i < 2; i++) {
+        assert_int_equal(event_doc_parse((const unsigned char *)bad[i], strlen(bad[i]), &back),
+                         BEIAN_EDATA);
+    }
+    static const char good[] =
+        "{\"date\": \"2026-12-01\", \"event\": \"approved\", \"form\": \"f\", \"printed\": "
+        "{\"date\": \"2026-11-30\", \"version\": 1}, \"record\": \"XMT-2026-0001\", \"state\": "
+        "\"approved\", \"version\": 2, \"signed\": \"data/signed.png\", \"signed_files\": "
+        "[{\"file\": \"data/signed.png\", \"name\": \"a\", \"page\": 1}, "
+        "{\"file\": \"data/signed-p2.png\", \"name\": \"b\", \"page\": 2}]}";
+    assert_int_equal(event_doc_parse((const unsigned char *)good, strlen(good), &back), BEIAN_OK);
+    assert_int_equal(back.n_signed_files, 2);
+    event_doc_release(&back);
 }
 
 /* submit, reject, verify, and the ledger line that records it, in a temporary archive */
