@@ -219,6 +219,13 @@ static char *version_detail(const event_doc *e)
         beian_buf_appendf(&b, "%sscan %s (%s)", b.len ? "; " : "", e->scan,
                           e->scan_name && e->scan_name[0] ? e->scan_name : "?");
     }
+    /* a scan of several files (a folder's pages of one form): every further file */
+    for (size_t i = 1; i < e->n_scan_files; i++) {
+        beian_buf_appendf(&b, ", %s (%s, from page %d)", e->scan_files[i].file,
+                          e->scan_files[i].name && e->scan_files[i].name[0] ? e->scan_files[i].name
+                                                                             : "?",
+                          e->scan_files[i].page);
+    }
     /* how the scan was matched to the record (issue 13) */
     if (e->scan_check && strcmp(e->scan_check, "draft") == 0) {
         beian_buf_appendf(&b, "; a draft's code (printed before filing), data of v%d",

@@ -55,7 +55,8 @@ assert [f["file"] for f in e["signed_files"]] == ["data/signed.jpg", "data/signe
   event_json QUN-2026-0001 2 | grep -q '"files"\|"signed_files"' && fail "one file listed: $(event_json QUN-2026-0001 2)" && return 1
   run "$BEIAN" verify; expect_rc 0 || return 1
   run "$BEIAN" list; expect_out "XMT-2026-0001" && ! grep -q "未经校验" "$T/out" || fail "list: $(cat "$T/out")" || return 1
-  run "$BEIAN" log XMT-2026-0001; expect_out "scan data/signed.jpg (scan-001.jpg)" || return 1
+  run "$BEIAN" log XMT-2026-0001
+  expect_out "scan data/signed.jpg (scan-001.jpg), data/signed-p2.png (scan-002.png, from page 2)" || return 1
   # the scans back, byte for byte: FILE for page 1, FILE-p2 with the filed kind for page 2
   run "$BEIAN" reprint XMT-2026-0001 --scan-out "$T/back.jpg"
   expect_rc 0 && cmp -s "$T/p1.jpg" "$T/back.jpg" && cmp -s "$T/p2.png" "$T/back-p2.png" ||
