@@ -382,6 +382,10 @@ int beian_archive_verify(beian_archive *ar, const beian_verify_options *opts,
         }
         return rc;
     }
+    if (lg.sorted_n != lg.n) {
+        W.rc = BEIAN_EINTERNAL; /* ledger_load sorts what it loads; the record layer needs it */
+        goto done;
+    }
     walk_records(&W);
     if (W.only && W.n == 0 && !ledger_latest(&lg, W.only)) {
         beian_ctx_fail(ar->ctx, BEIAN_ENOINPUT,
