@@ -23,6 +23,7 @@
 #include "archive_index.h"
 #include "archive_load.h"
 #include "archive_store.h"
+#include "array.h"
 #include "ledger.h"
 #include "util.h"
 
@@ -43,7 +44,7 @@ typedef struct {
     const char *only; /* record filter */
     beian_findings *f;
     disk_bundle *b;
-    size_t n;
+    size_t n, cap;
     int rc;
 } walk;
 
@@ -56,12 +57,10 @@ typedef struct {
 
 static void add_bundle(walk *W, const char *rel, const char *record, int version, const char *date)
 {
-    disk_bundle *grown = realloc(W->b, (W->n + 1) * sizeof *grown);
-    if (!grown) {
+    if (BEIAN_ARRAY_GROW(W->b, W->cap, W->n + 1) != BEIAN_OK) {
         W->rc = BEIAN_EINTERNAL;
         return;
     }
-    W->b = grown;
     disk_bundle *d = &W->b[W->n];
     memset(d, 0, sizeof *d);
     d->rel = beian_strdup(rel);
@@ -137,6 +136,17 @@ static void find_temps(walk *W)
     store_names_free(names, n);
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* bsearch's order of a record number (the key) among bundles sorted by cmp_bundles */
+static int cmp_bundle_record(const void *key, const void *b)
+{
+    return strcmp(key, ((const disk_bundle *)b)->record);
+}
+
 static int cmp_bundles(const void *a, const void *b)
 {
     const disk_bundle *x = a;
@@ -145,39 +155,70 @@ static int cmp_bundles(const void *a, const void *b)
     return c ? c : (x->version > y->version) - (x->version < y->version);
 }
 
+/* The ledger lines of record rec: lg->by_record[*lo .. *hi) (by version, and among the lines
+ * of one version the latest first), found in O(log n) so that checking every record stays
+ * linear in the size of the archive. */
+static void record_lines(const ledger *lg, const char *rec, size_t *lo, size_t *hi)
+{
+    size_t a = 0, b = lg->sorted_n == lg->n ? lg->n : 0;
+    while (a < b) {
+        size_t mid = a + (b - a) / 2;
+        if (strcmp(lg->by_record[mid]->record, rec) < 0) {
+            a = mid + 1;
+        } else {
+            b = mid;
+        }
+    }
+    *lo = a;
+    for (b = a; b < lg->sorted_n && strcmp(lg->by_record[b]->record, rec) == 0; b++) {
+    }
+    *hi = b;
+}
+
+/* The latest ledger line of version v among by_record[lo .. hi) (one record's), or NULL. */
+static const ledger_line *version_line(const ledger *lg, size_t lo, size_t hi, int v)
+{
+    size_t a = lo, b = hi;
+    while (a < b) {
+        size_t mid = a + (b - a) / 2;
+        if (lg->by_record[mid]->version < v) {
+            a = mid + 1;
+        } else {
+            b = mid;
+        }
+    }
+    return a < hi && lg->by_record[a]->version == v ? lg->by_record[a] : NULL;
+}
+
 /* The record layer: one record's versions, in order (b[0..n) sorted by version). */
 static void check_record(walk *W, const ledger *lg, disk_bundle *b, size_t n)
 {
     const char *rec = b[0].record;
+    size_t lo, hi;
+    record_lines(lg, rec, &lo, &hi);
     int max = 0;
     for (size_t i = 0; i < n; i++) {
         max = b[i].version > max ? b[i].version : max;
     }
-    for (size_t i = 0; i < lg->n; i++) {
-        if (strcmp(lg->lines[i].record, rec) == 0 && lg->lines[i].version > max) {
-            max = lg->lines[i].version;
-        }
+    if (hi > lo && lg->by_record[hi - 1]->version > max) {
+        max = lg->by_record[hi - 1]->version;
     }
     beian_state state = BEIAN_STATE_NONE;
     const disk_bundle *prev = NULL;
     int chain_known = 1;
+    size_t at = 0; /* b[at] is the first bundle of version v or later */
     for (int v = 1; v <= max && W->rc == BEIAN_OK; v++) {
         const disk_bundle *cur = NULL;
         size_t count = 0;
-        for (size_t i = 0; i < n; i++) {
-            if (b[i].version == v) {
-                cur = cur ? cur : &b[i];
-                count++;
-            }
+        while (at < n && b[at].version < v) {
+            at++;
         }
-        int in_ledger = 0;
-        const ledger_line *ll = NULL;
-        for (size_t i = 0; i < lg->n; i++) {
-            if (strcmp(lg->lines[i].record, rec) == 0 && lg->lines[i].version == v) {
-                in_ledger = 1;
-                ll = &lg->lines[i];
-            }
+        for (size_t i = at; i < n && b[i].version == v; i++) {
+            cur = cur ? cur : &b[i];
+            count++;
         }
+        const ledger_line *ll = version_line(lg, lo, hi, v);
+        int in_ledger = ll != NULL;
         if (count > 1) {
             ADD(W, BEIAN_V_REC_GAP, cur->rel, "%zu bundles claim %s v%d", count, rec, v);
         }
@@ -198,11 +239,8 @@ static void check_record(walk *W, const ledger *lg, disk_bundle *b, size_t n)
         if (v > 1) {
             const char *want = prev ? prev->sha256 : NULL;
             if (!want) {
-                for (size_t i = 0; i < lg->n; i++) {
-                    if (strcmp(lg->lines[i].record, rec) == 0 && lg->lines[i].version == v - 1) {
-                        want = lg->lines[i].sha256;
-                    }
-                }
+                const ledger_line *pl = version_line(lg, lo, hi, v - 1);
+                want = pl ? pl->sha256 : NULL;
             }
             if (want && (!m->prev_sha || strcmp(m->prev_sha, want) != 0)) {
                 ADD(W, BEIAN_V_REC_CHAIN, cur->rel,
@@ -240,6 +278,33 @@ static void check_record(walk *W, const ledger *lg, disk_bundle *b, size_t n)
         prev = cur;
         chain_known = 1;
     }
+}
+
+/* Every ledger line has its file on disk (looked up among the files by name, in O(log n)). */
+static void check_on_disk(walk *W, const ledger *lg)
+{
+    const char **rels = malloc((W->n ? W->n : 1) * sizeof *rels);
+    if (!rels) {
+        W->rc = BEIAN_EINTERNAL;
+        return;
+    }
+    for (size_t i = 0; i < W->n; i++) {
+        rels[i] = W->b[i].rel;
+    }
+    qsort(rels, W->n, sizeof *rels, cmp_str);
+    for (size_t i = 0; i < lg->n && W->rc == BEIAN_OK; i++) {
+        const ledger_line *l = &lg->lines[i];
+        if (W->only && strcmp(l->record, W->only) != 0) {
+            continue;
+        }
+        if (!bsearch(&l->path, rels, W->n, sizeof *rels, cmp_str)) {
+            ADD(W, BEIAN_V_STORE_MISSING, l->path,
+                "the ledger lists this bundle (line %zu: %s v%d %s) but it is not on disk "
+                "(deleted or moved)",
+                l->seq, l->record, l->version, beian_archive_event_name(l->event));
+        }
+    }
+    free(rels);
 }
 
 /* The index: a cache of the ledger. Missing, or exactly the index of a prefix of the ledger
@@ -292,7 +357,7 @@ int beian_archive_verify(beian_archive *ar, const beian_verify_options *opts,
                          beian_findings *findings, beian_verify_summary *summary)
 {
     ledger lg;
-    walk W = {ar, opts ? opts->record_no : NULL, findings, NULL, 0, BEIAN_OK};
+    walk W = {ar, opts ? opts->record_no : NULL, findings, NULL, 0, 0, BEIAN_OK};
     memset(summary, 0, sizeof *summary);
     if (opts && opts->anchor) {
         size_t n;
@@ -316,6 +381,10 @@ int beian_archive_verify(beian_archive *ar, const beian_verify_options *opts,
             store_unlock(ar);
         }
         return rc;
+    }
+    if (lg.sorted_n != lg.n) {
+        W.rc = BEIAN_EINTERNAL; /* ledger_load sorts what it loads; the record layer needs it */
+        goto done;
     }
     walk_records(&W);
     if (W.only && W.n == 0 && !ledger_latest(&lg, W.only)) {
@@ -370,23 +439,7 @@ int beian_archive_verify(beian_archive *ar, const beian_verify_options *opts,
                 d->sha256, l->sha256, l->seq);
         }
     }
-    /* every ledger line on disk */
-    for (size_t i = 0; i < lg.n && W.rc == BEIAN_OK; i++) {
-        const ledger_line *l = &lg.lines[i];
-        if (W.only && strcmp(l->record, W.only) != 0) {
-            continue;
-        }
-        int found = 0;
-        for (size_t k = 0; k < W.n && !found; k++) {
-            found = strcmp(W.b[k].rel, l->path) == 0;
-        }
-        if (!found) {
-            ADD(&W, BEIAN_V_STORE_MISSING, l->path,
-                "the ledger lists this bundle (line %zu: %s v%d %s) but it is not on disk "
-                "(deleted or moved)",
-                l->seq, l->record, l->version, beian_archive_event_name(l->event));
-        }
-    }
+    check_on_disk(&W, &lg);
     /* the record layer */
     qsort(W.b, W.n, sizeof *W.b, cmp_bundles);
     size_t records = 0;
@@ -399,12 +452,12 @@ int beian_archive_verify(beian_archive *ar, const beian_verify_options *opts,
         records++;
         i = k;
     }
-    /* records whose every bundle is gone */
+    /* records whose every bundle is gone (W.b is sorted by record now) */
     for (size_t i = 0; i < lg.n; i++) {
         const ledger_line *l = &lg.lines[i];
         int seen = (W.only && strcmp(l->record, W.only) != 0) || ledger_latest(&lg, l->record) != l;
-        for (size_t k = 0; k < W.n && !seen; k++) {
-            seen = strcmp(W.b[k].record, l->record) == 0;
+        if (!seen) {
+            seen = bsearch(l->record, W.b, W.n, sizeof *W.b, cmp_bundle_record) != NULL;
         }
         records += !seen;
     }

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "ctx_private.h"
+#include "form_cache.h"
 #include "util.h"
 
 /* Limits for definitions: generous for paper forms, small enough to refuse nonsense. */
@@ -42,52 +43,6 @@ const char *beian_field_type_name(beian_field_type type)
         }
     }
     return "?";
-}
-
-void beian_form_free(beian_form *f)
-{
-    if (!f) {
-        return;
-    }
-    free(f->id);
-    free(f->path);
-    free(f->attachment);
-    free(f->title[0]);
-    free(f->title[1]);
-    free(f->col_w);
-    free(f->row_h);
-    for (size_t i = 0; i < f->ncells; i++) {
-        beian_cell *c = &f->cells[i];
-        free(c->text);
-        for (size_t j = 0; j < c->n_parts; j++) {
-            free(c->parts[j].prefix);
-        }
-        free(c->parts);
-        free(c->qr_number_prefix);
-        free(c->qr_date_prefix);
-    }
-    free(f->cells);
-    for (size_t i = 0; i < f->nfields; i++) {
-        beian_field *fd = &f->fields[i];
-        free(fd->id);
-        free(fd->label);
-        free(fd->example);
-        for (size_t j = 0; j < fd->n_aliases; j++) {
-            free(fd->aliases[j]);
-        }
-        free(fd->aliases);
-    }
-    free(f->fields);
-    for (size_t i = 0; i < f->nnotes; i++) {
-        free(f->notes[i]);
-    }
-    free(f->notes);
-    for (size_t i = 0; i < f->n_one_of; i++) {
-        free(f->one_of[i]);
-    }
-    free(f->one_of);
-    free(f->source);
-    free(f);
 }
 
 /* Loader state: the file name for messages and the problem list. An allocation that fails
@@ -575,8 +530,8 @@ static void load_one_of(loader *ld, beian_form *f, json_t *arr)
     }
 }
 
-int beian_form_load_buffer(beian_ctx *ctx, const char *path, const unsigned char *data,
-                           size_t len, beian_form **out, beian_problems *problems)
+static int form_parse(beian_ctx *ctx, const char *path, const unsigned char *data, size_t len,
+                      beian_form **out, beian_problems *problems)
 {
     loader ld = {path, problems, 0, 0};
     json_error_t jerr;
@@ -707,6 +662,23 @@ done:
     }
     *out = f;
     return BEIAN_OK;
+}
+
+int beian_form_load_buffer(beian_ctx *ctx, const char *path, const unsigned char *data,
+                           size_t len, beian_form **out, beian_problems *problems)
+{
+    int rc = form_cache_get(ctx, path, data, len, out);
+    if (rc == BEIAN_EINTERNAL) {
+        return beian_ctx_fail(ctx, rc, "%s: out of memory while loading it", path);
+    }
+    if (rc == BEIAN_OK) {
+        return rc;
+    }
+    rc = form_parse(ctx, path, data, len, out, problems);
+    if (rc == BEIAN_OK) {
+        form_cache_put(ctx, *out);
+    }
+    return rc;
 }
 
 int beian_form_load_file(beian_ctx *ctx, const char *path, beian_form **out,

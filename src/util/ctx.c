@@ -218,6 +218,9 @@ void beian_ctx_free(beian_ctx *ctx)
     if (ctx->fonts && ctx->fonts_release) {
         ctx->fonts_release(ctx->fonts);
     }
+    if (ctx->forms && ctx->forms_release) {
+        ctx->forms_release(ctx->forms);
+    }
     free(ctx->forms_dir);
     free(ctx->fonts_dir);
     free(ctx->message);

@@ -13,6 +13,10 @@ struct beian_ctx {
      * destructor here rather than the context calling up into it. */
     void *fonts;
     void (*fonts_release)(void *fonts);
+    /* The form definitions parsed from memory (input/form_cache.c), kept for the next load
+     * of the same bytes; owned the same way as the font set. */
+    void *forms;
+    void (*forms_release)(void *forms);
 };
 
 /* 1 when a problem could not be added to p for lack of memory (the list is incomplete, and a

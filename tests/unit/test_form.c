@@ -368,10 +368,136 @@ static void test_form__suggests_a_close_field_id_only(void **state)
     beian_form_free(f);
 }
 
+/* Both NULL, or the same text. */
+static void assert_same_str(const char *a, const char *b)
+{
+    if (!a || !b) {
+        assert_ptr_equal(a, b);
+    } else {
+        assert_string_equal(a, b);
+        assert_ptr_not_equal(a, b); /* a copy, not shared */
+    }
+}
+
+/* a and b hold the same definition, and share no memory. */
+static void assert_same_form(const beian_form *a, const beian_form *b)
+{
+    assert_same_str(a->id, b->id);
+    assert_same_str(a->path, b->path);
+    assert_same_str(a->attachment, b->attachment);
+    assert_same_str(a->title[0], b->title[0]);
+    assert_same_str(a->title[1], b->title[1]);
+    assert_true(a->page_w == b->page_w && a->page_h == b->page_h);
+    assert_true(a->margin_top == b->margin_top && a->margin_left == b->margin_left);
+    assert_memory_equal(&a->sizes, &b->sizes, sizeof a->sizes);
+    assert_int_equal(a->ncols, b->ncols);
+    assert_memory_equal(a->col_w, b->col_w, (size_t)a->ncols * sizeof(double));
+    assert_int_equal(a->nrows, b->nrows);
+    assert_memory_equal(a->row_h, b->row_h, (size_t)a->nrows * sizeof(double));
+    assert_int_equal(a->ncells, b->ncells);
+    for (size_t i = 0; i < a->ncells; i++) {
+        const beian_cell *x = &a->cells[i], *y = &b->cells[i];
+        assert_int_equal(x->kind, y->kind);
+        assert_true(x->row == y->row && x->col == y->col && x->rowspan == y->rowspan &&
+                    x->colspan == y->colspan && x->align == y->align && x->seal == y->seal);
+        assert_true(x->qr_field == y->qr_field && x->qr_image_field == y->qr_image_field &&
+                    x->qr_number_field == y->qr_number_field &&
+                    x->qr_date_field == y->qr_date_field);
+        assert_same_str(x->text, y->text);
+        assert_same_str(x->qr_number_prefix, y->qr_number_prefix);
+        assert_same_str(x->qr_date_prefix, y->qr_date_prefix);
+        assert_int_equal(x->n_parts, y->n_parts);
+        for (size_t k = 0; k < x->n_parts; k++) {
+            assert_int_equal(x->parts[k].field, y->parts[k].field);
+            assert_same_str(x->parts[k].prefix, y->parts[k].prefix);
+        }
+    }
+    assert_int_equal(a->nfields, b->nfields);
+    for (size_t i = 0; i < a->nfields; i++) {
+        const beian_field *x = &a->fields[i], *y = &b->fields[i];
+        assert_same_str(x->id, y->id);
+        assert_same_str(x->label, y->label);
+        assert_same_str(x->example, y->example);
+        assert_true(x->type == y->type && x->required == y->required &&
+                    x->max_chars == y->max_chars && x->continuation == y->continuation &&
+                    x->valid_days == y->valid_days);
+        assert_int_equal(x->n_aliases, y->n_aliases);
+        for (size_t k = 0; k < x->n_aliases; k++) {
+            assert_same_str(x->aliases[k], y->aliases[k]);
+        }
+    }
+    assert_int_equal(a->nnotes, b->nnotes);
+    for (size_t i = 0; i < a->nnotes; i++) {
+        assert_same_str(a->notes[i], b->notes[i]);
+    }
+    assert_int_equal(a->n_one_of, b->n_one_of);
+    for (size_t i = 0; i < a->n_one_of; i++) {
+        size_t k = 0;
+        for (; a->one_of[i][k] >= 0; k++) {
+            assert_int_equal(a->one_of[i][k], b->one_of[i][k]);
+        }
+        assert_int_equal(b->one_of[i][k], -1);
+    }
+    assert_int_equal(a->source_len, b->source_len);
+    assert_memory_equal(a->source, b->source, a->source_len);
+    assert_ptr_not_equal(a->source, b->source);
+}
+
+static void test_form__loaded_again_from_the_same_bytes_is_the_same_definition(void **state)
+{
+    fixture *fx = *state;
+    beian_form *first = NULL, *again = NULL, *fresh = NULL;
+    beian_ctx *other = NULL;
+    beian_ctx_options o = {"forms", "fonts"};
+    /* a seed form with notes, aliases, one_of and a QR cell: every part a copy must take */
+    assert_int_equal(beian_form_load(fx->ctx, "workgroup-filing", &first, fx->pr), BEIAN_OK);
+    assert_true(first->nnotes > 0 && first->n_one_of > 0);
+    /* the same bytes under the same name: the context's parsed copy */
+    assert_int_equal(beian_form_load_buffer(fx->ctx, first->path, first->source,
+                                            first->source_len, &again, fx->pr),
+                     BEIAN_OK);
+    /* and a parse in a context that has seen nothing */
+    assert_int_equal(beian_ctx_new(&other, &o), BEIAN_OK);
+    assert_int_equal(beian_form_load(other, "workgroup-filing", &fresh, fx->pr), BEIAN_OK);
+    assert_same_form(again, fresh);
+    assert_same_form(first, again);
+    /* each caller owns its own: changing or freeing one leaves the next load as it was */
+    again->title[1][0] = 'X';
+    beian_form_free(again);
+    beian_form_free(first);
+    again = NULL;
+    assert_int_equal(beian_form_load(fx->ctx, "workgroup-filing", &again, fx->pr), BEIAN_OK);
+    assert_same_form(again, fresh);
+    assert_int_equal(beian_problems_count(fx->pr), 0);
+    beian_form_free(again);
+    beian_form_free(fresh);
+    beian_ctx_free(other);
+}
+
+static void test_form__a_bad_definition_loaded_twice_is_refused_twice(void **state)
+{
+    fixture *fx = *state;
+    const char *bad = "{\"id\": \"x\"}";
+    beian_form *f = NULL;
+    for (int i = 1; i <= 2; i++) {
+        assert_int_equal(beian_form_load_buffer(fx->ctx, DEF_PATH, (const unsigned char *)bad,
+                                                strlen(bad), &f, fx->pr),
+                         BEIAN_ECONFIG);
+        assert_null(f);
+        assert_true(beian_problems_count(fx->pr) > 0);
+        beian_problems_free(fx->pr);
+        fx->pr = beian_problems_new();
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_form__valid_definition_loads, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_form__loaded_again_from_the_same_bytes_is_the_same_definition, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_form__a_bad_definition_loaded_twice_is_refused_twice,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_form__unknown_cell_kind_is_refused_with_its_place,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_form__spans_wider_than_the_grid_are_refused, setup,
