@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "beian/archive.h"
@@ -251,5 +252,10 @@ static int run(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    /* The local zone, named once: without TZ glibc stats /etc/localtime on every mktime,
+     * and libzip calls it for every entry of every bundle (about a tenth of a verify). */
+    if (!getenv("TZ")) {
+        setenv("TZ", ":/etc/localtime", 0);
+    }
     return close_stdout(run(argc, argv));
 }
