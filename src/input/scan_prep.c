@@ -127,11 +127,14 @@ int scan_prep__local_mean(scan_prep_img *m, unsigned r, int c)
 #define STATS_RIDGE 0.06
 #define STATS_GAP 2 /* pixels of a rule that noise or JPEG may break */
 
-/* The longest run of rule pixels d (w x h, 0/1) along a line at -4..4 degrees. */
+/* The longest run of rule pixels d (w x h, 0/1) along a line at -4..4 degrees. The level
+ * lines first (a scan is mostly straight), then a line is left as soon as what remains of it
+ * cannot make a longer run than the longest found: the same answer, a few times faster. */
 static unsigned longest_rule(const unsigned char *d, unsigned w, unsigned h, int *yoff)
 {
     unsigned best = 0;
-    for (int step = -16; step <= 16; step++) { /* steps of 0.25 degrees */
+    for (int i = 0; i <= 32; i++) { /* steps of 0.25 degrees: 0, 1, -1, 2, -2, ... */
+        int step = i % 2 ? (i + 1) / 2 : -(i / 2);
         double t = tan(step * 0.25 * 3.14159265358979323846 / 180);
         int drop = (int)(fabs(t) * w) + 1;
         for (unsigned x = 0; x < w; x++) {
@@ -140,6 +143,11 @@ static unsigned longest_rule(const unsigned char *d, unsigned w, unsigned h, int
         for (int y0 = -drop; y0 < (int)h + drop; y0++) {
             long last = -1, start = -1;
             for (unsigned x = 0; x < w; x++) {
+                /* the longest this line can still give: the run going on, or one from x */
+                long from = last >= 0 && (long)x - last <= STATS_GAP + 1 ? start : (long)x;
+                if ((unsigned long)((long)w - from) <= best) {
+                    break;
+                }
                 int y = y0 + yoff[x];
                 if (y < 0 || (unsigned)y >= h || !d[(size_t)y * w + x]) {
                     continue;
