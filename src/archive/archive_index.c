@@ -635,6 +635,19 @@ int index_open_register(beian_archive *ar, index_db *out, beian_problems *pr)
     index_meta m;
     char *path = store_path(ar, INDEX_FILE);
     memset(out, 0, sizeof *out);
+    /* the index's mark still the ledger's end (its size and last line): fresh, without
+     * reading the ledger */
+    if (path && !no_index() && access(path, F_OK) == 0 &&
+        beian_sqldb_open(ar->ctx, path,
+                         index_writable(ar, path) ? BEIAN_SQLDB_WRITE : BEIAN_SQLDB_IMMUTABLE,
+                         &out->db) == BEIAN_OK) {
+        if (index_snapshot(out) == BEIAN_OK && index_meta_read(out->db, &m) == BEIAN_OK &&
+            m.schema == INDEX_SCHEMA && m.bytes > 0 && ledger_ends_at(ar, m.bytes, m.head)) {
+            free(path);
+            return BEIAN_OK;
+        }
+        index_close(out);
+    }
     int rc = path ? ledger_tail(ar, &n, head, &whole) : BEIAN_EINTERNAL;
     if (rc == BEIAN_OK && whole && !no_index() && access(path, F_OK) == 0 &&
         beian_sqldb_open(ar->ctx, path,

@@ -459,20 +459,19 @@ int ledger_tail(beian_archive *ar, size_t *n, char head[BEIAN_SHA256_HEX_SIZE], 
     return rc;
 }
 
-int ledger_unchanged(beian_archive *ar, const ledger *lg)
+int ledger_ends_at(beian_archive *ar, size_t bytes, const char head[BEIAN_SHA256_HEX_SIZE])
 {
-    /* the size, and the hash of the last line: what a second writer's line would change */
+    /* the size, and the hash of the last line: what another writer's line would change */
     char *path = store_path(ar, STORE_LEDGER);
     int fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
     struct stat st;
     char tail[1024];
     int same = 0;
-    size_t want = lg->bytes;
     if (fd < 0) {
-        same = errno == ENOENT && want == 0;
-    } else if (fstat(fd, &st) == 0 && (uintmax_t)st.st_size == (uintmax_t)want) {
-        size_t take = want < sizeof tail ? want : sizeof tail;
-        ssize_t got = take ? pread(fd, tail, take, (off_t)(want - take)) : 0;
+        same = errno == ENOENT && bytes == 0;
+    } else if (fstat(fd, &st) == 0 && (uintmax_t)st.st_size == (uintmax_t)bytes) {
+        size_t take = bytes < sizeof tail ? bytes : sizeof tail;
+        ssize_t got = take ? pread(fd, tail, take, (off_t)(bytes - take)) : 0;
         if (got == (ssize_t)take && (take == 0 || tail[take - 1] == '\n')) {
             size_t last = take ? take - 1 : 0;
             while (last > 0 && tail[last - 1] != '\n') {
@@ -480,10 +479,10 @@ int ledger_unchanged(beian_archive *ar, const ledger *lg)
             }
             char h[BEIAN_SHA256_HEX_SIZE];
             if (take == 0) {
-                same = strcmp(lg->head, STORE_ZERO_HASH) == 0;
-            } else if ((last > 0 || take == want) &&
+                same = strcmp(head, STORE_ZERO_HASH) == 0;
+            } else if ((last > 0 || take == bytes) &&
                        beian_sha256_hex(tail + last, take - 1 - last, h) == BEIAN_OK) {
-                same = strcmp(h, lg->head) == 0;
+                same = strcmp(h, head) == 0;
             }
         }
     }
@@ -491,7 +490,12 @@ int ledger_unchanged(beian_archive *ar, const ledger *lg)
         close(fd);
     }
     free(path);
-    if (!same) {
+    return same;
+}
+
+int ledger_unchanged(beian_archive *ar, const ledger *lg)
+{
+    if (!ledger_ends_at(ar, lg->bytes, lg->head)) {
         return beian_ctx_fail(ar->ctx, BEIAN_EBUSY,
                               "the ledger changed while this filing was prepared: another beian "
                               "filed at the same time (was the lock file removed?); nothing was "

@@ -77,6 +77,9 @@ int ledger_tail(beian_archive *ar, size_t *n, char head[BEIAN_SHA256_HEX_SIZE], 
  * under its lock just before its ledger step: a second writer that got in (a lock file
  * deleted under a running commit) cannot make it drop a filing. */
 int ledger_unchanged(beian_archive *ar, const ledger *lg);
+/* 1 when ledger.txt is exactly bytes long and its last line hashes to head (a mark's end):
+ * one stat and one small read, whatever the ledger's length. */
+int ledger_ends_at(beian_archive *ar, size_t bytes, const char head[BEIAN_SHA256_HEX_SIZE]);
 /* The ledger line of record's latest version, or NULL. */
 const ledger_line *ledger_latest(const ledger *lg, const char *record);
 /* qsort's order of by_record, for arrays of `const ledger_line *`: by record, then version;
