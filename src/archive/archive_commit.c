@@ -410,6 +410,18 @@ static int commit_number(commit *c)
         if (rc != BEIAN_OK) {
             return rc;
         }
+        /* the number is the index's answer: a bundle already under it means the index does
+         * not know a record the archive has (or a crash left one), never a second v1 */
+        char *left = unledgered_of(c->ar, &c->mine, c->number);
+        if (left) {
+            beian_problems_add(c->pr, BEIAN_SEV_ERROR, c->ar->dir, 0, 0, NULL, NULL,
+                               "the next number, %s, is taken: %s is there but not in the "
+                               "register; run `beian fsck` (an interrupted filing) or `beian "
+                               "reindex` (a damaged index.db), then try again",
+                               c->number, left);
+            free(left);
+            return BEIAN_EDATA;
+        }
     } else {
         rc = lookup_versions(&c->ix, c->record_no, &c->mine);
         if (rc != BEIAN_OK) {

@@ -502,6 +502,11 @@ static int sync_db(beian_archive *ar, beian_sqldb *db, const ledger *lg, int reb
     if (m->lines < total) {
         rc = rc ? rc : apply_lines(ar, db, lg, m->lines);
     }
+    /* never ahead of the ledger on the disk: the lines indexed are synced first (a reader may
+     * see a writer's line before the writer's own fsync) */
+    if (!temp && total > 0) {
+        rc = rc ? rc : ledger_sync(ar);
+    }
     rc = rc ? rc : meta_write(ar, db, lg, temp);
     rc = rc ? rc : beian_sqldb_commit(db);
     if (rc != BEIAN_OK) {
@@ -669,6 +674,16 @@ int index_open_register(beian_archive *ar, index_db *out, beian_problems *pr)
     if (rc != BEIAN_OK) {
         return rc;
     }
+    /* a filing committed and indexed since the ledger was read makes the index look ahead of
+     * it: read the ledger again once before calling that damage */
+    size_t made_from = 0;
+    if (!lg.damaged && index_ahead(ar, &lg, &made_from)) {
+        ledger_release(&lg);
+        rc = ledger_load(ar, &lg, NULL);
+        if (rc != BEIAN_OK) {
+            return rc;
+        }
+    }
     if (lg.damaged) {
         beian_problems_add(pr, BEIAN_SEV_WARNING, ar->dir, 0, 0, NULL, NULL,
                            "the ledger is damaged; what follows may be incomplete (run `beian "
@@ -721,6 +736,24 @@ int index_ahead(beian_archive *ar, const ledger *lg, size_t *made_from)
     return ahead;
 }
 
+/* 1 when the index already has a version at one of the paths of lg's lines (which come after
+ * its mark): a bundle listed twice, which ledger_load would have found in the whole ledger. */
+static int index_knows_paths(beian_sqldb *db, const ledger *lg)
+{
+    beian_sqldb_stmt *st = NULL;
+    int known = 0;
+    if (beian_sqldb_prepare(db, "SELECT 1 FROM versions WHERE path = ?1", &st) != BEIAN_OK) {
+        return 0; /* the sync below fails the same way and the ledger is read whole */
+    }
+    for (size_t i = 0; i < lg->n && !known; i++) {
+        known = beian_sqldb_bind_text(st, 1, lg->lines[i].path) == BEIAN_OK &&
+                beian_sqldb_step(st) == 1;
+        beian_sqldb_reset(st);
+    }
+    beian_sqldb_finalize(st);
+    return known;
+}
+
 int index_open_writer(beian_archive *ar, ledger *lg, index_db *out, size_t *ahead)
 {
     char *path = store_path(ar, INDEX_FILE);
@@ -746,6 +779,10 @@ int index_open_writer(beian_archive *ar, ledger *lg, index_db *out, size_t *ahea
     }
     if (rc != BEIAN_OK || lg->damaged) {
         return rc; /* the caller refuses a damaged ledger */
+    }
+    if (matched && out->db && lg->n > 0 && index_knows_paths(out->db, lg)) {
+        lg->damaged = 1; /* a line after the mark files a bundle listed before it */
+        return BEIAN_OK;
     }
     if (out->db && sync_db(ar, out->db, lg, 0, &res, &m, 0) == BEIAN_OK) {
         if (res == SYNC_OK) {

@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -98,6 +99,9 @@ static int ledger_room(ledger *lg)
         ledger_line *p = room > lg->n ? realloc(lg->lines, room * sizeof *p) : NULL;
         if (!p) {
             return BEIAN_EINTERNAL;
+        }
+        if (p != lg->lines) {
+            lg->sorted_n = (size_t)-1; /* the sorted pointers point into the old array */
         }
         lg->lines = p;
     }
@@ -595,6 +599,13 @@ int ledger_append(beian_archive *ar, ledger *lg, const ledger_line *line, int *u
     int created = lg->bytes == 0 && access(path, F_OK) != 0;
     fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
     struct stat st;
+    /* the ledger itself locked around the size check, the write and a cut: even two writers
+     * that both hold "the" lock (its file deleted and made anew between them) cannot both
+     * append after the same line, nor cut each other's line */
+    if (fd >= 0 && flock(fd, LOCK_EX) != 0) {
+        close(fd);
+        fd = -1;
+    }
     if (fd < 0 || fstat(fd, &st) != 0) {
         rc = beian_ctx_fail(ar->ctx, BEIAN_EIO, "%s: cannot open the ledger to add a line: %s",
                             path, strerror(errno));
@@ -648,6 +659,22 @@ done:
     free(l.path);
     free(s);
     free(text);
+    free(path);
+    return rc;
+}
+
+int ledger_sync(beian_archive *ar)
+{
+    char *path = store_path(ar, STORE_LEDGER);
+    int fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+    int rc = BEIAN_OK;
+    if (fd < 0 ? errno != ENOENT : fsync(fd) != 0) {
+        rc = beian_ctx_fail(ar->ctx, BEIAN_EIO, "%s: cannot sync the ledger: %s",
+                            path ? path : STORE_LEDGER, strerror(errno));
+    }
+    if (fd >= 0) {
+        close(fd);
+    }
     free(path);
     return rc;
 }

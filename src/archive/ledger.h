@@ -59,11 +59,17 @@ typedef struct {
  * from->lines) when the ledger still begins with exactly the bytes the mark names (one
  * SHA-256 over them: an altered, cut or replaced ledger does not match); else *matched 0 and
  * the caller loads it whole. The lines after the mark are checked like ledger_load checks them
- * (lg->damaged). What the commit reads instead of the whole ledger: flat in its length.
+ * (lg->damaged). What the commit reads instead of parsing the whole ledger: the file is still
+ * read and its marked bytes hashed once (a few ms at ten thousand records), but no line
+ * before the mark is parsed or hashed line by line.
  */
 int ledger_load_after(beian_archive *ar, const ledger_mark *from, ledger *lg, int *matched);
 /* The mark of lg (loaded whole or after a mark) as the file is now. */
 int ledger_mark_of(beian_archive *ar, const ledger *lg, ledger_mark *m);
+/* fsync of ledger.txt: what an index is made from must be on the disk before the index is
+ * (a line a writer appended but has not synced yet would otherwise be known to the index and
+ * lost to a power failure: an index ahead of its ledger). */
+int ledger_sync(beian_archive *ar);
 /* fsck: a torn last line repaired (lock held). *completed 1: it was a whole line chained to
  * the one before, which only lacked its line feed, now added; else *cut bytes were cut (0:
  * none was torn). dry: only says what it would do. */

@@ -8,8 +8,11 @@
  * file's identity as stat(2) gives it: size, modification and change times to the
  * nanosecond, inode and device (the way git's index trusts a file unchanged). A file that is
  * replaced, rewritten or touched has another identity and is hashed again; the change time
- * cannot be set by a program. An unreadable, damaged or foreign cache is ignored and written
- * anew; no cache at all (no folder for it) only costs the time.
+ * cannot be set by a program. The identity is taken again after hashing, and a digest is kept
+ * only when it did not change meanwhile and the file's times are more than two seconds old
+ * (a change within one tick of a coarse clock would keep the identity). An unreadable,
+ * damaged or foreign cache is ignored and written anew; no cache at all (no folder for it)
+ * only costs the time.
  *
  * The cache lives in $BEIAN_CACHE_DIR, else $XDG_CACHE_HOME/beian, else ~/.cache/beian, in
  * font-digests.txt: a header line, then a line per file:
@@ -24,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "file.h"
 #include "sha256.h"
@@ -166,6 +170,21 @@ static void cache_store(const char *dir, const char *file, const char *text, con
     beian_buf_release(&b);
 }
 
+static int same_identity(const font_identity *a, const font_identity *b)
+{
+    return a->size == b->size && a->ino == b->ino && a->dev == b->dev &&
+           a->mtime_s == b->mtime_s && a->mtime_ns == b->mtime_ns && a->ctime_s == b->ctime_s &&
+           a->ctime_ns == b->ctime_ns;
+}
+
+/* 1 when the file changed so recently that a second change within the same tick of a coarse
+ * clock would keep its identity (git's "racily clean" entries): such a digest is not kept. */
+static int racy(const font_identity *id)
+{
+    time_t now = time(NULL);
+    return id->mtime_s + 2 >= (long long)now || id->ctime_s + 2 >= (long long)now;
+}
+
 int font_digest(const char *path, const font_identity *id, const void *data, size_t len,
                 char out[BEIAN_SHA256_HEX_SIZE])
 {
@@ -186,7 +205,9 @@ int font_digest(const char *path, const font_identity *id, const void *data, siz
         }
     }
     rc = beian_sha256_hex(data, len, out);
-    if (rc == BEIAN_OK && key) {
+    font_identity now;
+    if (rc == BEIAN_OK && key && font_identity_of(path, &now) && same_identity(&now, id) &&
+        !racy(id)) {
         cache_store(dir, file, body, path, key, out);
     }
 done:

@@ -152,3 +152,18 @@ test_read_only_copy_answers_list_log_and_search() {
   [ ! -e "$T/ro/index.db-wal" ] && [ ! -e "$T/ro-behind/index.db-wal" ] || fail "the copy was written" || return 1
   chmod -R u+w "$T/ro" "$T/ro-behind"
 }
+
+# A damaged index.db cannot give a new filing a number the archive has (reviewed: a records
+# table emptied made the next submission a second QUN-2026-0001 v1).
+test_a_number_the_index_forgot_is_not_given_again() {
+  ar nf; "$BEIAN" -q submit "$QUN" --date 2026-11-24 >/dev/null || return 1
+  cp "$BEIAN_ARCHIVE/ledger.txt" "$T/nf-ledger"
+  q "DELETE FROM records"
+  run "$BEIAN" submit "$QUN" --date 2026-11-25
+  expect_rc 65 && expect_err "the next number, QUN-2026-0001, is taken: records/2026/QUN-2026-0001/v1-20261124.zip is there but not in the register" || return 1
+  cmp -s "$T/nf-ledger" "$BEIAN_ARCHIVE/ledger.txt" || fail "the ledger changed" || return 1
+  run "$BEIAN" reindex; expect_rc 0 || return 1
+  run "$BEIAN" submit "$QUN" --date 2026-11-25
+  expect_rc 0 && expect_out "QUN-2026-0002" || return 1
+  run "$BEIAN" verify; expect_rc 0
+}
