@@ -126,7 +126,7 @@ static int intake_find_draft(beian_archive *ar, const char *name, const beian_tr
         return rc;
     }
     if (found == 1) {
-        snprintf(record_no, BEIAN_RECORD_NO_SIZE, "%s", others);
+        snprintf(record_no, BEIAN_RECORD_NO_SIZE, "%.*s", (int)(BEIAN_RECORD_NO_SIZE - 1), others);
         return BEIAN_OK;
     }
     if (found == 0) {
