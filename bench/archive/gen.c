@@ -69,6 +69,25 @@ static void commit(beian_archive *ar, const char *no, beian_event *ev, beian_com
     beian_problems_free(pr);
 }
 
+/* The approval of the version printed by printed, with the form itself as its scan and the
+ * code a scan of it carries. */
+static void approve(beian_archive *ar, const beian_record *rec,
+                    const beian_commit_result *printed, const char *date)
+{
+    beian_event ap = BEIAN_EVENT_INIT;
+    beian_commit_result res;
+    beian_tracking code;
+    code_of(rec, printed, &code);
+    ap.kind = BEIAN_EVENT_APPROVED;
+    ap.date = date;
+    ap.scan = printed->pdf;
+    ap.scan_len = printed->pdf_len;
+    ap.scan_name = "scan.pdf";
+    ap.scan_code = &code;
+    commit(ar, printed->record_no, &ap, &res);
+    beian_commit_result_release(&res);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3 && argc != 4) {
@@ -113,22 +132,12 @@ int main(int argc, char **argv)
         free(rec->date);
         rec->date = NULL;
         beian_event ev = BEIAN_EVENT_INIT;
-        beian_commit_result sub, res;
+        beian_commit_result sub;
         ev.kind = BEIAN_EVENT_SUBMITTED;
         ev.date = date;
         ev.record = rec;
         commit(ar, NULL, &ev, &sub);
-        beian_event ap = BEIAN_EVENT_INIT;
-        ap.kind = BEIAN_EVENT_APPROVED;
-        ap.date = date;
-        ap.scan = sub.pdf;
-        ap.scan_len = sub.pdf_len;
-        ap.scan_name = "scan.pdf";
-        beian_tracking code;
-        code_of(rec, &sub, &code);
-        ap.scan_code = &code;
-        commit(ar, sub.record_no, &ap, &res);
-        beian_commit_result_release(&res);
+        approve(ar, rec, &sub, date);
         if (k % 3 == 0) {
             char later[16];
             snprintf(later, sizeof later, "2026-12-%02u", 1 + k % 28);
@@ -144,17 +153,7 @@ int main(int argc, char **argv)
             ch.changed_on = later;
             ch.record = rec;
             commit(ar, sub.record_no, &ch, &chg);
-            beian_event ap2 = BEIAN_EVENT_INIT;
-            ap2.kind = BEIAN_EVENT_APPROVED;
-            ap2.date = later;
-            ap2.scan = chg.pdf;
-            ap2.scan_len = chg.pdf_len;
-            ap2.scan_name = "scan.pdf";
-            beian_tracking code2;
-            code_of(rec, &chg, &code2);
-            ap2.scan_code = &code2;
-            commit(ar, sub.record_no, &ap2, &res);
-            beian_commit_result_release(&res);
+            approve(ar, rec, &chg, later);
             beian_commit_result_release(&chg);
         }
         beian_commit_result_release(&sub);

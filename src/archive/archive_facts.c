@@ -67,14 +67,12 @@ static int read_records(beian_sqldb *db, const char *const *keys, beian_record_f
     beian_record_facts *rows = NULL;
     size_t n = 0, cap = 0;
     int r = 0;
+#define RECORDS_SQL                                                                                \
+    "SELECT record, coalesce(form, '?'), coalesce(name, '?'), state, version, date, last_event, " \
+    "unit, admin, account, qr, number, unverified FROM records"
     int rc = beian_sqldb_prepare(db,
-                                 keys ? "SELECT record, coalesce(form, '?'), coalesce(name, '?'), "
-                                        "state, version, date, last_event, unit, admin, account, "
-                                        "qr, number, unverified FROM records" LIKE_WHERE
-                                        " ORDER BY record"
-                                      : "SELECT record, coalesce(form, '?'), coalesce(name, '?'), "
-                                        "state, version, date, last_event, unit, admin, account, "
-                                        "qr, number, unverified FROM records ORDER BY record",
+                                 keys ? RECORDS_SQL LIKE_WHERE " ORDER BY record"
+                                      : RECORDS_SQL " ORDER BY record",
                                  &st);
     rc = rc ? rc : bind_keys(st, keys);
     while (rc == BEIAN_OK && (r = beian_sqldb_step(st)) == 1) {
@@ -117,14 +115,13 @@ static int read_events(beian_archive *ar, beian_sqldb *db, const char *const *ke
     beian_sqldb_stmt *st = NULL;
     size_t at = 0;
     int r = 0;
+#define EVENTS_SQL                                                                                 \
+    "SELECT record, version, event, state, date, changed_on, closed_on, opened_on, review_year, "   \
+    "review_pass, bundle, path FROM versions"
     int rc = beian_sqldb_prepare(db,
-                                 keys ? "SELECT record, version, event, state, date, changed_on, "
-                                        "closed_on, opened_on, review_year, review_pass, bundle, "
-                                        "path FROM versions WHERE record IN (SELECT record FROM "
-                                        "records" LIKE_WHERE ") ORDER BY record, seq"
-                                      : "SELECT record, version, event, state, date, changed_on, "
-                                        "closed_on, opened_on, review_year, review_pass, bundle, "
-                                        "path FROM versions ORDER BY record, seq",
+                                 keys ? EVENTS_SQL " WHERE record IN (SELECT record FROM "
+                                                   "records" LIKE_WHERE ") ORDER BY record, seq"
+                                      : EVENTS_SQL " ORDER BY record, seq",
                                  &st);
     rc = rc ? rc : bind_keys(st, keys);
     while (rc == BEIAN_OK && (r = beian_sqldb_step(st)) == 1) {

@@ -503,8 +503,8 @@ static int sync_db(beian_archive *ar, beian_sqldb *db, const ledger *lg, int reb
         rc = rc ? rc : apply_lines(ar, db, lg, m->lines);
     }
     /* never ahead of the ledger on the disk: the lines indexed are synced first (a reader may
-     * see a writer's line before the writer's own fsync) */
-    if (!temp && total > 0) {
+     * see a writer's line before the writer's own fsync), unless they are known to be */
+    if (!temp && lg->synced < lg->bytes) {
         rc = rc ? rc : ledger_sync(ar);
     }
     rc = rc ? rc : meta_write(ar, db, lg, temp);
@@ -640,26 +640,19 @@ int index_open_register(beian_archive *ar, index_db *out, beian_problems *pr)
     index_meta m;
     char *path = store_path(ar, INDEX_FILE);
     memset(out, 0, sizeof *out);
-    /* the index's mark still the ledger's end (its size and last line): fresh, without
-     * reading the ledger */
+    int rc = path ? BEIAN_OK : BEIAN_EINTERNAL;
     if (path && !no_index() && access(path, F_OK) == 0 &&
         beian_sqldb_open(ar->ctx, path,
                          index_writable(ar, path) ? BEIAN_SQLDB_WRITE : BEIAN_SQLDB_IMMUTABLE,
                          &out->db) == BEIAN_OK) {
+        /* fresh: its mark is still the ledger's end (size and last line: no need to read the
+         * ledger), or else the ledger's complete lines are the ones it was made from (an
+         * index without a mark; a writer's append in progress after them) */
         if (index_snapshot(out) == BEIAN_OK && index_meta_read(out->db, &m) == BEIAN_OK &&
-            m.schema == INDEX_SCHEMA && m.bytes > 0 && ledger_ends_at(ar, m.bytes, m.head)) {
-            free(path);
-            return BEIAN_OK;
-        }
-        index_close(out);
-    }
-    int rc = path ? ledger_tail(ar, &n, head, &whole) : BEIAN_EINTERNAL;
-    if (rc == BEIAN_OK && whole && !no_index() && access(path, F_OK) == 0 &&
-        beian_sqldb_open(ar->ctx, path,
-                         index_writable(ar, path) ? BEIAN_SQLDB_WRITE : BEIAN_SQLDB_IMMUTABLE,
-                         &out->db) == BEIAN_OK) {
-        if (index_snapshot(out) == BEIAN_OK && index_meta_read(out->db, &m) == BEIAN_OK &&
-            m.schema == INDEX_SCHEMA && m.lines == n && strcmp(m.head, head) == 0) {
+            m.schema == INDEX_SCHEMA &&
+            ((m.bytes > 0 && ledger_ends_at(ar, m.bytes, m.head)) ||
+             ((rc = ledger_tail(ar, &n, head, &whole)) == BEIAN_OK && whole && m.lines == n &&
+              strcmp(m.head, head) == 0))) {
             free(path);
             return BEIAN_OK;
         }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "util.h"
 
 /* The ledger line of the current row of versions (seq, line_hash, record, version, event,
@@ -39,6 +40,7 @@ static int row_line(beian_sqldb_stmt *st, ledger_line *l)
 int lookup_versions(index_db *ix, const char *record, ledger *out)
 {
     beian_sqldb_stmt *st = NULL;
+    size_t cap = 0;
     memset(out, 0, sizeof *out);
     int rc = beian_sqldb_prepare(ix->db,
                                  "SELECT seq, line_hash, record, version, event, state, date, "
@@ -53,14 +55,10 @@ int lookup_versions(index_db *ix, const char *record, ledger *out)
             rc = ok < 0 ? BEIAN_EINTERNAL : BEIAN_EDATA;
             break;
         }
-        if (out->n % 16 == 0) {
-            ledger_line *p = realloc(out->lines, (out->n + 16) * sizeof *p);
-            if (!p) {
-                free(l.path);
-                rc = BEIAN_EINTERNAL;
-                break;
-            }
-            out->lines = p;
+        if (BEIAN_ARRAY_GROW(out->lines, cap, out->n + 1) != BEIAN_OK) {
+            free(l.path);
+            rc = BEIAN_EINTERNAL;
+            break;
         }
         out->lines[out->n++] = l;
     }

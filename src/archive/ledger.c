@@ -196,6 +196,16 @@ static int ledger_read(beian_archive *ar, beian_buf *b, int *missing)
     return rc;
 }
 
+/* The offset where the line that ends at t[end] (or the text, when end is len) begins: just
+ * after the last line feed before end, or 0. */
+static size_t line_start(const unsigned char *t, size_t end)
+{
+    while (end > 0 && t[end - 1] != '\n') {
+        end--;
+    }
+    return end;
+}
+
 /* The length of text's complete lines (up to and with its last line feed). A rest after it
  * is a torn line: another writer's append in progress, which is not the ledger yet, when a
  * writer holds the lock and it is not this process; else what a crash in the middle of an
@@ -203,10 +213,7 @@ static int ledger_read(beian_archive *ar, beian_buf *b, int *missing)
 static size_t complete_part(beian_archive *ar, ledger *lg, const unsigned char *t, size_t len,
                             beian_findings *f, int *rc)
 {
-    size_t whole = len;
-    while (whole > 0 && t[whole - 1] != '\n') {
-        whole--;
-    }
+    size_t whole = line_start(t, len);
     *rc = BEIAN_OK;
     if (whole < len && !store_writer_active(ar)) {
         lg->torn = len - whole;
@@ -377,10 +384,7 @@ int ledger_load_after(beian_archive *ar, const ledger_mark *from, ledger *lg, in
         } else {
             hex[0] = '\0';
         }
-        size_t last = at - 1;
-        while (last > 0 && b.data[last - 1] != '\n') {
-            last--;
-        }
+        size_t last = line_start(b.data, at - 1);
         char lh[BEIAN_SHA256_HEX_SIZE];
         if (strcmp(hex, from->sha256) == 0 &&
             beian_sha256_hex(b.data + last, at - 1 - last, lh) == BEIAN_OK &&
@@ -391,6 +395,7 @@ int ledger_load_after(beian_archive *ar, const ledger_mark *from, ledger *lg, in
     beian_sha256_free(check);
     if (*matched) {
         lg->bytes = whole;
+        lg->synced = at; /* an index is made only from lines on the disk */
         rc = ledger_parse(lg, (char *)b.data, whole, at, from->lines, from->head, NULL);
         memcpy(lg->base_hash, from->head, BEIAN_SHA256_HEX_SIZE);
         if (rc == BEIAN_OK && lg->n == 0) {
@@ -477,10 +482,7 @@ int ledger_ends_at(beian_archive *ar, size_t bytes, const char head[BEIAN_SHA256
         size_t take = bytes < sizeof tail ? bytes : sizeof tail;
         ssize_t got = take ? pread(fd, tail, take, (off_t)(bytes - take)) : 0;
         if (got == (ssize_t)take && (take == 0 || tail[take - 1] == '\n')) {
-            size_t last = take ? take - 1 : 0;
-            while (last > 0 && tail[last - 1] != '\n') {
-                last--;
-            }
+            size_t last = take ? line_start((const unsigned char *)tail, take - 1) : 0;
             char h[BEIAN_SHA256_HEX_SIZE];
             if (take == 0) {
                 same = strcmp(head, STORE_ZERO_HASH) == 0;
@@ -634,7 +636,9 @@ int ledger_append(beian_archive *ar, ledger *lg, const ledger_line *line, int *u
     }
     /* the line is in the ledger: the commit point. Readers and the next writer see it. */
     store_step(ar, "ledger-written");
+    int synced = 1;
     if (fsync(fd) != 0 || (created && beian_file_sync_dir(ar->dir) != BEIAN_OK)) {
+        synced = 0;
         /* the line is in place, only the disk's confirmation failed: filed (taking it back
          * now could contradict a reader that has seen it) */
         beian_ctx_fail(ar->ctx, BEIAN_EIO, "%s: the disk reported an error on sync: %s", path,
@@ -650,6 +654,9 @@ int ledger_append(beian_archive *ar, ledger *lg, const ledger_line *line, int *u
                                                                 mark is read from the file */
     }
     lg->bytes += strlen(text);
+    if (synced) {
+        lg->synced = lg->bytes; /* fsync takes the whole file to the disk */
+    }
     memcpy(lg->head, l.hash, BEIAN_SHA256_HEX_SIZE);
     l.path = NULL;
 done:
@@ -690,10 +697,7 @@ int ledger_cut_torn(beian_archive *ar, int dry, size_t *cut, int *completed)
         beian_buf_release(&b);
         return rc;
     }
-    size_t whole = b.len;
-    while (whole > 0 && b.data[whole - 1] != '\n') {
-        whole--;
-    }
+    size_t whole = line_start(b.data, b.len);
     /* the rest is a whole line that lost only its line feed when it chains to the line
      * before it: completed, so no filing is dropped; anything else is cut */
     ledger_line l;

@@ -26,7 +26,9 @@ typedef struct {
     size_t base; /* lines before lines[0] that were not loaded (ledger_load_after): lines[i]
                     is line base + i + 1 */
     char base_hash[BEIAN_SHA256_HEX_SIZE]; /* the hash of line base (zeros when base is 0) */
-    size_t bytes; /* of the file's complete lines */
+    size_t bytes;  /* of the file's complete lines */
+    size_t synced; /* of those, how many are known to be on the disk (fsync'ed by this
+                      process, or under an index's mark: indexed only once synced) */
     size_t torn;  /* bytes after the last line feed when no writer is at work: damage */
     beian_sha256_ctx *digest; /* of the first `bytes` bytes, kept by ledger_load_after and
                                  ledger_append (NULL: ledger_mark_of reads the file) */
